@@ -1,0 +1,18 @@
+"""podgen: documents in, a finished two-host podcast episode out."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "make_episode", "render_episode", "load_settings", "Settings"]
+
+
+def __getattr__(name: str):  # lazy: `import podgen` stays cheap
+    if name in ("make_episode", "render_episode"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    if name in ("load_settings", "Settings"):
+        from . import config
+
+        return getattr(config, name)
+    raise AttributeError(name)

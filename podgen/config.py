@@ -1,0 +1,108 @@
+"""One validated settings model, built once at the edge and passed down.
+
+Precedence: command-line flags > environment (PODGEN_*) > podgen.toml > defaults.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+
+CONFIG_FILE = "podgen.toml"
+ENV_PREFIX = "PODGEN_"
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "podgen"
+
+
+class Host(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=40)
+    voice: str = Field(min_length=1)
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    output_dir: Path = Path("episodes")
+    minutes: float = Field(5.0, gt=0, le=180, description="target episode length")
+    title: str | None = None
+    writer: str = "offline"
+    tts: str = "piper"
+    hosts: list[Host] = Field(
+        default_factory=lambda: [Host(name="Alex", voice="joe"), Host(name="Sam", voice="joe-bright")],
+        min_length=2,
+        max_length=2,
+    )
+    pause_ms: int = Field(350, ge=0, le=3000, description="silence between turns")
+    bitrate: int = Field(96, ge=64, le=320, description="MP3 bitrate in kbit/s (CBR)")
+    sample_rate: int = Field(44100, description="MP3 sample rate")
+    cache_dir: Path = Field(default_factory=default_cache_dir)
+    password: str | None = Field(None, description="password for encrypted PDFs")
+    prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones")
+    words_per_minute: int = Field(150, ge=60, le=300)
+
+    @field_validator("sample_rate")
+    @classmethod
+    def _mp3_rate(cls, value: int) -> int:
+        if value not in (22050, 32000, 44100, 48000):
+            raise ValueError("must be one of 22050, 32000, 44100, 48000")
+        return value
+
+    @property
+    def host_names(self) -> list[str]:
+        return [h.name for h in self.hosts]
+
+
+_ENV_FIELDS = [name for name in Settings.model_fields if name != "hosts"]
+
+
+def _from_env(environ: dict[str, str]) -> dict[str, Any]:
+    found = {}
+    for name in _ENV_FIELDS:
+        value = environ.get(ENV_PREFIX + name.upper())
+        if value not in (None, ""):
+            found[name] = value
+    return found
+
+
+def _from_file(path: Path | None) -> tuple[dict[str, Any], Path | None]:
+    if path is None:
+        candidate = Path(CONFIG_FILE)
+        if not candidate.is_file():
+            return {}, None
+        path = candidate
+    if not path.is_file():
+        raise ConfigError(f"Config file not found: {path}.", "Check the --config path or PODGEN_CONFIG.")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), path
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
+
+
+def load_settings(
+    overrides: dict[str, Any] | None = None,
+    config_file: Path | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Build Settings from defaults < podgen.toml < environment < overrides (None values ignored)."""
+    environ = dict(os.environ) if environ is None else environ
+    if config_file is None and environ.get(ENV_PREFIX + "CONFIG"):
+        config_file = Path(environ[ENV_PREFIX + "CONFIG"])
+    data, source = _from_file(config_file)
+    data.update(_from_env(environ))
+    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "settings"
+        origin = f" (from {source})" if source else ""
+        raise ConfigError(f"Invalid setting {where}{origin}: {err['msg']}.") from None

@@ -1,0 +1,55 @@
+"""The small interface each stage's backends share."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from .models import Document, Script
+
+if TYPE_CHECKING:
+    from .config import Settings
+
+
+@runtime_checkable
+class Extractor(Protocol):
+    """Turns one source (a file path) into a Document."""
+
+    name: str
+    priority: int
+    """Lower runs first when several extractors accept the same source."""
+    extensions: tuple[str, ...]
+    """File extensions this extractor handles, with the dot, for error messages."""
+
+    def accepts(self, path: Path) -> bool: ...
+
+    def extract(self, path: Path, settings: "Settings") -> Document: ...
+
+
+@runtime_checkable
+class Writer(Protocol):
+    """Turns a Document into a two-host Script."""
+
+    name: str
+
+    def write(self, document: Document, settings: "Settings") -> Script: ...
+
+
+@runtime_checkable
+class Voice(Protocol):
+    """Speaks text in one voice. Returns mono 16-bit PCM and its sample rate."""
+
+    def cache_key(self) -> str:
+        """Everything that changes the audio besides the text (backend, voice, settings)."""
+        ...
+
+    def synthesize(self, text: str) -> tuple[bytes, int]: ...
+
+
+class VoiceBackend(Protocol):
+    """Makes Voice objects from voice names (for example "joe" or "joe-bright")."""
+
+    name: str
+
+    def voice(self, name: str) -> Voice: ...
+
+    def voices(self) -> list[str]: ...

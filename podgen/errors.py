@@ -1,0 +1,82 @@
+"""Every exception podgen raises on purpose.
+
+Each carries a one-line ``message`` (what is wrong), a ``hint`` (what to do) and an
+``exit_code``. The CLI maps them to a one-line error in one place (``cli._fail``).
+"""
+from __future__ import annotations
+
+
+class PodgenError(Exception):
+    """Base class: a failure the user can act on."""
+
+    exit_code = 1
+    default_hint = ""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = self.default_hint if hint is None else hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(PodgenError):
+    """The command line or configuration is wrong."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    default_hint = "Fix podgen.toml or the PODGEN_* environment variables; see README.md."
+
+
+class InputError(PodgenError):
+    """A source document cannot be turned into a Document."""
+
+    exit_code = 3
+
+
+class SourceNotFound(InputError):
+    default_hint = "Check the path and try again."
+
+
+class UnsupportedFormat(InputError):
+    pass
+
+
+class EncryptedDocument(InputError):
+    default_hint = "Pass the password with --password, or decrypt the file first (qpdf --decrypt)."
+
+
+class CorruptDocument(InputError):
+    default_hint = "Re-download or re-export the file; podgen could not read it."
+
+
+class EmptyDocument(InputError):
+    default_hint = "Give podgen a document with some text in it."
+
+
+class NeedsOCR(InputError):
+    default_hint = "Run OCR first (for example: ocrmypdf in.pdf out.pdf), then give podgen the result."
+
+
+class BackendError(PodgenError):
+    """A writer or voice backend failed."""
+
+    exit_code = 4
+
+
+class UnknownBackend(UsageError):
+    pass
+
+
+class MissingDependency(PodgenError):
+    exit_code = 5
+
+
+class EpisodeError(PodgenError):
+    """An episode folder is missing or broken."""
+
+    exit_code = 3
+    default_hint = "Give the folder that `podgen make` wrote (it holds script.json)."

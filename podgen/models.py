@@ -1,0 +1,124 @@
+"""The data that flows between stages: Document -> Script -> Episode."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCRIPT_VERSION = 1
+
+
+@dataclass
+class Section:
+    heading: str
+    text: str
+
+
+@dataclass
+class Document:
+    title: str
+    sections: list[Section]
+    source: str = ""
+    """Where the document came from (a path or URL)."""
+    meta: dict[str, Any] = field(default_factory=dict)
+    """Source metadata: format, pages, author, ..."""
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(s.text for s in self.sections)
+
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+    def to_markdown(self) -> str:
+        parts = [f"# {self.title}"]
+        for section in self.sections:
+            if section.heading:
+                parts.append(f"## {section.heading}")
+            parts.append(section.text)
+        return "\n\n".join(parts) + "\n"
+
+
+@dataclass
+class Line:
+    speaker: str
+    text: str
+
+
+@dataclass
+class Chapter:
+    title: str
+    line: int
+    """Index of the first script line of the chapter."""
+
+
+@dataclass
+class Script:
+    title: str
+    description: str
+    lines: list[Line]
+    chapters: list[Chapter] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
+    """Speaker names in voice order: hosts[0] speaks with the first voice, and so on."""
+    sources: list[str] = field(default_factory=list)
+    writer: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": SCRIPT_VERSION, **asdict(self)}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Script":
+        lines = [Line(speaker=str(x["speaker"]), text=str(x["text"])) for x in data["lines"]]
+        chapters = [Chapter(title=str(c["title"]), line=int(c["line"])) for c in data.get("chapters", [])]
+        hosts = [str(h) for h in data.get("hosts", [])] or _speakers_in_order(lines)
+        return cls(
+            title=str(data["title"]),
+            description=str(data.get("description", "")),
+            lines=lines,
+            chapters=chapters,
+            hosts=hosts,
+            sources=[str(s) for s in data.get("sources", [])],
+            writer=str(data.get("writer", "")),
+        )
+
+    def word_count(self) -> int:
+        return sum(len(line.text.split()) for line in self.lines)
+
+
+def _speakers_in_order(lines: list[Line]) -> list[str]:
+    seen: list[str] = []
+    for line in lines:
+        if line.speaker not in seen:
+            seen.append(line.speaker)
+    return seen
+
+
+@dataclass
+class Segment:
+    """One spoken line placed on the episode's timeline (seconds)."""
+
+    speaker: str
+    text: str
+    start: float
+    end: float
+
+
+@dataclass
+class Episode:
+    slug: str
+    folder: Path
+    title: str
+    description: str
+    duration: float
+    segments: list[Segment]
+    files: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds spent per stage: ingest, write, speak, mix."""
+
+    @property
+    def audio(self) -> Path:
+        return self.folder / "episode.mp3"
