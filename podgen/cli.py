@@ -1,0 +1,188 @@
+"""The command line: parse, call the library, print. No logic lives here."""
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .errors import PodgenError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    help="Turn documents into a finished two-host podcast episode.\n\n"
+    "Examples:\n\n"
+    "* `podgen make paper.pdf` — make episodes/<slug>/episode.mp3 and friends\n\n"
+    "* `podgen render episodes/<slug>` — re-make the audio after editing script.json\n\n"
+    "* `podgen extract paper.pdf` — print the text podgen reads, as Markdown",
+)
+out = Console()
+err = Console(stderr=True)
+state = {"debug": False}
+
+STAGES = {"ingest": "Reading sources", "write": "Writing the script", "speak": "Speaking lines", "mix": "Mixing audio"}
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"podgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: bool = typer.Option(False, "--debug", help="Show debug logs and full tracebacks."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    state["debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _run(action: Callable[[], Any]) -> Any:
+    """Call the library; map its errors to one line on stderr and an exit code."""
+    try:
+        return action()
+    except PodgenError as exc:
+        if state["debug"]:
+            err.print_exception()
+        hint = f" {exc.hint}" if exc.hint else ""
+        err.print(f"[bold red]error:[/] {exc.message}{hint}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted:[/] run the same command again to resume where it stopped.")
+        raise typer.Exit(130)
+    except Exception as exc:  # a bug: say so in one line unless --debug
+        if state["debug"]:
+            raise
+        err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(70)
+
+
+def _settings(config: Optional[Path], **overrides: Any):
+    from .config import load_settings
+
+    return _run(lambda: load_settings(overrides, config))
+
+
+class _Bars:
+    """Rich progress bars driven by the library's (stage, done, total) callback."""
+
+    def __init__(self, progress: Progress):
+        self.progress = progress
+        self.tasks: dict[str, TaskID] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.progress.add_task(STAGES.get(stage, stage), total=total)
+        self.progress.update(self.tasks[stage], completed=done, total=total)
+
+
+def _with_progress(action: Callable[[Callable[[str, int, int], None]], Any]) -> Any:
+    columns = [TextColumn("{task.description:<20}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+               TimeElapsedColumn()]
+    with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
+        return _run(lambda: action(_Bars(progress)))
+
+
+def _summary(episode, elapsed: float) -> None:
+    minutes, seconds = divmod(round(episode.duration), 60)
+    out.print(f"[bold green]Made[/] {episode.title!r}: {minutes}:{seconds:02d} of audio in {elapsed:.1f}s")
+    for name in ("audio", "metadata"):
+        if name in episode.files:
+            out.print(f"  {episode.files[name]}", highlight=False)
+    out.print(f"  script: {episode.folder / 'script.json'} (edit it, then: podgen render {episode.folder})",
+              highlight=False)
+    out.print(f"  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json", highlight=False)
+
+
+@app.command()
+def make(
+    sources: list[Path] = typer.Argument(..., help="Documents to talk about: .pdf, .md, .txt.", show_default=False),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Parent folder of episode folders [default: episodes]."),
+    minutes: Optional[float] = typer.Option(None, "--minutes", "-m", help="Target length in minutes [default: 5]."),
+    title: Optional[str] = typer.Option(None, "--title", "-t", help="Episode title [default: the document's]."),
+    password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./podgen.toml]."),
+) -> None:
+    """Make an episode from documents.
+
+    Examples:
+
+    * `podgen make paper.pdf`
+
+    * `podgen make notes.md chapter.pdf --minutes 3 --title "Weekly digest" -o out/`
+    """
+    from .pipeline import make_episode
+
+    settings = _settings(config, output_dir=output, minutes=minutes, title=title, password=password)
+    start = time.perf_counter()
+    episode = _with_progress(lambda bars: make_episode(sources, settings, bars))
+    _summary(episode, time.perf_counter() - start)
+
+
+@app.command()
+def render(
+    episode_dir: Path = typer.Argument(..., help="An episode folder holding script.json.", show_default=False),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./podgen.toml]."),
+) -> None:
+    """Re-make the audio of an episode from its (edited) script.json. Only changed lines are re-spoken.
+
+    Example: `podgen render episodes/dense-passage-retrieval`
+    """
+    from .pipeline import render_episode
+
+    settings = _settings(config)
+    start = time.perf_counter()
+    episode = _with_progress(lambda bars: render_episode(episode_dir, settings, bars))
+    _summary(episode, time.perf_counter() - start)
+
+
+@app.command()
+def extract(
+    source: Path = typer.Argument(..., help="A document: .pdf, .md, .txt.", show_default=False),
+    password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./podgen.toml]."),
+) -> None:
+    """Print the cleaned text podgen reads from a document, as Markdown.
+
+    Example: `podgen extract paper.pdf > paper.md`
+    """
+    from .ingest import extract as extract_document
+
+    settings = _settings(config, password=password)
+    document = _run(lambda: extract_document(source, settings))
+    sys.stdout.write(document.to_markdown())
+
+
+@app.command()
+def voices() -> None:
+    """List the voice backends and their voices.
+
+    Example: `podgen voices`
+    """
+    from .speak import voices as registry
+
+    for name in registry.names():
+        backend = _run(lambda: registry.create(name))
+        out.print(f"[bold]{name}[/]: {', '.join(backend.voices())}", highlight=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

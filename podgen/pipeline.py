@@ -1,0 +1,104 @@
+"""The whole flow, in one place: sources -> Document -> Script -> clips -> Episode.
+
+``make_episode`` is what ``podgen make`` and the Python API call; ``render_episode`` is its
+second half (speak + mix), which ``podgen render`` calls on an edited ``script.json``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from .config import Settings
+from .errors import EpisodeError
+from .files import slugify, write_text
+from .models import Episode, Script
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int], None]
+
+SCRIPT = "script.json"
+AUDIO = "episode.mp3"
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str, progress: Progress | None) -> Iterator[None]:
+    if progress:
+        progress(stage, 0, 1)
+    start = time.perf_counter()
+    yield
+    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+    if progress:
+        progress(stage, 1, 1)
+
+
+def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None) -> Episode:
+    """Read the sources, write a script, and render it into ``<output_dir>/<slug>/``."""
+    from .ingest import extract, merge
+    from .write import write_script
+
+    timings: dict[str, float] = {}
+    with _timed(timings, "ingest", progress):
+        document = merge([extract(source, settings) for source in sources], settings.title)
+    with _timed(timings, "write", progress):
+        script = write_script(document, settings)
+    folder = settings.output_dir / slugify(script.title)
+    write_text(folder / SCRIPT, script.to_json())
+    return render_episode(folder, settings, progress, timings)
+
+
+def load_script(folder: Path) -> Script:
+    path = folder / SCRIPT
+    if not path.is_file():
+        raise EpisodeError(f"No {SCRIPT} in {folder}.")
+    try:
+        script = Script.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise EpisodeError(f"{path} is not a valid script ({exc}).", "Fix the JSON, or run podgen make again.") from None
+    if not script.lines:
+        raise EpisodeError(f"{path} has no lines.", "Add lines, or run podgen make again.")
+    return script
+
+
+def render_episode(
+    folder: Path, settings: Settings, progress: Progress | None = None, timings: dict[str, float] | None = None
+) -> Episode:
+    """Speak ``folder/script.json`` (only lines not already cached) and mix the episode."""
+    from .mix import mix_episode
+    from .speak import speak_script
+
+    timings = {} if timings is None else timings
+    script = load_script(folder)
+    start = time.perf_counter()
+    clips = speak_script(script, settings, progress)
+    timings["speak"] = time.perf_counter() - start
+    with _timed(timings, "mix", None):
+        duration, segments, files = mix_episode(script, clips, folder, settings, progress)
+    episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)
+    _write_metadata(episode, script)
+    return episode
+
+
+def _write_metadata(episode: Episode, script: Script) -> None:
+    """episode.json: written last, so its presence means the episode is complete."""
+    path = episode.folder / "episode.json"
+    old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    meta = {
+        "title": episode.title,
+        "description": episode.description,
+        "duration": round(episode.duration, 3),
+        "sources": script.sources,
+        "guid": old.get("guid") or str(uuid.uuid4()),
+        "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "rendered": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "writer": script.writer,
+        "hosts": script.hosts,
+        "files": {name: p.name for name, p in episode.files.items()},
+    }
+    write_text(path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    episode.files["metadata"] = path

