@@ -9,6 +9,7 @@ from ..ffmpeg import ffmpeg_exe
 
 with warnings.catch_warnings():  # pydub warns at import when ffmpeg is not on PATH
     warnings.simplefilter("ignore", RuntimeWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)  # pydub imports audioop
     from pydub import AudioSegment
 
 AudioSegment.converter = ffmpeg_exe()

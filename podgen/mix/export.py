@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import BackendError
 from ..files import atomic_path
 from .audio import AudioSegment
 
@@ -23,9 +24,15 @@ def loudnorm_filter() -> str:
 def export_mp3(audio: AudioSegment, target: Path, bitrate: int, sample_rate: int, tags: dict[str, str]) -> Path:
     """Write ``audio`` as a loudness-normalised mono CBR MP3, atomically."""
     params = ["-af", loudnorm_filter(), "-ar", str(sample_rate), "-ac", "1"]
+    from pydub.exceptions import CouldntEncodeError
+
     with atomic_path(target) as mp3:
-        audio.export(
-            str(mp3), format="mp3", codec="libmp3lame", bitrate=f"{bitrate}k",
-            parameters=params, tags=tags, id3v2_version="3",
-        )
+        try:
+            audio.export(
+                str(mp3), format="mp3", codec="libmp3lame", bitrate=f"{bitrate}k",
+                parameters=params, tags=tags, id3v2_version="3",
+            )
+        except CouldntEncodeError as exc:
+            last = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unknown error"
+            raise BackendError(f"ffmpeg could not encode {target.name}: {last}") from None
     return target

@@ -1,0 +1,77 @@
+"""Settings: flags > environment > podgen.toml > defaults, validated, with one-line errors."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from podgen.config import Settings, load_settings
+from podgen.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "podgen.toml"
+    path.write_text(text)
+    return path
+
+
+def test_defaults():
+    s = load_settings(environ={})
+    assert s.minutes == 5 and s.writer == "offline" and s.tts == "piper"
+    assert [h.name for h in s.hosts] == ["Alex", "Sam"]
+    assert [h.voice for h in s.hosts] == ["joe", "joe-bright"]
+
+
+def test_precedence_flags_over_env_over_file(tmp_path):
+    cfg = write(tmp_path, 'minutes = 7\nbitrate = 128\ntitle = "From file"\n')
+    env = {"PODGEN_MINUTES": "3", "PODGEN_TITLE": "From env"}
+    s = load_settings({"minutes": 2, "title": None}, cfg, env)
+    assert s.minutes == 2  # flag wins
+    assert s.title == "From env"  # env beats file; a flag left unset does not count
+    assert s.bitrate == 128  # file beats default
+
+
+def test_file_in_cwd_and_hosts_table(tmp_path, monkeypatch):
+    write(tmp_path, '[[hosts]]\nname = "Ada"\nvoice = "joe"\n[[hosts]]\nname = "Ben"\nvoice = "joe-deep"\n')
+    monkeypatch.chdir(tmp_path)
+    s = load_settings(environ={})
+    assert s.host_names == ["Ada", "Ben"] and s.hosts[1].voice == "joe-deep"
+
+
+def test_config_path_from_environment(tmp_path):
+    cfg = write(tmp_path, "pause_ms = 500\n")
+    assert load_settings(environ={"PODGEN_CONFIG": str(cfg)}).pause_ms == 500
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("minutes = 0\n", ["minutes", "greater than 0"]),
+        ("colour = 'red'\n", ["colour", "not permitted"]),
+        ("minutes = [\n", ["not valid TOML"]),
+        ("sample_rate = 8000\n", ["sample_rate"]),
+    ],
+)
+def test_bad_settings_are_one_line_errors(tmp_path, text, words):
+    cfg = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(config_file=cfg, environ={})
+    assert "\n" not in info.value.message
+    for word in words:
+        assert word in info.value.message
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(ConfigError, match="Config file not found"):
+        load_settings(config_file=tmp_path / "nope.toml", environ={})
+
+
+def test_bad_environment_value():
+    with pytest.raises(ConfigError, match="minutes"):
+        load_settings(environ={"PODGEN_MINUTES": "lots"})
+
+
+def test_settings_are_validated_on_assignment():
+    s = Settings()
+    with pytest.raises(Exception):
+        s.minutes = -1
