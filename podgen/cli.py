@@ -105,7 +105,7 @@ def _summary(episode, elapsed: float) -> None:
             out.print(f"  {episode.files[name]}", highlight=False)
     out.print(f"  script: {episode.folder / 'script.json'} (edit it, then: podgen render {episode.folder})",
               highlight=False)
-    out.print(f"  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json", highlight=False)
+    out.print("  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json", highlight=False)
 
 
 @app.command()

@@ -1,0 +1,88 @@
+"""Plain text files: decode carefully, join wrapped lines, clean."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import CorruptDocument, EmptyDocument
+from ..models import Document, Section
+from .clean import clean_text, letter_ratio, normalize_chars
+
+_BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Bytes to text: UTF-8 (BOM or not), UTF-16 with a BOM, else cp1252, else latin-1.
+    Raises CorruptDocument for binary data and EmptyDocument for blank files."""
+    encoding = next((enc for bom, enc in _BOMS.items() if data.startswith(bom)), None)
+    if encoding is None and b"\x00" in data[:65536]:
+        raise CorruptDocument(f"{path.name} is binary data, not text (it contains NUL bytes).")
+    text = _decode_text(data, encoding)
+    if not text.strip():
+        raise EmptyDocument(f"{path.name} is empty: it has no text.")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_text(data: bytes, encoding: str | None) -> str:
+    for candidate in filter(None, (encoding, "utf-8-sig", "cp1252")):
+        try:
+            return data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def read_text(path: Path) -> str:
+    """Read and decode a text file (see :func:`decode`)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorruptDocument(f"Cannot read {path.name}: {exc.strerror or exc}.") from None
+    return decode(data, path)
+
+
+def pretty_stem(path: Path) -> str:
+    """A title made from a file name: "my_notes-v2.txt" -> "My notes v2"."""
+    words = re.sub(r"[_\-.]+", " ", path.stem).strip() or path.name
+    return words[0].upper() + words[1:] if words.islower() else words
+
+
+def looks_like_title(line: str) -> bool:
+    """A short line of words without closing punctuation."""
+    line = line.strip()
+    return (
+        2 <= len(line) <= 120
+        and len(line.split()) <= 14
+        and not line.endswith((".", ",", ";", ":"))
+        and letter_ratio(line) >= 0.6
+    )
+
+
+def first_line_title(text: str) -> str | None:
+    """The first non-blank line, if it reads like a title."""
+    first = next((x.strip() for x in text.splitlines() if x.strip()), "")
+    return normalize_chars(first) if looks_like_title(first) else None
+
+
+class TextExtractor:
+    """Plain text (.txt): one section of cleaned paragraphs."""
+
+    name = "text"
+    priority = 50
+    extensions = (".txt", ".text")
+
+    def accepts(self, path: Path) -> bool:
+        return path.suffix.lower() in self.extensions
+
+    def extract(self, path: Path, settings: Settings) -> Document:
+        raw = read_text(path)
+        title = first_line_title(raw)
+        if title:  # the title line is not read twice
+            raw = raw.lstrip().split("\n", 1)[1] if "\n" in raw.strip() else ""
+        body = clean_text(raw)
+        if not body:
+            raise EmptyDocument(f"{path.name} has no readable text after cleaning.")
+        title = title or pretty_stem(path)
+        meta = {"format": "text", "characters": len(body)}
+        return Document(title=title, sections=[Section("", body)], source=str(path), meta=meta)
