@@ -48,6 +48,7 @@ class Settings(BaseModel):
     password: str | None = Field(None, description="password for encrypted PDFs")
     prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones")
     words_per_minute: int = Field(150, ge=60, le=300)
+    workers: int = Field(2, ge=1, le=32, description="lines spoken at the same time")
 
     @field_validator("sample_rate")
     @classmethod

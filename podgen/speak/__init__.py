@@ -38,9 +38,7 @@ def host_voices(script: Script, settings: Settings) -> dict[str, Voice]:
     return mapping
 
 
-def speak_script(
-    script: Script, settings: Settings, progress: Progress | None = None, workers: int = 2
-) -> list[Path]:
+def speak_script(script: Script, settings: Settings, progress: Progress | None = None) -> list[Path]:
     """Return one WAV clip per script line, in order, speaking only lines not in the cache."""
     mapping = host_voices(script, settings)
     cache = ClipCache(settings.cache_dir / "clips")
@@ -57,7 +55,7 @@ def speak_script(
         pcm, rate = voice.synthesize(text)
         cache.store(paths[i], pcm, rate)
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=settings.workers) as pool:
         for _ in pool.map(run, todo):
             done += 1
             if progress:
