@@ -24,8 +24,8 @@ app = typer.Typer(
     "* `podgen render episodes/<slug>` — re-make the audio after editing script.json\n\n"
     "* `podgen extract paper.pdf` — print the text podgen reads, as Markdown",
 )
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 state = {"debug": False}
 
 STAGES = {"ingest": "Reading sources", "write": "Writing the script", "speak": "Speaking lines", "mix": "Mixing audio"}

@@ -1,0 +1,54 @@
+"""The write stage: a Document becomes a two-host Script.
+
+Writers are backends in the ``podgen.writers`` registry; the built-in ``offline`` writer is
+declared in pyproject.toml exactly as an outside plug-in would declare its own.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..contracts import Writer
+from ..errors import BackendError, PodgenError
+from ..models import Document, Script
+from ..registry import Registry
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+writers: Registry[Writer] = Registry("podgen.writers", "writer")
+
+
+def write_script(document: Document, settings: Settings) -> Script:
+    """Write the script with the writer named in ``settings.writer``, and check it."""
+    writer = writers.create(settings.writer)
+    try:
+        script = writer.write(document, settings)
+    except PodgenError:
+        raise
+    except Exception as exc:  # a plug-in's own failure becomes one clear error
+        raise BackendError(f"Writer {settings.writer!r} failed: {exc}.") from exc
+    check_script(script, settings.host_names, settings.writer)
+    return script
+
+
+def check_script(script: Script, hosts: list[str], writer: str) -> None:
+    """Raise BackendError unless the script is a usable two-host dialogue."""
+    problem = _problem(script, hosts)
+    if problem:
+        raise BackendError(
+            f"Writer {writer!r} returned an unusable script: {problem}.",
+            "Try again, or choose another writer with --writer.",
+        )
+
+
+def _problem(script: Script, hosts: list[str]) -> str | None:
+    if not isinstance(script, Script):
+        return f"expected a Script, got {type(script).__name__}"
+    if len(script.lines) < 2:
+        return f"it has {len(script.lines)} line(s), at least 2 are needed"
+    for number, line in enumerate(script.lines, 1):
+        if line.speaker not in hosts:
+            return f"line {number} is spoken by {line.speaker!r}, not one of the hosts {hosts}"
+        if not line.text.strip():
+            return f"line {number} is empty"
+    return None

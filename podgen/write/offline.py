@@ -1,0 +1,385 @@
+"""The offline writer: a two-host show built only from the document's own sentences.
+
+No model runs. Host A guides (welcomes, opens each topic, reacts); host B explains by
+reading the section's most central sentences verbatim, and host A reads some of them too.
+Everything factual in the script is a sentence of the document; the phrases around them
+come from ``prompts/offline.toml`` and hold no facts. Same input, same script.
+"""
+from __future__ import annotations
+
+import math
+import random
+import re
+import string
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..errors import ConfigError, EmptyDocument
+from ..models import Chapter, Document, Line, Script, Section
+from ..prompts import load_toml, user_file
+from .sentences import Centrality, Sentence, candidates, ranked
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+NAME = "offline"
+PHRASES_FILE = "offline.toml"
+KINDS = (
+    "description", "intro", "intro_about", "first_topic", "open_topic", "segue", "answer",
+    "their_words", "reaction", "read_aloud", "agree", "outro", "outro_close",
+)
+FIELDS = frozenset({"title", "heading", "host", "other", "topics"})
+SOURCE = "source"
+"""The kind of a Part copied from the document (every other kind names a phrase list)."""
+
+HOST_A, HOST_B = 0, 1
+MIN_TOPIC_WORDS = 25
+"""A section needs this many words of speakable sentences to become a topic."""
+TOPIC_FLOOR = 25
+"""The fewest sentence words a covered topic is given."""
+TURN_WORDS = 45
+"""Longest explanation (in sentence words) before the other host cuts in."""
+BUDGET_STEPS = 21
+"""How many sentence budgets are tried to land the script near its target length."""
+
+_LEAD = re.compile(r"^(?:abstract|summary|overview|synopsis|executive summary|tl;? ?dr)$", re.IGNORECASE)
+_SKIP = re.compile(
+    r"^(?:references|bibliography|acknowledge?ments?|(?:table of )?contents|index|external links"
+    r"|see also|further reading|notes|footnotes|citations|works cited|sources)$",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|we're|we've|we'll)\b", re.IGNORECASE)
+
+
+# --- the show as parts that remember where they came from ----------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str
+    kind: str
+    """SOURCE for a sentence of the document, else the phrase list it was taken from."""
+
+
+@dataclass
+class Turn:
+    speaker: int
+    parts: list[Part]
+
+    @property
+    def text(self) -> str:
+        return finish(" ".join(p.text for p in self.parts))
+
+
+@dataclass
+class Draft:
+    turns: list[Turn] = field(default_factory=list)
+    chapters: list[Chapter] = field(default_factory=list)
+
+    def words(self) -> int:
+        return sum(len(t.text.split()) for t in self.turns)
+
+
+def finish(text: str) -> str:
+    """Trimmed, single-spaced, ending with punctuation: ready to be spoken."""
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if not text or text[-1] in ".!?\"”’'" else text + "."
+
+
+# --- phrases ---------------------------------------------------------------------------------
+
+
+def load_phrases(settings: Settings) -> dict[str, list[str]]:
+    data = load_toml(PHRASES_FILE, settings)
+    where = user_file(PHRASES_FILE, settings) or f"the built-in {PHRASES_FILE}"
+    return {kind: _phrase_list(data, kind, str(where)) for kind in KINDS}
+
+
+def _phrase_list(data: dict[str, object], kind: str, where: str) -> list[str]:
+    value = data.get(kind)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(
+            f"Phrase list {kind!r} in {where} must be a non-empty list of strings.",
+            f"Fix {where}; see prompts/README.md.",
+        )
+    for phrase in value:
+        _check_fields(phrase, kind, where)
+    return value
+
+
+def _check_fields(phrase: str, kind: str, where: str) -> None:
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(phrase) if name is not None}
+    except ValueError as exc:
+        raise ConfigError(f"Phrase {phrase!r} ({kind}) in {where} is malformed: {exc}.") from None
+    unknown = names - FIELDS
+    if unknown:
+        raise ConfigError(
+            f"Phrase {phrase!r} ({kind}) in {where} uses unknown placeholder {{{sorted(unknown)[0]}}}.",
+            f"Use only {', '.join('{' + f + '}' for f in sorted(FIELDS))}.",
+        )
+
+
+class Phrases:
+    """Picks phrases deterministically: shuffled per kind, cycling, never the same twice in a row."""
+
+    def __init__(self, lists: dict[str, list[str]], seed: str, hosts: list[str], title: str):
+        self._lists = lists
+        self._seed = seed
+        self._hosts = hosts
+        self._fields = {"title": title, "heading": "", "topics": ""}
+        self._queues: dict[str, list[str]] = {}
+        self._last: dict[str, str] = {}
+        self._cycles: dict[str, int] = {}
+
+    def say(self, kind: str, speaker: int, **fields: str) -> Part:
+        values = {**self._fields, "host": self._hosts[speaker], "other": self._hosts[1 - speaker], **fields}
+        return Part(self._next(kind).format(**values), kind)
+
+    def _next(self, kind: str) -> str:
+        if not self._queues.get(kind):
+            self._queues[kind] = self._shuffled(kind)
+        phrase = self._queues[kind].pop(0)
+        self._last[kind] = phrase
+        return phrase
+
+    def _shuffled(self, kind: str) -> list[str]:
+        cycle = self._cycles.get(kind, 0)
+        self._cycles[kind] = cycle + 1
+        order = list(self._lists[kind])
+        random.Random(f"{self._seed}/{kind}/{cycle}").shuffle(order)
+        if len(order) > 1 and order[0] == self._last.get(kind):
+            order.append(order.pop(0))
+        return order
+
+
+# --- what the document offers ----------------------------------------------------------------
+
+
+@dataclass
+class Topic:
+    heading: str
+    sentences: list[Sentence]
+    """Most central first."""
+
+    @property
+    def words(self) -> int:
+        return sum(s.words for s in self.sentences)
+
+
+@dataclass
+class Material:
+    opening: Sentence
+    """The sentence that says what the document is about."""
+    topics: list[Topic]
+
+
+def plain(text: str) -> str:
+    """A title or heading as it should be spoken."""
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[#*`_|<>\[\]{}]", " ", text).replace("&", "and")
+    text = re.sub(r"^\s*(?:\d+(?:\.\d+)*|[IVX]+)[.)]?\s+(?=\w)", "", text)
+    return re.sub(r"\s+", " ", text).strip(" .:;,-")
+
+
+def gather(document: Document, title: str) -> Material:
+    sections = _merged(document.sections)
+    found = [(plain(s.heading), candidates(s.text)) for s in sections if not _SKIP.match(plain(s.heading))]
+    found = [(h, c) for h, c in found if c]
+    if not found:
+        raise EmptyDocument(
+            f"{document.source or title} has no sentences the offline writer can read aloud.",
+            "Give podgen a document with prose paragraphs, or use a model-based writer.",
+        )
+    centrality = Centrality([s.text for _, c in found for s in c])
+    everything = [s.text for _, c in found for s in c]
+    names = {title.lower(), plain(document.title).lower(), ""}
+    lead = [c for h, c in found[:1] if h.lower() in names or _LEAD.match(h)]
+    opening = ranked(lead[0] if lead else [s for _, c in found for s in c], centrality, everything)[0]
+    body = found[1:] if lead and len(found) > 1 else found
+    topics = [Topic(h or title, ranked([s for s in c if s != opening], centrality)) for h, c in body]
+    return Material(opening, _substantial(topics))
+
+
+def _merged(sections: list[Section]) -> list[Section]:
+    """Untitled sections after the first belong to the section before them."""
+    merged: list[Section] = []
+    for section in sections:
+        if merged and not plain(section.heading):
+            merged[-1] = Section(merged[-1].heading, merged[-1].text + "\n\n" + section.text)
+        else:
+            merged.append(section)
+    return merged
+
+
+def _substantial(topics: list[Topic]) -> list[Topic]:
+    kept = [t for t in topics if t.words >= MIN_TOPIC_WORDS]
+    return kept or [t for t in topics if t.sentences][:1]
+
+
+# --- how much of it fits ---------------------------------------------------------------------
+
+
+def plan(topics: list[Topic], budget: float) -> list[tuple[Topic, list[Sentence]]]:
+    """The topics to cover and their sentences (in document order) for ``budget`` words."""
+    chosen = _most_substantial(topics, budget)
+    total = sum(t.words for t in chosen) or 1
+    spare = max(budget - TOPIC_FLOOR * len(chosen), 0.0)
+    return [(t, _fill(t.sentences, TOPIC_FLOOR + spare * t.words / total)) for t in chosen]
+
+
+def _most_substantial(topics: list[Topic], budget: float) -> list[Topic]:
+    room = max(1, min(len(topics), int(budget // TOPIC_FLOOR)))
+    best = sorted(range(len(topics)), key=lambda i: (-topics[i].words, i))[:room]
+    return [topics[i] for i in sorted(best)]
+
+
+def _fill(sentences: list[Sentence], budget: float) -> list[Sentence]:
+    """The most central sentences that fit ``budget``, drawn from a pool that grows with it."""
+    total = sum(s.words for s in sentences) or 1
+    pool = sentences[: max(2, math.ceil(len(sentences) * min(1.0, 2 * budget / total)))]
+    picked: list[Sentence] = []
+    words = 0
+    for sentence in pool:
+        if words >= 0.9 * budget:
+            break
+        if words + sentence.words > 1.1 * budget:
+            continue
+        picked.append(sentence)
+        words += sentence.words
+    return sorted(picked or sentences[:1], key=lambda s: s.position)
+
+
+# --- the conversation --------------------------------------------------------------------------
+
+
+def compose(material: Material, covered: list[tuple[Topic, list[Sentence]]], phrases: Phrases) -> Draft:
+    draft = Draft()
+    draft.chapters.append(Chapter("Introduction", 0))
+    draft.turns += _intro(material.opening, phrases)
+    for index, (topic, sentences) in enumerate(covered):
+        draft.chapters.append(Chapter(topic.heading, len(draft.turns)))
+        draft.turns += _segment(index, topic.heading, sentences, phrases, _just_agreed(draft.turns))
+    draft.chapters.append(Chapter("Wrap-up", len(draft.turns)))
+    draft.turns += _outro([t.heading for t, _ in covered], phrases)
+    return draft
+
+
+def _intro(opening: Sentence, phrases: Phrases) -> list[Turn]:
+    return [
+        Turn(HOST_A, [phrases.say("intro", HOST_A)]),
+        Turn(HOST_B, [phrases.say("intro_about", HOST_B), Part(opening.text, SOURCE)]),
+    ]
+
+
+def _just_agreed(turns: list[Turn]) -> bool:
+    """True when the last turn only agreed with host A (then A needs no segue of its own)."""
+    return bool(turns) and [p.kind for p in turns[-1].parts] == ["agree"]
+
+
+def _segment(index: int, heading: str, sentences: list[Sentence], phrases: Phrases, agreed: bool) -> list[Turn]:
+    opener = [phrases.say("segue", HOST_A)] if index and not agreed else []
+    opener.append(phrases.say("open_topic" if index else "first_topic", HOST_A, heading=heading))
+    turns = [Turn(HOST_A, opener)]
+    chunks = _chunks(sentences)
+    readers = _readers(index, len(chunks))
+    pending: list[Part] = []
+    for number, chunk in enumerate(chunks):
+        if number in readers:
+            turns.append(Turn(HOST_A, [phrases.say("read_aloud", HOST_A), *_source(chunk)]))
+            pending = [phrases.say("agree", HOST_B)]
+            continue
+        if number and number - 1 not in readers:
+            turns.append(Turn(HOST_A, [phrases.say("reaction", HOST_A)]))
+        turns.append(Turn(HOST_B, pending + _explain(chunk, number == 0 and index % 2 == 0, phrases)))
+        pending = []
+    if pending:
+        turns.append(Turn(HOST_B, pending))
+    return turns
+
+
+def _chunks(sentences: list[Sentence]) -> list[list[Sentence]]:
+    """Sentences grouped into turns: one each in short sections, up to two in longer ones."""
+    most = 1 if len(sentences) <= 3 else 2
+    chunks: list[list[Sentence]] = []
+    for sentence in sentences:
+        last = chunks[-1] if chunks else None
+        if last and len(last) < most and sum(s.words for s in last) + sentence.words <= TURN_WORDS:
+            last.append(sentence)
+        else:
+            chunks.append([sentence])
+    return chunks
+
+
+def _readers(index: int, chunks: int) -> set[int]:
+    """The chunks host A reads out (every third one), so both hosts carry the content."""
+    if chunks < 2:
+        return set()
+    if index % 2 == 0:
+        return set(range(1, chunks, 3))
+    return set(range(chunks - 1, 0, -3))
+
+
+def _explain(chunk: list[Sentence], answering: bool, phrases: Phrases) -> list[Part]:
+    if any(_FIRST_PERSON.search(s.text) for s in chunk):
+        lead = [phrases.say("their_words", HOST_B)]
+    else:
+        lead = [phrases.say("answer", HOST_B)] if answering else []
+    return lead + _source(chunk)
+
+
+def _source(chunk: list[Sentence]) -> list[Part]:
+    return [Part(s.text, SOURCE) for s in chunk]
+
+
+def _outro(headings: list[str], phrases: Phrases) -> list[Turn]:
+    return [
+        Turn(HOST_A, [phrases.say("outro", HOST_A, topics=spoken_list(headings))]),
+        Turn(HOST_B, [phrases.say("outro_close", HOST_B)]),
+    ]
+
+
+def spoken_list(items: list[str]) -> str:
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + ", and " + items[-1]
+
+
+# --- the writer ------------------------------------------------------------------------------
+
+
+class OfflineWriter:
+    """Writer backend "offline": no model, no network, deterministic."""
+
+    name = NAME
+
+    def write(self, document: Document, settings: Settings) -> Script:
+        title = self.title(document, settings)
+        material = gather(document, title)
+        draft = self.draft(document, settings, material)
+        phrases = Phrases(load_phrases(settings), title, settings.host_names, title)
+        return Script(
+            title=title,
+            description=finish(phrases.say("description", HOST_A).text + " " + material.opening.text),
+            lines=[Line(settings.host_names[t.speaker], t.text) for t in draft.turns],
+            chapters=draft.chapters,
+            hosts=settings.host_names,
+            sources=[document.source],
+            writer=NAME,
+        )
+
+    @staticmethod
+    def title(document: Document, settings: Settings) -> str:
+        return plain(settings.title or document.title) or "today's document"
+
+    def draft(self, document: Document, settings: Settings, material: Material | None = None) -> Draft:
+        """The show as parts; each part knows whether it is a document sentence or a phrase."""
+        title = self.title(document, settings)
+        material = material or gather(document, title)
+        target = settings.minutes * settings.words_per_minute
+        lists = load_phrases(settings)
+        drafts = []
+        for step in range(BUDGET_STEPS):  # try sentence budgets from 30% to 130% of the target
+            covered = plan(material.topics, target * (0.3 + step / (BUDGET_STEPS - 1)))
+            drafts.append(compose(material, covered, Phrases(lists, title, settings.host_names, title)))
+        return min(drafts, key=lambda d: abs(d.words() - target))

@@ -1,0 +1,309 @@
+"""Sentences fit to be spoken: split text into sentences, keep the clean ones, rank them.
+
+Ranking is centrality: a sentence scores high when its words (TF-IDF weighted, stopwords
+removed) are close to the centroid of the sentences around it, so the sentences that state
+what a section is about come first. Plain Python; no model.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+MIN_WORDS = 6
+MAX_WORDS = 45
+
+ABBREVIATIONS = frozenset(
+    "e.g i.e al cf vs fig figs eq eqs sec secs ch dr mr mrs ms prof st jr sr approx resp "
+    "no nos vol pp ref refs ca est dept univ".split()
+)
+_CANDIDATE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
+_OPENERS = "\"'“‘(["
+_BULLET = re.compile(r"^\s*(?:[-*+•·▪]|\d{1,2}[.)])\s+")
+_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$|^\s*[:|\- ]{3,}\s*$")
+_HEADING_LINE = re.compile(r"^\s*#{1,6}\s")
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just like may me might more most must my myself no nor not now of
+    off on once only or other our ours ourselves out over own same shall she should so some
+    such than that the their theirs them themselves then there these they this those through
+    to too under until up upon us very was we were what when where which while who whom why
+    will with would you your yours yourself yourselves one two also however thus therefore
+    et al eg ie use used using""".split()
+)
+_LEANS_BACK = re.compile(
+    r"^(?:this|these|that|those|it|its|they|their|he|she|his|her|such|however|moreover|furthermore"
+    r"|additionally|in addition|also|but|and|so|thus|hence|therefore|finally|similarly|likewise"
+    r"|instead|otherwise|meanwhile|then|in particular|in practice)\b"
+    r"|^(?:\S+\s+){0,3}(?:of|in|from|for|on|with) (?:this|these|those|such)\b",
+    re.IGNORECASE,
+)
+_POINTS_ELSEWHERE = re.compile(
+    r"\b(?:in|see) (?:the|this|our) (?:accompanying )?(?:paper|appendix|section|chapter|report|blog)\b"
+    r"|\b(?:is|are) (?:provided|presented|given|described|found) in\b|\bcan be found\b"
+    r"|\bsection \d|\bappendix\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    """The sentence as it will be spoken (markup removed, otherwise verbatim)."""
+    position: int
+    """Order within its section."""
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+# --- splitting -----------------------------------------------------------------------------
+
+
+def paragraphs(text: str) -> list[str]:
+    """Prose units: blank lines, headings, table rows, list items and short unpunctuated
+    lines (captions, headings in plain text) each end a unit; wrapped lines are joined."""
+    width = _line_width(text)
+    lines = text.splitlines()
+    units: list[list[str]] = [[]]
+    for number, line in enumerate(lines):
+        if not line.strip() or _TABLE_LINE.match(line) or _HEADING_LINE.match(line):
+            units.append([])
+            continue
+        if _BULLET.match(line):
+            units.append([])
+            line = _BULLET.sub("", line)
+        units[-1].append(line.strip())
+        if _stands_alone(line.strip(), lines[number + 1] if number + 1 < len(lines) else "", width):
+            units.append([])
+    return [_join_lines(unit) for unit in units if unit]
+
+
+def _stands_alone(line: str, following: str, width: int) -> bool:
+    """A short line that does not run on into the next one: a heading or a caption."""
+    if len(line) >= 0.6 * width or line[-1] in ".,;:!?\"”)-":
+        return False
+    last_word = line.split()[-1].lower()
+    return last_word not in _FUNCTION_WORDS and following.strip()[:1].isupper()
+
+
+def _line_width(text: str) -> int:
+    """The usual length of a full line (hard-wrapped text has many of about the same length)."""
+    lengths = sorted(len(line.strip()) for line in text.splitlines() if line.strip())
+    return lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
+
+
+def _join_lines(lines: list[str]) -> str:
+    text = " ".join(lines)
+    return re.sub(r"(?<=[a-z])- (?=[a-z])", "", text)  # "recog- nition" from a line break
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences, keeping abbreviations, initials and decimals intact."""
+    sentences: list[str] = []
+    start = 0
+    for match in _CANDIDATE_END.finditer(text):
+        if not _is_boundary(text[start : match.start()], match.group(), text[match.end() :]):
+            continue
+        sentences.append(text[start : match.end()].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return [s for s in sentences if s]
+
+
+def _is_boundary(before: str, punct: str, after: str) -> bool:
+    following = after.lstrip()
+    if not following:
+        return True
+    if punct.startswith(".") and _is_abbreviation(before):
+        return False
+    first = following.lstrip(_OPENERS)[:1]
+    return bool(first) and (first.isupper() or first.isdigit())
+
+
+def _is_abbreviation(before: str) -> bool:
+    words = before.split()
+    if not words:
+        return False
+    word = words[-1].lstrip(_OPENERS).lower()
+    if word in ABBREVIATIONS:
+        return True
+    if len(word) == 1 and word.isalpha():  # an initial: "J. Smith", "U.S."
+        return True
+    parts = word.split(".")
+    return len(parts) > 1 and all(0 < len(p) <= 2 and p.isalpha() for p in parts)  # "e.g", "a.m"
+
+
+# --- cleaning for speech -------------------------------------------------------------------
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
+_CITATION = re.compile(r"\s?\[(?:\d+(?:\s*[,–-]\s*\d+)*|[a-z ]{3,30})\]")
+_EMPHASIS = re.compile(r"\*\*|__|`|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w)")
+_PARENTHETICAL = re.compile(r"\s*\(([^()]{1,80})\)")
+_DROPPED_ASIDE = re.compile(r"^(?:[A-Z][A-Z0-9-]{1,9}s?|\d{4}[a-z]?|.*\bet al\b.*|[A-Z][^()]*,? (?:19|20)\d{2}[a-z]?(?:;.*)?|see .*|cf\. .*|e\.g\.,? [A-Z]\w+ \d{4})$")
+_MOJIBAKE = re.compile(r"[\x80-\x9f\ufffd]|â€|Ã.|Â")
+_FRAGMENT_START = re.compile(r"^\d[\d,.]*,?\s+[a-z]|^\d+,\s")
+_MERGED_HEADING = re.compile(r"[a-z] (?:We|Our|This|These|It|They) [a-z]")
+_INNER_STOP = re.compile(r"(\S+)\.\s+[a-z]")
+_URL = re.compile(r"https?://|ttps?://|www\.|\w\.(?:com|org|net|html?)\b|/\w+/|\S+@\S+\.\w")
+_BIBLIOGRAPHY = re.compile(
+    r"\bpages? \d+\s*[–-]\s*\d+|\bpp\. \d|\bIn (?:Proceedings|Advances in)\b|\barXiv\b|\bdoi\b"
+    r"|\bISBN\b|\bRetrieved \d|\bAccessed\b",
+)
+_FUNCTION_WORDS = frozenset(
+    "the a an is are was were be been being has have had of to in on for with by that this it "
+    "they we he she as at from and or not can will may which who".split()
+)
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
+_UNSPEAKABLE = re.compile(r"[^\w\s.,;:!?'\"“”‘’()\-–—%$£€/]")
+_VISUAL_REFERENCE = re.compile(
+    r"\b(?:table|figure|fig\.|eq\.|equation|algorithm|listing)\s*\(?\d|\bfollowing (?:table|figure|chart)"
+    r"|\bsee (?:below|above)\b|\bshown (?:below|above)\b",
+    re.IGNORECASE,
+)
+
+
+def speakable(raw: str) -> str | None:
+    """The sentence with markup removed, or None when it is not fit to be read aloud."""
+    text = _IMAGE.sub("", raw.translate(_LIGATURES))
+    text = _LINK.sub(r"\1", text)
+    text = _CITATION.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    text = re.sub(r"~\s?(?=\d)", "about ", text)
+    text = text.replace("&", "and")
+    text = _PARENTHETICAL.sub(_aside, text)
+    text = _tidy(text)
+    return None if _is_noisy(text) else text
+
+
+def _aside(match: re.Match[str]) -> str:
+    """A parenthetical becomes a spoken aside; acronyms, years and citations are dropped."""
+    inner = match.group(1).strip()
+    if _DROPPED_ASIDE.match(inner):
+        return ""
+    return f", {inner},"
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r",\s*([,.;:!?])", r"\1", text)  # ", ." left by a parenthetical
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    return text.strip(" ,;:")
+
+
+def _is_noisy(text: str) -> bool:
+    words = text.split()
+    if not MIN_WORDS <= len(words) <= MAX_WORDS:
+        return True
+    if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"“") or text[-1] not in ".!?\"”'’":
+        return True
+    if _MOJIBAKE.search(text) or _URL.search(text) or _VISUAL_REFERENCE.search(text) or _BIBLIOGRAPHY.search(text):
+        return True
+    if not any(w.lower().strip(",;:") in _FUNCTION_WORDS for w in words):  # a title or a caption
+        return True
+    if _looks_cut(text):
+        return True
+    if _UNSPEAKABLE.search(text) or re.search(r"[\[\]{}<>|]", text):
+        return True
+    letters = sum(ch.isalpha() for ch in text)
+    return letters < 0.6 * len(text.replace(" ", "")) or sum(w[:1].isalpha() for w in words) < 0.6 * len(words)
+
+
+def _looks_cut(text: str) -> bool:
+    """Pieces of text glued together across a page break, a heading or a caption."""
+    if _FRAGMENT_START.match(text) or _MERGED_HEADING.search(text):
+        return True
+    return any(not _is_abbreviation(m.group(1)) for m in _INNER_STOP.finditer(text))
+
+
+def candidates(text: str) -> list[Sentence]:
+    """Every sentence of ``text`` that is fit to be spoken, in document order."""
+    found: list[Sentence] = []
+    for paragraph in paragraphs(text):
+        for raw in split_sentences(paragraph):
+            clean = speakable(raw)
+            if clean:
+                found.append(Sentence(clean, len(found)))
+    return found
+
+
+# --- centrality ----------------------------------------------------------------------------
+
+
+def terms(text: str) -> list[str]:
+    words = re.findall(r"[a-z][a-z0-9'-]*[a-z0-9]|[a-z]", text.lower())
+    return [_stem(w) for w in words if w not in STOPWORDS and len(w) > 1]
+
+
+def _stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+class Centrality:
+    """TF-IDF over a corpus of sentences; scores sentences by closeness to their centroid."""
+
+    def __init__(self, corpus: list[str]):
+        counts = Counter(term for text in corpus for term in set(terms(text)))
+        total = max(len(corpus), 1)
+        self.idf = {term: math.log((1 + total) / (1 + n)) + 1.0 for term, n in counts.items()}
+
+    def vector(self, text: str) -> dict[str, float]:
+        tf = Counter(terms(text))
+        vec = {t: (1 + math.log(n)) * self.idf.get(t, 1.0) for t, n in tf.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {t: v / norm for t, v in vec.items()}
+
+    def scores(self, texts: list[str], reference: list[str] | None = None) -> list[float]:
+        """Cosine similarity of each text to the centroid of ``reference`` (default: the texts).
+
+        Leave-one-out: a text that is part of the reference is compared with the centroid of
+        the others, so a long sentence cannot score high by resembling itself.
+        """
+        reference = texts if reference is None else reference
+        centroid: Counter[str] = Counter()
+        for text in reference:
+            centroid.update(self.vector(text))
+        inside = set(reference)
+        return [self._similarity(self.vector(t), centroid, t in inside) for t in texts]
+
+    @staticmethod
+    def _similarity(vec: dict[str, float], centroid: Counter[str], leave_out: bool) -> float:
+        dot = sum(w * centroid[t] for t, w in vec.items())
+        norm_sq = sum(v * v for v in centroid.values())
+        if leave_out:  # centroid minus vec; vec has unit length
+            dot, norm_sq = dot - 1.0, norm_sq - 2 * dot + 1.0
+        return dot / math.sqrt(norm_sq) if norm_sq > 1e-12 else 0.0
+
+
+def ranked(sentences: list[Sentence], centrality: Centrality, reference: list[str] | None = None) -> list[Sentence]:
+    """Most central first (to ``reference``, default the sentences themselves); ties keep order.
+
+    Centrality is nudged by how well a sentence stands on its own when read aloud: a section's
+    first sentences usually say what it is about; a sentence that leans on the one before it
+    ("This ...", "However, ...") or points elsewhere ("see the paper") makes a poor excerpt.
+    """
+    scores = centrality.scores([s.text for s in sentences], reference)
+    adjusted = [score + standalone_bonus(s) for score, s in zip(scores, sentences)]
+    order = sorted(range(len(sentences)), key=lambda i: (-adjusted[i], i))
+    return [sentences[i] for i in order]
+
+
+def standalone_bonus(sentence: Sentence) -> float:
+    bonus = {0: 0.15, 1: 0.07}.get(sentence.position, 0.0)
+    if _LEANS_BACK.match(sentence.text):
+        bonus -= 0.1
+    if _POINTS_ELSEWHERE.search(sentence.text):
+        bonus -= 0.2
+    return bonus

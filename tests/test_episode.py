@@ -1,0 +1,104 @@
+"""End to end: a real multi-page paper becomes an episode whose audio says what its script says."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from audiotools import decode, normalise_words, wer
+from conftest import DATA
+
+from podgen.pipeline import make_episode, render_episode
+
+PAPER = DATA / "paper-twocolumn.pdf"
+
+
+@pytest.fixture(scope="module")
+def episode(tmp_path_factory):
+    from podgen.config import Settings
+
+    settings = Settings(output_dir=tmp_path_factory.mktemp("episodes"), cache_dir=tmp_path_factory.mktemp("c"),
+                        minutes=1)
+    return make_episode([PAPER], settings), settings
+
+
+@pytest.fixture(scope="module")
+def heard(episode, whisper):
+    ep, _ = episode
+    segments, _ = whisper.transcribe(str(ep.audio), beam_size=1, language="en", word_timestamps=True)
+    return [w for s in segments for w in s.words]
+
+
+def test_episode_folder_holds_every_artifact(episode):
+    ep, _ = episode
+    names = {p.name for p in ep.folder.iterdir()}
+    assert {"episode.mp3", "script.json", "transcript.vtt", "transcript.srt", "transcript.json",
+            "chapters.json", "episode.json"} <= names
+    assert not [n for n in names if ".part" in n]
+    meta = json.loads((ep.folder / "episode.json").read_text())
+    assert meta["duration"] == pytest.approx(ep.duration, abs=0.01) and meta["guid"]
+    script = json.loads((ep.folder / "script.json").read_text())
+    assert script["hosts"] == ["Alex", "Sam"] and {x["speaker"] for x in script["lines"]} == {"Alex", "Sam"}
+    assert "Dense Passage Retrieval" in script["title"]
+
+
+def test_length_is_near_the_target(episode):
+    ep, _ = episode
+    assert 40 <= ep.duration <= 100, ep.duration  # --minutes 1
+
+
+def test_audio_says_what_the_script_says(episode, heard):
+    ep, _ = episode
+    script = json.loads((ep.folder / "script.json").read_text())
+    said = " ".join(line["text"] for line in script["lines"])
+    error = wer(said, " ".join(w.word for w in heard))
+    print(f"WER {error:.3f} over {len(normalise_words(said))} words")
+    assert error <= 0.2
+
+
+def test_transcript_timings_match_the_audio(episode, heard):
+    """Each recognised word lands inside the transcript segment whose text contains it."""
+    ep, _ = episode
+    segments = json.loads((ep.folder / "transcript.json").read_text())["segments"]
+    assert [s["body"] for s in segments] == [x["text"] for x in json.loads((ep.folder / "script.json").read_text())["lines"]]
+    assert all(a["endTime"] <= b["startTime"] for a, b in zip(segments, segments[1:]))
+    placed = 0
+    for word in heard:
+        middle = (word.start + word.end) / 2
+        inside = [s for s in segments if s["startTime"] - 0.15 <= middle <= s["endTime"] + 0.15]
+        assert len(inside) <= 1
+        if inside and normalise_words(word.word) and set(normalise_words(word.word)) & set(normalise_words(inside[0]["body"])):
+            placed += 1
+    assert placed / len(heard) >= 0.85, f"{placed}/{len(heard)} words inside their segment"
+    audio_seconds = len(decode(ep.audio)) / 16000
+    assert segments[-1]["endTime"] <= audio_seconds
+    assert audio_seconds == pytest.approx(ep.duration, abs=0.15)
+
+
+def test_render_respeaks_only_the_edited_line(episode):
+    ep, settings = episode
+    path = ep.folder / "script.json"
+    script = json.loads(path.read_text())
+    script["lines"][1]["text"] = "This line was edited by hand before the episode was rendered again."
+    path.write_text(json.dumps(script))
+    seen = []
+    again = render_episode(ep.folder, settings, progress=lambda stage, done, total: seen.append((stage, done, total)))
+    first_speak = next(x for x in seen if x[0] == "speak")
+    assert first_speak == ("speak", len(script["lines"]) - 1, len(script["lines"]))
+    body = json.loads((ep.folder / "transcript.json").read_text())["segments"][1]["body"]
+    assert body.startswith("This line was edited by hand")
+    assert json.loads((ep.folder / "episode.json").read_text())["guid"] == json.loads(
+        (ep.folder / "episode.json").read_text())["guid"]
+    assert again.duration > 0
+
+
+def test_the_cli_makes_an_episode_and_prints_a_summary(tmp_path, clip_cache):
+    env = {"PODGEN_CACHE_DIR": str(clip_cache), "PATH": "/usr/bin:/bin"}
+    cmd = [sys.executable, "-m", "podgen", "make", str(DATA / "modelcard-whisper.md"), "-o", str(tmp_path),
+           "--minutes", "0.5", "--title", "Whisper model card"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    folder = tmp_path / "whisper-model-card"
+    assert (folder / "episode.mp3").stat().st_size > 10_000
+    assert str(folder / "episode.mp3") in proc.stdout and "of audio in" in proc.stdout

@@ -1,0 +1,372 @@
+"""The write stage: the offline writer, its phrase templates, and write_script's checks."""
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from podgen.config import Settings
+from podgen.errors import BackendError, ConfigError, EmptyDocument
+from podgen.models import Document, Line, Script, Section
+from podgen.prompts import load_text, load_toml
+from podgen.write import write_script, writers
+from podgen.write.offline import KINDS, SOURCE, Draft, OfflineWriter, finish
+from podgen.write.sentences import candidates, speakable, split_sentences
+
+DATA = Path(__file__).parent / "data"
+MODEL_CARD = DATA / "modelcard-whisper.md"
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def markdown_document(path: Path) -> Document:
+    """A Document from a Markdown file: '# ' is the title, deeper headings open sections."""
+    title, heading, sections, lines = "", "", [], []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^(#+)\s+(.*)", line)
+        if not match:
+            lines.append(line)
+            continue
+        if "\n".join(lines).strip():
+            sections.append(Section(heading, "\n".join(lines).strip()))
+        lines = []
+        if len(match.group(1)) == 1 and not title:
+            title, heading = match.group(2).strip(), ""
+        else:
+            heading = match.group(2).strip()
+    if "\n".join(lines).strip():
+        sections.append(Section(heading, "\n".join(lines).strip()))
+    return Document(title=title, sections=sections, source=str(path))
+
+
+def short_document() -> Document:
+    text = (
+        "The models are trained on 680,000 hours of audio and the corresponding transcripts "
+        "collected from the internet. This non-English data represents 98 different languages. "
+        "Our models perform unevenly across languages, and we observe lower accuracy on "
+        "low-resource languages."
+    )
+    return Document(title="A Short Note", sections=[Section("Training Data", text)], source="note.md")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens, with the two spoken substitutions the writer makes."""
+    text = re.sub(r"~\s?(?=\d)", "about ", text).replace("&", " and ")
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def appears_in(spoken: list[str], source: list[str], slack: int = 12) -> bool:
+    """True if ``spoken`` is ``source`` with only deletions (markup, asides) inside a short span."""
+    for start in (i for i, w in enumerate(source) if w == spoken[0]):
+        i, end = 0, min(len(source), start + len(spoken) + slack)
+        for word in source[start:end]:
+            if i < len(spoken) and word == spoken[i]:
+                i += 1
+        if i == len(spoken):
+            return True
+    return False
+
+
+def draft_for(document: Document, settings: Settings) -> Draft:
+    return OfflineWriter().draft(document, settings)
+
+
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[a-z]+\}", phrase)
+    return re.compile(".+".join(re.escape(p) for p in parts))
+
+
+@pytest.fixture(scope="module")
+def card() -> Document:
+    return markdown_document(MODEL_CARD)
+
+
+@pytest.fixture(scope="module")
+def phrases() -> dict[str, list[str]]:
+    return load_toml("offline.toml")
+
+
+# --- determinism, shape ------------------------------------------------------------------------
+
+
+def test_same_input_gives_the_same_script(card: Document) -> None:
+    first = OfflineWriter().write(card, Settings(minutes=2))
+    second = OfflineWriter().write(markdown_document(MODEL_CARD), Settings(minutes=2))
+    assert first.to_json() == second.to_json()
+
+
+def test_phrase_choice_is_seeded_by_the_title(card: Document) -> None:
+    openings = {OfflineWriter().write(card, Settings(minutes=2, title=f"Episode {n}")).lines[0].text for n in range(6)}
+    assert len(openings) > 1
+
+
+def test_hosts_alternate_starting_with_host_a_and_both_carry_content(card: Document) -> None:
+    settings = Settings(minutes=3)
+    script = write_script(card, settings)
+    a, b = settings.host_names
+    assert [line.speaker for line in script.lines] == [(a, b)[i % 2] for i in range(len(script.lines))]
+    draft = draft_for(card, settings)
+    content = [0, 0]
+    for turn in draft.turns:
+        content[turn.speaker] += sum(len(p.text.split()) for p in turn.parts if p.kind == SOURCE)
+    assert min(content) >= 60, content
+    assert min(content) / sum(content) >= 0.2, content
+
+
+def test_script_fields(card: Document) -> None:
+    settings = Settings(minutes=2)
+    script = write_script(card, settings)
+    assert script.title == "Model Card: Whisper"
+    assert script.writer == "offline"
+    assert script.hosts == ["Alex", "Sam"]
+    assert script.sources == [str(MODEL_CARD)]
+    assert script.description.startswith("A conversation about Model Card: Whisper. ")
+    described = script.description.removeprefix("A conversation about Model Card: Whisper. ")
+    assert appears_in(words(described), words(MODEL_CARD.read_text(encoding="utf-8")))
+    assert write_script(card, Settings(minutes=2, title="My Own Title")).title == "My Own Title"
+
+
+# --- nothing but the source --------------------------------------------------------------------
+
+
+def test_every_spoken_sentence_is_verbatim_from_the_source(card: Document) -> None:
+    source = words(MODEL_CARD.read_text(encoding="utf-8"))
+    draft = draft_for(card, Settings(minutes=3))
+    spoken = [p for t in draft.turns for p in t.parts if p.kind == SOURCE]
+    assert len(spoken) >= 10
+    for part in spoken:
+        assert appears_in(words(part.text), source), part.text
+
+
+def test_every_other_part_is_a_template_phrase(card: Document, phrases: dict[str, list[str]]) -> None:
+    draft = draft_for(card, Settings(minutes=3))
+    for turn in draft.turns:
+        for part in turn.parts:
+            if part.kind != SOURCE:
+                assert any(phrase_pattern(p).fullmatch(part.text) for p in phrases[part.kind]), part
+
+
+def test_lines_are_exactly_their_parts(card: Document) -> None:
+    settings = Settings(minutes=3)
+    draft = draft_for(card, settings)
+    script = OfflineWriter().write(card, settings)
+    assert [line.text for line in script.lines] == [finish(" ".join(p.text for p in t.parts)) for t in draft.turns]
+
+
+def test_no_source_sentence_is_used_twice(card: Document) -> None:
+    draft = draft_for(card, Settings(minutes=20))  # asks for more than the card has
+    spoken = [p.text for t in draft.turns for p in t.parts if p.kind == SOURCE]
+    assert len(spoken) == len(set(spoken)) >= 20
+
+
+def test_lines_are_speakable(card: Document) -> None:
+    for minutes in (1, 3, 20):
+        for line in write_script(card, Settings(minutes=minutes)).lines:
+            assert line.text == line.text.strip() and line.text[-1] in ".!?", line.text
+            assert not re.search(r"[\[\]{}()<>*#|`✓~]|https?:|\s{2}", line.text), line.text
+
+
+# --- variety ---------------------------------------------------------------------------------
+
+
+def test_no_phrase_twice_in_a_row_and_lists_cycle(card: Document, phrases: dict[str, list[str]]) -> None:
+    draft = draft_for(card, Settings(minutes=20))
+    used = [p for t in draft.turns for p in t.parts if p.kind != SOURCE]
+    assert all(x.text != y.text for x, y in pairwise(used))
+    lines = [t.text for t in draft.turns]
+    assert all(x != y for x, y in pairwise(lines))
+    for kind in KINDS:
+        texts = [p.text for p in used if p.kind == kind]
+        first_cycle = texts[: len(phrases[kind])]
+        assert len(first_cycle) == len(set(first_cycle)), (kind, texts)
+
+
+def test_frequent_phrase_lists_have_variety(phrases: dict[str, list[str]]) -> None:
+    for kind in ("intro", "intro_about", "open_topic", "segue", "answer", "their_words", "reaction",
+                 "read_aloud", "agree", "outro", "outro_close"):
+        assert len(set(phrases[kind])) >= 6, kind
+
+
+# --- length ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("minutes", [1, 2, 3])
+def test_word_count_is_near_the_target(card: Document, minutes: int) -> None:
+    script = write_script(card, Settings(minutes=minutes))
+    target = minutes * 150
+    assert 0.85 * target <= script.word_count() <= 1.15 * target, script.word_count()
+
+
+def test_short_budget_covers_only_the_most_substantial_sections(card: Document) -> None:
+    short = write_script(card, Settings(minutes=1))
+    longer = write_script(card, Settings(minutes=3))
+    assert 2 <= len(short.chapters) - 1 < len(longer.chapters) - 1  # without the wrap-up chapter
+    assert "Release date" not in [c.title for c in longer.chapters]  # no sentences there
+
+
+def test_short_document_gives_a_shorter_script_without_repeats() -> None:
+    document = short_document()
+    script = write_script(document, Settings(minutes=5))
+    assert script.word_count() < 0.3 * 5 * 150
+    spoken = [p.text for t in draft_for(document, Settings(minutes=5)).turns for p in t.parts if p.kind == SOURCE]
+    assert len(spoken) == len(set(spoken)) == 3
+    assert len(script.lines) >= 4
+
+
+def test_document_without_prose_is_refused() -> None:
+    table = "| a | b |\n|---|---|\n| 1 | 2 |\n\nSee https://example.com"
+    with pytest.raises(EmptyDocument):
+        OfflineWriter().write(Document("Tables", [Section("Data", table)]), Settings())
+
+
+# --- chapters --------------------------------------------------------------------------------
+
+
+def test_chapters_point_at_valid_lines(card: Document) -> None:
+    settings = Settings(minutes=3)
+    script = write_script(card, settings)
+    chapters = script.chapters
+    assert (chapters[0].title, chapters[0].line) == ("Introduction", 0)
+    assert chapters[-1].title == "Wrap-up" and chapters[-1].line == len(script.lines) - 2
+    starts = [c.line for c in chapters]
+    assert starts == sorted(set(starts)) and starts[-1] < len(script.lines)
+    for chapter in chapters[1:-1]:
+        line = script.lines[chapter.line]
+        assert line.speaker == settings.host_names[0] and chapter.title in line.text
+    outro = script.lines[chapters[-1].line].text
+    assert all(c.title in outro for c in chapters[1:-1])
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+def test_prompts_dir_override_changes_a_phrase_file_by_file(card: Document, tmp_path: Path) -> None:
+    (tmp_path / "offline.toml").write_text('intro = ["Greetings from the override, I am {host}."]\n', encoding="utf-8")
+    script = write_script(card, Settings(minutes=1, prompts_dir=tmp_path))
+    assert script.lines[0].text == "Greetings from the override, I am Alex."
+    assert script.lines[1].text != write_script(card, Settings(minutes=1)).lines[0].text
+    assert load_toml("offline.toml", Settings(prompts_dir=tmp_path))["reaction"] == load_toml("offline.toml")["reaction"]
+
+
+def test_load_text_prefers_the_users_file(tmp_path: Path) -> None:
+    builtin = load_text("offline.toml")
+    assert "intro" in builtin
+    (tmp_path / "offline.toml").write_text("intro = ['x']\n", encoding="utf-8")
+    assert load_text("offline.toml", Settings(prompts_dir=tmp_path)) == "intro = ['x']\n"
+    with pytest.raises(ConfigError):
+        load_text("no-such-template.md")
+
+
+def test_malformed_override_is_a_config_error_naming_the_file(card: Document, tmp_path: Path) -> None:
+    bad = tmp_path / "offline.toml"
+    bad.write_text('intro = ["unterminated\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        write_script(card, Settings(prompts_dir=tmp_path))
+    assert str(bad) in info.value.message
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [('reaction = ["Tell me about {budget}."]\n', "{budget}"), ("reaction = []\n", "non-empty"), ('reaction = "Right."\n', "list")],
+)
+def test_bad_phrase_lists_are_config_errors(card: Document, tmp_path: Path, content: str, problem: str) -> None:
+    (tmp_path / "offline.toml").write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        write_script(card, Settings(prompts_dir=tmp_path))
+    assert problem in info.value.message and str(tmp_path / "offline.toml") in info.value.message
+
+
+# --- write_script's checks ------------------------------------------------------------------
+
+
+def _writer(lines: list[Line] | None = None, error: Exception | None = None) -> type:
+    class Broken:
+        name = "broken"
+
+        def write(self, document: Document, settings: Settings) -> Script:
+            if error:
+                raise error
+            return Script(title="t", description="d", lines=list(lines or []))
+
+    return Broken
+
+
+@pytest.mark.parametrize(
+    "name, factory",
+    [
+        ("test-one-line", _writer([Line("Alex", "Hello.")])),
+        ("test-stranger", _writer([Line("Alex", "Hello."), Line("Bob", "Hi.")])),
+        ("test-empty-line", _writer([Line("Alex", "Hello."), Line("Sam", "   ")])),
+        ("test-crash", _writer(error=RuntimeError("boom"))),
+    ],
+)
+def test_write_script_rejects_a_broken_writer(card: Document, name: str, factory: type) -> None:
+    writers.register(name, factory)
+    with pytest.raises(BackendError):
+        write_script(card, Settings(writer=name))
+
+
+def test_write_script_accepts_a_good_hand_registered_writer(card: Document) -> None:
+    writers.register("test-good", _writer([Line("Alex", "Hello."), Line("Sam", "Hi.")]))
+    assert len(write_script(card, Settings(writer="test-good")).lines) == 2
+    assert "offline" in writers.names()
+
+
+# --- sentences -------------------------------------------------------------------------------
+
+
+def test_sentence_splitting_keeps_abbreviations_numbers_and_initials() -> None:
+    text = (
+        "Smith et al. (2020) report 3.5 points, e.g. on Fig. 3 vs. the baseline. "
+        "Dr. J. R. Lee agreed, i.e. mostly. The U.S. team won! Did it? Yes."
+    )
+    assert split_sentences(text) == [
+        "Smith et al. (2020) report 3.5 points, e.g. on Fig. 3 vs. the baseline.",
+        "Dr. J. R. Lee agreed, i.e. mostly.",
+        "The U.S. team won!",
+        "Did it?",
+        "Yes.",
+    ]
+
+
+def test_hard_wrapped_text_is_rejoined_and_headings_split_off() -> None:
+    text = (
+        "Early career\n"
+        "Roberts made three appearances for the senior Wales team in 1994, including two\n"
+        "qualification matches against Albania. He was not selected for\n"
+        "Wales again until 2000 when he made three appearances in friendlies.\n"
+        "Style of play\n"
+        "He was known as a strong header of the ball and a hard worker for the team.\n"
+    )
+    assert [s.text for s in candidates(text)] == [
+        (
+            "Roberts made three appearances for the senior Wales team in 1994, including two qualification "
+            "matches against Albania."
+        ),
+        "He was not selected for Wales again until 2000 when he made three appearances in friendlies.",
+        "He was known as a strong header of the ball and a hard worker for the team.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "In Association for Computational Linguistics, pages 1870–1879 of the proceedings.",
+        "He was signed by Leicester City for Â£300,000 in the summer of that year.",
+        "Denoising distantly supervised open-domain question answering systems.",
+        "Norwich City career. important part in one of the club's best seasons.",
+        "There are 9 models of different sizes, summarized in the following table.",
+        "See the release notes at https://example.com/notes for all of the details.",
+        "|  tiny  |    39 M    |         ✓          |         ✓          |",
+    ],
+)
+def test_noisy_sentences_are_not_spoken(raw: str) -> None:
+    assert speakable(raw) is None
+
+
+def test_markup_is_removed_but_words_are_kept() -> None:
+    raw = "Following [Model Cards (Mitchell et al.)](https://arxiv.org/abs/1810.03993), we trained `large-v2` on ~10 languages (mostly English)."
+    assert speakable(raw) == "Following Model Cards, we trained large-v2 on about 10 languages, mostly English."
