@@ -229,7 +229,7 @@ def test_chapters_point_at_valid_lines(card: Document) -> None:
     settings = Settings(minutes=3)
     script = write_script(card, settings)
     chapters = script.chapters
-    assert (chapters[0].title, chapters[0].line) == ("Introduction", 0)
+    assert (chapters[0].title, chapters[0].line) == ("Welcome", 0)
     assert chapters[-1].title == "Wrap-up" and chapters[-1].line == len(script.lines) - 2
     starts = [c.line for c in chapters]
     assert starts == sorted(set(starts)) and starts[-1] < len(script.lines)

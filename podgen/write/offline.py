@@ -255,7 +255,7 @@ def _fill(sentences: list[Sentence], budget: float) -> list[Sentence]:
 
 def compose(material: Material, covered: list[tuple[Topic, list[Sentence]]], phrases: Phrases) -> Draft:
     draft = Draft()
-    draft.chapters.append(Chapter("Introduction", 0))
+    draft.chapters.append(Chapter("Welcome", 0))
     draft.turns += _intro(material.opening, phrases)
     for index, (topic, sentences) in enumerate(covered):
         draft.chapters.append(Chapter(topic.heading, len(draft.turns)))

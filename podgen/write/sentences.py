@@ -16,7 +16,7 @@ MAX_WORDS = 45
 
 ABBREVIATIONS = frozenset(
     "e.g i.e al cf vs fig figs eq eqs sec secs ch dr mr mrs ms prof st jr sr approx resp "
-    "no nos vol pp ref refs ca est dept univ".split()
+    "no nos vol pp ref refs ca est dept univ jan feb mar apr jun jul aug sep sept oct nov dec".split()
 )
 _CANDIDATE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 _OPENERS = "\"'“‘(["
@@ -166,7 +166,7 @@ _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi",
 _UNSPEAKABLE = re.compile(r"[^\w\s.,;:!?'\"“”‘’()\-–—%$£€/]")
 _VISUAL_REFERENCE = re.compile(
     r"\b(?:table|figure|fig\.|eq\.|equation|algorithm|listing)\s*\(?\d|\bfollowing (?:table|figure|chart)"
-    r"|\bsee (?:below|above)\b|\bshown (?:below|above)\b",
+    r"|\bsee (?:below|above)\b|\bshown (?:below|above)\b|^see (?:appendix|section|supplementary)\b",
     re.IGNORECASE,
 )
 
