@@ -20,7 +20,7 @@ app = typer.Typer(
     rich_markup_mode="markdown",
     help="Turn documents into a finished two-host podcast episode.\n\n"
     "Examples:\n\n"
-    "* `podgen make paper.pdf` — make episodes/<slug>/episode.mp3 and friends\n\n"
+    "* `podgen make paper.pdf` — make `episodes/<slug>/episode.mp3` and friends\n\n"
     "* `podgen render episodes/<slug>` — re-make the audio after editing script.json\n\n"
     "* `podgen extract paper.pdf` — print the text podgen reads, as Markdown",
 )
