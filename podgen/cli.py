@@ -168,15 +168,18 @@ def extract(
 
 
 @app.command()
-def voices() -> None:
+def voices(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./podgen.toml]."),
+) -> None:
     """List the voice backends and their voices.
 
     Example: `podgen voices`
     """
     from .speak import voices as registry
 
+    settings = _settings(config)
     for name in registry.names():
-        backend = _run(lambda: registry.create(name))
+        backend = _run(lambda: registry.create(name, settings))
         out.print(f"[bold]{name}[/]: {', '.join(backend.voices())}", highlight=False)
 
 

@@ -46,7 +46,9 @@ class Voice(Protocol):
 
 
 class VoiceBackend(Protocol):
-    """Makes Voice objects from voice names (for example "joe" or "joe-bright")."""
+    """Makes Voice objects from voice names (for example "joe" or "joe-bright").
+
+    The registry calls the backend's constructor with the run's Settings."""
 
     name: str
 

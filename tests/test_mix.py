@@ -55,8 +55,8 @@ def test_episode_mp3_is_mono_44k_cbr_at_podcast_loudness(spoken, tmp_path):
     assert re.search(r"Audio: mp3.*44100 Hz, mono.*96 kb/s", info), info
     assert "title           : Mix test" in info
     level = ebur128(files["audio"])
-    assert -20.5 <= level["I"] <= -17.5, level
-    assert level["TP"] <= -1.0, level
+    assert -19.6 <= level["I"] <= -18.4, level
+    assert level["TP"] <= -1.5, level
     assert len(decode(files["audio"])) / 16000 == pytest.approx(duration, abs=0.15)
 
 
@@ -82,7 +82,7 @@ def test_a_failed_export_leaves_no_episode_mp3(spoken, tmp_path, monkeypatch):
     from podgen.mix import export
 
     script, clips, settings = spoken
-    monkeypatch.setattr(export, "loudnorm_filter", lambda: "nosuchfilter=1")
+    monkeypatch.setattr(export, "_encode", lambda audio, mp3, *a: audio.export(str(mp3), format="mp3", parameters=["-af", "nosuchfilter"]))
     with pytest.raises(BackendError, match="could not encode episode.mp3"):
         mix_episode(script, clips, tmp_path, settings)
     assert not (tmp_path / "episode.mp3").exists()

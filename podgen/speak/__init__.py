@@ -26,7 +26,7 @@ Progress = Callable[[str, int, int], None]
 
 def host_voices(script: Script, settings: Settings) -> dict[str, Voice]:
     """Map each speaker of the script to a Voice, in host order."""
-    backend = voices.create(settings.tts)
+    backend = voices.create(settings.tts, settings)
     names = script.hosts or settings.host_names
     mapping = {name: backend.voice(host.voice) for name, host in zip(names, settings.hosts)}
     unknown = sorted({line.speaker for line in script.lines} - set(mapping))
