@@ -43,11 +43,22 @@ def _main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
     state["debug"] = debug
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_LogFormat(debug))
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler], force=True)
+
+
+class _LogFormat(logging.Formatter):
+    """`warning: message` for users; level, logger and message with --debug."""
+
+    def __init__(self, debug: bool):
+        super().__init__("%(levelname)s %(name)s: %(message)s" if debug else None)
+        self.debug = debug
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self.debug:
+            return super().format(record)
+        return f"{record.levelname.lower()}: {record.getMessage()}"
 
 
 def _run(action: Callable[[], Any]) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 import uuid
 from contextlib import contextmanager
@@ -47,9 +48,20 @@ def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Pr
         document = merge([extract(source, settings) for source in sources], settings.title)
     with _timed(timings, "write", progress):
         script = write_script(document, settings)
+    script.sources = [str(source) for source in sources]
     folder = settings.output_dir / slugify(script.title)
-    write_text(folder / SCRIPT, script.to_json())
+    _save_script(folder, script)
     return render_episode(folder, settings, progress, timings)
+
+
+def _save_script(folder: Path, script: Script) -> None:
+    """Write script.json; a different one already there (perhaps edited by hand) is kept."""
+    path, text = folder / SCRIPT, script.to_json()
+    if path.is_file() and path.read_text(encoding="utf-8") != text:
+        backup = folder / "script.previous.json"
+        os.replace(path, backup)
+        log.warning("%s was different from the new script; the old one is kept as %s", path, backup.name)
+    write_text(path, text)
 
 
 def load_script(folder: Path) -> Script:

@@ -102,3 +102,32 @@ def test_the_cli_makes_an_episode_and_prints_a_summary(tmp_path, clip_cache):
     folder = tmp_path / "whisper-model-card"
     assert (folder / "episode.mp3").stat().st_size > 10_000
     assert str(folder / "episode.mp3") in proc.stdout and "of audio in" in proc.stdout
+
+
+def test_making_again_keeps_a_hand_edited_script(tmp_path, clip_cache):
+    from podgen.config import Settings
+
+    settings = Settings(output_dir=tmp_path, cache_dir=clip_cache, minutes=0.5)
+    source = DATA / "modelcard-whisper.md"
+    first = make_episode([source], settings)
+    script = first.folder / "script.json"
+    data = json.loads(script.read_text())
+    data["lines"][0]["text"] = "A line edited by hand."
+    edited = json.dumps(data)
+    script.write_text(edited)
+    make_episode([source], settings)
+    assert (first.folder / "script.previous.json").read_text() == edited
+    assert json.loads(script.read_text())["lines"]  # a fresh script in place
+
+
+def test_two_sources_make_one_episode(tmp_path, clip_cache):
+    from podgen.config import Settings
+
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Field notes\n\n## Ducks\n\n" + "Ducks paddle across the pond every morning before the sun rises. " * 6)
+    settings = Settings(output_dir=tmp_path / "eps", cache_dir=clip_cache, minutes=1, title="Two sources")
+    ep = make_episode([DATA / "modelcard-whisper.md", notes], settings)
+    script = json.loads((ep.folder / "script.json").read_text())
+    assert script["title"] == "Two sources" and script["sources"] == [str(DATA / "modelcard-whisper.md"), str(notes)]
+    said = " ".join(line["text"] for line in script["lines"])
+    assert "Ducks paddle across the pond" in said and "Whisper" in said
