@@ -39,6 +39,15 @@ def test_extract_prints_clean_markdown():
     assert proc.stderr == ""  # pypdf's own warnings stay out of the terminal
 
 
+def test_pypdf_warnings_never_reach_the_terminal():
+    """This file makes pypdf log about a missing fontTools for each of its three fonts."""
+    proc = podgen("extract", str(DATA / "broken-corrupt-stream.pdf"))
+    assert proc.returncode == 0 and "Readability counts." in proc.stdout
+    assert proc.stderr == ""
+    debug = podgen("--debug", "extract", str(DATA / "broken-corrupt-stream.pdf"))
+    assert "fontTools" in debug.stderr  # they are there, at debug level only
+
+
 def test_extract_encrypted_pdf_with_password():
     proc = podgen("extract", str(DATA / "paper-encrypted.pdf"), "--password", "1234")
     assert proc.returncode == 0, proc.stderr
