@@ -249,3 +249,22 @@ def test_markdown_references_section_is_dropped(tmp_path: Path) -> None:
     doc = extract(target, Settings())
     assert [s.heading for s in doc.sections] == ["", "Appendix"]
     assert "Lee" not in doc.text
+
+
+def test_pdf_outline_sets_the_sections(tmp_path: Path) -> None:
+    """With an outline, its entries (and only they) split the text, even where the text has
+    more headings of its own (3.1, 3.2 stay inside section 3)."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader, writer = PdfReader(DATA / "paper-twocolumn.pdf"), PdfWriter()
+    for page in reader.pages[:4]:
+        writer.add_page(page)
+    for title, page in [("Abstract", 0), ("Introduction", 0), ("Background", 1), ("Dense Passage Retriever (DPR)", 1)]:
+        writer.add_outline_item(title=title, page_number=page)
+    target = tmp_path / "outlined.pdf"
+    writer.write(target)
+    doc = extract(target, Settings())
+    assert [s.heading for s in doc.sections] == ["Abstract", "1 Introduction", "2 Background",
+                                                 "3 Dense Passage Retriever (DPR)"]
+    assert "3.1 Overview" not in [s.heading for s in doc.sections]
+    assert "maximum inner product search" in doc.sections[1].text
