@@ -71,6 +71,13 @@ def _run(action: Callable[[], Any]) -> Any:
         hint = f" {exc.hint}" if exc.hint else ""
         err.print(f"[bold red]error:[/] {exc.message}{hint}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code)
+    except OSError as exc:  # the file system said no: a path, a permission, a full disk
+        if state["debug"]:
+            err.print_exception()
+        where = f": {exc.filename}" if exc.filename else ""
+        err.print(f"[bold red]error:[/] {exc.strerror or exc}{where}. Check the path, its permissions and free space.",
+                  highlight=False)
+        raise typer.Exit(1)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted:[/] run the same command again to resume where it stopped.")
         raise typer.Exit(130)

@@ -112,3 +112,12 @@ def test_render_of_a_broken_script(tmp_path):
     (tmp_path / "script.json").write_text('{"title": "x", "lines": [{"speaker": "Alex"}]}')
     proc = podgen("render", str(tmp_path))
     assert proc.returncode == 3 and "not a valid script" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_one_line_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    proc = podgen("make", str(DATA / "modelcard-whisper.md"), "-o", str(blocker / "episodes"))
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert str(blocker) in proc.stderr
