@@ -126,6 +126,9 @@ def hyphenated_words(text: str) -> set[str]:
     return {m.group(0).lower() for m in re.finditer(r"\b[A-Za-z]+-[A-Za-z]+\b", text)}
 
 
+_SUSPENDED = frozenset({"and", "or", "nor", "to", "vs"})
+
+
 def _join_pair(left: str, right: str, keep: set[str]) -> str:
     """Join two lines, undoing end-of-line hyphenation ("retrie-" + "val")."""
     if left.endswith(("–", "—", "://", "@", "/")):
@@ -134,6 +137,8 @@ def _join_pair(left: str, right: str, keep: set[str]) -> str:
     if not match or not right:
         return f"{left} {right}" if left else right
     head, tail = match.group(1), re.match(r"[A-Za-z]*", right).group(0)
+    if tail.lower() in _SUSPENDED:  # "single- and multi-dataset" keeps its hyphen and space
+        return f"{left} {right}"
     if right[0].islower() and f"{head}-{tail}".lower() not in keep:
         return left[:-1] + right
     return left + right

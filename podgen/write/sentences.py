@@ -38,7 +38,7 @@ STOPWORDS = frozenset(
 _LEANS_BACK = re.compile(
     r"^(?:this|these|that|those|it|its|they|their|he|she|his|her|such|however|moreover|furthermore"
     r"|additionally|in addition|also|but|and|so|thus|hence|therefore|finally|similarly|likewise"
-    r"|instead|otherwise|meanwhile|then|in particular|in practice)\b"
+    r"|instead|otherwise|meanwhile|then|in particular|in practice|first|second|third|fourth|lastly|next)\b"
     r"|^(?:\S+\s+){0,3}(?:of|in|from|for|on|with) (?:this|these|those|such)\b",
     re.IGNORECASE,
 )
@@ -153,6 +153,13 @@ _MOJIBAKE = re.compile(r"[\x80-\x9f\ufffd]|â€|Ã.|Â")
 _FRAGMENT_START = re.compile(r"^\d[\d,.]*,?\s+[a-z]|^\d+,\s")
 _MERGED_HEADING = re.compile(r"[a-z] (?:We|Our|This|These|It|They) [a-z]")
 _INNER_STOP = re.compile(r"(\S+)\.\s+[a-z]")
+_GLUED = re.compile(
+    r"\b(?!(?:non|anti|pre|post|pro|un|co|mid|pan|neo|trans|inter|sub|ex|self|all|semi|multi|cross|de|re)-)"
+    r"[a-z]{2,}-[A-Z][a-z]"
+)
+"""A word broken at a line end and glued to the next column's heading ("pas-Positive")."""
+_DANGLING = re.compile(r"^Following,|\b(?:by|of|from|than|see|as in|following)\s*[.,;:]")
+"""A preposition left hanging where a citation was removed ("as in.", "Following, we")."""
 _URL = re.compile(r"https?://|ttps?://|www\.|\w\.(?:com|org|net|html?)\b|/\w+/|\S+@\S+\.\w")
 _BIBLIOGRAPHY = re.compile(
     r"\bpages? \d+\s*[–-]\s*\d+|\bpp\. \d|\bIn (?:Proceedings|Advances in)\b|\barXiv\b|\bdoi\b"
@@ -219,7 +226,7 @@ def _is_noisy(text: str) -> bool:
 
 def _looks_cut(text: str) -> bool:
     """Pieces of text glued together across a page break, a heading or a caption."""
-    if _FRAGMENT_START.match(text) or _MERGED_HEADING.search(text):
+    if _FRAGMENT_START.match(text) or _MERGED_HEADING.search(text) or _GLUED.search(text) or _DANGLING.search(text):
         return True
     return any(not _is_abbreviation(m.group(1)) for m in _INNER_STOP.finditer(text))
 
