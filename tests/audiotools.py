@@ -54,8 +54,26 @@ def probe(path: Path) -> str:
     return subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True).stderr
 
 
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+    "seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int) -> str:
+    """0..999999 as English words ("7" and "seven" are the same word to a listener)."""
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
+    if n < 1000:
+        return _ONES[n // 100] + " hundred" + ("" if n % 100 == 0 else " " + number_words(n % 100))
+    return number_words(n // 1000) + " thousand" + ("" if n % 1000 == 0 else " " + number_words(n % 1000))
+
+
 def normalise_words(text: str) -> list[str]:
+    """Lower-case words, hyphens split, small whole numbers spelled out."""
     text = text.lower().replace("-", " ").replace("’", "'")
+    text = re.sub(r"\b\d{1,6}\b(?![.,]\d)", lambda m: number_words(int(m.group(0))), text.replace(",000", "000"))
     return re.findall(r"[a-z0-9']+", text)
 
 
