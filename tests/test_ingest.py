@@ -268,3 +268,12 @@ def test_pdf_outline_sets_the_sections(tmp_path: Path) -> None:
                                                  "3 Dense Passage Retriever (DPR)"]
     assert "3.1 Overview" not in [s.heading for s in doc.sections]
     assert "maximum inner product search" in doc.sections[1].text
+
+
+def test_text_reference_list_is_cut(tmp_path: Path) -> None:
+    body = "\n\n".join(f"Paragraph {i} tells the story of the club and its long season in the league." for i in range(8))
+    source = tmp_path / "article.txt"
+    source.write_text(f"A Club History\n\n{body}\n\nReferences\n\n1. Smith, J. (2001). Football. Archived from the original.\n")
+    doc = extract(source, Settings())
+    assert "Paragraph 7 tells the story" in doc.text
+    assert "Smith" not in doc.text and "Archived" not in doc.text

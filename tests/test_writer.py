@@ -370,3 +370,26 @@ def test_noisy_sentences_are_not_spoken(raw: str) -> None:
 def test_markup_is_removed_but_words_are_kept() -> None:
     raw = "Following [Model Cards (Mitchell et al.)](https://arxiv.org/abs/1810.03993), we trained `large-v2` on ~10 languages (mostly English)."
     assert speakable(raw) == "Following Model Cards, we trained large-v2 on about 10 languages, mostly English."
+
+
+# --- excerpts a listener would trip over (seen in real documents) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "We optimize the loss as the negative log likelihood of the positive pas-Positive and negative passages.",
+        "Following, we use the English Wikipedia dump from December as the source documents for answering.",
+        "The agency estimates the following costs to comply: ESTIMATED COSTS Action Labor cost Parts cost.",
+        "His first goal came against Israel in a friendly game, archived from the original on 8 July 2020.",
+    ],
+)
+def test_broken_sentences_are_not_chosen(raw: str) -> None:
+    filler = " The committee met in the town hall on a cold morning to talk about the new plan."
+    chosen = [s.text for s in candidates(raw + filler)]
+    assert raw not in chosen and chosen, chosen
+
+
+def test_enumerator_brackets_read_as_words() -> None:
+    said = speakable("Send it to the person identified in paragraph (q)(1) of this directive, as the rule says.")
+    assert said == "Send it to the person identified in paragraph q 1 of this directive, as the rule says."

@@ -7,7 +7,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import CorruptDocument, EmptyDocument
 from ..models import Document, Section
-from .clean import clean_text, letter_ratio, normalize_chars
+from .clean import clean_text, is_references_heading, letter_ratio, normalize_chars
 
 _BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 
@@ -65,6 +65,15 @@ def first_line_title(text: str) -> str | None:
     return normalize_chars(first) if looks_like_title(first) else None
 
 
+def drop_references(text: str) -> str:
+    """Cut everything from a "References" / "Bibliography" line on, if it comes after the body."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if i > len(lines) * 0.3 and is_references_heading(line):
+            return "\n".join(lines[:i])
+    return text
+
+
 class TextExtractor:
     """Plain text (.txt): one section of cleaned paragraphs."""
 
@@ -80,7 +89,7 @@ class TextExtractor:
         title = first_line_title(raw)
         if title:  # the title line is not read twice
             raw = raw.lstrip().split("\n", 1)[1] if "\n" in raw.strip() else ""
-        body = clean_text(raw)
+        body = clean_text(drop_references(raw))
         if not body:
             raise EmptyDocument(f"{path.name} has no readable text after cleaning.")
         title = title or pretty_stem(path)

@@ -152,6 +152,8 @@ _DROPPED_ASIDE = re.compile(r"^(?:[A-Z][A-Z0-9-]{1,9}s?|\d{4}[a-z]?|.*\bet al\b.
 _MOJIBAKE = re.compile(r"[\x80-\x9f\ufffd]|â€|Ã.|Â")
 _FRAGMENT_START = re.compile(r"^\d[\d,.]*,?\s+[a-z]|^\d+,\s")
 _MERGED_HEADING = re.compile(r"[a-z] (?:We|Our|This|These|It|They) [a-z]")
+_SHOUTING = re.compile(r"\b[A-Z]{3,}\s+[A-Z]{3,}\b")
+"""Two capitalised words in a row: a table header or a form's heading, not prose."""
 _INNER_STOP = re.compile(r"(\S+)\.\s+[a-z]")
 _GLUED = re.compile(
     r"\b(?!(?:non|anti|pre|post|pro|un|co|mid|pan|neo|trans|inter|sub|ex|self|all|semi|multi|cross|de|re)-)"
@@ -163,7 +165,7 @@ _DANGLING = re.compile(r"^Following,|\b(?:by|of|from|than|see|as in|following)\s
 _URL = re.compile(r"https?://|ttps?://|www\.|\w\.(?:com|org|net|html?)\b|/\w+/|\S+@\S+\.\w")
 _BIBLIOGRAPHY = re.compile(
     r"\bpages? \d+\s*[–-]\s*\d+|\bpp\. \d|\bIn (?:Proceedings|Advances in)\b|\barXiv\b|\bdoi\b"
-    r"|\bISBN\b|\bRetrieved \d|\bAccessed\b",
+    r"|\bISBN\b|\bRetrieved \d|\bAccessed\b|\bArchived\b|\bfrom the original on\b",
 )
 _FUNCTION_WORDS = frozenset(
     "the a an is are was were be been being has have had of to in on for with by that this it "
@@ -196,6 +198,8 @@ def _aside(match: re.Match[str]) -> str:
     inner = match.group(1).strip()
     if _DROPPED_ASIDE.match(inner):
         return ""
+    if re.fullmatch(r"[a-z0-9]{1,3}|[ivx]{1,4}", inner):  # "paragraph (q)(1)" reads "paragraph q 1"
+        return f" {inner}"
     return f", {inner},"
 
 
@@ -216,7 +220,7 @@ def _is_noisy(text: str) -> bool:
         return True
     if not any(w.lower().strip(",;:") in _FUNCTION_WORDS for w in words):  # a title or a caption
         return True
-    if _looks_cut(text):
+    if _looks_cut(text) or _SHOUTING.search(text):
         return True
     if _UNSPEAKABLE.search(text) or re.search(r"[\[\]{}<>|]", text):
         return True
