@@ -43,9 +43,16 @@ def _main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
 ) -> None:
     state["debug"] = debug
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _ConsoleHandler()
     handler.setFormatter(_LogFormat(debug))
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler], force=True)
+
+
+class _ConsoleHandler(logging.Handler):
+    """Log lines go through the same console as the progress bars, so they print above them."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(self.format(record), highlight=False, markup=False)
 
 
 class _LogFormat(logging.Formatter):

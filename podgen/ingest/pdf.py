@@ -10,6 +10,7 @@ import logging
 import math
 import re
 import warnings
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -183,6 +184,44 @@ def _check_text(path: Path, reader: Any, pages: list[list[Span]]) -> None:
         raise NeedsOCR(f"{path.name} has no text layer (its {noun} only images): it needs OCR.")
 
 
+def _content_streams(page: Any) -> list[Any]:
+    contents = page.get("/Contents")
+    if contents is None:
+        return []
+    contents = contents.get_object()
+    return [c.get_object() for c in contents] if isinstance(contents, list) else [contents]
+
+
+def damaged_streams(reader: Any) -> int:
+    """How many Flate-compressed page content streams fail zlib's checks. pypdf reads on past
+    the damage without a word, so a damaged file would otherwise pass for a whole one."""
+    damaged = 0
+    for page in reader.pages:
+        for stream in _content_streams(page):
+            flt = stream.get("/Filter")
+            if "/FlateDecode" not in (flt if isinstance(flt, list) else [flt]):
+                continue
+            try:
+                zlib.decompress(stream._data)
+            except zlib.error:
+                damaged += 1
+    return damaged
+
+
+def _warn_if_damaged(path: Path, reader: Any, sections: list) -> int:
+    try:
+        damaged = damaged_streams(reader)
+    except Exception as exc:  # an odd structure is not worth failing a readable file for
+        log.debug("%s: could not check content streams: %s", path.name, exc)
+        return 0
+    if damaged:
+        chars = sum(len(s.text) for s in sections)
+        log.warning("%s is damaged (%d page content stream%s corrupt); podgen read what it could, %d characters. "
+                    "Check the text with: podgen extract %s", path.name, damaged, "" if damaged == 1 else "s",
+                    chars, path)
+    return damaged
+
+
 class PdfExtractor:
     """PDF (.pdf) through pypdf."""
 
@@ -210,7 +249,8 @@ class PdfExtractor:
         if not sections:
             raise EmptyDocument(f"{path.name} has no readable text after cleaning.")
         title = _meta_title(info, path) or text_title(pages[0], body) or pretty_stem(path)
-        meta = {"format": "pdf", "pages": len(spans), "encrypted": bool(reader.is_encrypted)}
+        meta = {"format": "pdf", "pages": len(spans), "encrypted": bool(reader.is_encrypted),
+                "damaged_streams": _warn_if_damaged(path, reader, sections)}
         if str(info.get("/Author") or "").strip():
             meta["author"] = normalize_chars(str(info["/Author"])).strip()
         return Document(title=title, sections=sections, source=str(path), meta=meta)
