@@ -125,7 +125,7 @@ def test_two_sources_make_one_episode(tmp_path, clip_cache):
 
     notes = tmp_path / "notes.md"
     notes.write_text("# Field notes\n\n## Ducks\n\n" + "Ducks paddle across the pond every morning before the sun rises. " * 6)
-    settings = Settings(output_dir=tmp_path / "eps", cache_dir=clip_cache, minutes=1, title="Two sources")
+    settings = Settings(output_dir=tmp_path / "eps", cache_dir=clip_cache, minutes=2, title="Two sources")
     ep = make_episode([DATA / "modelcard-whisper.md", notes], settings)
     script = json.loads((ep.folder / "script.json").read_text())
     assert script["title"] == "Two sources" and script["sources"] == [str(DATA / "modelcard-whisper.md"), str(notes)]
