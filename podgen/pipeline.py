@@ -74,6 +74,9 @@ def load_script(folder: Path) -> Script:
         raise EpisodeError(f"{path} is not a valid script ({exc}).", "Fix the JSON, or run podgen make again.") from None
     if not script.lines:
         raise EpisodeError(f"{path} has no lines.", "Add lines, or run podgen make again.")
+    empty = [i for i, line in enumerate(script.lines) if not line.text.strip()]
+    if empty:
+        raise EpisodeError(f"{path}: line {empty[0]} has no text.", "Give it some text or delete it.")
     return script
 
 

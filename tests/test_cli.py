@@ -123,3 +123,12 @@ def test_an_output_folder_that_cannot_be_made_is_a_one_line_error(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert str(blocker) in proc.stderr
+
+
+def test_render_refuses_an_empty_line(tmp_path):
+    (tmp_path / "script.json").write_text(
+        '{"title": "x", "hosts": ["Alex", "Sam"], "lines": [{"speaker": "Alex", "text": "Hi."},'
+        ' {"speaker": "Sam", "text": "  "}]}')
+    proc = podgen("render", str(tmp_path))
+    assert proc.returncode == 3 and "line 1 has no text" in proc.stderr
+    assert not (tmp_path / "episode.mp3").exists()
