@@ -37,7 +37,7 @@ def check_script(script: Script, hosts: list[str], writer: str) -> None:
     if problem:
         raise BackendError(
             f"Writer {writer!r} returned an unusable script: {problem}.",
-            "Try again, or choose another writer with --writer.",
+            "Try again, or choose another writer (the writer setting: podgen.toml or PODGEN_WRITER).",
         )
 
 
