@@ -290,3 +290,13 @@ def test_a_damaged_pdf_is_read_with_a_warning(caplog: pytest.LogCaptureFixture) 
     with caplog.at_level(logging.WARNING):
         assert extract(DATA / "paper-twocolumn.pdf", Settings()).meta["damaged_streams"] == 0
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_booklet_chapters_come_from_large_titles() -> None:
+    """No outline, no bold or numbered headings: its chapter titles are set at twice the body
+    size. Before looking for those, the 76 pages came out as 2 sections."""
+    doc = extract(DATA / "report-long.pdf", Settings())
+    headings = [s.heading for s in doc.sections]
+    for expected in ("What is cancer?", "Making treatment decisions", "Living with breast cancer", "Seeking support"):
+        assert expected in headings, headings
+    assert len(headings) >= 12

@@ -393,3 +393,10 @@ def test_broken_sentences_are_not_chosen(raw: str) -> None:
 def test_enumerator_brackets_read_as_words() -> None:
     said = speakable("Send it to the person identified in paragraph (q)(1) of this directive, as the rule says.")
     assert said == "Send it to the person identified in paragraph q 1 of this directive, as the rule says."
+
+
+def test_a_heading_that_ends_in_a_question_mark_is_not_punctuated_twice() -> None:
+    text = " ".join(["Cells grow and divide in an orderly way to replace the worn out tissue of the body."] * 3)
+    doc = Document("A Booklet", [Section("What is cancer?", text), Section("The breasts", text.replace("Cells", "Ducts"))])
+    script = write_script(doc, Settings(minutes=1))
+    assert not [line.text for line in script.lines if re.search(r"[?!][.,]", line.text)]

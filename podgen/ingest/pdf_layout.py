@@ -32,6 +32,10 @@ _KNOWN_RE = re.compile(
 _CAPTION_RE = re.compile(r"^(?:table|figure|fig\.)\s*\d+[:.]", re.I)
 
 DISPLAY = 1.2
+DISPLAY_HEADING = 1.6
+"""Lines this much larger than the body may be chapter titles (used when few headings are found)."""
+FEW_HEADINGS_WORDS = 3000
+"""A document this long with fewer than three headings is searched again for display headings."""
 """Short non-heading lines above this share of the body size are figure labels or call-outs."""
 
 Span = tuple[str, float, bool]  # text, font size in points, bold
@@ -135,8 +139,8 @@ class HeadingFinder:
     """Detect headings: numbered ("2.1 Related Work") in sequence, well-known names
     ("Abstract", "Conclusion"), and short bold lines at body size."""
 
-    def __init__(self, body: float, styled: bool):
-        self.body, self.styled, self.last = body, styled, 0
+    def __init__(self, body: float, styled: bool, display: bool = False):
+        self.body, self.styled, self.display, self.last = body, styled, display, 0
 
     def __call__(self, line: Line) -> tuple[str, bool] | None:
         text = line.text
@@ -151,7 +155,18 @@ class HeadingFinder:
             return text, True
         if line.bold and self._plain_bold(text, line.size):
             return text, False
+        if self.display and self._display(text, line.size):
+            return text, False
         return None
+
+    def _display(self, text: str, size: float) -> bool:
+        """A short line set far larger than the body: a chapter title in a booklet or report."""
+        return (
+            size >= DISPLAY_HEADING * self.body
+            and 1 <= len(text.split()) <= 10
+            and text[0].isupper()
+            and not text.endswith((".", ",", ";", ":"))
+        )
 
     def _in_sequence(self, top: int, sub: str) -> bool:
         """Top-level numbers go up by one; sub-sections stay under the current number."""
@@ -201,6 +216,8 @@ def split_parts(lines: list[Line], find: Finder, body: float) -> list[Part]:
         if found is None:
             if line.size <= DISPLAY * body or len(line.text.split()) >= 8:
                 parts[-1].lines.append(line.text)
+            elif parts[-1].heading and not parts[-1].lines and not parts[-1].strong and line.text[0].islower():
+                parts[-1].heading += " " + line.text  # a display title wrapped onto a second line
         elif is_references_heading(found[0]):
             break
         elif not found[1] and not parts[-1].strong and parts[-1].heading and not parts[-1].lines:
@@ -232,7 +249,12 @@ def _parts(lines: list[Line], outline: list[str], body: float) -> list[Part]:
         if finder.matched >= len(outline) / 2:
             return parts
     styled = any(x.bold or x.size > 1.1 * body for x in lines)
-    return split_parts(lines, HeadingFinder(body, styled), body)
+    parts = split_parts(lines, HeadingFinder(body, styled), body)
+    words = sum(len(x.text.split()) for x in lines)
+    if sum(1 for p in parts if p.heading) < 3 and words >= FEW_HEADINGS_WORDS:
+        display = split_parts(lines, HeadingFinder(body, styled, display=True), body)
+        parts = display if len(display) > len(parts) else parts
+    return parts
 
 
 def sections_of(lines: list[Line], outline: list[str], body: float) -> list[Section]:

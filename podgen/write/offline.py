@@ -134,7 +134,8 @@ class Phrases:
 
     def say(self, kind: str, speaker: int, **fields: str) -> Part:
         values = {**self._fields, "host": self._hosts[speaker], "other": self._hosts[1 - speaker], **fields}
-        return Part(self._next(kind).format(**values), kind)
+        text = self._next(kind).format(**values)
+        return Part(re.sub(r"([?!])[.,]", r"\1", text), kind)  # "What is cancer?." -> "What is cancer?"
 
     def _next(self, kind: str) -> str:
         if not self._queues.get(kind):
