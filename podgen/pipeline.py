@@ -25,6 +25,8 @@ Progress = Callable[[str, int, int], None]
 
 SCRIPT = "script.json"
 AUDIO = "episode.mp3"
+METADATA = "episode.json"
+KEPT_METADATA = ".episode.previous.json"
 
 
 @contextmanager
@@ -89,20 +91,34 @@ def render_episode(
 
     timings = {} if timings is None else timings
     script = load_script(folder)
+    previous = _take_metadata(folder)
     start = time.perf_counter()
     clips = speak_script(script, settings, progress)
     timings["speak"] = time.perf_counter() - start
     with _timed(timings, "mix", None):
         duration, segments, files = mix_episode(script, clips, folder, settings, progress)
     episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)
-    _write_metadata(episode, script)
+    _write_metadata(episode, script, previous)
     return episode
 
 
-def _write_metadata(episode: Episode, script: Script) -> None:
-    """episode.json: written last, so its presence means the episode is complete."""
-    path = episode.folder / "episode.json"
-    old = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+def _take_metadata(folder: Path) -> dict:
+    """Set episode.json aside: until a render writes it again, the folder is not complete.
+    It is kept (hidden) so that a failed render does not lose the episode's guid."""
+    path, kept = folder / METADATA, folder / KEPT_METADATA
+    if path.is_file():
+        os.replace(path, kept)
+    try:
+        old = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else {}
+    except (ValueError, UnicodeDecodeError):
+        old = {}
+    return old if isinstance(old, dict) else {}
+
+
+def _write_metadata(episode: Episode, script: Script, old: dict) -> None:
+    """episode.json: written last, so its presence means the episode is complete. The guid
+    and creation time of an earlier render are kept: podcast apps know an episode by its guid."""
+    path = episode.folder / METADATA
     meta = {
         "title": episode.title,
         "description": episode.description,
@@ -116,4 +132,5 @@ def _write_metadata(episode: Episode, script: Script) -> None:
         "files": {name: p.name for name, p in episode.files.items()},
     }
     write_text(path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    (episode.folder / KEPT_METADATA).unlink(missing_ok=True)
     episode.files["metadata"] = path

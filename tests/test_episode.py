@@ -82,14 +82,14 @@ def test_render_respeaks_only_the_edited_line(episode):
     script = json.loads(path.read_text())
     script["lines"][1]["text"] = "This line was edited by hand before the episode was rendered again."
     path.write_text(json.dumps(script))
+    guid = json.loads((ep.folder / "episode.json").read_text())["guid"]
     seen = []
     again = render_episode(ep.folder, settings, progress=lambda stage, done, total: seen.append((stage, done, total)))
     first_speak = next(x for x in seen if x[0] == "speak")
     assert first_speak == ("speak", len(script["lines"]) - 1, len(script["lines"]))
     body = json.loads((ep.folder / "transcript.json").read_text())["segments"][1]["body"]
     assert body.startswith("This line was edited by hand")
-    assert json.loads((ep.folder / "episode.json").read_text())["guid"] == json.loads(
-        (ep.folder / "episode.json").read_text())["guid"]
+    assert json.loads((ep.folder / "episode.json").read_text())["guid"] == guid
     assert again.duration > 0
 
 
@@ -131,3 +131,25 @@ def test_two_sources_make_one_episode(tmp_path, clip_cache):
     assert script["title"] == "Two sources" and script["sources"] == [str(DATA / "modelcard-whisper.md"), str(notes)]
     said = " ".join(line["text"] for line in script["lines"])
     assert "Ducks paddle across the pond" in said and "Whisper" in said
+
+
+def test_a_failed_render_leaves_the_folder_marked_incomplete(episode, tmp_path):
+    import shutil
+
+    from podgen.errors import EpisodeError
+
+    ep, settings = episode
+    folder = tmp_path / "copy"
+    shutil.copytree(ep.folder, folder)
+    script = json.loads((folder / "script.json").read_text())
+    script["lines"][0]["speaker"] = "Nobody"
+    (folder / "script.json").write_text(json.dumps(script))
+    with pytest.raises(EpisodeError, match="Nobody"):
+        render_episode(folder, settings)
+    assert not (folder / "episode.json").exists()  # the old episode.mp3 no longer passes for this script's
+    guid = json.loads((ep.folder / "episode.json").read_text())["guid"]
+    script["lines"][0]["speaker"] = "Alex"
+    (folder / "script.json").write_text(json.dumps(script))
+    render_episode(folder, settings)
+    assert json.loads((folder / "episode.json").read_text())["guid"] == guid  # kept through the failure
+    assert not (folder / ".episode.previous.json").exists()
