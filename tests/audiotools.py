@@ -71,7 +71,8 @@ def number_words(n: int) -> str:
 
 
 def normalise_words(text: str) -> list[str]:
-    """Lower-case words, hyphens split, small whole numbers spelled out."""
+    """Lower-case words, hyphens split (but "TF-IDF" is one word), small whole numbers spelled out."""
+    text = re.sub(r"\b([A-Z]{1,5})-([A-Z]{1,5})\b", r"\1\2", text)
     text = text.lower().replace("-", " ").replace("’", "'")
     text = re.sub(r"\b\d{1,6}\b(?![.,]\d)", lambda m: number_words(int(m.group(0))), text.replace(",000", "000"))
     return re.findall(r"[a-z0-9']+", text)
