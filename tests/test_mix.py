@@ -87,3 +87,24 @@ def test_a_failed_export_leaves_no_episode_mp3(spoken, tmp_path, monkeypatch):
         mix_episode(script, clips, tmp_path, settings)
     assert not (tmp_path / "episode.mp3").exists()
     assert not [p for p in tmp_path.iterdir() if p.suffix == ".mp3" or ".part" in p.name]
+
+
+def test_transcripts_read_back_with_real_subtitle_parsers(spoken, tmp_path):
+    """webvtt-py (voice tags included) and srt read exactly the lines and times we wrote."""
+    import srt
+    import webvtt
+
+    script, clips, settings = spoken
+    _, segments, files = mix_episode(script, clips, tmp_path, settings)
+    captions = webvtt.read(str(files["transcript_vtt"])).captions
+    assert [(c.voice, c.text) for c in captions] == [(s.speaker, s.text) for s in segments]
+    def seconds(clock: str) -> float:
+        h, m, s = clock.split(":")
+        return round(int(h) * 3600 + int(m) * 60 + float(s), 3)
+
+    assert [seconds(c.start) for c in captions] == [seg.start for seg in segments]
+    assert [seconds(c.end) for c in captions] == [seg.end for seg in segments]
+    subs = list(srt.parse(files["transcript_srt"].read_text()))
+    assert [s.content for s in subs] == [f"{seg.speaker}: {seg.text}" for seg in segments]
+    assert [round(s.start.total_seconds(), 3) for s in subs] == [seg.start for seg in segments]
+    assert [round(s.end.total_seconds(), 3) for s in subs] == [seg.end for seg in segments]
