@@ -58,6 +58,13 @@ def test_episode_mp3_is_mono_44k_cbr_at_podcast_loudness(spoken, tmp_path):
     assert -19.6 <= level["I"] <= -18.4, level
     assert level["TP"] <= -1.5, level
     assert len(decode(files["audio"])) / 16000 == pytest.approx(duration, abs=0.15)
+    from mutagen.mp3 import MP3, BitrateMode
+
+    mp3 = MP3(files["audio"])
+    assert mp3.info.sample_rate == 44100 and mp3.info.channels == 1 and mp3.info.bitrate == 96000
+    assert mp3.info.bitrate_mode == BitrateMode.CBR
+    assert str(mp3.tags["TIT2"]) == "Mix test" and str(mp3.tags["TPE1"]) == "Alex & Sam"
+    assert str(mp3.tags["TALB"]) == "podgen"
 
 
 def test_transcripts_and_chapters_use_the_measured_times(spoken, tmp_path):
