@@ -400,3 +400,14 @@ def test_a_heading_that_ends_in_a_question_mark_is_not_punctuated_twice() -> Non
     doc = Document("A Booklet", [Section("What is cancer?", text), Section("The breasts", text.replace("Cells", "Ducts"))])
     script = write_script(doc, Settings(minutes=1))
     assert not [line.text for line in script.lines if re.search(r"[?!][.,]", line.text)]
+
+
+def test_a_long_recap_names_a_few_topics_and_counts_the_rest() -> None:
+    sentence = "The {0} team reviewed every report on the {0} project before the end of the long year."
+    sections = [Section(f"Topic {name}", " ".join([sentence.format(name)] * 4))
+                for name in ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india")]
+    script = write_script(Document("Many Topics", sections), Settings(minutes=4))
+    covered = len(script.chapters) - 2  # less the welcome and the wrap-up
+    recap = script.lines[-2].text
+    assert covered > 6, covered
+    assert f"{covered - 4} more topics" in recap and recap.count("Topic ") == 4

@@ -333,7 +333,13 @@ def _source(chunk: list[Sentence]) -> list[Part]:
     return [Part(s.text, SOURCE) for s in chunk]
 
 
+RECAP_MAX = 6
+"""A recap names at most this many topics; a longer one ends "... and N more topics"."""
+
+
 def _outro(headings: list[str], phrases: Phrases) -> list[Turn]:
+    if len(headings) > RECAP_MAX:
+        headings = headings[:RECAP_MAX - 2] + [f"{len(headings) - RECAP_MAX + 2} more topics"]
     return [
         Turn(HOST_A, [phrases.say("outro", HOST_A, topics=spoken_list(headings))]),
         Turn(HOST_B, [phrases.say("outro_close", HOST_B)]),
