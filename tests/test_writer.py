@@ -53,8 +53,10 @@ def short_document() -> Document:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case word tokens, with the two spoken substitutions the writer makes."""
+    """Lower-case word tokens, with the spoken substitutions the writer makes."""
     text = re.sub(r"~\s?(?=\d)", "about ", text).replace("&", " and ")
+    for short, spoken in (("e.g.", "for example"), ("i.e.", "that is")):
+        text = text.replace(short, spoken)
     return re.findall(r"[a-z0-9]+", text.lower())
 
 
@@ -411,3 +413,9 @@ def test_a_long_recap_names_a_few_topics_and_counts_the_rest() -> None:
     recap = script.lines[-2].text
     assert covered > 6, covered
     assert f"{covered - 4} more topics" in recap and recap.count("Topic ") == 4
+
+
+def test_latin_abbreviations_are_said_in_words() -> None:
+    said = speakable("Relevant pairs have a smaller distance, i.e., higher similarity, than the others, e.g. in a batch.")
+    assert said == ("Relevant pairs have a smaller distance, that is, higher similarity, than the others, "
+                    "for example, in a batch.")

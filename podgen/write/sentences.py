@@ -152,6 +152,9 @@ _DROPPED_ASIDE = re.compile(r"^(?:[A-Z][A-Z0-9-]{1,9}s?|\d{4}[a-z]?|.*\bet al\b.
 _MOJIBAKE = re.compile(r"[\x80-\x9f\ufffd]|â€|Ã.|Â")
 _FRAGMENT_START = re.compile(r"^\d[\d,.]*,?\s+[a-z]|^\d+,\s")
 _MERGED_HEADING = re.compile(r"[a-z] (?:We|Our|This|These|It|They) [a-z]")
+_LATIN = re.compile(r"\b(e\.g|i\.e)\.,?", re.IGNORECASE)
+_LATIN_SPOKEN = {"e.g": "for example,", "i.e": "that is,"}
+"""Abbreviations a voice would spell out letter by letter, said the way a person reads them."""
 _SHOUTING = re.compile(r"\b[A-Z]{3,}\s+[A-Z]{3,}\b")
 """Two capitalised words in a row: a table header or a form's heading, not prose."""
 _INNER_STOP = re.compile(r"(\S+)\.\s+[a-z]")
@@ -188,6 +191,7 @@ def speakable(raw: str) -> str | None:
     text = _EMPHASIS.sub("", text)
     text = re.sub(r"~\s?(?=\d)", "about ", text)
     text = text.replace("&", "and")
+    text = _LATIN.sub(lambda m: _LATIN_SPOKEN[m.group(1).lower()], text)
     text = _PARENTHETICAL.sub(_aside, text)
     text = _tidy(text)
     return None if _is_noisy(text) else text
