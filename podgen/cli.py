@@ -122,6 +122,13 @@ def _with_progress(action: Callable[[Callable[[str, int, int], None]], Any]) -> 
         return _run(lambda: action(_Bars(progress)))
 
 
+def _produce(action: Callable[[Callable[[str, int, int], None]], Any]) -> None:
+    """Run an episode-making ``action`` under progress bars, then print the summary."""
+    start = time.perf_counter()
+    episode = _with_progress(action)
+    _summary(episode, time.perf_counter() - start)
+
+
 def _summary(episode, elapsed: float) -> None:
     minutes, seconds = divmod(round(episode.duration), 60)
     out.print(f"[bold green]Made[/] {episode.title!r}: {minutes}:{seconds:02d} of audio in {elapsed:.1f}s")
@@ -153,9 +160,7 @@ def make(
     from .pipeline import make_episode
 
     settings = _settings(config, output_dir=output, minutes=minutes, title=title, password=password)
-    start = time.perf_counter()
-    episode = _with_progress(lambda bars: make_episode(sources, settings, bars))
-    _summary(episode, time.perf_counter() - start)
+    _produce(lambda bars: make_episode(sources, settings, bars))
 
 
 @app.command()
@@ -170,9 +175,7 @@ def render(
     from .pipeline import render_episode
 
     settings = _settings(config)
-    start = time.perf_counter()
-    episode = _with_progress(lambda bars: render_episode(episode_dir, settings, bars))
-    _summary(episode, time.perf_counter() - start)
+    _produce(lambda bars: render_episode(episode_dir, settings, bars))
 
 
 @app.command()
