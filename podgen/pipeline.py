@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 
 SCRIPT = "script.json"
-AUDIO = "episode.mp3"
 METADATA = "episode.json"
 KEPT_METADATA = ".episode.previous.json"
 
