@@ -419,3 +419,9 @@ def test_latin_abbreviations_are_said_in_words() -> None:
     said = speakable("Relevant pairs have a smaller distance, i.e., higher similarity, than the others, e.g. in a batch.")
     assert said == ("Relevant pairs have a smaller distance, that is, higher similarity, than the others, "
                     "for example, in a batch.")
+
+
+def test_the_writer_keeps_a_suspended_hyphen_that_ingest_kept() -> None:
+    """Line-end hyphens are ingest's to repair; the writer must not undo "single- and multi-"."""
+    text = "Results improve further by combining the two retrievers in both single- and multi-dataset settings."
+    assert [s.text for s in candidates(text)] == [text]

@@ -81,7 +81,7 @@ def paragraphs(text: str) -> list[str]:
         units[-1].append(line.strip())
         if _stands_alone(line.strip(), lines[number + 1] if number + 1 < len(lines) else "", width):
             units.append([])
-    return [_join_lines(unit) for unit in units if unit]
+    return [" ".join(unit) for unit in units if unit]
 
 
 def _stands_alone(line: str, following: str, width: int) -> bool:
@@ -96,11 +96,6 @@ def _line_width(text: str) -> int:
     """The usual length of a full line (hard-wrapped text has many of about the same length)."""
     lengths = sorted(len(line.strip()) for line in text.splitlines() if line.strip())
     return lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
-
-
-def _join_lines(lines: list[str]) -> str:
-    text = " ".join(lines)
-    return re.sub(r"(?<=[a-z])- (?=[a-z])", "", text)  # "recog- nition" from a line break
 
 
 def split_sentences(text: str) -> list[str]:
@@ -174,7 +169,6 @@ _FUNCTION_WORDS = frozenset(
     "the a an is are was were be been being has have had of to in on for with by that this it "
     "they we he she as at from and or not can will may which who".split()
 )
-_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"})
 _UNSPEAKABLE = re.compile(r"[^\w\s.,;:!?'\"“”‘’()\-–—%$£€/]")
 _VISUAL_REFERENCE = re.compile(
     r"\b(?:table|figure|fig\.|eq\.|equation|algorithm|listing)\s*\(?\d|\bfollowing (?:table|figure|chart)"
@@ -185,7 +179,7 @@ _VISUAL_REFERENCE = re.compile(
 
 def speakable(raw: str) -> str | None:
     """The sentence with markup removed, or None when it is not fit to be read aloud."""
-    text = _IMAGE.sub("", raw.translate(_LIGATURES))
+    text = _IMAGE.sub("", raw)
     text = _LINK.sub(r"\1", text)
     text = _CITATION.sub("", text)
     text = _EMPHASIS.sub("", text)
