@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from . import __version__
+from .contracts import Progress as Report
 from .errors import PodgenError
 
 app = typer.Typer(
@@ -115,14 +116,14 @@ class _Bars:
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
 
-def _with_progress(action: Callable[[Callable[[str, int, int], None]], Any]) -> Any:
+def _with_progress(action: Callable[[Report], Any]) -> Any:
     columns = [TextColumn("{task.description:<20}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
         return _run(lambda: action(_Bars(progress)))
 
 
-def _produce(action: Callable[[Callable[[str, int, int], None]], Any]) -> None:
+def _produce(action: Callable[[Report], Any]) -> None:
     """Run an episode-making ``action`` under progress bars, then print the summary."""
     start = time.perf_counter()
     episode = _with_progress(action)

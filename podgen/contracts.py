@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Callable, Protocol, runtime_checkable
 
 from .models import Document, Script
 
 if TYPE_CHECKING:
     from .config import Settings
+
+Progress = Callable[[str, int, int], None]
+"""Reports work done: (stage, done, total). The library calls it; the CLI draws bars."""
 
 
 @runtime_checkable

@@ -34,12 +34,6 @@ def write_text(target: Path, text: str) -> Path:
     return target
 
 
-def write_bytes(target: Path, data: bytes) -> Path:
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
-    return target
-
-
 def slugify(text: str, max_len: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

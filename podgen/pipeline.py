@@ -13,15 +13,15 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from .config import Settings
+from .contracts import Progress
 from .errors import EpisodeError
 from .files import slugify, write_text
 from .models import Episode, Script
 
 log = logging.getLogger(__name__)
-Progress = Callable[[str, int, int], None]
 
 SCRIPT = "script.json"
 METADATA = "episode.json"

@@ -6,9 +6,8 @@ exists is always complete.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
-
 from ..config import Settings
+from ..contracts import Progress
 from ..files import write_text
 from ..models import Script, Segment
 from . import transcripts
@@ -18,7 +17,7 @@ from .stitch import stitch
 
 def mix_episode(
     script: Script, clips: list[Path], folder: Path, settings: Settings,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[float, list[Segment], dict[str, Path]]:
     """Stitch ``clips`` and write every artifact into ``folder``; return duration, segments, files."""
     if progress:

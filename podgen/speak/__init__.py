@@ -9,10 +9,9 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 from ..config import Settings
-from ..contracts import Voice, VoiceBackend
+from ..contracts import Progress, Voice, VoiceBackend
 from ..errors import EpisodeError
 from ..models import Script
 from ..registry import Registry
@@ -20,8 +19,6 @@ from .cache import ClipCache
 
 log = logging.getLogger(__name__)
 voices: Registry[VoiceBackend] = Registry("podgen.voices", "voice backend")
-
-Progress = Callable[[str, int, int], None]
 
 
 def host_voices(script: Script, settings: Settings) -> dict[str, Voice]:
