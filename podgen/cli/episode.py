@@ -1,0 +1,44 @@
+"""Commands that make episodes: make, render."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..config import Settings
+from ._app import app, produce
+from .options import CHECK, EPISODE, STUDIO, VOICE, with_settings
+
+
+@app.command()
+@with_settings(EPISODE)
+def make(
+    sources: list[Path] = typer.Argument(..., help="Documents to talk about: .pdf, .md, .txt.", show_default=False),
+    *, settings: Settings,
+) -> None:
+    """Make an episode from documents.
+
+    Examples:
+
+    * `podgen make paper.pdf`
+
+    * `podgen make notes.md chapter.pdf --minutes 3 --title "Weekly digest" -o out/`
+    """
+    from ..pipeline import make_episode
+
+    produce(lambda bars: make_episode(sources, settings, bars))
+
+
+@app.command()
+@with_settings(VOICE, STUDIO, CHECK)
+def render(
+    episode_dir: Path = typer.Argument(..., help="An episode folder holding script.json.", show_default=False),
+    *, settings: Settings,
+) -> None:
+    """Re-make the audio of an episode from its (edited) script.json. Only changed lines are re-spoken.
+
+    Example: `podgen render episodes/dense-passage-retrieval`
+    """
+    from ..pipeline import render_episode
+
+    produce(lambda bars: render_episode(episode_dir, settings, bars))
