@@ -51,6 +51,9 @@ class Settings(BaseModel):
     prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones")
     words_per_minute: int = Field(150, ge=60, le=300)
     workers: int = Field(2, ge=1, le=32, description="lines spoken at the same time")
+    check: bool = Field(False, description="run podgen check on each episode after it is rendered")
+    asr_model: Path | None = Field(None, description="faster-whisper model folder for the check [default: Whisper tiny.en]")
+    max_wer: float = Field(0.3, ge=0, le=1, description="word error rate over which the check flags a line")
 
     @field_validator("sample_rate")
     @classmethod

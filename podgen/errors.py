@@ -80,3 +80,9 @@ class EpisodeError(PodgenError):
 
     exit_code = 3
     default_hint = "Give the folder that `podgen make` wrote (it holds script.json)."
+
+
+class CheckFailed(PodgenError):
+    """An episode did not pass `podgen check` (its findings are in check.json)."""
+
+    exit_code = 6

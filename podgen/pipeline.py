@@ -98,6 +98,11 @@ def render_episode(
         duration, segments, files = mix_episode(script, clips, folder, settings, progress)
     episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)
     _write_metadata(episode, script, previous)
+    if settings.check:
+        from .check import check_episode
+
+        with _timed(timings, "check", None):
+            episode.files["check"] = check_episode(folder, settings, progress).path
     return episode
 
 

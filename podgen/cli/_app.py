@@ -28,7 +28,8 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 state = {"debug": False}
 
-STAGES = {"ingest": "Reading sources", "write": "Writing the script", "speak": "Speaking lines", "mix": "Mixing audio"}
+STAGES = {"ingest": "Reading sources", "write": "Writing the script", "speak": "Speaking lines", "mix": "Mixing audio",
+          "check": "Checking"}
 
 
 def _version(value: bool) -> None:
@@ -139,6 +140,10 @@ def _summary(episode, elapsed: float) -> None:
     out.print(f"  script: {episode.folder / 'script.json'} (edit it, then: podgen render {episode.folder})",
               highlight=False)
     out.print("  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json", highlight=False)
+    if "check" in episode.files:
+        from .check import summary
+
+        summary(episode.files["check"])
 
 
 def main() -> None:
