@@ -29,8 +29,8 @@ def check_episode(folder: Path, settings: Settings, progress: Progress | None = 
     if progress:
         progress("check", 0, 2)
     start = time.perf_counter()
-    samples, words = listen(episode.audio, settings.asr_model, settings.language)
-    findings, report.measured = check_speech(episode, samples, words, settings.max_wer)
+    samples, words = listen(episode.audio, settings)
+    findings, report.measured = check_speech(episode, samples, words, settings)
     report.measured["duration"] = round(samples.size / SAMPLE_RATE, 3)
     report.measured["speech_seconds"] = round(time.perf_counter() - start, 3)
     if progress:

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..asr import SAMPLE_RATE, transcribe_words
+from ..asr import SAMPLE_RATE
 from ..config import Settings
 from ..contracts import Progress, Voice
 from ..ffmpeg import filter_pcm, run
 from ..models import Script
 from .report import Fix, Report
+from .speech import hear
 from .words import word_errors
 
 log = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ def _score(clip: tuple[bytes, int], text: str, settings: Settings) -> float:
     raw = run(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-f", "s16le", "-ar", str(SAMPLE_RATE),
                "pipe:1"], data=pcm)
     samples = np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768
-    heard = " ".join(w.text for w in transcribe_words(samples, settings.asr_model, settings.language.split("-")[0]))
+    heard = " ".join(w.text for w in hear(samples, settings))
     errors, words = word_errors(text, heard)
     return errors / words if words else 1.0
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from ..asr import SAMPLE_RATE, Word, transcribe_words
+from ..config import Settings
 from ..errors import MissingDependency
 from ..ffmpeg import decode
 from ..models import Segment
@@ -53,15 +55,28 @@ class Heard:
     """Words that fall in no line: speech in a pause."""
 
 
-def listen(audio: Path, model_dir: Path | None, language: str) -> tuple[np.ndarray, list[Word]]:
+def listen(audio: Path, settings: Settings) -> tuple[np.ndarray, list[Word]]:
     """The episode's samples (16 kHz mono) and every word recognised in them."""
     samples = decode(audio, SAMPLE_RATE)
-    try:
-        words = transcribe_words(samples, model_dir, language.split("-")[0]) if samples.size else []
-    except MissingDependency as exc:
-        raise MissingDependency(exc.message, "pip install 'podgen[check]'") from None
+    words = hear(samples, settings)
     log.debug("heard %d words in %.1f s of audio", len(words), samples.size / SAMPLE_RATE)
     return samples, words
+
+
+def hear(samples: np.ndarray, settings: Settings) -> list[Word]:
+    if not samples.size:
+        return []
+    try:
+        return transcribe_words(samples, settings.asr_model, settings.language.split("-")[0])
+    except MissingDependency as exc:
+        raise MissingDependency(exc.message, "pip install 'podgen[check]'") from None
+
+
+def _alone(samples: np.ndarray, segment: Segment, settings: Settings) -> str:
+    """What is heard in one line's stretch of audio on its own: the recogniser then cannot
+    carry a mistake over from the line before."""
+    first, last = (max(0, int((t + pad) * SAMPLE_RATE)) for t, pad in ((segment.start, -0.2), (segment.end, 0.2)))
+    return " ".join(w.text for w in hear(samples[first:last], settings))
 
 
 def place(words: list[Word], segments: list[Segment], duration: float) -> Heard:
@@ -81,24 +96,31 @@ def _distance(t: float, segment: Segment) -> float:
     return max(segment.start - t, 0.0, t - segment.end)
 
 
-def check_speech(episode: Episode, samples: np.ndarray, words: list[Word], max_wer: float) -> tuple[list[Finding], dict]:
+def check_speech(episode: Episode, samples: np.ndarray, words: list[Word], settings: Settings
+                 ) -> tuple[list[Finding], dict]:
     """Findings about the words, the pauses, the silences and the length; and the figures."""
     heard = place(words, episode.segments, samples.size / SAMPLE_RATE)
-    lines, measured = _line_findings(episode, heard, max_wer)
+    lines, measured = _line_findings(episode, heard, lambda seg: _alone(samples, seg, settings), settings.max_wer)
     findings = lines + _pause_findings(episode.segments, heard.strays)
     findings += _gap_findings(episode.segments, samples) + _length_findings(episode, heard.duration)
     return findings, measured
 
 
-def _line_findings(episode: Episode, heard: Heard, max_wer: float) -> tuple[list[Finding], dict]:
+def _line_findings(episode: Episode, heard: Heard, alone: Callable[[Segment], str], max_wer: float
+                   ) -> tuple[list[Finding], dict]:
+    """Each line's words against its text. A line over ``max_wer`` is heard again on its own
+    before it is flagged."""
     findings, errors, total, per_line = [], 0, 0, []
     for i, (line, segment, words) in enumerate(zip(episode.script.lines, episode.segments, heard.lines)):
         said = " ".join(w.text for w in words)
         wrong, count = word_errors(line.text, said)
+        if words and wrong >= MIN_ERRORS and wrong > max_wer * count:
+            said = alone(segment)
+            wrong, count = word_errors(line.text, said)
         errors, total = errors + wrong, total + count
         rate = wrong / count if count else float(wrong > 0)
         per_line.append(round(rate, 3))
-        if not words:
+        if not said:
             findings.append(Finding("speech.missing", False, f"line {i}: nothing heard between "
                                     f"{_clock(segment.start)} and {_clock(segment.end)}", i, segment.start,
                                     NO_SPEECH, expected=line.text, heard=""))

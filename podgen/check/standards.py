@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from ..ffmpeg import run
 from .inputs import Episode
@@ -27,9 +28,9 @@ COVER = "Players show no artwork for the downloaded episode: the cover exists in
 CHAPTERS = "Players that read ID3 chapters (Overcast, Pocket Casts, Apple Podcasts) show {what}, not the chapters in chapters.json."
 
 
-def measure_loudness(episode: Episode) -> dict[str, float | None]:
-    """Integrated loudness (LUFS) and true peak (dBTP) of the episode's MP3."""
-    args = ["-nostats", "-i", str(episode.audio), "-af", "ebur128=peak=true", "-f", "null", "-"]
+def measure_loudness(path: Path) -> dict[str, float | None]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of an audio file; None for silence."""
+    args = ["-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"]
     text = run(args, capture="stderr").decode("utf-8", "replace")
     summary = text[text.rfind("Summary:"):]
     loud = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
@@ -42,7 +43,7 @@ def _number(match: re.Match | None) -> float | None:
 
 
 def check_standards(episode: Episode) -> tuple[list[Finding], dict]:
-    measured = measure_loudness(episode)
+    measured = measure_loudness(episode.audio)
     findings = _loudness(episode, measured) + _format(episode) + _tags(episode)
     findings += _cover(episode) + _chapters(episode)
     return findings, measured
