@@ -53,7 +53,7 @@ class Settings(BaseModel):
     workers: int = Field(2, ge=1, le=32, description="lines spoken at the same time")
     check: bool = Field(False, description="run podgen check on each episode after it is rendered")
     asr_model: Path | None = Field(None, description="faster-whisper model folder for the check [default: Whisper tiny.en]")
-    max_wer: float = Field(0.3, ge=0, le=1, description="word error rate over which the check flags a line")
+    max_wer: float = Field(0.4, ge=0, le=1, description="word error rate over which the check flags a line")
 
     @field_validator("sample_rate")
     @classmethod

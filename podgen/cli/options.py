@@ -53,7 +53,7 @@ VOICE: tuple[Opt, ...] = ()
 STUDIO: tuple[Opt, ...] = ()
 LISTEN = (
     opt("asr_model", Path, "--asr-model", help="faster-whisper model folder the check listens with [default: Whisper tiny.en]."),
-    opt("max_wer", float, "--max-wer", help="Word error rate over which a line is flagged [default: 0.3]."),
+    opt("max_wer", float, "--max-wer", help="Word error rate over which a line is flagged [default: 0.4]."),
 )
 CHECK = (
     flag("check", "--check", help="Check the episode after rendering (podgen check); writes check.json."),
