@@ -253,3 +253,19 @@ def test_render_with_check_writes_check_json(good, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "check: passed" in proc.stdout
     assert json.loads((folder / "check.json").read_text())["passed"] is True
+    shutil.copyfile(clip(folder, settings, 3), clip(folder, settings, 1))
+    proc = podgen("render", str(folder), "--check", cache=settings.cache_dir)
+    assert proc.returncode == 6 and "check: FAILED" in proc.stdout
+    assert "check failed: speech.wer: line 1" in proc.stderr
+    assert json.loads((folder / "check.json").read_text())["passed"] is False
+
+
+def test_check_settings_come_from_the_environment_and_the_file(tmp_path):
+    from podgen.config import load_settings
+
+    toml = tmp_path / "podgen.toml"
+    toml.write_text('check = true\nmax_wer = 0.25\n')
+    assert load_settings(config_file=toml, environ={}).check is True
+    env = load_settings(environ={"PODGEN_CHECK": "1", "PODGEN_MAX_WER": "0.5", "PODGEN_ASR_MODEL": "models/small"})
+    assert env.check and env.max_wer == 0.5 and env.asr_model == Path("models/small")
+    assert load_settings(environ={}).check is False

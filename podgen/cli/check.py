@@ -60,8 +60,9 @@ def show(report) -> None:
     table = Table(title=f"podgen check: {report.folder}", title_justify="left", show_lines=False)
     for name in ("result", "check", "line", "time", "what was found"):
         table.add_column(name, overflow="fold")
-    for f in sorted(report.findings, key=lambda f: (f.passed, f.time if f.time is not None else -1)):
-        mark = MARKS["pass" if f.passed else "fail" if f.fails else "warn"]
+    order = {"fail": 0, "warn": 1, "pass": 2}
+    for f in sorted(report.findings, key=lambda f: (order[_result(f)], f.time if f.time is not None else -1)):
+        mark = MARKS[_result(f)]
         text = f.message if f.passed else _detail(f)
         table.add_row(mark, f.check, "" if f.line is None else str(f.line),
                       "" if f.time is None else f"{f.time:.1f}s", text)
@@ -70,8 +71,13 @@ def show(report) -> None:
         out.print(f"  fixed line {fix.line} ({fix.take}): word error rate {fix.wer_before:.0%} -> {fix.wer_after:.0%}")
     m = report.measured
     figures = f"WER {m.get('wer', 0):.1%}, {m.get('loudness')} LUFS, true peak {m.get('true_peak')} dBTP"
-    verdict = "[bold green]PASSED[/]" if report.passed else f"[bold red]FAILED[/] ({len([f for f in report.findings if f.fails])} problems)"
+    failed = len([f for f in report.findings if f.fails])
+    verdict = "[bold green]PASSED[/]" if report.passed else f"[bold red]FAILED[/] ({failed} failed check{'s' * (failed != 1)})"
     out.print(f"{verdict}: {figures}; report in {report.path}", highlight=False)
+
+
+def _result(f) -> str:
+    return "pass" if f.passed else "fail" if f.fails else "warn"
 
 
 def _detail(f) -> str:
