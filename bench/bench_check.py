@@ -36,7 +36,7 @@ def main() -> None:
         settings = Settings(output_dir=work / "episodes", cache_dir=work / "cache", minutes=args.minutes)
         paper = first_pages(PAPER, args.pages, work / f"paper-{args.pages}p.pdf")
         episode = make_episode([paper], settings)
-        print(f"machine: {os.cpu_count()} cores; episode: {episode.duration:.1f} s, {len(episode.segments)} lines, "
+        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; episode: {episode.duration:.1f} s, {len(episode.segments)} lines, "
               f"from {PAPER.name} (first {args.pages} pages, {args.minutes} min target)")
         rows = []
         for run in range(args.runs):

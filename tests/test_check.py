@@ -150,6 +150,20 @@ def test_silence_inserted_into_the_mp3_is_caught_at_its_line_and_time(good, tmp_
     assert first.line == 1
 
 
+def test_speech_after_the_last_line_is_caught_in_the_pause(good, tmp_path):
+    folder, settings = copy_episode(good, tmp_path)
+    mp3, end = folder / "episode.mp3", segment(folder, len(LINES) - 1)["endTime"]
+    ffmpeg("-i", str(mp3), "-i", str(clip(folder, settings, 2)), "-filter_complex",
+           "[1]aresample=44100[b];[0][b]concat=n=2:v=0:a=1", "-ac", "1", "-b:a", "96k", "-map_metadata", "0",
+           "-id3v2_version", "3", str(folder / "longer.mp3"))
+    (folder / "longer.mp3").replace(mp3)
+    report = check_episode(folder, settings)
+    pause = failed(report, "speech.pause")
+    assert pause and pause[0].line == len(LINES) - 1 and pause[0].time == pytest.approx(end + 0.4, abs=0.5)
+    assert "keepers" in pause[0].heard and failed(report, "speech.length")
+    assert not failed(report, "speech.wer")
+
+
 def test_an_episode_6_lu_too_quiet_fails_loudness(good, tmp_path):
     folder, settings = copy_episode(good, tmp_path)
     reencode(folder, "volume=-6dB")
