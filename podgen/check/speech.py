@@ -8,6 +8,7 @@ more than ``TOLERANCE`` seconds from every line.
 """
 from __future__ import annotations
 
+import bisect
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,8 +61,9 @@ def listen(audio: Path, settings: Settings) -> tuple[np.ndarray, list[Word]]:
     """The episode's samples (16 kHz mono) and every word recognised in them.
 
     faster-whisper's batched pipeline cuts the audio into chunks of up to 30 s at pauses
-    (Silero VAD) and decodes several at once: 1.5x faster than one window after another on
-    2 cores (bench/bench_check.py), and a chunk cannot inherit a mistake from the one before."""
+    (Silero VAD) and decodes several at once: on a 5-minute episode and 2 cores it took 12-19 s
+    against 24-34 s for one 30-s window after another (same machine, same load), and a chunk
+    cannot inherit a mistake from the one before."""
     samples = decode(audio, SAMPLE_RATE)
     if not samples.size:
         return samples, []
@@ -105,9 +107,12 @@ def _alone(samples: np.ndarray, segment: Segment, settings: Settings) -> str:
 def place(words: list[Word], segments: list[Segment], duration: float) -> Heard:
     """Give each word to the line nearest its middle, or to the strays when none is near."""
     heard = Heard(duration, [[] for _ in segments])
+    starts = [s.start for s in segments]
     for word in words:
         middle = (word.start + word.end) / 2
-        distance, index = min(((_distance(middle, s), i) for i, s in enumerate(segments)), default=(1e9, -1))
+        after = bisect.bisect_right(starts, middle)  # segments[after - 1] starts at or before the middle
+        near = [i for i in (after - 1, after) if 0 <= i < len(segments)]
+        distance, index = min(((_distance(middle, segments[i]), i) for i in near), default=(1e9, -1))
         if distance <= TOLERANCE:
             heard.lines[index].append(word)
         else:
