@@ -193,6 +193,20 @@ def test_id3_chapters_must_match_chapters_json(good, tmp_path):
     assert wrong and "Something else" in wrong[0].message and wrong[0].fails
 
 
+def test_transcripts_that_disagree_and_an_incomplete_episode_json_fail(good, tmp_path):
+    folder, settings = copy_episode(good, tmp_path)
+    vtt = folder / "transcript.vtt"
+    vtt.write_text(vtt.read_text().replace("a bright lamp", "a dim lamp"))
+    meta = json.loads((folder / "episode.json").read_text())
+    del meta["guid"]
+    (folder / "episode.json").write_text(json.dumps(meta))
+    report = check_episode(folder, settings)
+    transcripts, metadata = failed(report, "transcripts"), failed(report, "episode.json")
+    assert transcripts and "transcript.vtt" in transcripts[0].message and "dim lamp" in transcripts[0].message
+    assert metadata and "guid" in metadata[0].message
+    assert not failed(report, "speech.wer")
+
+
 @pytest.mark.slow
 def test_fix_turns_a_flagged_line_into_a_passing_one(good, tmp_path):
     folder, settings = copy_episode(good, tmp_path)

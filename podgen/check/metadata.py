@@ -29,8 +29,8 @@ def _transcripts(episode: Episode, duration: float) -> Finding:
         problem = f"{name} is missing" if path is None else _compare(name, reader(path), episode.segments)
     if problem:
         return Finding("transcripts", False, problem, effect=TRANSCRIPT.format(what="text out of step with the speech"))
-    return Finding("transcripts", True, f"transcript.json, .vtt and .srt agree: {len(episode.segments)} cues, "
-                   f"one per script line, inside the {duration:.1f} s of audio")
+    return Finding("transcripts", True, f"transcript.json, .vtt and .srt agree on the {len(episode.segments)} "
+                   f"script lines, in order, inside the {duration:.1f} s of audio")
 
 
 def _timeline_problem(episode: Episode, duration: float) -> str | None:
@@ -45,14 +45,26 @@ def _timeline_problem(episode: Episode, duration: float) -> str | None:
 
 
 def _compare(name: str, cues: list[tuple[float, float, str]], segments: list[Segment]) -> str | None:
-    if len(cues) != len(segments):
-        return f"{name} has {len(cues)} cues, transcript.json {len(segments)}"
-    for i, ((start, end, text), seg) in enumerate(zip(cues, segments)):
-        if abs(start - seg.start) > TIME_TOLERANCE or abs(end - seg.end) > TIME_TOLERANCE:
-            return f"{name} cue {i + 1} runs {start:.3f}–{end:.3f} s, transcript.json {seg.start:.3f}–{seg.end:.3f} s"
-        if seg.text not in text:
-            return f"{name} cue {i + 1} says {text!r}, transcript.json {seg.text!r}"
+    """Each line's cues (one, or several for a long line) lie inside its span and say its text."""
+    k = 0
+    for i, seg in enumerate(segments):
+        said = []
+        while k < len(cues) and cues[k][0] < seg.end - TIME_TOLERANCE:
+            start, end, text = cues[k]
+            if start < seg.start - TIME_TOLERANCE or end > seg.end + TIME_TOLERANCE:
+                return f"{name} cue {k + 1} runs {start:.3f}–{end:.3f} s, outside line {i} ({seg.start:.3f}–{seg.end:.3f} s)"
+            said.append(text.removeprefix(f"{seg.speaker}: "))
+            k += 1
+        if _spaced(" ".join(said)) != _spaced(seg.text):
+            return f"{name} says {_spaced(' '.join(said))!r} for line {i}, transcript.json {seg.text!r}"
+    if k < len(cues):
+        return f"{name} has {len(cues) - k} cue(s) after the last line"
     return None
+
+
+def _spaced(text: str) -> str:
+    """Text with its line breaks and runs of spaces made single spaces (cues wrap lines)."""
+    return " ".join(text.split())
 
 
 def _read_vtt(path: Path) -> list[tuple[float, float, str]]:
