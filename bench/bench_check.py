@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -23,6 +24,11 @@ from bench_pipeline import PAPER, first_pages  # noqa: E402
 from podgen.check import check_episode  # noqa: E402
 from podgen.config import Settings  # noqa: E402
 from podgen.pipeline import make_episode  # noqa: E402
+
+
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -40,20 +46,22 @@ def main() -> None:
               f"from {PAPER.name} (first {args.pages} pages, {args.minutes} min target)")
         rows = []
         for run in range(args.runs):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu()
             report = check_episode(episode.folder, settings)
-            rows.append((run, time.perf_counter() - start, report))
-    header = f"{'run':<22} {'speech':>7} {'standards':>9} {'total':>7} {'x audio':>8} {'speech x':>8} {'std x':>7} {'WER':>6} {'flagged':>7}"
+            rows.append((run, time.perf_counter() - start, _cpu() - cpu, report))
+    header = (f"{'run':<22} {'speech':>7} {'standards':>9} {'total':>7} {'x audio':>8} {'speech x':>8} {'std x':>7} "
+              f"{'cpu s':>6} {'WER':>6} {'flagged':>7}")
     print(header)
     print("-" * len(header))
-    for run, total, report in rows:
+    for run, total, cpu, report in rows:
         m, audio = report.measured, report.measured["duration"]
         label = "first (loads model)" if run == 0 else f"again #{run}"
         print(f"{label:<22} {m['speech_seconds']:>7.2f} {m['standards_seconds']:>9.2f} {total:>7.2f} "
               f"{total / audio:>8.3f} {m['speech_seconds'] / audio:>8.3f} {m['standards_seconds'] / audio:>7.3f} "
-              f"{m['wer']:>6.3f} {len(report.failures):>7}")
-    print("seconds; 'x audio' = seconds / episode length (goal: whole check under 0.1)")
-    for finding in rows[-1][2].failures:
+              f"{cpu:>6.1f} {m['wer']:>6.3f} {len(report.failures):>7}")
+    print("seconds; 'x audio' = seconds / episode length (goal: whole check under 0.1); 'cpu s' = CPU seconds of\n"
+          "this process and its ffmpeg children (on a shared machine, cpu s / cores is the wall time it would take alone)")
+    for finding in rows[-1][3].failures:
         print(f"  {finding.check} line {finding.line}: {finding.message}")
 
 
