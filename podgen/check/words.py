@@ -9,6 +9,9 @@ import re
 
 from ..errors import MissingDependency
 
+FILLERS = frozenset("mm mmm hmm hm mhm um umm uh er erm".split())
+"""Sounds that a voice renders and a recogniser writes down each in its own way, or not at all."""
+
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
     "seventeen eighteen nineteen".split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -50,7 +53,8 @@ def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
         import jiwer
     except ImportError as exc:
         raise MissingDependency(f"The check needs jiwer ({exc.name} is missing).", "pip install 'podgen[check]'") from None
-    ref, hyp = normalise_words(reference), normalise_words(hypothesis)
+    ref = [w for w in normalise_words(reference) if w not in FILLERS]
+    hyp = [w for w in normalise_words(hypothesis) if w not in FILLERS]
     hyp, ref = _join_compounds(hyp, set(ref)), _join_compounds(ref, set(hyp))
     if not ref:
         return len(hyp), 0
