@@ -67,19 +67,20 @@ def cast(backend: VoiceBackend, names: list[str], settings: Settings) -> list[st
                          "Give one voice per host, comma-separated, e.g. --voices nova,onyx.")
     defaults = backend.default_voices(settings.language)
     hosts = [settings.hosts[i] if i < len(settings.hosts) else None for i in range(len(names))]
-    chosen = [given[i] if given else _own_choice(hosts[i], backend.name) for i in range(len(names))]
-    if None in chosen and not defaults:
+    named = [given[i] if given else (hosts[i].voices.get(backend.name) if hosts[i] else None)
+             for i in range(len(names))]
+    if None in named and not defaults:
         raise _unsupported(backend.name, settings)
+    chosen = [voice or _piper_voice(hosts[i], backend.name) for i, voice in enumerate(named)]
     chosen = [voice or _free_default(defaults, chosen, i) for i, voice in enumerate(chosen)]
     if len(set(chosen)) < len(chosen):
         log.warning("two hosts share a voice (%s); give each its own with --voices", ", ".join(chosen))
     return chosen
 
 
-def _own_choice(host: Host | None, backend: str) -> str | None:
-    if host is None:
-        return None
-    return host.voices.get(backend) or (host.voice if backend == "piper" else None)
+def _piper_voice(host: Host | None, backend: str) -> str | None:
+    """A host's ``voice`` is its Piper voice."""
+    return host.voice if host is not None and backend == "piper" else None
 
 
 def _free_default(defaults: list[str], chosen: list[str | None], index: int) -> str:

@@ -76,7 +76,7 @@ def _wait(state: RetryCallState) -> float:
     return _backoff(state)
 
 
-_backoff = wait_exponential_jitter(initial=0.5, max=8.0, jitter=0.5)
+_backoff = wait_exponential_jitter(multiplier=0.5, max=8.0, jitter=0.5)
 
 
 def attempt(pace: Pace, action: Callable[[], object]) -> object:
@@ -100,25 +100,37 @@ def attempt(pace: Pace, action: Callable[[], object]) -> object:
     return retrying(once)
 
 
+class _Skipped(Exception):
+    """A job not started because another one had failed for good."""
+
+
 def run_all(jobs: Sequence[Callable[[], object]], limit: int, done: Callable[[int], None]) -> None:
     """Run every job (at most ``limit`` at once); call ``done(i)`` as each finishes.
 
     On a failure that retries did not cure, no new job starts, the ones in flight finish (their
     work is kept), and the failure is raised with the index of its job as ``error.line``."""
-    pace = Pace(limit)
+    pace, stop = Pace(limit), threading.Event()
+
+    def guarded(job: Callable[[], object]) -> object:
+        if stop.is_set():
+            raise _Skipped
+        try:
+            return attempt(pace, job)
+        except BaseException:
+            stop.set()
+            raise
+
     with ThreadPoolExecutor(max_workers=limit) as pool:
-        futures: dict[Future, int] = {pool.submit(attempt, pace, job): i for i, job in enumerate(jobs)}
+        futures: dict[Future, int] = {pool.submit(guarded, job): i for i, job in enumerate(jobs)}
         pending = set(futures)
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            failed = [f for f in finished if f.exception() is not None]
-            for future in finished - set(failed):
-                done(futures[future])
-            if failed:
-                for future in pending:
-                    future.cancel()
+            for future in finished:
+                if future.exception() is None:
+                    done(futures[future])
+            if stop.is_set():
                 wait(pending)
-                first = min(failed, key=futures.get)
-                error = first.exception()
-                error.line = futures[first]  # type: ignore[union-attr]
+                failed = [f for f in futures if f.done() and f.exception() and not isinstance(f.exception(), _Skipped)]
+                error = min(failed, key=futures.get).exception()
+                error.line = futures[min(failed, key=futures.get)]  # type: ignore[union-attr]
                 raise error
