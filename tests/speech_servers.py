@@ -33,6 +33,12 @@ def mp3_of(text: str) -> bytes:
                    "-f", "mp3", "pipe:1"], data=pcm)
 
 
+@lru_cache(maxsize=256)
+def wav_of(mp3: bytes) -> bytes:
+    """The same audio as a 24 kHz mono 16-bit WAV (what ``response_format: wav`` asks for)."""
+    return ffmpeg(["-i", "pipe:0", "-ar", "24000", "-ac", "1", "-c:a", "pcm_s16le", "-f", "wav", "pipe:1"], data=mp3)
+
+
 @dataclass
 class Traffic:
     """What a server saw: every request's text, in arrival order, and the peak in flight."""
@@ -81,13 +87,18 @@ class OpenAISpeechServer:
         number = self.traffic.enter(body["input"])
         try:
             time.sleep(self.latency)
-            status, headers, data = (self.fault and self.fault(number, body["input"])) or (
-                200, {"Content-Type": "audio/mpeg"}, self.audio(body["input"]))
+            status, headers, data = (self.fault and self.fault(number, body["input"])) or self.speech(body)
         except BaseException:
             self.traffic.leave(500)
             raise
         self.traffic.leave(status)
         return status, headers, data
+
+    def speech(self, body: dict) -> tuple[int, dict, bytes]:
+        mp3 = self.audio(body["input"])
+        if body.get("response_format", "mp3") == "wav":
+            return 200, {"Content-Type": "audio/wav"}, wav_of(mp3)
+        return 200, {"Content-Type": "audio/mpeg"}, mp3
 
     def _handler(self):
         server = self

@@ -6,9 +6,11 @@ Text over the input limit is split at sentence boundaries and the pieces' audio 
 """
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
+import wave
 
 from ..errors import BackendError, MissingDependency, RateLimited, TransientError, UsageError
 from ..ffmpeg import decode_pcm
@@ -58,12 +60,25 @@ class OpenAIVoice:
         if not answer:
             raise BackendError(f"{self.backend.endpoint} sent no audio.")
         try:
-            pcm = trim(decode_pcm(answer, RATE), RATE)
+            pcm = trim(_pcm(answer), RATE)
         except BackendError as exc:
             raise BackendError(f"{self.backend.endpoint} sent audio that cannot be read ({exc.message})") from None
         if not pcm:
             raise BackendError(f"{self.backend.endpoint} sent only silence.")
         return pcm
+
+
+def _pcm(answer: bytes) -> bytes:
+    """Mono 16-bit PCM at RATE: read directly from a WAV in that form (what we ask for), else
+    decoded by ffmpeg (a server that answers MP3 whatever was asked, or another WAV form)."""
+    if answer[:4] == b"RIFF":
+        try:
+            with wave.open(io.BytesIO(answer)) as src:
+                if (src.getnchannels(), src.getsampwidth(), src.getframerate()) == (1, 2, RATE):
+                    return src.readframes(src.getnframes())
+        except (wave.Error, EOFError):
+            pass
+    return decode_pcm(answer, RATE)
 
 
 class OpenAIBackend:
@@ -112,7 +127,7 @@ class OpenAIBackend:
         extra = {"instructions": self.instructions} if self.instructions else {}
         try:
             answer = self.client().audio.speech.create(model=self.model, voice=voice, input=text, speed=self.speed,
-                                                       response_format="mp3", **extra)
+                                                       response_format="wav", **extra)
             return answer.read()
         except openai.RateLimitError as exc:
             raise RateLimited(self._say(exc), _retry_after(exc.response.headers)) from None
