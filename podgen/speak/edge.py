@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import ssl
 import threading
 import time
 from functools import lru_cache
@@ -41,26 +42,36 @@ def endpoint() -> tuple[str, int]:
 
 
 def probe(timeout: float = PROBE_TIMEOUT) -> tuple[bool, str]:
-    """(True, why) when the service accepts a connection within ``timeout`` seconds."""
-    return _probe(*endpoint(), timeout)
+    """(True, why) when the service accepts a connection (and, for wss, a TLS handshake) within
+    ``timeout`` seconds. Remembered for the rest of the process."""
+    secure = urlsplit(_edge_tts().communicate.WSS_URL).scheme == "wss"
+    return _probe(*endpoint(), secure, timeout)
 
 
 @lru_cache(maxsize=8)
-def _probe(host: str, port: int, timeout: float) -> tuple[bool, str]:
+def _probe(host: str, port: int, secure: bool, timeout: float) -> tuple[bool, str]:
     found: list[tuple[bool, str]] = []
     start = time.perf_counter()
 
     def connect() -> None:  # in a thread: a slow name lookup does not obey socket timeouts
         try:
-            socket.create_connection((host, port), timeout=timeout).close()
+            with socket.create_connection((host, port), timeout=timeout) as sock:
+                if secure:  # a TLS handshake: a proxy that accepts any connection is not the service
+                    _tls().wrap_socket(sock, server_hostname=host).close()
             found.append((True, f"answered in {time.perf_counter() - start:.2f}s"))
-        except OSError as exc:
-            found.append((False, f"cannot be reached ({exc.strerror or exc})"))
+        except (OSError, ssl.SSLError) as exc:
+            found.append((False, f"cannot be reached ({getattr(exc, 'strerror', None) or exc})"))
 
     thread = threading.Thread(target=connect, daemon=True)
     thread.start()
     thread.join(timeout)
     return found[0] if found else (False, f"did not answer within {timeout}s")
+
+
+def _tls() -> ssl.SSLContext:
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class EdgeVoice:
@@ -146,5 +157,9 @@ class EdgeBackend:
         if not answered:
             log.warning("edge-tts's service %s: showing podgen's default voices only", why)
             return self.default_voices(self.language)
-        found = asyncio.run(_edge_tts().list_voices())
+        try:
+            found = asyncio.run(asyncio.wait_for(_edge_tts().list_voices(), 15))
+        except Exception as exc:  # the list is a convenience: say so and show the defaults
+            log.warning("edge-tts's voice list could not be read (%s): showing podgen's default voices only", exc)
+            return self.default_voices(self.language)
         return sorted(v["ShortName"] for v in found if primary(v["Locale"]) == primary(self.language))
