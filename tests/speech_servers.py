@@ -196,9 +196,10 @@ class EdgeServer:
         request_id = next(line for line in head.split("\r\n") if line.startswith("X-RequestId:"))
         await asyncio.sleep(self.latency)
         audio = await asyncio.get_running_loop().run_in_executor(None, mp3_of, text)
-        await ws.send_str(f"{request_id}\r\nContent-Type:application/json; charset=utf-8\r\nPath:turn.start\r\n\r\n{{}}")
+        json_head = f"{request_id}\r\nContent-Type:application/json; charset=utf-8\r\n"
+        await ws.send_str(f"{json_head}Path:turn.start\r\n\r\n{{}}")
         header = f"{request_id}\r\nContent-Type:audio/mpeg\r\nPath:audio\r\n".encode()
         for start in range(0, len(audio), 4096):
             await ws.send_bytes(len(header).to_bytes(2, "big") + header + audio[start:start + 4096])
-        await ws.send_str(f"{request_id}\r\nContent-Type:application/json; charset=utf-8\r\nPath:turn.end\r\n\r\n{{}}")
+        await ws.send_str(f"{json_head}Path:turn.end\r\n\r\n{{}}")
         self.traffic.leave(200)

@@ -109,15 +109,17 @@ def test_an_empty_or_unreadable_answer_is_an_error(tmp_path, body, words):
             speak_script(script(LINES[:1]), openai_settings(tmp_path, server))
 
 
-def test_the_api_key_is_sent_but_never_shown_or_stored(tmp_path, monkeypatch):
+def test_the_api_key_is_sent_but_never_shown_or_stored(tmp_path, monkeypatch, caplog):
     key = "sk-test-0123456789abcdef"
     monkeypatch.setenv("OPENAI_API_KEY", key)
+    caplog.set_level("DEBUG")
     echo = lambda n, text: error(401, f"Incorrect API key provided: {key}")
     with OpenAISpeechServer(fault=echo) as server:
         with pytest.raises(BackendError) as info:
             speak_script(script(LINES[:1]), openai_settings(tmp_path, server))
         assert server.auth == [f"Bearer {key}"]
     assert key not in str(info.value) + info.value.hint and "***" in info.value.message
+    assert key not in caplog.text and "audio/speech" in caplog.text  # not even in debug logs
     backend = voices.create("openai", openai_settings(tmp_path, server))
     assert key not in backend.voice("nova").cache_key()
 
@@ -230,3 +232,16 @@ def test_voices_come_from_flag_then_host_then_defaults():
     settings.voices = ["verse"]
     with pytest.raises(UsageError, match="1 voice"):
         cast(voices.create("openai", settings), ["Ada", "Ben"], settings)
+
+
+def test_voices_command_lists_a_backends_voices_for_a_language():
+    from typer.testing import CliRunner
+
+    from podgen.cli import app
+
+    result = CliRunner().invoke(app, ["voices", "--tts", "edge", "--language", "de"])
+    assert result.exit_code == 0, result.output
+    assert "hosts' default voices: de-DE-KatjaNeural, de-DE-ConradNeural" in result.output
+    assert "piper" not in result.output
+    result = CliRunner().invoke(app, ["voices", "--tts", "openai", "-l", "fr"])
+    assert "nova, onyx" in result.output

@@ -44,7 +44,8 @@ OUTPUT = (
 INGEST = (
     opt("password", str, "--password", help="Password of an encrypted PDF."),
 )
-LANGUAGE = opt("language", str, "--language", "-l", help="Language of the script and voices, e.g. en, de, fr [default: en].")
+LANGUAGE = opt("language", str, "--language", "-l",
+               help="Language of the script and voices, e.g. en, de, fr [default: en].")
 WRITE = (
     opt("minutes", float, "--minutes", "-m", help="Target length in minutes [default: 5]."),
     opt("title", str, "--title", "-t", help="Episode title [default: the document's]."),

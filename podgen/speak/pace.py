@@ -122,15 +122,24 @@ def run_all(jobs: Sequence[Callable[[], object]], limit: int, done: Callable[[in
 
     with ThreadPoolExecutor(max_workers=limit) as pool:
         futures: dict[Future, int] = {pool.submit(guarded, job): i for i, job in enumerate(jobs)}
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                if future.exception() is None:
-                    done(futures[future])
-            if stop.is_set():
-                wait(pending)
-                failed = [f for f in futures if f.done() and f.exception() and not isinstance(f.exception(), _Skipped)]
-                error = min(failed, key=futures.get).exception()
-                error.line = futures[min(failed, key=futures.get)]  # type: ignore[union-attr]
-                raise error
+        try:
+            _collect(futures, stop, done)
+        except BaseException:  # Ctrl-C included: start nothing new, let the lines in flight finish
+            stop.set()
+            raise
+
+
+def _collect(futures: dict[Future, int], stop: threading.Event, done: Callable[[int], None]) -> None:
+    pending = set(futures)
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            if future.exception() is None:
+                done(futures[future])
+        if stop.is_set():
+            wait(pending)
+            failed = [f for f in futures if f.done() and f.exception() and not isinstance(f.exception(), _Skipped)]
+            first = min(failed, key=futures.get)
+            error = first.exception()
+            error.line = futures[first]  # type: ignore[union-attr]
+            raise error
