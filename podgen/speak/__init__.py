@@ -53,36 +53,48 @@ def host_voices(script: Script, settings: Settings, backend: VoiceBackend) -> di
 
 def speak_script(script: Script, settings: Settings, progress: Progress | None = None) -> list[Path]:
     """Return one WAV clip per script line, in order, speaking only lines not in the cache."""
+    from .pace import run_all
+
     backend = open_backend(settings)
     mapping = host_voices(script, settings, backend)
     cache = ClipCache(settings.cache_dir / "clips")
     jobs = [(mapping[line.speaker], line.text) for line in script.lines]
     paths = [cache.path(voice.cache_key(), text) for voice, text in jobs]
-    todo = [i for i, path in enumerate(paths) if not (settings.cache and path.exists())]
+    todo = _to_speak(paths, settings.cache)
     log.info("speaking %d of %d lines with %s (%d cached)", len(todo), len(jobs), backend.name, len(jobs) - len(todo))
-    done = len(jobs) - len(todo)
-    if progress:
-        progress("speak", done, len(jobs))
+    count = _Tally(progress, len(jobs) - len(todo), len(jobs))
 
     def speak(i: int) -> None:
         voice, text = jobs[i]
-        pcm, rate = voice.synthesize(text)
-        cache.store(paths[i], pcm, rate)
+        cache.store(paths[i], *voice.synthesize(text))
 
-    def finished(_: int) -> None:
-        nonlocal done
-        done += 1
-        if progress:
-            progress("speak", done, len(jobs))
-
-    from .pace import run_all
-
-    limit = settings.tts_concurrency or backend.concurrency
     try:
-        run_all([lambda i=i: speak(i) for i in todo], limit, finished)
+        run_all([lambda i=i: speak(i) for i in todo], settings.tts_concurrency or backend.concurrency, count)
     except BackendError as exc:
         raise _line_failed(exc, todo, script, backend.name) from None
     return paths
+
+
+def _to_speak(paths: list[Path], use_cache: bool) -> list[int]:
+    """Indexes of the clips to speak: each missing clip once (two equal lines share one)."""
+    first = {path: i for i, path in reversed(list(enumerate(paths)))}
+    return sorted(i for path, i in first.items() if not (use_cache and path.exists()))
+
+
+class _Tally:
+    """Reports ("speak", done, total): once at the start, then as each clip is finished."""
+
+    def __init__(self, progress: Progress | None, done: int, total: int):
+        self.progress, self.done, self.total = progress, done, total
+        self.report()
+
+    def __call__(self, index: int) -> None:
+        self.done += 1
+        self.report()
+
+    def report(self) -> None:
+        if self.progress:
+            self.progress("speak", self.done, self.total)
 
 
 def _line_failed(exc: BackendError, todo: list[int], script: Script, backend: str) -> BackendError:
@@ -90,4 +102,4 @@ def _line_failed(exc: BackendError, todo: list[int], script: Script, backend: st
     line = script.lines[index]
     text = line.text if len(line.text) <= 40 else line.text[:40] + "..."
     return BackendError(f"Line {index + 1} ({line.speaker}: {text!r}) could not be spoken by {backend}: {exc.message}",
-                     exc.hint or "Clips already spoken are kept: run the same command again to resume.")
+                        exc.hint or "Clips already spoken are kept: run the same command again to resume.")
