@@ -245,3 +245,18 @@ def test_voices_command_lists_a_backends_voices_for_a_language():
     assert "piper" not in result.output
     result = CliRunner().invoke(app, ["voices", "--tts", "openai", "-l", "fr"])
     assert "nova, onyx" in result.output
+
+
+def test_openai_without_a_key_or_server_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    with pytest.raises(UsageError, match="OPENAI_API_KEY") as info:
+        speak_script(script(LINES[:1]), Settings(cache_dir=tmp_path, tts="openai"))
+    assert "--tts-base-url" in info.value.hint
+
+
+def test_equal_lines_are_spoken_once(tmp_path):
+    with OpenAISpeechServer(audio=lambda text: mp3_of("Hello.")) as server:
+        clips = speak_script(script(["Right.", "Right.", "Right."]), openai_settings(tmp_path, server))
+        assert clips[0] == clips[2] != clips[1]  # Alex, Sam, Alex
+        assert len(server.traffic.texts) == 2
