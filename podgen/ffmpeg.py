@@ -42,3 +42,8 @@ def decode(path: Path, rate: int = 16000) -> np.ndarray:
     """Any audio file -> mono float32 samples at ``rate``."""
     raw = run(["-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"])
     return np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768
+
+
+def decode_pcm(data: bytes, rate: int) -> bytes:
+    """Any audio a server sent (MP3, WAV, ...) -> mono s16le PCM at ``rate``."""
+    return run(["-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"], data=data)

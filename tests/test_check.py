@@ -18,7 +18,7 @@ from podgen.config import Settings
 from podgen.ffmpeg import ffmpeg_exe
 from podgen.models import Script
 from podgen.pipeline import render_episode
-from podgen.speak import host_voices
+from podgen.speak import host_voices, open_backend
 from podgen.speak.cache import ClipCache
 
 LINES = [
@@ -63,7 +63,7 @@ def copy_episode(good, tmp_path: Path) -> tuple[Path, Settings]:
 
 def clip(folder: Path, settings: Settings, line: int) -> Path:
     script = Script.from_dict(json.loads((folder / "script.json").read_text()))
-    voice = host_voices(script, settings)[script.lines[line].speaker]
+    voice = host_voices(script, settings, open_backend(settings))[script.lines[line].speaker]
     return ClipCache(settings.cache_dir / "clips").path(voice.cache_key(), script.lines[line].text)
 
 

@@ -54,11 +54,11 @@ def fix_rounds(folder: Path, settings: Settings, progress: Progress | None, roun
 def retake(folder: Path, settings: Settings, lines: list[int]) -> list[Fix]:
     """New takes of ``lines``; each better take is stored in the clip cache. Returns what changed."""
     from ..pipeline import load_script
-    from ..speak import host_voices
+    from ..speak import host_voices, open_backend
     from ..speak.cache import ClipCache
 
     script = load_script(folder)
-    voices = host_voices(script, settings)
+    voices = host_voices(script, settings, open_backend(settings))
     cache = ClipCache(settings.cache_dir / "clips")
     fixes = []
     for i in lines:
