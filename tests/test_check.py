@@ -23,7 +23,7 @@ from podgen.speak.cache import ClipCache
 
 LINES = [
     ("Alex", "Welcome to the show. Today we talk about lighthouses and the people who kept them."),
-    ("Sam", "A lighthouse warns ships away from rocks with a bright lamp and a lens."),
+    ("Sam", "A lighthouse is a tall tower with a bright lamp at the top."),
     ("Alex", "The keepers climbed the tower every evening to light the lamp."),
     ("Sam", "Today most lights run on their own, and the keepers have gone home."),
     ("Alex", "Thanks for listening, and see you next time."),
