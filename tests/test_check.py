@@ -23,7 +23,7 @@ from podgen.speak.cache import ClipCache
 
 LINES = [
     ("Alex", "Welcome to the show. Today we talk about lighthouses and the people who kept them."),
-    ("Sam", "A lighthouse is a tall tower with a bright lamp at the top."),
+    ("Sam", "The light at the top can be seen from far out at sea."),
     ("Alex", "The keepers climbed the tower every evening to light the lamp."),
     ("Sam", "Today most lights run on their own, and the keepers have gone home."),
     ("Alex", "Thanks for listening, and see you next time."),
@@ -41,7 +41,7 @@ def good(tmp_path_factory) -> tuple[Path, Settings]:
     folder = root / "lighthouses"
     folder.mkdir()
     (folder / "script.json").write_text(json.dumps(SCRIPT))
-    settings = Settings(cache_dir=root / "cache")
+    settings = Settings(cache_dir=root / "cache", tts="piper")
     render_episode(folder, settings)
     return folder, settings
 
@@ -59,6 +59,12 @@ def copy_episode(good, tmp_path: Path) -> tuple[Path, Settings]:
     (tmp_path / folder.name / "check.json").unlink(missing_ok=True)
     shutil.copytree(settings.cache_dir, tmp_path / "cache")
     return tmp_path / folder.name, settings.model_copy(update={"cache_dir": tmp_path / "cache"})
+
+
+def rerender(folder: Path, settings: Settings) -> None:
+    """Render again although script.json did not change (a clip in the cache did)."""
+    (folder / "episode.json").unlink()
+    render_episode(folder, settings)
 
 
 def clip(folder: Path, settings: Settings, line: int) -> Path:
@@ -104,7 +110,7 @@ def test_a_good_episode_passes_and_writes_check_json(good, good_report):
             "id3.tags", "transcripts", "episode.json"} <= checks
     assert all(set(f) >= {"check", "passed", "message", "line", "time"} for f in data["findings"])
     measured = data["measured"]
-    assert measured["wer"] < 0.15 and len(measured["line_wer"]) == len(LINES)
+    assert measured["wer"] < 0.2 and len(measured["line_wer"]) == len(LINES)
     assert abs(measured["loudness"] + 19) <= 1 and measured["true_peak"] <= -1
     assert measured["duration"] == pytest.approx(json.loads((folder / "episode.json").read_text())["duration"], abs=0.1)
 
@@ -112,7 +118,7 @@ def test_a_good_episode_passes_and_writes_check_json(good, good_report):
 def test_a_clip_swapped_for_another_lines_audio_is_caught_at_that_line(good, tmp_path):
     folder, settings = copy_episode(good, tmp_path)
     shutil.copyfile(clip(folder, settings, 3), clip(folder, settings, 1))
-    render_episode(folder, settings)
+    rerender(folder, settings)
     report = check_episode(folder, settings)
     assert not report.passed
     bad = failed(report, "speech.wer")
@@ -129,7 +135,7 @@ def test_a_clip_cut_short_is_caught_at_that_line(good, tmp_path):
     with wave.open(str(path), "wb") as out:
         out.setparams(params)
         out.writeframes(frames[: len(frames) // 2 // 2 * 2])
-    render_episode(folder, settings)
+    rerender(folder, settings)
     report = check_episode(folder, settings)
     assert [f.line for f in failed(report, "speech.wer")] == [2]
     assert "lamp" not in failed(report, "speech.wer")[0].heard
@@ -196,13 +202,13 @@ def test_id3_chapters_must_match_chapters_json(good, tmp_path):
 def test_transcripts_that_disagree_and_an_incomplete_episode_json_fail(good, tmp_path):
     folder, settings = copy_episode(good, tmp_path)
     vtt = folder / "transcript.vtt"
-    vtt.write_text(vtt.read_text().replace("a bright lamp", "a dim lamp"))
+    vtt.write_text(vtt.read_text().replace("tower", "stairs"))
     meta = json.loads((folder / "episode.json").read_text())
     del meta["guid"]
     (folder / "episode.json").write_text(json.dumps(meta))
     report = check_episode(folder, settings)
     transcripts, metadata = failed(report, "transcripts"), failed(report, "episode.json")
-    assert transcripts and "transcript.vtt" in transcripts[0].message and "dim lamp" in transcripts[0].message
+    assert transcripts and "transcript.vtt" in transcripts[0].message and "the stairs every" in transcripts[0].message
     assert metadata and "guid" in metadata[0].message
     assert not failed(report, "speech.wer")
 
@@ -212,19 +218,19 @@ def test_fix_turns_a_flagged_line_into_a_passing_one(good, tmp_path):
     folder, settings = copy_episode(good, tmp_path)
     swapped = clip(folder, settings, 1)
     shutil.copyfile(clip(folder, settings, 3), swapped)
-    render_episode(folder, settings)
+    rerender(folder, settings)
     before = swapped.read_bytes()
     report = fix_episode(folder, settings)
     assert report.passed, [f.message for f in report.failures]
     assert [fix.line for fix in report.fixes] == [1] and report.fixes[0].wer_after < report.fixes[0].wer_before
     assert swapped.read_bytes() != before  # the better take is in the clip cache...
-    render_episode(folder, settings)
+    rerender(folder, settings)
     assert check_episode(folder, settings).passed  # ...so the next render keeps it
     assert json.loads((folder / "check.json").read_text())["passed"] is True
 
 
 def podgen(*args: str, cache: Path) -> subprocess.CompletedProcess:
-    env = {"PODGEN_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin", "COLUMNS": "200"}
+    env = {"PODGEN_CACHE_DIR": str(cache), "PODGEN_TTS": "piper", "PATH": "/usr/bin:/bin", "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "podgen", *args], capture_output=True, text=True, env=env, timeout=300)
 
 
@@ -282,6 +288,7 @@ def test_render_with_check_writes_check_json(good, tmp_path):
     assert "check: passed" in proc.stdout
     assert json.loads((folder / "check.json").read_text())["passed"] is True
     shutil.copyfile(clip(folder, settings, 3), clip(folder, settings, 1))
+    (folder / "episode.json").unlink()  # else a render finds script and clip names unchanged
     proc = podgen("render", str(folder), "--check", cache=settings.cache_dir)
     assert proc.returncode == 6 and "check: FAILED" in proc.stdout
     assert "check failed: speech.wer: line 1" in proc.stderr

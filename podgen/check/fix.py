@@ -9,6 +9,7 @@ next render of the episode keeps the fixed take too.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import numpy as np
@@ -44,11 +45,22 @@ def fix_rounds(folder: Path, settings: Settings, progress: Progress | None, roun
         if round_ and not changed:
             break  # a re-mix from the same clips changes nothing after the first
         fixes += changed
+        _mark_unfinished(folder)
         render_episode(folder, settings, progress)
         report = check_episode(folder, settings, progress)
     report.fixes = fixes
     report.write()
     return report
+
+
+def _mark_unfinished(folder: Path) -> None:
+    """Set episode.json aside as a render does, so that the render re-mixes even though the
+    script and the clips' names did not change (a better take has the same name); the guid
+    is kept, as in any render."""
+    from ..pipeline import KEPT_METADATA, METADATA
+
+    if (folder / METADATA).is_file():
+        os.replace(folder / METADATA, folder / KEPT_METADATA)
 
 
 def retake(folder: Path, settings: Settings, lines: list[int]) -> list[Fix]:
