@@ -141,6 +141,22 @@ def test_a_clip_cut_short_is_caught_at_that_line(good, tmp_path):
     assert "lamp" not in failed(report, "speech.wer")[0].heard
 
 
+def test_a_line_with_no_speech_is_caught(good, tmp_path):
+    folder, settings = copy_episode(good, tmp_path)
+    path = clip(folder, settings, 3)
+    with wave.open(str(path), "rb") as src:
+        params, count = src.getparams(), src.getnframes()
+    with wave.open(str(path), "wb") as out:
+        out.setparams(params)
+        out.writeframes(bytes(2 * count))
+    rerender(folder, settings)
+    report = check_episode(folder, settings)
+    missing = failed(report, "speech.missing")
+    assert [f.line for f in missing] == [3] and missing[0].time == pytest.approx(segment(folder, 3)["startTime"])
+    assert [f.line for f in failed(report, "speech.gap")] == [3]
+    assert not failed(report, "speech.wer")
+
+
 def test_silence_inserted_into_the_mp3_is_caught_at_its_line_and_time(good, tmp_path):
     folder, settings = copy_episode(good, tmp_path)
     line = segment(folder, 1)

@@ -36,6 +36,7 @@ def fix_rounds(folder: Path, settings: Settings, progress: Progress | None, roun
     settings = settings.model_copy(update={"check": False})  # the render must not check on its own
     report = check_episode(folder, settings, progress)
     fixes: list[Fix] = []
+    mixes = 0
     for round_ in range(rounds):
         if report.passed:
             break
@@ -47,8 +48,10 @@ def fix_rounds(folder: Path, settings: Settings, progress: Progress | None, roun
         fixes += changed
         _mark_unfinished(folder)
         render_episode(folder, settings, progress)
+        mixes += 1
         report = check_episode(folder, settings, progress)
     report.fixes = fixes
+    report.measured["remixed"] = mixes
     report.write()
     return report
 

@@ -67,6 +67,8 @@ def show(report) -> None:
         table.add_row(mark, f.check, "" if f.line is None else str(f.line),
                       "" if f.time is None else f"{f.time:.1f}s", text)
     out.print(table)
+    if report.measured.get("remixed"):
+        out.print(f"  re-mixed {report.measured['remixed']} time(s) by --fix")
     for fix in report.fixes:
         out.print(f"  fixed line {fix.line} ({fix.take}): word error rate {fix.wer_before:.0%} -> {fix.wer_after:.0%}")
     m = report.measured
