@@ -28,7 +28,7 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 state = {"debug": False}
 
-STAGES = {"ingest": "Reading sources", "write": "Writing the script", "speak": "Speaking lines", "mix": "Mixing audio"}
+STAGES = {"batch": "Documents", "ingest": "Reading sources", "write": "Writing the script", "speak": "Speaking lines", "mix": "Mixing audio"}
 
 
 def _version(value: bool) -> None:

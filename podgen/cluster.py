@@ -1,0 +1,35 @@
+"""A Dask distributed client for batch runs past one machine (the ``cluster`` extra)."""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from .errors import ClusterError, MissingDependency
+
+log = logging.getLogger(__name__)
+CONNECT_TIMEOUT = "5s"
+
+
+@contextmanager
+def connect(address: str) -> Iterator[Any]:
+    """A ``distributed.Client`` on the scheduler at ``address``; one-line error if unreachable."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise MissingDependency("Running on a Dask cluster needs the distributed package.",
+                                "pip install 'podgen[cluster]'") from None
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ClusterError(f"Cannot reach the Dask scheduler at {address}: {_first_line(exc)}.") from None
+    log.debug("connected to %s (%d workers)", address, len(client.scheduler_info().get("workers", {})))
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0].rstrip(".") if text else type(exc).__name__
