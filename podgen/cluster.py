@@ -20,7 +20,7 @@ def connect(address: str) -> Iterator[Any]:
         raise MissingDependency("Running on a Dask cluster needs the distributed package.",
                                 "pip install 'podgen[cluster]'") from None
     try:
-        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
         raise ClusterError(f"Cannot reach the Dask scheduler at {address}: {_first_line(exc)}.") from None
     log.debug("connected to %s (%d workers)", address, len(client.scheduler_info().get("workers", {})))
