@@ -61,3 +61,16 @@ def batch_run(batch_docs, tmp_path_factory, clip_cache) -> tuple[Path, subproces
     proc = run_podgen("batch", str(batch_docs), "-o", str(out), "--minutes", "1", "--jobs", "2",
                       env={"PODGEN_CACHE_DIR": str(clip_cache)})
     return out, proc
+
+
+@pytest.fixture(scope="session")
+def published(batch_run, tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    """`podgen feed` over the batch's episodes plus a hostile one: (episodes, site, process)."""
+    from publishing import BASE, SHOW_TITLE, episodes_for_publishing
+
+    root = tmp_path_factory.mktemp("publish")
+    eps = episodes_for_publishing(batch_run[0], root)
+    site = root / "site"
+    proc = run_podgen("feed", str(eps), "--base-url", BASE + "/", "-o", str(site), "--owner-email",
+                      "owner@example.org", "--show-title", SHOW_TITLE)
+    return eps, site, proc

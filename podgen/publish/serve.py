@@ -21,6 +21,8 @@ MIME_TYPES = {".srt": "application/x-subrip", ".vtt": "text/vtt", ".mp3": "audio
 def site_app(site_dir: Path) -> Any:
     """The ASGI app that serves ``site_dir`` (``index.html`` for a folder)."""
     try:
+        from starlette.applications import Starlette
+        from starlette.routing import Mount
         from starlette.staticfiles import StaticFiles
     except ImportError:
         raise MissingDependency("podgen serve needs starlette and uvicorn.", "pip install 'podgen[serve]'") from None
@@ -28,7 +30,8 @@ def site_app(site_dir: Path) -> Any:
         raise PublishError(f"{site_dir} is not a folder.", "Give the folder podgen feed wrote (-o).")
     for suffix, mime in MIME_TYPES.items():
         mimetypes.add_type(mime, suffix)
-    return StaticFiles(directory=site_dir, html=True, follow_symlink=False)
+    files = StaticFiles(directory=site_dir, html=True, follow_symlink=False)
+    return Starlette(routes=[Mount("/", app=files)])  # turns a refused or missing path into a 404
 
 
 def serve(site_dir: Path, port: int, on_ready: Callable[[str], None] | None = None) -> None:
