@@ -3,7 +3,12 @@ real Dask LocalCluster; re-runs skip what is unchanged; failures are reported, n
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -151,3 +156,29 @@ def test_an_unreachable_scheduler_is_a_one_line_error(tmp_path):
     assert proc.returncode == 4, proc.stderr
     assert "Cannot reach the Dask scheduler at tcp://127.0.0.1:9" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_an_interrupted_batch_resumes(tmp_path):
+    docs, eps = tmp_path / "docs", tmp_path / "eps"
+    docs.mkdir()
+    topics = {"a": ("Lighthouses", "keepers trimmed the wicks"), "b": ("Canals", "locks lift the barges"),
+              "c": ("Orchards", "bees carry the pollen")}
+    for name, (title, fact) in topics.items():
+        (docs / f"{name}.md").write_text(f"# {title}\n\n## History\n\nIn old times {fact} every night. "
+                                         f"People still say that {fact}.\n")
+    env = {**os.environ, "PODGEN_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200"}
+    args = [sys.executable, "-m", "podgen", "batch", str(docs), "-o", str(eps), "--minutes", "0.3"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    while not (eps / STATE).exists() and proc.poll() is None:  # the first document is done
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 130, stderr
+    assert "run the same command again to resume" in stderr
+    done = json.loads((eps / STATE).read_text(encoding="utf-8"))
+    assert 1 <= len(done) < 3
+    again = run_podgen("batch", str(docs), "-o", str(eps), "--minutes", "0.3", env=env)
+    assert again.returncode == 0, again.stderr
+    report = _report(eps)
+    assert (report["skipped"], report["made"], report["failed"]) == (len(done), 3 - len(done), 0)
+    assert len(list(eps.glob("*/episode.json"))) == 3
