@@ -180,3 +180,18 @@ def test_pages_escape_titles_and_descriptions(published):
         assert "&lt;/title&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;&amp; 🎙️ Ünïcode" in html
         links = re.findall(r'(?:src|href)="([^"]*)"', html)
         assert [u for u in links if "//" in u] == [BASE + "/feed.xml"]  # nothing from outside the site
+
+
+def test_show_image_from_a_file_is_published_beside_the_feed(published, tmp_path):
+    from publishing import make_cover
+
+    eps, _, _ = published
+    art = make_cover(tmp_path / "art.png")
+    proc = run_podgen("feed", str(eps), "--base-url", BASE, "-o", str(tmp_path / "site"), "--image", str(art))
+    assert proc.returncode == 0, proc.stderr
+    channel = etree.parse(str(tmp_path / "site" / "feed.xml")).find("channel")
+    assert channel.find("itunes:image", NS).get("href") == BASE + "/cover.png"
+    assert (tmp_path / "site" / "cover.png").read_bytes() == art.read_bytes()
+    proc = run_podgen("feed", str(eps), "--base-url", BASE, "-o", str(tmp_path / "s2"), "--image", "nope.gif")
+    assert proc.returncode == 3 and "is not a .png or .jpg file" in proc.stderr
+    assert not (tmp_path / "s2").exists()

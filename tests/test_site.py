@@ -146,3 +146,14 @@ def test_the_site_works_from_file_urls(browser, published):
     assert page.url.startswith("file://") and page.url.endswith("/episodes/model-card-whisper/index.html")
     assert page.locator("#transcript li").count() > 5
     page.close()
+
+
+def test_serve_refuses_a_missing_folder_and_a_busy_port(server, tmp_path):
+    from conftest import run_podgen
+
+    proc = run_podgen("serve", str(tmp_path / "nothing"), "--port", "0")
+    assert proc.returncode == 3 and "is not a folder" in proc.stderr
+    busy = str(urlsplit(server).port)
+    proc = run_podgen("serve", str(tmp_path), "--port", busy)
+    assert proc.returncode == 2 and f"Cannot listen on 127.0.0.1:{busy}" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1

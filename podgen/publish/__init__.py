@@ -34,6 +34,7 @@ class PublishReport:
 def publish(episodes_dir: Path, site_dir: Path, settings: Settings, only_checked: bool = False) -> PublishReport:
     """Copy (or hard-link) the complete episodes of ``episodes_dir`` into ``site_dir`` with a feed and pages."""
     base = base_url(settings.show.base_url)
+    artwork = _artwork(settings.show.image)
     episodes, skipped = collect(episodes_dir, only_checked)
     _name_slugs(episodes)
     for ep in episodes:
@@ -42,7 +43,7 @@ def publish(episodes_dir: Path, site_dir: Path, settings: Settings, only_checked
     def url(ep: Published, key: str) -> str:
         return f"{base}/episodes/{ep.slug}/" + (quote(ep.files[key].name) if key else "")
 
-    image = _show_image(settings.show.image, site_dir, episodes)
+    image = _show_image(artwork, site_dir, episodes)
     image_url = image if image is None or "://" in image else f"{base}/{quote(image)}"
     channel = _channel(settings, episodes_dir, base, image_url)
     feed = write_text_bytes(site_dir / FEED, build_feed(channel, episodes, url))
@@ -92,15 +93,22 @@ def _same_file_data(a: Path, b: Path) -> bool:
     return sa.st_size == sb.st_size and sa.st_mtime_ns == sb.st_mtime_ns
 
 
-def _show_image(setting: str | None, site_dir: Path, episodes: list[Published]) -> str | None:
-    """The show artwork as a URL or a path relative to the site: the setting, else the first cover."""
-    if setting and setting.startswith(("http://", "https://")):
+def _artwork(setting: str | None) -> str | Path | None:
+    """The show artwork setting: an absolute URL, an image file, or None."""
+    if not setting or setting.startswith(("http://", "https://")):
         return setting
-    if setting:
-        source = Path(setting).expanduser()
-        if not source.is_file() or source.suffix.lower() not in IMAGE_TYPES:
-            raise PublishError(f"Show image {setting} is not a .png or .jpg file.", "Check the --image path.")
-        return place(source, site_dir / f"cover{source.suffix.lower()}").name
+    source = Path(setting).expanduser()
+    if not source.is_file() or source.suffix.lower() not in IMAGE_TYPES:
+        raise PublishError(f"Show image {setting} is not a .png or .jpg file.", "Check the --image path.")
+    return source
+
+
+def _show_image(artwork: str | Path | None, site_dir: Path, episodes: list[Published]) -> str | None:
+    """The show artwork as a URL or a path relative to the site: the setting, else the first cover."""
+    if isinstance(artwork, Path):
+        return place(artwork, site_dir / f"cover{artwork.suffix.lower()}").name
+    if artwork:
+        return artwork
     first = next((ep for ep in episodes if "cover" in ep.files), None)
     return f"episodes/{first.slug}/{first.files['cover'].name}" if first else None
 
