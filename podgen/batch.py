@@ -188,9 +188,9 @@ def _in_processes(jobs: int) -> Runner:
             yield from (make_one(source, settings, key) for source, key in todo)
             return
         with ProcessPoolExecutor(min(jobs, len(todo)), mp_context=get_context("spawn")) as pool:
-            futures = [pool.submit(make_one, source, settings, key) for source, key in todo]
+            futures = {pool.submit(make_one, source, settings, key): (source, key) for source, key in todo}
             try:
-                yield from (f.result() for f in as_completed(futures))
+                yield from _results(futures, as_completed(futures))
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
@@ -206,9 +206,20 @@ def _on_dask(address: str) -> Runner:
         with connect(address) as client:
             from distributed import as_completed as completed
 
-            futures = [client.submit(make_one, source, settings, key, pure=False) for source, key in todo]
-            yield from (f.result() for f in completed(futures))
+            futures = {client.submit(make_one, source, settings, key, pure=False): (source, key)
+                       for source, key in todo}
+            yield from _results(futures, completed(list(futures)))
     return run
+
+
+def _results(futures: dict, done: Iterable) -> Iterator[Outcome]:
+    """Each finished future's Outcome; a worker that died is that document's failure, not the batch's."""
+    for future in done:
+        source, key = futures[future]
+        try:
+            yield future.result()
+        except Exception as exc:
+            yield Outcome(source, "failed", reason=f"the worker failed: {type(exc).__name__}: {exc}", key=key)
 
 
 def _note(report: BatchReport, outcome: Outcome, total: int, progress: Progress | None,

@@ -45,6 +45,8 @@ def publish(episodes_dir: Path, site_dir: Path, settings: Settings, only_checked
 
     image = _show_image(artwork, site_dir, episodes)
     image_url = image if image is None or "://" in image else f"{base}/{quote(image)}"
+    if image is None:
+        log.warning("the show has no artwork (Apple Podcasts needs it): pass --image, or give episodes a cover")
     channel = _channel(settings, episodes_dir, base, image_url)
     feed = write_text_bytes(site_dir / FEED, build_feed(channel, episodes, url))
     index = write_site(site_dir, channel, episodes, image)

@@ -56,7 +56,7 @@ def collect(episodes_dir: Path, only_checked: bool = False) -> tuple[list[Publis
             episodes.append(episode)
         else:
             skipped.append((folder.name, reason))
-            log.warning("%s left out: %s", folder, reason)
+            log.info("%s left out: %s", folder, reason)
     if not episodes:
         found = f"{len(folders)} folders, none a complete episode" if folders else "no episode folders"
         raise PublishError(f"No episodes to publish in {episodes_dir}: {found}.",
