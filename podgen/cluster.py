@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import socket
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -14,6 +16,7 @@ CONNECT_TIMEOUT = "5s"
 @contextmanager
 def connect(address: str) -> Iterator[Any]:
     """A ``distributed.Client`` on the scheduler at ``address``; one-line error if unreachable."""
+    _reachable(address)
     try:
         from distributed import Client
     except ImportError:
@@ -28,6 +31,18 @@ def connect(address: str) -> Iterator[Any]:
         yield client
     finally:
         client.close()
+
+
+def _reachable(address: str) -> None:
+    """Fail at once when nothing listens at a tcp address (Dask would retry until its timeout)."""
+    found = re.fullmatch(r"(?:tcp://)?\[?([^\]/]+?)\]?:(\d+)/?", address.strip())
+    if not found:
+        return
+    try:
+        socket.create_connection((found.group(1), int(found.group(2))), timeout=5).close()
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise ClusterError(f"Cannot reach the Dask scheduler at {address}: {reason}.") from None
 
 
 def _first_line(exc: BaseException) -> str:

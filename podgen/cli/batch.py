@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ..config import Settings
@@ -49,8 +50,8 @@ def batch(
 
 def _line(outcome) -> None:
     where = outcome.reason if outcome.status == "failed" else outcome.folder
-    err.print(f"[{STYLE[outcome.status]}]{outcome.status:>7}[/] {Path(outcome.source).name}: {where}",
-              highlight=False, markup=True)
+    err.print(f"[{STYLE[outcome.status]}]{outcome.status:>7}[/] {escape(Path(outcome.source).name)}: "
+              f"{escape(where or '')}", highlight=False)
 
 
 def _table(report) -> None:
@@ -62,5 +63,5 @@ def _table(report) -> None:
         detail = o.reason if o.status == "failed" else o.folder or ""
         if o.failed_checks:
             detail += "\nchecks failed: " + "; ".join(o.failed_checks)
-        table.add_row(f"[{STYLE[o.status]}]{o.status}[/]", Path(o.source).name, detail)
+        table.add_row(f"[{STYLE[o.status]}]{o.status}[/]", escape(Path(o.source).name), escape(detail))
     out.print(table)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from ..config import Settings
 from ._app import app, err, out, run
@@ -32,9 +33,11 @@ def feed(
 
     report = run(lambda: publish(episodes_dir, site_dir, settings, only_checked))
     for name, reason in report.skipped:
-        err.print(f"[yellow]left out[/] {name}: {reason}", highlight=False)
-    out.print(f"[bold green]Published[/] {len(report.episodes)} episodes into {site_dir}", highlight=False)
-    out.print(f"  feed: {report.feed}\n  site: {report.index}  (preview: podgen serve {site_dir})", highlight=False)
+        err.print(f"[yellow]left out[/] {escape(name)}: {escape(reason)}", highlight=False)
+    out.print(f"[bold green]Published[/] {len(report.episodes)} episodes into {escape(str(site_dir))}",
+              highlight=False)
+    out.print(f"  feed: {report.feed}\n  site: {report.index}  (preview: podgen serve {site_dir})",
+              highlight=False, markup=False)
 
 
 @app.command()
@@ -49,6 +52,6 @@ def serve(
     from ..publish.serve import serve as serve_site
 
     def ready(url: str) -> None:
-        out.print(f"Serving {site_dir} at {url}", highlight=False)
+        out.print(f"Serving {site_dir} at {url}", highlight=False, markup=False)
 
     run(lambda: serve_site(site_dir, port, ready))
