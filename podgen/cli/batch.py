@@ -50,6 +50,8 @@ def batch(
 
 def _line(outcome) -> None:
     where = outcome.reason if outcome.status == "failed" else outcome.folder
+    if outcome.status == "made":
+        where = f"{where} ({outcome.seconds:.1f}s)"
     err.print(f"[{STYLE[outcome.status]}]{outcome.status:>7}[/] {escape(Path(outcome.source).name)}: "
               f"{escape(where or '')}", highlight=False)
 
