@@ -159,15 +159,9 @@ def run_batch(
                                            "cache_dir": settings.cache_dir.expanduser().resolve()})
     report = BatchReport(str(folder), _now())
     state = _State(settings.output_dir)
-    todo: list[tuple[str, str]] = []
-    for source in sources:
-        key = document_key(Path(source), settings)
-        entry = state.unchanged(source, key)
-        if entry:
-            _note(report, Outcome(source, "skipped", entry["folder"], entry.get("title"), "unchanged", key=key),
-                  len(sources), progress, on_outcome)
-        else:
-            todo.append((source, key))
+    skipped, todo = _plan(sources, settings, state)
+    for outcome in skipped:
+        _note(report, outcome, len(sources), progress, on_outcome)
     _note_progress(report, len(sources), progress)
     run = _on_dask(scheduler) if scheduler else _in_processes(jobs)
     for outcome in run(todo, settings):
@@ -177,6 +171,19 @@ def run_batch(
     report.outcomes.sort(key=lambda o: sources.index(o.source))
     write_text(settings.output_dir / REPORT, report.to_json())
     return report
+
+
+def _plan(sources: list[str], settings: Settings, state: _State) -> tuple[list[Outcome], list[tuple[str, str]]]:
+    """The unchanged documents (skipped) and the (source, key) pairs to make."""
+    skipped, todo = [], []
+    for source in sources:
+        key = document_key(Path(source), settings)
+        entry = state.unchanged(source, key)
+        if entry:
+            skipped.append(Outcome(source, "skipped", entry["folder"], entry.get("title"), "unchanged", key=key))
+        else:
+            todo.append((source, key))
+    return skipped, todo
 
 
 Runner = Callable[[list[tuple[str, str]], Settings], Iterable[Outcome]]
