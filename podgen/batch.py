@@ -93,7 +93,8 @@ def document_key(path: Path, settings: Settings) -> str:
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    shaping = settings.model_dump(mode="json", exclude=_NOT_SHAPING)
+    shaping = {k: v for k, v in settings.model_dump(mode="json", exclude=_NOT_SHAPING).items()
+               if not any(word in k for word in ("key", "token", "secret"))}  # secrets never go into a hash
     digest.update(json.dumps(shaping, sort_keys=True).encode())
     return digest.hexdigest()
 
