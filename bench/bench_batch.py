@@ -31,7 +31,7 @@ def documents(target: Path) -> Path:
 
 def run(docs: Path, work: Path, label: str, minutes: float, workers: int, **how) -> dict:
     settings = Settings(output_dir=work / label / "episodes", cache_dir=work / label / "cache", minutes=minutes,
-                        workers=workers, password="1234")
+                        tts="piper", tts_concurrency=workers, password="1234")
     start = time.perf_counter()
     report = run_batch(docs, settings, **how)
     wall = time.perf_counter() - start

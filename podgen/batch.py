@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 STATE = ".podgen-batch.json"
 REPORT = "batch-report.json"
-_NOT_SHAPING = {"output_dir", "cache_dir", "workers", "password", "prompts_dir"}
+_NOT_SHAPING = {"output_dir", "cache_dir", "tts_concurrency", "cache", "password", "prompts_dir"}
 """Settings that do not change what an episode sounds like (or are secret): left out of the hash."""
 
 

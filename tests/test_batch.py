@@ -64,7 +64,7 @@ def test_the_same_batch_on_a_dask_cluster_makes_the_same_episodes(batch_run, bat
     from distributed import LocalCluster
 
     out, _ = batch_run
-    settings = Settings(output_dir=tmp_path / "eps", cache_dir=clip_cache, minutes=1)
+    settings = Settings(output_dir=tmp_path / "eps", cache_dir=clip_cache, minutes=1, tts="piper")
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         report = run_batch(batch_docs, settings, scheduler=cluster.scheduler_address)
     assert (report.count("made"), report.count("failed")) == (2, 1)
@@ -84,7 +84,7 @@ def test_two_documents_with_one_title_get_two_episodes(tmp_path, clip_cache):
     text = "# Same title\n\n## Part\n\nThe lighthouse keeper counts ships at dawn. Fog hides the harbour.\n"
     (docs / "a.md").write_text(text)
     (docs / "b.md").write_text(text.replace("ships", "boats"))
-    settings = Settings(output_dir=tmp_path / "eps", cache_dir=clip_cache, minutes=0.3)
+    settings = Settings(output_dir=tmp_path / "eps", cache_dir=clip_cache, minutes=0.3, tts="piper")
     report = run_batch(docs, settings, jobs=2)
     folders = sorted(Path(o.folder).name for o in report.outcomes)
     assert folders == ["same-title", "same-title-2"]
@@ -106,7 +106,7 @@ def test_the_key_changes_with_content_and_options_but_not_with_where_things_go(t
     doc.write_text("# A\n\nText.\n")
     base = Settings(output_dir=tmp_path / "x", cache_dir=tmp_path / "c")
     key = document_key(doc, base)
-    assert document_key(doc, base.model_copy(update={"output_dir": tmp_path / "y", "workers": 1})) == key
+    assert document_key(doc, base.model_copy(update={"output_dir": tmp_path / "y", "tts_concurrency": 1})) == key
     assert document_key(doc, base.model_copy(update={"minutes": 2.0})) != key
     doc.write_text("# A\n\nOther text.\n")
     assert document_key(doc, base) != key
@@ -166,7 +166,7 @@ def test_an_interrupted_batch_resumes(tmp_path):
     for name, (title, fact) in topics.items():
         (docs / f"{name}.md").write_text(f"# {title}\n\n## History\n\nIn old times {fact} every night. "
                                          f"People still say that {fact}.\n")
-    env = {**os.environ, "PODGEN_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200"}
+    env = {**os.environ, "PODGEN_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200", "PODGEN_TTS": "piper"}
     args = [sys.executable, "-m", "podgen", "batch", str(docs), "-o", str(eps), "--minutes", "0.3"]
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     while not (eps / STATE).exists() and proc.poll() is None:  # the first document is done
