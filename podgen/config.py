@@ -29,6 +29,23 @@ class Host(BaseModel):
     voices: dict[str, str] = Field(default_factory=dict, description="voice per backend, e.g. {edge = \"...\"}")
 
 
+class Show(BaseModel):
+    """The podcast as a whole, for ``podgen feed``: the ``[show]`` table of podgen.toml."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    base_url: str | None = Field(None, description="absolute URL the site is published at")
+    title: str | None = Field(None, description="show title [default: the episodes folder's name]")
+    description: str | None = None
+    author: str = "podgen"
+    owner_name: str | None = None
+    owner_email: str | None = Field(None, description="owner's e-mail: itunes:owner, podcast:locked owner")
+    image: str | None = Field(None, description="show artwork: a file or an absolute URL [default: first episode cover]")
+    category: str = "Technology"
+    explicit: bool = False
+    locked: bool = True
+    language: str | None = Field(None, description="[default: the language setting]")
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -63,6 +80,7 @@ class Settings(BaseModel):
     check: bool = Field(False, description="run podgen check on each episode after it is rendered")
     asr_model: Path | None = Field(None, description="faster-whisper model folder for the check [default: Whisper tiny.en]")
     max_wer: float = Field(0.4, ge=0, le=1, description="word error rate over which the check flags a line")
+    show: Show = Field(default_factory=Show)
 
     @field_validator("voices", mode="before")
     @classmethod
@@ -83,7 +101,7 @@ class Settings(BaseModel):
         return [h.name for h in self.hosts]
 
 
-_ENV_FIELDS = [name for name in Settings.model_fields if name != "hosts"]
+_ENV_FIELDS = [name for name in Settings.model_fields if name not in ("hosts", "show")]
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, Any]:
@@ -109,6 +127,18 @@ def _from_file(path: Path | None) -> tuple[dict[str, Any], Path | None]:
         raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
 
 
+def _merge(data: dict[str, Any], overrides: dict[str, Any]) -> None:
+    """Put ``overrides`` (None = not given) into ``data``; tables (dicts) are merged key by key."""
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            _merge(data[key], value)
+        elif isinstance(value, dict):
+            data[key] = {}
+            _merge(data[key], value)
+        elif value is not None:
+            data[key] = value
+
+
 def load_settings(
     overrides: dict[str, Any] | None = None,
     config_file: Path | None = None,
@@ -120,7 +150,7 @@ def load_settings(
         config_file = Path(environ[ENV_PREFIX + "CONFIG"])
     data, source = _from_file(config_file)
     data.update(_from_env(environ))
-    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    _merge(data, overrides or {})
     try:
         return Settings(**data)
     except ValidationError as exc:

@@ -102,3 +102,15 @@ class CheckFailed(PodgenError):
     """An episode did not pass `podgen check` (its findings are in check.json)."""
 
     exit_code = 6
+
+
+class ClusterError(BackendError):
+    """The Dask scheduler cannot be reached or used."""
+
+    default_hint = "Check the address (tcp://HOST:8786) and that the scheduler is running."
+
+
+class PublishError(PodgenError):
+    """Episodes cannot be published as given (no episodes, a bad base URL)."""
+
+    exit_code = 3

@@ -212,7 +212,7 @@ def test_id3_chapters_must_match_chapters_json(good, tmp_path):
     tags["CHAP:chp1"].sub_frames["TIT2"] = TIT2(text=["Something else"])
     tags.save(mp3, v2_version=3)
     wrong = failed(check_episode(folder, settings), "id3.chapters")
-    assert wrong and "Something else" in wrong[0].message and wrong[0].fails
+    assert wrong and "Something else" in wrong[0].message and wrong[0].severity == "error"
 
 
 def test_transcripts_that_disagree_and_an_incomplete_episode_json_fail(good, tmp_path):

@@ -18,6 +18,7 @@ class Finding:
     check: str
     """What was checked, for example "speech.wer", "loudness", "id3.chapters"."""
     passed: bool
+    """False fails the episode. A warning passes: readers that know only "passed" stay right."""
     message: str
     """What was measured, and for a failure what is wrong."""
     line: int | None = None
@@ -27,13 +28,9 @@ class Finding:
     effect: str = ""
     """What a listener, player or directory does with a failure."""
     severity: str = "error"
-    """"error" fails the episode; "warning" is reported but does not."""
+    """"warning": passed, but shown, because something is missing that a directory may want."""
     expected: str | None = None
     heard: str | None = None
-
-    @property
-    def fails(self) -> bool:
-        return not self.passed and self.severity == "error"
 
 
 @dataclass
@@ -58,11 +55,15 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        return not any(f.fails for f in self.findings)
+        return all(f.passed for f in self.findings)
 
     @property
     def failures(self) -> list[Finding]:
         return [f for f in self.findings if not f.passed]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.passed and f.severity == "warning"]
 
     @property
     def path(self) -> Path:

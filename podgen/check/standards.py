@@ -118,8 +118,9 @@ def _chapters(episode: Episode) -> list[Finding]:
     if not listed and not frames:
         return []
     if not frames:
-        return [Finding("id3.chapters", False, f"chapters.json lists {len(listed)} chapters; the MP3 has no ID3 "
-                        "chapters (CTOC/CHAP)", effect=CHAPTERS.format(what="no chapters"), severity=_severity(episode))]
+        severity = _severity(episode)
+        return [Finding("id3.chapters", severity == "warning", f"chapters.json lists {len(listed)} chapters; the MP3 has no ID3 "
+                        "chapters (CTOC/CHAP)", effect=CHAPTERS.format(what="no chapters"), severity=severity)]
     embedded = [(_chapter_title(c), c.start_time / 1000) for c in frames]
     problem = _compare_chapters(listed, embedded, tags.getall("CTOC"))
     if problem:

@@ -63,7 +63,7 @@ def show(report) -> None:
     order = {"fail": 0, "warn": 1, "pass": 2}
     for f in sorted(report.findings, key=lambda f: (order[_result(f)], f.time if f.time is not None else -1)):
         mark = MARKS[_result(f)]
-        text = f.message if f.passed else _detail(f)
+        text = f.message if _result(f) == "pass" else _detail(f)
         table.add_row(mark, f.check, "" if f.line is None else str(f.line),
                       "" if f.time is None else f"{f.time:.1f}s", text)
     out.print(table)
@@ -73,13 +73,13 @@ def show(report) -> None:
         out.print(f"  fixed line {fix.line} ({fix.take}): word error rate {fix.wer_before:.0%} -> {fix.wer_after:.0%}")
     m = report.measured
     figures = f"WER {m.get('wer', 0):.1%}, {m.get('loudness')} LUFS, true peak {m.get('true_peak')} dBTP"
-    failed = len([f for f in report.findings if f.fails])
+    failed = len(report.failures)
     verdict = "[bold green]PASSED[/]" if report.passed else f"[bold red]FAILED[/] ({failed} failed check{'s' * (failed != 1)})"
     out.print(f"{verdict}: {figures}; report in {report.path}", highlight=False)
 
 
 def _result(f) -> str:
-    return "pass" if f.passed else "fail" if f.fails else "warn"
+    return "fail" if not f.passed else "warn" if f.severity == "warning" else "pass"
 
 
 def _detail(f) -> str:
@@ -96,7 +96,7 @@ def _detail(f) -> str:
 def summary(path: Path) -> None:
     """One line after make/render --check; exit 6 when the episode failed."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    failed = [f for f in data["findings"] if not f["passed"] and f.get("severity", "error") == "error"]
+    failed = [f for f in data["findings"] if not f["passed"]]
     if not failed:
         out.print(f"  check: [green]passed[/] ({path})", highlight=False)
         return
