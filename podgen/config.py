@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -26,6 +26,7 @@ class Host(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=40)
     voice: str = Field(min_length=1)
+    persona: str | None = Field(None, max_length=300, description="who the host is, for model-based writers")
 
 
 class Settings(BaseModel):
@@ -36,12 +37,12 @@ class Settings(BaseModel):
     title: str | None = None
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
                           description="language of the script and voices (ISO 639 code, for example en, de, pt-BR)")
-    writer: str = "offline"
+    writer: str = Field("auto", description="script writer backend; auto = openai when a key or base URL is set")
     tts: str = "piper"
     hosts: list[Host] = Field(
         default_factory=lambda: [Host(name="Alex", voice="joe"), Host(name="Sam", voice="joe-bright")],
-        min_length=2,
-        max_length=2,
+        min_length=1,
+        max_length=4,
     )
     pause_ms: int = Field(350, ge=0, le=3000, description="silence between turns")
     bitrate: int = Field(96, ge=64, le=320, description="MP3 bitrate in kbit/s (CBR)")
@@ -51,6 +52,15 @@ class Settings(BaseModel):
     prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones")
     words_per_minute: int = Field(150, ge=60, le=300)
     workers: int = Field(2, ge=1, le=32, description="lines spoken at the same time")
+    # --- model-based writing (OpenAI-compatible chat); the API key comes only from OPENAI_API_KEY
+    model: str = Field("gpt-4o-mini", min_length=1, description="chat model name")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]")
+    llm_concurrency: int = Field(4, ge=1, le=32, description="chat requests at the same time")
+    llm_timeout: float = Field(120.0, gt=0, le=3600, description="seconds to wait for one chat answer")
+    llm_retries: int = Field(4, ge=0, le=10, description="retries of a chat request on 429, 5xx and timeouts")
+    context_tokens: int = Field(8192, ge=2048, le=2_000_000, description="the model's context window in tokens")
+    format: Literal["deep-dive", "brief", "critique", "debate"] = Field("deep-dive", description="episode format")
+    focus: str | None = Field(None, max_length=500, description="what the episode should concentrate on")
 
     @field_validator("sample_rate")
     @classmethod
@@ -58,6 +68,14 @@ class Settings(BaseModel):
         if value not in (22050, 32000, 44100, 48000):
             raise ValueError("must be one of 22050, 32000, 44100, 48000")
         return value
+
+    @field_validator("hosts")
+    @classmethod
+    def _distinct_hosts(cls, hosts: list[Host]) -> list[Host]:
+        names = [h.name for h in hosts]
+        if len(set(names)) != len(names):
+            raise ValueError("host names must differ")
+        return hosts
 
     @property
     def host_names(self) -> list[str]:

@@ -1,7 +1,8 @@
 """The write stage: a Document becomes a two-host Script.
 
-Writers are backends in the ``podgen.writers`` registry; the built-in ``offline`` writer is
-declared in pyproject.toml exactly as an outside plug-in would declare its own.
+Writers are backends in the ``podgen.writers`` registry; the built-in ``offline``, ``openai``
+and ``auto`` writers are declared in pyproject.toml exactly as an outside plug-in would declare
+its own. Every writer's lines pass through one normaliser (``spoken.speakable_text``).
 """
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import TYPE_CHECKING
 
 from ..contracts import Writer
 from ..errors import BackendError, PodgenError
-from ..models import Document, Script
+from ..models import Document, Line, Script
 from ..registry import Registry
+from .spoken import speakable_text
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -27,12 +29,14 @@ def write_script(document: Document, settings: Settings) -> Script:
         raise
     except Exception as exc:  # a plug-in's own failure becomes one clear error
         raise BackendError(f"Writer {settings.writer!r} failed: {exc}.") from exc
-    check_script(script, settings.host_names, settings.writer)
+    script.lines = [Line(line.speaker, speakable_text(line.text, settings.language)) for line in script.lines]
+    check_script(script, settings.host_names, script.writer or settings.writer)
+    script.stats.setdefault("writer_reason", f"writer setting is {settings.writer!r}")
     return script
 
 
 def check_script(script: Script, hosts: list[str], writer: str) -> None:
-    """Raise BackendError unless the script is a usable two-host dialogue."""
+    """Raise BackendError unless the script is a usable dialogue of the hosts (or one host's talk)."""
     problem = _problem(script, hosts)
     if problem:
         raise BackendError(
@@ -44,7 +48,7 @@ def check_script(script: Script, hosts: list[str], writer: str) -> None:
 def _problem(script: Script, hosts: list[str]) -> str | None:
     if not isinstance(script, Script):
         return f"expected a Script, got {type(script).__name__}"
-    if len(script.lines) < 2:
+    if len(script.lines) < min(2, len(hosts)):
         return f"it has {len(script.lines)} line(s), at least 2 are needed"
     for number, line in enumerate(script.lines, 1):
         if line.speaker not in hosts:
