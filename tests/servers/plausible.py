@@ -43,8 +43,8 @@ def schema_of(request: Request) -> dict[str, Any]:
 
 def _enum(schema: Any) -> list[str]:
     if isinstance(schema, dict):
-        if "enum" in schema:
-            return list(schema["enum"])
+        if "enum" in schema or "const" in schema:
+            return list(schema.get("enum", [schema.get("const")]))
         for value in schema.values():
             found = _enum(value)
             if found:
@@ -95,9 +95,14 @@ def segment(prompt: str, hosts: list[str]) -> dict[str, Any]:
 
 
 def fixes(prompt: str) -> dict[str, Any]:
-    listed = re.findall(r"^Line (\d+) \([^)]*\): (.*?) \[unsupported: [^\]]*\]$", tagged(prompt, "lines"), re.M)
-    return {"lines": [{"line": int(n), "text": re.sub(r"\s*\b\d[\d,.]*\s*(percent|%)?", "", text) or "Right."}
-                      for n, text in listed]}
+    listed = re.findall(r"^Line (\d+) \([^)]*\): (.*?) \[unsupported: ([^\]]*)\]$", tagged(prompt, "lines"), re.M)
+    return {"lines": [{"line": int(n), "text": _without(text, words.split(", "))} for n, text, words in listed]}
+
+
+def _without(text: str, words: list[str]) -> str:
+    for word in words:
+        text = re.sub(rf"\s*\b{re.escape(word)}\b(\s*(percent|%))?", "", text)
+    return text.strip(" ,") or "Right."
 
 
 def plausible(request: Request) -> Answer:

@@ -17,7 +17,7 @@ from .structured import Asker
 from ..spoken import speakable_text
 
 log = logging.getLogger(__name__)
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+_NUMBER = re.compile(r"(?<![\w.])\d(?:[\d,]*\d)?(?:\.\d+)?(?!\w)")
 _WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“]\s+)$")
 COMMON = frozenset("i i'm i've i'll i'd i’m ok okay yes no oh wow hey hi hello so and but well".split())

@@ -78,7 +78,8 @@ class Asker:
                 error = _short(exc, reply)
                 log.info("%s answer invalid (attempt %d): %s", model.__name__, attempt + 1, error)
             messages = messages[:2] + [{"role": "assistant", "content": reply.text[:chars_for(max_tokens)]},
-                                       {"role": "user", "content": self.job.prompt("repair", error=error)}]
+                                       {"role": "user", "content": self.job.prompt(
+                "repair", error=error, attempt=attempt + 1, repairs=REPAIRS)}]
         for bad in chain:  # a re-run asks afresh instead of replaying the same bad answers
             self.client.forget(bad)
         raise InvalidAnswer(f"The model's {model.__name__.lower()} answer was still invalid after {REPAIRS} "
