@@ -61,6 +61,8 @@ def _latex(match: re.Match[str]) -> str:
 
 def _is_emoji(ch: str) -> bool:
     code = ord(ch)
+    if ch == "°":  # a degree sign is spoken ("35 degrees")
+        return False
     return (0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or code in (0xFE0F, 0x200D, 0x20E3)
             or unicodedata.category(ch) == "So")
 
@@ -91,7 +93,7 @@ _UNIT = re.compile(r"(?<=\d)\s?(" + "|".join(re.escape(u) for u in sorted(_UNITS
 _CURRENCY = re.compile(r"([$€£])\s?(\d[\d,.]*)(\s?(?:million|billion|trillion|thousand|[kKmMbB]n?)\b)?")
 _CURRENCY_WORDS = {"$": "dollars", "€": "euros", "£": "pounds"}
 _ABBREVIATIONS = [
-    (r"\betc\.", "et cetera"), (r"\bvs\.?(?=\s)", "versus"), (r"\bapprox\.", "approximately"),
+    (r"\betc\.(?=\s*$)", "et cetera."), (r"\betc\.", "et cetera"), (r"\bvs\.?(?=\s)", "versus"), (r"\bapprox\.", "approximately"),
     (r"\bDr\.(?=\s[A-Z])", "Doctor"), (r"\bMr\.(?=\s[A-Z])", "Mister"), (r"\bMrs\.(?=\s[A-Z])", "Missus"),
     (r"\bProf\.(?=\s[A-Z])", "Professor"), (r"\bFig\.(?=\s?\d)", "figure"), (r"\bNo\.(?=\s?\d)", "number"),
     (r"\bcf\.", "compare"), (r"\bet al\.", "and colleagues"), (r"\bw/o\b", "without"), (r"\bw/(?=\s)", "with"),

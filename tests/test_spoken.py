@@ -1,0 +1,32 @@
+"""The one speakable-text normaliser every writer's lines pass through."""
+from __future__ import annotations
+
+import pytest
+
+from podgen.write.spoken import speakable_text
+
+
+@pytest.mark.parametrize("raw, spoken", [
+    ("**Really** important, and *so* simple.", "Really important, and so simple."),
+    ("## Results\n- First point", "Results First point"),
+    ("*laughs* That's wild! [chuckles] (pause) Right.", "That's wild! Right."),
+    ("[Music fades in] Welcome back.", "Welcome back."),
+    ("Great question 🤔🎉 honestly.", "Great question honestly."),
+    ("See https://example.com/paper.pdf or www.bees.org for more.", "See or for more."),
+    ("The loss is $\\frac{a}{b}$ and $x^2$.", "The loss is a over b and x squared."),
+    ("It rose 42% to $5 million, about 3 km away.", "It rose 42 percent to 5 million dollars, about 3 kilometres away."),
+    ("Bees vs. wasps, e.g. hornets, etc.", "Bees versus wasps, for example, hornets, et cetera."),
+    ("Temperatures of 35°C & more.", "Temperatures of 35 degrees Celsius and more."),
+    ("Alex: So what's next?", "So what's next?"),
+    ("Pages 10-20 of Fig. 3.", "Pages 10 to 20 of figure 3."),
+])
+def test_what_a_model_writes_becomes_what_a_voice_can_say(raw, spoken):
+    assert speakable_text(raw) == spoken
+
+
+def test_other_languages_lose_markup_but_keep_their_own_words():
+    assert speakable_text("**Wichtig**: 42% der Bienen 🐝 [lacht]", "de") == "Wichtig: 42% der Bienen"
+
+
+def test_nothing_speakable_is_empty():
+    assert speakable_text("[laughs] 🎉") == ""
