@@ -88,7 +88,7 @@ class ChatClient:
         return openai.OpenAI(api_key=self.endpoint.api_key, base_url=self.endpoint.base_url,
                              max_retries=self.retries, timeout=self.timeout)
 
-    def chat(self, messages: list[dict[str, str]], *, max_tokens: int, temperature: float = 0.7,
+    def chat(self, messages: list[dict[str, Any]], *, max_tokens: int, temperature: float = 0.7,
              response_format: dict[str, Any] | None = None) -> Reply:
         """One chat completion (from the cache when this exact request was answered before)."""
         self._check_budget(messages, max_tokens)
