@@ -245,6 +245,8 @@ def test_a_long_document_stays_within_the_budget_and_runs_in_parallel(long_docum
     assert max(sizes) <= 4096
     summaries = named(server, "Summary")
     assert len(summaries) >= 15 and len(named(server, "Outline")) == 1  # 76 pages in pieces of about 1,500 tokens
+    rounds = sorted({int(re.search(r"Summarise part \d+ of (\d+)", r.text).group(1)) for r in summaries})
+    assert len(rounds) == 2 and sum(rounds) == len(summaries)  # the summaries were condensed once to fit
     assert 2 <= server.max_in_flight <= 3
     assert len(script.chapters) == len([r for r in requests if is_segment(r)]) == 2  # 450 words, 300 a segment
     assert script.stats["largest_request"] == max(message_tokens(r.body["messages"]) for r in requests)

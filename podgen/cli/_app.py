@@ -142,10 +142,10 @@ def _summary(episode, elapsed: float) -> None:
     _writing(episode.stats)
 
 
-def produce_script(action: Callable[[Report], Any]) -> None:
+def produce_script(action: Callable[[Report], Any], words_per_minute: int) -> None:
     """Run a script-writing ``action`` under progress bars, then say where the script is."""
     folder, script = _with_progress(action)
-    minutes = script.word_count() / 150
+    minutes = script.word_count() / words_per_minute
     out.print(f"[bold green]Wrote[/] {script.title!r}: {len(script.lines)} lines, {script.word_count()} words "
               f"(about {minutes:.1f} minutes)")
     out.print(f"  {folder / 'script.json'} (read or edit it, then: podgen render {folder})", highlight=False)

@@ -47,7 +47,7 @@ def script(
     """
     from ..pipeline import make_script
 
-    produce_script(lambda bars: make_script(sources, settings, bars))
+    produce_script(lambda bars: make_script(sources, settings, bars), settings.words_per_minute)
 
 
 @app.command()

@@ -80,19 +80,22 @@ def condense(job: Job, asker: Asker, parts: list[Part]) -> list[Part]:
     while True:
         limit = source_chars(context, outline_tokens(job), job.system(Outline.model_json_schema()),
                              job.prompt("outline", segments=segment_count(job), parts=""))
-        if len("\n".join(p.line(i + 1) for i, p in enumerate(parts))) <= limit or len(parts) < 2:
+        size = len("\n".join(p.line(i + 1) for i, p in enumerate(parts)))
+        if size <= limit or len(parts) < 2:
             return parts
-        batches = _batches(parts, source_chars(context, SUMMARY_TOKENS, job.system(Summary.model_json_schema()),
-                                               job.prompt("summary", source="")))
+        room = source_chars(context, SUMMARY_TOKENS, job.system(Summary.model_json_schema()),
+                            job.prompt("summary", source=""))
+        batches = _batches(parts, max(2, math.ceil(size / (0.8 * limit))), room)
         log.info("condensing %d summaries into %d", len(parts), len(batches))
         parts = job.client.map(lambda batch: _merge(job, asker, batch, len(batches)), list(enumerate(batches)))
 
 
-def _batches(parts: list[Part], limit: int) -> list[list[Part]]:
+def _batches(parts: list[Part], most: int, room: int) -> list[list[Part]]:
+    """Consecutive parts in groups of at most ``most`` whose summaries fit ``room`` characters."""
     batches: list[list[Part]] = [[]]
     for part in parts:
-        size = sum(len(p.summary) + 12 for p in batches[-1]) + len(part.summary)
-        if batches[-1] and (size > limit or len(batches[-1]) >= max(2, len(parts) // 2)):
+        size = sum(len(p.summary) + 2 for p in batches[-1]) + len(part.summary)
+        if batches[-1] and (size > room or len(batches[-1]) >= most):
             batches.append([])
         batches[-1].append(part)
     return batches
