@@ -123,3 +123,32 @@ def test_a_server_that_is_down_is_one_line(doc, tmp_path):
     proc = podgen("make", str(doc), "--llm", "openai", "--llm-base-url", url, "-o", str(tmp_path),
                   env={"PODGEN_CACHE_DIR": str(tmp_path), "PODGEN_LLM_RETRIES": "0"})
     assert proc.returncode == 4 and "Cannot reach the chat endpoint" in proc.stderr
+
+
+def test_a_killed_run_resumes_from_the_request_cache(chat_server, doc, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    chat_server.rules.append(lambda r: Answer("{}", delay=60) if "<previous>" in r.text else None)
+    args = [sys.executable, "-m", "podgen", "script", str(doc), "--minutes", "2", "-o", str(tmp_path / "out")]
+    env = {**os.environ, **env_for(chat_server, tmp_path)}
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):  # until the run is writing its first segment
+            if any("<previous>" in r.text for r in chat_server.chat_requests()):
+                break
+            time.sleep(0.1)
+    finally:
+        proc.kill()
+        proc.wait()
+    planned = len(chat_server.chat_requests()) - 1
+    assert planned >= 2  # summaries and the outline were answered before the kill
+    chat_server.rules.clear()
+    again = podgen("script", str(doc), "--minutes", "2", "-o", str(tmp_path / "out"), env=env_for(chat_server, tmp_path))
+    assert again.returncode == 0, again.stderr
+    resumed = chat_server.chat_requests()[planned + 1:]
+    assert resumed and all("<previous>" in r.text or '"title": "Fixes"' in r.text or "Extend" in r.text
+                           or "Trim" in r.text for r in resumed)
+    assert f"({planned} from cache)" in again.stdout

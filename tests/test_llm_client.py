@@ -119,3 +119,10 @@ def test_debug_logs_of_the_http_stack_never_show_the_key(chat_server, tmp_path, 
     caplog.set_level(logging.DEBUG)
     client_for(chat_server, tmp_path).chat(MESSAGES, max_tokens=10)
     assert caplog.records and KEY not in caplog.text
+
+
+def test_a_key_that_reaches_a_log_of_the_http_stack_is_masked(chat_server, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    client_for(chat_server, tmp_path)
+    logging.getLogger("openai._base_client").debug("header was %s", f"Bearer {KEY}")
+    assert "Bearer ***" in caplog.text and KEY not in caplog.text

@@ -48,17 +48,28 @@ class Usage:
 
 
 class _Redact(logging.Filter):
-    """Masks the API key in any log record of the HTTP stack (they log at debug level)."""
+    """Masks API keys in the log records of the HTTP stack (they log at debug level)."""
 
-    def __init__(self, secret: str):
-        super().__init__()
-        self.secret = secret
+    secrets: set[str] = set()
+    PREFIXES = ("openai", "httpx", "httpcore")
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self.secret in message:
-            record.msg, record.args = message.replace(self.secret, "***"), None
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
         return True
+
+    @classmethod
+    def guard(cls, secret: str) -> None:
+        """Mask ``secret`` in every logger of the HTTP stack (a logger's filter covers only its own records)."""
+        cls.secrets.add(secret)
+        names = [*logging.root.manager.loggerDict, *cls.PREFIXES]
+        for name in names:
+            logger = logging.getLogger(name)
+            if name.startswith(cls.PREFIXES) and not any(isinstance(f, cls) for f in logger.filters):
+                logger.addFilter(cls())
 
 
 class ChatClient:
@@ -81,8 +92,7 @@ class ChatClient:
         except ImportError:  # pragma: no cover - a declared dependency
             raise MissingDependency("The openai package is missing.", "pip install openai") from None
         if self.endpoint.has_key:
-            for name in ("openai", "httpx", "httpcore"):
-                logging.getLogger(name).addFilter(_Redact(self.endpoint.api_key))
+            _Redact.guard(self.endpoint.api_key)
         # The openai client retries 429, 5xx, timeouts and connection errors with exponential
         # backoff and honours Retry-After; podgen sets how often and how long, nothing more.
         return openai.OpenAI(api_key=self.endpoint.api_key, base_url=self.endpoint.base_url,
