@@ -60,7 +60,7 @@ def make_script(
     with _timed(timings, "ingest", progress):
         document = merge([extract(source, settings) for source in sources], settings.title)
     with _timed(timings, "write", progress):
-        script = write_script(document, settings)
+        script = write_script(document, settings, progress)
     script.sources = [str(source) for source in sources]
     script.stats["write_seconds"] = round(timings["write"], 3)
     folder = settings.output_dir / slugify(script.title)

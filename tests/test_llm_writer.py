@@ -80,8 +80,11 @@ def test_truncated_json_is_not_accepted():
 
 
 def test_an_episode_is_planned_written_and_checked(chat_server, tmp_path):
-    script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=2))
+    events = []
+    script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=2), lambda *e: events.append(e))
     assert script.writer == "openai" and script.hosts == ["Alex", "Sam"]
+    assert events[-1] == ("write", len(chat_server.chat_requests()), len(chat_server.chat_requests()))
+    assert [e[1] for e in events] == list(range(1, len(events) + 1)) and all(d <= t for _, d, t in events)
     assert {line.speaker for line in script.lines} == {"Alex", "Sam"}
     assert abs(script.word_count() - 300) <= 0.15 * 300
     assert [c.line for c in script.chapters][0] == 0 and all(c.title for c in script.chapters)

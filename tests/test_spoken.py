@@ -17,7 +17,7 @@ from podgen.write.spoken import speakable_text
     ("It rose 42% to $5 million, about 3 km away.", "It rose 42 percent to 5 million dollars, about 3 kilometres away."),
     ("Bees vs. wasps, e.g. hornets, etc.", "Bees versus wasps, for example, hornets, et cetera."),
     ("Temperatures of 35°C & more.", "Temperatures of 35 degrees Celsius and more."),
-    ("Alex: So what's next?", "So what's next?"),
+    ("The answer is simple: bees dance.", "The answer is simple: bees dance."),
     ("Pages 10-20 of Fig. 3.", "Pages 10 to 20 of figure 3."),
 ])
 def test_what_a_model_writes_becomes_what_a_voice_can_say(raw, spoken):
@@ -30,3 +30,8 @@ def test_other_languages_lose_markup_but_keep_their_own_words():
 
 def test_nothing_speakable_is_empty():
     assert speakable_text("[laughs] 🎉") == ""
+
+
+def test_a_hosts_name_as_a_label_is_not_read_out():
+    assert speakable_text("**Sam:** So what's next?", speakers=["Alex", "Sam"]) == "So what's next?"
+    assert speakable_text("Speaker 2: Right.", speakers=["Alex"]) == "Right."

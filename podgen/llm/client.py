@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
 
+from ..contracts import Progress
 from ..errors import BackendError, MissingDependency
 from .cache import RequestCache, request_hash
 from .endpoint import Endpoint, require_endpoint
@@ -83,6 +84,9 @@ class ChatClient:
         self.timeout, self.retries = settings.llm_timeout, settings.llm_retries
         self.cache = RequestCache(settings.cache_dir / "llm")
         self.usage = Usage()
+        self.progress: Progress | None = None
+        """Called with ("write", calls done, calls expected) after every call."""
+        self._done = self._expected = 0
         self._lock = threading.Lock()
         self._openai = self._make_openai()
 
@@ -111,10 +115,25 @@ class ChatClient:
         if hit is not None:
             with self._lock:
                 self.usage.cached += 1
+            self._report()
             return Reply(hit["text"], hit.get("finish_reason", "stop"), True, key)
         reply = self._send(messages, params, key)
         self.cache.put(key, {"text": reply.text, "finish_reason": reply.finish_reason, "model": self.model})
+        self._report()
         return reply
+
+    def expect(self, calls: int) -> None:
+        """Planning code announces calls it is about to make, for the progress bar's total."""
+        with self._lock:
+            self._expected += calls
+
+    def _report(self) -> None:
+        with self._lock:
+            self._done += 1
+            self._expected = max(self._expected, self._done)
+            done, expected = self._done, self._expected
+        if self.progress:
+            self.progress("write", done, expected)
 
     def forget(self, reply: Reply) -> None:
         """Drop a cached answer (one that proved useless), so a re-run asks again."""

@@ -6,9 +6,10 @@ its own. Every writer's lines pass through one normaliser (``spoken.speakable_te
 """
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING
 
-from ..contracts import Writer
+from ..contracts import Progress, Writer
 from ..errors import BackendError, PodgenError
 from ..models import Document, Line, Script
 from ..registry import Registry
@@ -20,19 +21,27 @@ if TYPE_CHECKING:
 writers: Registry[Writer] = Registry("podgen.writers", "writer")
 
 
-def write_script(document: Document, settings: Settings) -> Script:
+def write_script(document: Document, settings: Settings, progress: Progress | None = None) -> Script:
     """Write the script with the writer named in ``settings.writer``, and check it."""
     writer = writers.create(settings.writer)
     try:
-        script = writer.write(document, settings)
+        script = _write(writer, document, settings, progress)
     except PodgenError:
         raise
     except Exception as exc:  # a plug-in's own failure becomes one clear error
         raise BackendError(f"Writer {settings.writer!r} failed: {exc}.") from exc
-    script.lines = [Line(line.speaker, speakable_text(line.text, settings.language)) for line in script.lines]
+    names = script.hosts or settings.host_names
+    script.lines = [Line(line.speaker, speakable_text(line.text, settings.language, names)) for line in script.lines]
     check_script(script, settings.host_names, script.writer or settings.writer)
     script.stats.setdefault("writer_reason", f"writer setting is {settings.writer!r}")
     return script
+
+
+def _write(writer: Writer, document: Document, settings: Settings, progress: Progress | None) -> Script:
+    """A writer that takes a ``progress`` keyword reports its work through it (optional for plug-ins)."""
+    if progress is not None and "progress" in inspect.signature(writer.write).parameters:
+        return writer.write(document, settings, progress=progress)
+    return writer.write(document, settings)
 
 
 def check_script(script: Script, hosts: list[str], writer: str) -> None:

@@ -5,6 +5,7 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
+from ..contracts import Progress
 from ..llm import find_endpoint
 from ..models import Document, Script
 
@@ -17,7 +18,7 @@ log = logging.getLogger(__name__)
 class AutoWriter:
     name = "auto"
 
-    def write(self, document: Document, settings: Settings) -> Script:
+    def write(self, document: Document, settings: Settings, progress: Progress | None = None) -> Script:
         endpoint = find_endpoint(settings.llm_base_url, os.environ)
         if endpoint is None:
             from .offline import OfflineWriter
@@ -29,6 +30,6 @@ class AutoWriter:
         from .llm import LlmWriter
 
         log.info("writer auto: openai, because %s", endpoint.reason)
-        script = LlmWriter().write(document, settings)
+        script = LlmWriter().write(document, settings, progress)
         script.stats["writer_reason"] = f"auto: {script.stats.get('writer_reason', endpoint.reason)}"
         return script

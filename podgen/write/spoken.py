@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Sequence
 
 # --- markup shared with the offline writer's sentence filter --------------------------------
 
@@ -43,7 +44,7 @@ _LATEX_INLINE = re.compile(r"\$\$?([^$]{1,200})\$\$?|\\\((.{1,200}?)\\\)|\\\[(.{
 _FRAC = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _LINE_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+•]\s+|\d{1,2}[.)]\s+(?=[A-Za-z]))", re.MULTILINE)
-_SPEAKER_LABEL = re.compile(r"^\s*[A-Z][\w .-]{0,30}:\s+(?=\S)")
+_SPEAKER_LABEL = r"^\s*(?:\*\*)?(?:{names}|Host \w|Speaker \w{{1,2}})(?:\*\*)?:(?:\*\*)?\s+(?=\S)"
 
 _LATEX_WORDS = {"times": "times", "cdot": "times", "approx": "about", "leq": "at most", "geq": "at least",
                 "le": "at most", "ge": "at least", "neq": "is not", "pm": "plus or minus", "sum": "the sum of",
@@ -67,14 +68,15 @@ def _is_emoji(ch: str) -> bool:
             or unicodedata.category(ch) == "So")
 
 
-def strip_unspeakable(text: str) -> str:
-    """Markdown, stage directions, URLs, LaTeX and emoji removed (any language)."""
+def strip_unspeakable(text: str, speakers: Sequence[str] = ()) -> str:
+    """Markdown, stage directions, URLs, LaTeX, emoji and a leading "Name:" label removed (any language)."""
+    names = "|".join(re.escape(name) for name in speakers) or "(?!)"
+    text = re.sub(_SPEAKER_LABEL.format(names=names), "", text)
     text = _LATEX_INLINE.sub(_latex, unlink(text))
     text = _URL.sub("", text)
     text = _STAGE.sub("", text)
     text = _BRACKETED.sub("", text)
     text = _LINE_MARK.sub("", text)
-    text = _SPEAKER_LABEL.sub("", text)
     text = "".join(ch for ch in text if not _is_emoji(ch))
     return re.sub(r"(?<!\w)_|_(?!\w)|[|#]", " ", _EMPHASIS.sub("", text))
 
@@ -129,8 +131,10 @@ def tidy(text: str) -> str:
     return text.strip(" ,;:-")
 
 
-def speakable_text(text: str, language: str = "en") -> str:
-    """``text`` as a voice should say it (empty when nothing speakable is left)."""
-    text = strip_unspeakable(text)
+def speakable_text(text: str, language: str = "en", speakers: Sequence[str] = ()) -> str:
+    """``text`` as a voice should say it (empty when nothing speakable is left).
+
+    ``speakers``: the hosts' names, removed where a line starts with one as a label ("Sam: ...")."""
+    text = strip_unspeakable(text, speakers)
     text = spell_english(text) if language.split("-")[0] == "en" else text
     return tidy(text)

@@ -96,7 +96,9 @@ def ground(job: Job, asker: Asker, segments: list[Written]) -> list[Claim]:
         starts = _starts(segments)
         work = [(s, [c for c in claims if starts[i] <= c.line < starts[i] + len(s.lines)], starts[i])
                 for i, s in enumerate(segments)]
-        job.client.map(lambda item: _repair(job, asker, *item), [w for w in work if w[1]])
+        work = [w for w in work if w[1]]
+        job.client.expect(len(work))
+        job.client.map(lambda item: _repair(job, asker, *item), work)
         claims = check(job, segments)
     for claim in claims:
         log.warning("line %d (%s) says %s, which the source does not contain: check it before publishing",
@@ -121,7 +123,7 @@ def _repair(job: Job, asker: Asker, segment: Written, claims: list[Claim], start
     fixes = asker.ask(Fixes, job.prompt("ground", lines=listed, source=source), max_tokens)
     allowed = {c.line + 1 for c in claims}
     for fix in fixes.lines:
-        text = speakable_text(fix.text, job.settings.language)
+        text = speakable_text(fix.text, job.settings.language, job.host_names)
         if fix.line in allowed and text:
             speaker, _ = segment.lines[fix.line - 1 - start]
             segment.lines[fix.line - 1 - start] = (speaker, text)

@@ -32,6 +32,7 @@ def fit_length(job: Job, asker: Asker, segments: list[Written]) -> list[Written]
                 and abs(s.words() - share) > SEGMENT_SLACK * share]
         log.info("script has %d words for a target of %d: %s %d segment(s)", total, target,
                  "extending" if longer else "trimming", len(todo))
+        job.client.expect(len(todo))
         job.client.map(lambda s: _resize(job, asker, s, round(share), "extend" if longer else "trim"), todo)
     total = sum(s.words() for s in segments)
     if not within(total, target):

@@ -56,6 +56,7 @@ def summarise(job: Job, asker: Asker, chunks: list[Chunk]) -> list[Part]:
         answer = asker.ask(Summary, prompt, SUMMARY_TOKENS)
         return Part(chunk.number, chunk.number, _summary_text(answer))
 
+    job.client.expect(len(chunks))
     return job.client.map(one, chunks)
 
 
@@ -87,6 +88,7 @@ def condense(job: Job, asker: Asker, parts: list[Part]) -> list[Part]:
                             job.prompt("summary", source=""))
         batches = _batches(parts, max(2, math.ceil(size / (0.8 * limit))), room)
         log.info("condensing %d summaries into %d", len(parts), len(batches))
+        job.client.expect(len(batches))
         parts = job.client.map(lambda batch: _merge(job, asker, batch, len(batches)), list(enumerate(batches)))
 
 
@@ -111,6 +113,7 @@ def _merge(job: Job, asker: Asker, numbered: tuple[int, list[Part]], total: int)
 def outline(job: Job, asker: Asker, parts: list[Part]) -> Outline:
     lines = "\n".join(p.line(i + 1) for i, p in enumerate(parts))
     prompt = job.prompt("outline", segments=segment_count(job), parts=lines)
+    job.client.expect(1 + segment_count(job))  # the outline, then about this many segments
     planned = asker.ask(Outline, prompt, outline_tokens(job))
     segments = [_valid(s, len(parts)) for s in planned.segments]
     kept = [s for s in segments if s is not None]

@@ -39,7 +39,8 @@ def as_lines(lines: list[tuple[str, str]]) -> str:
 
 def to_lines(job: Job, answer: object) -> list[tuple[str, str]]:
     """The model's lines as speakable text; lines left empty are dropped."""
-    spoken = [(line.speaker, speakable_text(line.text, job.settings.language)) for line in answer.lines]  # type: ignore[attr-defined]
+    language, names = job.settings.language, job.host_names
+    spoken = [(line.speaker, speakable_text(line.text, language, names)) for line in answer.lines]  # type: ignore[attr-defined]
     return [(speaker, text) for speaker, text in spoken if text]
 
 

@@ -77,6 +77,7 @@ class Asker:
             except (ValueError, ValidationError) as exc:
                 error = _short(exc, reply)
                 log.info("%s answer invalid (attempt %d): %s", model.__name__, attempt + 1, error)
+            self.client.expect(1 if attempt < REPAIRS else 0)
             messages = messages[:2] + [{"role": "assistant", "content": reply.text[:chars_for(max_tokens)]},
                                        {"role": "user", "content": self.job.prompt(
                 "repair", error=error, attempt=attempt + 1, repairs=REPAIRS)}]

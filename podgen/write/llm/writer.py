@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from ...contracts import Progress
 from ...errors import BackendError
 from ...files import slugify, write_text
 from ...llm import ChatClient
@@ -31,9 +32,10 @@ class LlmWriter:
     def __init__(self, environ: dict[str, str] | None = None):
         self.environ = environ
 
-    def write(self, document: Document, settings: Settings) -> Script:
+    def write(self, document: Document, settings: Settings, progress: Progress | None = None) -> Script:
         title = plain(settings.title or document.title) or "today's document"
         client = ChatClient(settings, self.environ)
+        client.progress = progress
         job = Job.start(document, settings, client, title)
         try:
             segments, claims, description = self._write(job)
