@@ -35,3 +35,21 @@ def test_nothing_speakable_is_empty():
 def test_a_hosts_name_as_a_label_is_not_read_out():
     assert speakable_text("**Sam:** So what's next?", speakers=["Alex", "Sam"]) == "So what's next?"
     assert speakable_text("Speaker 2: Right.", speakers=["Alex"]) == "Right."
+
+
+def test_every_writer_s_lines_go_through_it_and_empty_ones_are_dropped():
+    from podgen.config import Settings
+    from podgen.models import Chapter, Document, Line, Script, Section
+    from podgen.write import write_script, writers
+
+    class Careless:
+        name = "careless"
+
+        def write(self, document, settings):
+            lines = [Line("Alex", "**Hi!** 👋"), Line("Sam", "[laughs]"), Line("Sam", "It's 42% *bees*.")]
+            return Script("T", "", lines, [Chapter("Intro", 0), Chapter("Facts", 1)], ["Alex", "Sam"])
+
+    writers.register("careless", Careless)
+    script = write_script(Document("T", [Section("", "x")]), Settings(writer="careless"))
+    assert [line.text for line in script.lines] == ["Hi!", "It's 42 percent bees."]
+    assert [(c.title, c.line) for c in script.chapters] == [("Intro", 0), ("Facts", 1)]

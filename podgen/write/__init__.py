@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..contracts import Progress, Writer
 from ..errors import BackendError, PodgenError
-from ..models import Document, Line, Script
+from ..models import Chapter, Document, Line, Script
 from ..registry import Registry
 from .spoken import speakable_text
 
@@ -30,11 +30,26 @@ def write_script(document: Document, settings: Settings, progress: Progress | No
         raise
     except Exception as exc:  # a plug-in's own failure becomes one clear error
         raise BackendError(f"Writer {settings.writer!r} failed: {exc}.") from exc
-    names = script.hosts or settings.host_names
-    script.lines = [Line(line.speaker, speakable_text(line.text, settings.language, names)) for line in script.lines]
+    check_script(script, settings.host_names, settings.writer)
+    _make_speakable(script, settings)
     check_script(script, settings.host_names, script.writer or settings.writer)
     script.stats.setdefault("writer_reason", f"writer setting is {settings.writer!r}")
     return script
+
+
+def _make_speakable(script: Script, settings: Settings) -> None:
+    """Every line through the one normaliser; a line left with nothing to say is dropped."""
+    names = script.hosts or settings.host_names
+    kept: list[Line] = []
+    first_of: dict[int, int] = {}
+    for index, line in enumerate(script.lines):
+        first_of[index] = len(kept)
+        text = speakable_text(line.text, settings.language, names)
+        if text:
+            kept.append(Line(line.speaker, text))
+    script.chapters = [Chapter(c.title, first_of.get(c.line, len(kept))) for c in script.chapters
+                       if first_of.get(c.line, len(kept)) < len(kept)]
+    script.lines = kept
 
 
 def _write(writer: Writer, document: Document, settings: Settings, progress: Progress | None) -> Script:
