@@ -282,3 +282,16 @@ def test_transient_failures_still_give_a_script(chat_server, tmp_path):
     assert len(script.lines) >= 2
     assert any(r for r in chat_server.chat_requests())
     assert len(chat_server.chat_requests()) > script.stats["requests"]
+
+
+def test_prompt_files_are_overridden_from_prompts_dir(chat_server, tmp_path):
+    (tmp_path / "mine" / "llm").mkdir(parents=True)
+    (tmp_path / "mine" / "llm" / "summary.md").write_text("Sum up part $part of $parts, bee-keeper style.\n\n"
+                                                          "<source>\n$source\n</source>\n")
+    (tmp_path / "mine" / "llm.toml").write_text('[formats.deep-dive]\nname = "deep-dive"\n'
+                                                'description = "Two gardeners chat about the text."\n')
+    write_script(HONEY, settings_for(chat_server, tmp_path, prompts_dir=tmp_path / "mine"))
+    assert named(chat_server, "Summary")[0].body["messages"][1]["content"].startswith(
+        "Sum up part 1 of 1, bee-keeper style.")
+    assert "Two gardeners chat about the text." in named(chat_server, "Outline")[0].text
+    assert "in English" in named(chat_server, "Outline")[0].text  # the other tables are still the built-in ones

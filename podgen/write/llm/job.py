@@ -29,7 +29,7 @@ class Job:
 
     @classmethod
     def start(cls, document: Document, settings: Settings, client: ChatClient, title: str) -> "Job":
-        return cls(settings, document, client, title, load_toml(WORDS_FILE, settings))
+        return cls(settings, document, client, title, _words(settings))
 
     @property
     def hosts(self) -> list[Host]:
@@ -72,6 +72,17 @@ class Job:
 
     def system(self, schema: dict[str, Any]) -> str:
         return self.prompt("system", schema=json.dumps(schema, ensure_ascii=False))
+
+
+def _words(settings: Settings) -> dict[str, Any]:
+    """llm.toml: the user's tables are merged entry by entry into the built-in ones."""
+    words = load_toml(WORDS_FILE)
+    for name, value in load_toml(WORDS_FILE, settings).items():
+        if isinstance(value, dict) and isinstance(words.get(name), dict):
+            words[name] = {**words[name], **value}
+        else:
+            words[name] = value
+    return words
 
 
 def _host_line(host: Host) -> str:
