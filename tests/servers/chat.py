@@ -149,7 +149,10 @@ class ChatServer:
             def _reply(self, request: Request) -> None:
                 if not self.path.endswith("/chat/completions"):
                     return self._send(404, {"error": {"message": f"no route {self.path}"}})
-                answer = server._answer_for(request)
+                try:
+                    answer = server._answer_for(request)
+                except Exception as exc:  # a broken test model: say so instead of dropping the connection
+                    answer = Answer.error(500, f"test model failed: {type(exc).__name__}: {exc}")
                 time.sleep(server.latency + answer.delay)
                 if answer.status != 200 or answer.content is None:
                     return self._send(answer.status, answer.body, answer.headers)
