@@ -44,10 +44,12 @@ OUTPUT = (
 INGEST = (
     opt("password", str, "--password", help="Password of an encrypted PDF."),
 )
+LANGUAGE = opt("language", str, "--language", "-l",
+               help="Language of the script and voices, e.g. en, de, fr [default: en].")
 WRITE = (
     opt("minutes", float, "--minutes", "-m", help="Target length in minutes [default: 5]."),
     opt("title", str, "--title", "-t", help="Episode title [default: the document's]."),
-    opt("language", str, "--language", "-l", help="Language of the script and voices, e.g. en, de, fr [default: en]."),
+    LANGUAGE,
     opt("writer", str, "--llm", help="Script writer: auto, openai or offline [default: auto = openai when "
         "OPENAI_API_KEY or a base URL is set, else offline]."),
     opt("model", str, "--model", help="Chat model name [default: gpt-4o-mini]."),
@@ -59,7 +61,19 @@ WRITE = (
     opt("format", str, "--format", help="deep-dive, brief (one host), critique or debate [default: deep-dive]."),
     opt("focus", str, "--focus", help="What the episode should concentrate on."),
 )
-VOICE: tuple[Opt, ...] = ()
+TTS = opt("tts", str, "--tts", help="Voice backend: auto, edge, openai, piper [default: auto: edge-tts when "
+          "its service answers, else piper].")
+TTS_BASE_URL = opt("tts_base_url", str, "--tts-base-url",
+                   help="OpenAI-compatible speech server for --tts openai, e.g. http://localhost:8880/v1.")
+VOICE = (
+    TTS,
+    TTS_BASE_URL,
+    opt("voices", str, "--voices", help="Voices, one per host, comma-separated, e.g. nova,onyx."),
+    opt("tts_concurrency", int, "--tts-concurrency",
+        help="Lines spoken at the same time [default: 8 for edge and openai, the core count for piper]."),
+    flag("cache", "--no-cache", help="Speak every line again instead of reusing cached clips.", value=False),
+    LANGUAGE,
+)
 STUDIO: tuple[Opt, ...] = ()
 CHECK: tuple[Opt, ...] = ()
 
