@@ -3,6 +3,22 @@ from __future__ import annotations
 
 from ..errors import BackendError
 
+# (openai exception class name, message, hint); the first that matches wins.
+_KNOWN = (
+    ("AuthenticationError", "The chat endpoint {url} refused the API key (HTTP {status}).",
+     "Check OPENAI_API_KEY (and that it belongs to this endpoint)."),
+    ("PermissionDeniedError", "The chat endpoint {url} refused the API key (HTTP {status}).",
+     "Check OPENAI_API_KEY (and that it belongs to this endpoint)."),
+    ("NotFoundError", "The chat endpoint {url} does not know model {model!r} (HTTP 404).",
+     "Check --model (for Ollama: `ollama list`) and --llm-base-url."),
+    ("APITimeoutError", "The chat endpoint {url} did not answer within {timeout:g}s, {tries} tries.",
+     "Check that the server is running and not overloaded, or raise llm_timeout."),
+    ("APIConnectionError", "Cannot reach the chat endpoint {url}.",
+     "Start the server, or fix --llm-base-url / OPENAI_BASE_URL."),
+    ("RateLimitError", "The chat endpoint {url} still refused with HTTP 429 after {retries} retries.",
+     "Wait and run the same command again (answers so far are cached), or lower --llm-concurrency."),
+)
+
 
 def backend_error(exc: Exception, url: str, model: str, timeout: float, retries: int, secret: str) -> Exception:
     import openai
@@ -10,22 +26,11 @@ def backend_error(exc: Exception, url: str, model: str, timeout: float, retries:
     from .client import RequestRejected
 
     status = getattr(exc, "status_code", None)
-    if isinstance(exc, openai.AuthenticationError) or status == 403:
-        return BackendError(f"The chat endpoint {url} refused the API key (HTTP {status}).",
-                            "Check OPENAI_API_KEY (and that it belongs to this endpoint).")
-    if isinstance(exc, openai.NotFoundError):
-        return BackendError(f"The chat endpoint {url} does not know model {model!r} (HTTP 404).",
-                            "Check --model (for Ollama: `ollama list`) and --llm-base-url.")
-    if isinstance(exc, openai.APITimeoutError):
-        return BackendError(f"The chat endpoint {url} did not answer within {timeout:g}s, {retries + 1} tries.",
-                            "Check that the server is running and not overloaded, or raise llm_timeout.")
-    if isinstance(exc, openai.APIConnectionError):
-        return BackendError(f"Cannot reach the chat endpoint {url}.",
-                            "Start the server, or fix --llm-base-url / OPENAI_BASE_URL.")
-    if isinstance(exc, openai.RateLimitError):
-        return BackendError(f"The chat endpoint {url} still refused with HTTP 429 after {retries} retries.",
-                            "Wait and run the same command again (answers so far are cached), "
-                            "or lower --llm-concurrency.")
+    values = {"url": url, "model": model, "timeout": timeout, "tries": retries + 1, "retries": retries,
+              "status": status}
+    for name, message, hint in _KNOWN:
+        if isinstance(exc, getattr(openai, name)):
+            return BackendError(message.format(**values), hint)
     if status in (400, 422):
         return RequestRejected(f"The chat endpoint {url} rejected a request (HTTP {status}): {_said(exc, secret)}.",
                                "Check --model and --context-tokens.")
