@@ -30,6 +30,23 @@ class Host(BaseModel):
     persona: str | None = Field(None, max_length=300, description="who the host is, for model-based writers")
 
 
+class Show(BaseModel):
+    """The podcast as a whole, for ``podgen feed``: the ``[show]`` table of podgen.toml."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    base_url: str | None = Field(None, description="absolute URL the site is published at")
+    title: str | None = Field(None, description="show title [default: the episodes folder's name]")
+    description: str | None = None
+    author: str = "podgen"
+    owner_name: str | None = None
+    owner_email: str | None = Field(None, description="owner's e-mail: itunes:owner, podcast:locked owner")
+    image: str | None = Field(None, description="show artwork: a file or an absolute URL [default: first episode cover]")
+    category: str = "Technology"
+    explicit: bool = False
+    locked: bool = True
+    language: str | None = Field(None, description="[default: the language setting]")
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -70,6 +87,7 @@ class Settings(BaseModel):
     context_tokens: int = Field(8192, ge=2048, le=2_000_000, description="the model's context window in tokens")
     format: Literal["deep-dive", "brief", "critique", "debate"] = Field("deep-dive", description="episode format")
     focus: str | None = Field(None, max_length=500, description="what the episode should concentrate on")
+    show: Show = Field(default_factory=Show)
 
     @field_validator("voices", mode="before")
     @classmethod
@@ -98,7 +116,7 @@ class Settings(BaseModel):
         return [h.name for h in self.hosts]
 
 
-_ENV_FIELDS = [name for name in Settings.model_fields if name != "hosts"]
+_ENV_FIELDS = [name for name in Settings.model_fields if name not in ("hosts", "show")]
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, Any]:
@@ -124,6 +142,18 @@ def _from_file(path: Path | None) -> tuple[dict[str, Any], Path | None]:
         raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
 
 
+def _merge(data: dict[str, Any], overrides: dict[str, Any]) -> None:
+    """Put ``overrides`` (None = not given) into ``data``; tables (dicts) are merged key by key."""
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            _merge(data[key], value)
+        elif isinstance(value, dict):
+            data[key] = {}
+            _merge(data[key], value)
+        elif value is not None:
+            data[key] = value
+
+
 def load_settings(
     overrides: dict[str, Any] | None = None,
     config_file: Path | None = None,
@@ -135,7 +165,7 @@ def load_settings(
         config_file = Path(environ[ENV_PREFIX + "CONFIG"])
     data, source = _from_file(config_file)
     data.update(_from_env(environ))
-    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    _merge(data, overrides or {})
     try:
         return Settings(**data)
     except ValidationError as exc:

@@ -18,7 +18,7 @@ from typing import Iterator, Sequence
 from .config import Settings
 from .contracts import Progress
 from .errors import EpisodeError
-from .files import slugify, write_text
+from .files import locked, slugify, write_text
 from .models import Episode, Script
 
 log = logging.getLogger(__name__)
@@ -63,9 +63,33 @@ def make_script(
         script = write_script(document, settings, progress)
     script.sources = [str(source) for source in sources]
     script.stats["write_seconds"] = round(timings["write"], 3)
-    folder = settings.output_dir / slugify(script.title)
-    _save_script(folder, script)
+    folder = _claim_folder(settings.output_dir, script)
     return folder, script
+
+
+def _claim_folder(parent: Path, script: Script) -> Path:
+    """``<parent>/<slug>``, or ``<slug>-2``, ... when that folder holds an episode of other sources:
+    two documents with one title get two episodes, and a re-run of a document finds its own."""
+    base = slugify(script.title)
+    with locked(parent):
+        for n in range(1, 10_000):
+            folder = parent / (base if n == 1 else f"{base}-{n}")
+            if not folder.exists() or _made_from(folder, script.sources):
+                _save_script(folder, script)
+                return folder
+    raise EpisodeError(f"Too many episodes named {base} in {parent}.", "Give this one a --title.")
+
+
+def _made_from(folder: Path, sources: list[str]) -> bool:
+    """Whether ``folder`` is the episode of ``sources`` (or an empty folder)."""
+    path = folder / SCRIPT
+    if not path.is_file():
+        return not any(folder.iterdir())
+    try:
+        theirs = json.loads(path.read_text(encoding="utf-8")).get("sources", [])
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return False
+    return [os.path.abspath(s) for s in theirs] == [os.path.abspath(s) for s in sources]
 
 
 def _save_script(folder: Path, script: Script) -> None:
