@@ -46,6 +46,7 @@ def test_make_with_a_flaky_server_makes_an_episode_and_render_asks_nothing(chat_
         seen.append(request)
         return Answer.error(502 if len(seen) % 2 else 429, "busy", **{"Retry-After": "0"}) if len(seen) % 3 == 1 else None
     chat_server.rules.append(flaky)
+    chat_server.rules.append(invented_and_kept)
     out = tmp_path / "out"
     proc = podgen("--debug", "make", str(doc), "--llm", "openai", "--model", "test-model", "--minutes", "1", "-o",
                   str(out), env=env_for(chat_server, tmp_path))
@@ -53,6 +54,8 @@ def test_make_with_a_flaky_server_makes_an_episode_and_render_asks_nothing(chat_
     folder = out / "honey-bees"
     meta = json.loads((folder / "episode.json").read_text())
     assert meta["writer"] == "openai" and (folder / "episode.mp3").stat().st_size > 10_000
+    assert [c["unsupported"] for c in meta["unsupported_claims"]] == [["1987"]]
+    assert "says 1987, which the source does not contain" in proc.stderr
     assert "requests (0 from cache)" in proc.stdout and "tokens in" in proc.stdout and "writing took" in proc.stdout
     assert {r.body["model"] for r in chat_server.chat_requests()} == {"test-model"}
     assert KEY not in proc.stdout + proc.stderr + files_text(tmp_path)
@@ -60,6 +63,19 @@ def test_make_with_a_flaky_server_makes_an_episode_and_render_asks_nothing(chat_
     again = podgen("render", str(folder), env=env_for(chat_server, tmp_path))
     assert again.returncode == 0, again.stderr
     assert len(chat_server.chat_requests()) == asked
+
+
+def invented_and_kept(request: Request):
+    """The first segment gets a line with a year the document does not have; the repair keeps it."""
+    from servers.plausible import plausible
+
+    if '"title": "Fixes"' in request.text:
+        return Answer(json.dumps({"lines": [{"line": 2, "text": "That was back in 1987, by the way."}]}))
+    if "<previous>" in request.text and "this is the start" in request.text:
+        answer = json.loads(plausible(request).content)
+        answer["lines"].insert(1, {"speaker": "Sam", "text": "That was back in 1987, by the way."})
+        return Answer(json.dumps(answer))
+    return None
 
 
 def test_script_writes_only_the_script_and_says_how_it_was_written(chat_server, doc, tmp_path):
