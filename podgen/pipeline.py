@@ -135,11 +135,16 @@ def render_episode(
         duration, segments, files = mix_episode(script, clips, folder, settings, progress)
     episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)
     _write_metadata(episode, script, previous)
+    return _checked(episode, settings, progress)
+
+
+def _checked(episode: Episode, settings: Settings, progress: Progress | None) -> Episode:
+    """With ``settings.check``: podgen check on the finished episode (check.json beside it)."""
     if settings.check:
         from .check import check_episode
 
-        with _timed(timings, "check", None):
-            episode.files["check"] = check_episode(folder, settings, progress).path
+        with _timed(episode.timings, "check", None):
+            episode.files["check"] = check_episode(episode.folder, settings, progress).path
     return episode
 
 
