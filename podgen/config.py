@@ -51,6 +51,10 @@ class Settings(BaseModel):
     prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones")
     words_per_minute: int = Field(150, ge=60, le=300)
     workers: int = Field(2, ge=1, le=32, description="lines spoken at the same time")
+    music: str | None = Field(None, description='music file for the intro, bed and outro, or "default"')
+    cover: Path | None = Field(None, description="cover image (PNG or JPEG, at least 1400x1400)")
+    stereo: bool = Field(False, description="stereo at -16 LUFS and 128+ kbit/s instead of mono at -19 LUFS")
+    show: str = Field("podgen", min_length=1, max_length=120, description="show name: ID3 album and the drawn cover")
 
     @field_validator("sample_rate")
     @classmethod

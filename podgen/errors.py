@@ -80,3 +80,9 @@ class EpisodeError(PodgenError):
 
     exit_code = 3
     default_hint = "Give the folder that `podgen make` wrote (it holds script.json)."
+
+
+class BadMedia(InputError):
+    """A music or cover file that cannot be used."""
+
+    default_hint = "Check the file, or leave the option out."

@@ -50,7 +50,11 @@ WRITE = (
     opt("language", str, "--language", "-l", help="Language of the script and voices, e.g. en, de, fr [default: en]."),
 )
 VOICE: tuple[Opt, ...] = ()
-STUDIO: tuple[Opt, ...] = ()
+STUDIO = (
+    opt("music", str, "--music", help='Music for the intro, bed and outro: an audio file, or "default" for the built-in bed.'),
+    opt("cover", Path, "--cover", help="Cover image, PNG or JPEG, at least 1400x1400 [default: one drawn from the title]."),
+    flag("stereo", "--stereo", help="Stereo at -16 LUFS, 128 kbit/s, hosts placed apart [default: mono, -19 LUFS]."),
+)
 CHECK: tuple[Opt, ...] = ()
 
 EPISODE = OUTPUT + INGEST + WRITE + VOICE + STUDIO + CHECK

@@ -35,12 +35,22 @@ def host_voices(script: Script, settings: Settings) -> dict[str, Voice]:
     return mapping
 
 
-def speak_script(script: Script, settings: Settings, progress: Progress | None = None) -> list[Path]:
-    """Return one WAV clip per script line, in order, speaking only lines not in the cache."""
+def _plan(script: Script, settings: Settings) -> tuple[list[tuple[Voice, str]], list[Path]]:
     mapping = host_voices(script, settings)
     cache = ClipCache(settings.cache_dir / "clips")
     jobs = [(mapping[line.speaker], line.text) for line in script.lines]
-    paths = [cache.path(voice.cache_key(), text) for voice, text in jobs]
+    return jobs, [cache.path(voice.cache_key(), text) for voice, text in jobs]
+
+
+def clip_paths(script: Script, settings: Settings) -> list[Path]:
+    """Where each line's clip is (or will be) cached; nothing is spoken."""
+    return _plan(script, settings)[1]
+
+
+def speak_script(script: Script, settings: Settings, progress: Progress | None = None) -> list[Path]:
+    """Return one WAV clip per script line, in order, speaking only lines not in the cache."""
+    jobs, paths = _plan(script, settings)
+    cache = ClipCache(settings.cache_dir / "clips")
     todo = [i for i, path in enumerate(paths) if not path.exists()]
     log.info("speaking %d of %d lines (%d cached)", len(todo), len(jobs), len(jobs) - len(todo))
     done = len(jobs) - len(todo)

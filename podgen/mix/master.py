@@ -1,0 +1,81 @@
+"""Mastering in one pass: level the speech, measure the finished mix once, encode once.
+
+Piper peak-normalises every sentence, so raw speech has a crest factor near 17 dB: a plain
+gain cannot reach the target loudness under the true-peak ceiling. So the speech is levelled
+first (a soft-knee compressor computed on 5 ms frames, vectorised), music is mixed in, the
+finished mix is measured once (``loudness.integrated``) and one ffmpeg run applies the gain,
+limits the peaks at 44.1 kHz (after any resampling: limiting before it let inter-sample peaks
+through) and encodes a CBR MP3. libmp3lame takes a small share of the loudness at the usual
+podcast bitrates (0.4 LU at 96 and 128 kbit/s in our measurements, none at 320): the gain
+makes up that share, so the MP3 lands on the target without a second encode.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..ffmpeg import run
+from .loudness import integrated
+
+TARGET_LUFS = {1: -19.0, 2: -16.0}
+TRUE_PEAK = -1.5
+"""dBTP ceiling, half a dB inside the -1 dBTP that podcast platforms ask for."""
+LIMIT = 10 ** ((TRUE_PEAK - 0.5) / 20)
+LIMITER = f"alimiter=limit={LIMIT:.3f}:attack=2:release=50:level=disabled"
+THRESHOLD_DB, RATIO, KNEE_DB = -24.4, 3.0, 4.0
+FRAME_S, RELEASE_DB_PER_S = 0.005, 150.0
+LAME_QUALITY = 7
+"""LAME's algorithm quality (0 best and slowest .. 9): 7 encodes in about 60% of the time of
+LAME's default 3 at the same bitrate."""
+
+
+def encoder_share(bitrate: int) -> float:
+    """Loudness (LU) that libmp3lame's quantisation takes from speech at ``bitrate`` kbit/s."""
+    return 0.0 if bitrate >= 256 else 0.4
+
+
+def _gain_reduction(level_db: np.ndarray) -> np.ndarray:
+    """Soft-knee compressor curve: dB to take off at each frame level."""
+    over = level_db - THRESHOLD_DB
+    slope = 1 - 1 / RATIO
+    knee = np.clip(over + KNEE_DB / 2, 0, KNEE_DB) ** 2 * slope / (2 * KNEE_DB)
+    return np.where(over > KNEE_DB / 2, over * slope, knee)
+
+
+def level(speech: np.ndarray, rate: int) -> np.ndarray:
+    """Compress mono speech in place (fast attack, 150 dB/s release) and return it."""
+    step = max(1, round(FRAME_S * rate))
+    count = len(speech) // step
+    if not count:
+        return speech
+    frames = speech[: count * step].reshape(count, step)
+    rms = np.sqrt(np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / step + 1e-12)
+    reduction = _gain_reduction(20 * np.log10(rms))
+    decay = RELEASE_DB_PER_S * FRAME_S * np.arange(count)
+    held = np.maximum.accumulate(reduction + decay) - decay  # instant attack, linear release in dB
+    held = np.convolve(np.pad(held, 1, mode="edge"), np.ones(3) / 3, mode="valid")
+    gain = (10 ** (-held / 20)).astype(np.float32)
+    ramp = np.arange(step, dtype=np.float32) / step  # glide from each frame's gain to the next
+    frames *= gain[:, None] + np.diff(gain, append=gain[-1])[:, None] * ramp
+    speech[count * step:] *= gain[-1]
+    return speech
+
+
+def mastering_gain(mix: np.ndarray, rate: int, bitrate: int) -> float:
+    """The gain (dB) that brings the finished ``mix`` to its target loudness as an MP3."""
+    channels = 1 if mix.ndim == 1 else mix.shape[1]
+    measured = integrated(mix, rate)
+    if measured is None:
+        return 0.0
+    return TARGET_LUFS[channels] - measured + encoder_share(bitrate)
+
+
+def encode(mix: np.ndarray, rate: int, mp3: Path, bitrate: int, gain_db: float) -> None:
+    """One ffmpeg run: gain, true-peak limiter, CBR MP3 at ``rate``, without tags."""
+    channels = 1 if mix.ndim == 1 else mix.shape[1]
+    pcm = np.ascontiguousarray(mix, dtype=np.float32)
+    args = ["-f", "f32le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
+            "-af", f"volume={gain_db:.2f}dB,{LIMITER}", "-c:a", "libmp3lame", "-b:a", f"{bitrate}k", "-compression_level", str(LAME_QUALITY),
+            "-map_metadata", "-1", "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3"]
+    run([*args, str(mp3)], data=memoryview(pcm).cast("B"))
