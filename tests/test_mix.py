@@ -170,7 +170,7 @@ def test_a_failed_encode_leaves_no_episode_mp3(spoken, tmp_path, monkeypatch):
 
     script, clips, settings = spoken
     monkeypatch.setattr(master, "LIMITER", "nosuchfilter")
-    with pytest.raises(BackendError, match="ffmpeg failed"):
+    with pytest.raises(BackendError, match="ffmpeg could not encode the episode"):
         mix_episode(script, clips, tmp_path, settings)
     assert not (tmp_path / "episode.mp3").exists()
     assert not [p for p in tmp_path.iterdir() if p.suffix == ".mp3" or ".part" in p.name]

@@ -1,12 +1,13 @@
 """Mix: clips (and music) become the episode MP3, its cover, chapters and transcripts.
 
-One pass: the clips are stitched into one preallocated array, the speech is levelled, music
-mixed in, the finished mix measured once and encoded once; mutagen writes the tags after
-ffmpeg. Transcripts, chapters and the cover are written before the MP3, and the MP3
-atomically with its tags: an ``episode.mp3`` that exists is always complete.
+One pass: the clips are stitched into one preallocated array, the speech is levelled, the
+finished mix (speech and music) measured once and encoded once, streamed to ffmpeg while the
+transcripts, chapters and cover are written; mutagen writes the tags after ffmpeg. The MP3 is written atomically
+with its tags: an ``episode.mp3`` that exists is always complete.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date as Date
 from pathlib import Path
 
@@ -16,16 +17,12 @@ from ..config import Settings
 from ..contracts import Progress
 from ..files import atomic_path, write_text
 from ..models import Chapter, Script, Segment
-from . import master, transcripts
+from . import master, render, transcripts
 from .cover import check_cover, save_cover
-from .loudness import integrated
-from .music import INTRO_S, OUTRO_S, add_music, load_music
-from .stitch import LEAD_MS, Timeline, stitch
+from .loudness import block_power, gated
+from .music import INTRO_S, OUTRO_S, load_music, music_tracks
+from .stitch import LEAD_MS, stitch
 from .tags import ChapterMark, write_tags
-
-PAN = 0.3
-"""Where the outermost hosts stand in stereo: 0 is the centre, 1 hard left or right."""
-
 
 def check_inputs(settings: Settings) -> None:
     """Check the music and cover files before any speech is made (BadMedia if unusable)."""
@@ -40,40 +37,11 @@ def bitrate(settings: Settings) -> int:
     return max(settings.bitrate, 128) if settings.stereo else settings.bitrate
 
 
-def _resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
-    if rate == target:
-        return samples
-    import soxr
-
-    return soxr.resample(samples, rate, target).astype(np.float32, copy=False)
-
-
-def _pan(speech: np.ndarray, spans: list[tuple[int, int, int]], hosts: int) -> np.ndarray:
-    """Place each host a little left or right (constant power), the first host on the left."""
-    angles = (np.linspace(-PAN, PAN, max(hosts, 2)) + 1) * np.pi / 4
-    mix = np.empty((len(speech), 2), np.float32)
-    mix[:, 0] = speech
-    mix[:, 0] *= np.float32(np.sqrt(0.5))
-    mix[:, 1] = mix[:, 0]
-    for start, end, host in spans:
-        for channel, gain in enumerate((np.cos(angles[host]), np.sin(angles[host]))):
-            np.multiply(speech[start:end], np.float32(gain), out=mix[start:end, channel])
-    return mix
-
-
-def _render(timeline: Timeline, settings: Settings, hosts: int) -> tuple[np.ndarray, int]:
-    """Levelled speech at the output rate, panned for stereo, with music when asked for."""
-    rate = settings.sample_rate
-    master.level(timeline.samples, timeline.rate)
-    speech = _resample(timeline.samples, timeline.rate, rate)
-    timeline.samples = np.zeros(0, np.float32)  # the 44.1 kHz copy is all that is needed now
-    scale = rate / timeline.rate
-    spans = [(round(a * scale), round(b * scale), host) for a, b, host in timeline.spans]
-    mix = _pan(speech, spans, hosts) if settings.stereo else speech
-    if settings.music:
-        music = load_music(settings.music, rate, 2 if settings.stereo else 1)
-        add_music(mix, rate, music, timeline.segments[-1].end, integrated(speech, rate))
-    return mix, rate
+def _music(settings: Settings, speech_end: float, speech_lufs: float | None) -> list[tuple[int, np.ndarray]]:
+    if not settings.music:
+        return []
+    music = load_music(settings.music, settings.sample_rate, 2 if settings.stereo else 1)
+    return music_tracks(music, settings.sample_rate, speech_end, speech_lufs)
 
 
 def chapter_marks(chapters: list[Chapter], segments: list[Segment], duration: float) -> list[ChapterMark]:
@@ -95,19 +63,22 @@ def mix_episode(
     """Stitch ``clips`` and write every artifact into ``folder``; return duration, segments, files."""
     report = progress or (lambda *_: None)
     report("mix", 0, 3)
-    music = bool(settings.music)
-    timeline = stitch(script, clips, settings.pause_ms, INTRO_S if music else LEAD_MS / 1000,
-                      OUTRO_S + 0.4 if music else LEAD_MS / 1000)
-    segments = timeline.segments
-    mix, rate = _render(timeline, settings, len(script.hosts))
+    lead, tail = (INTRO_S, OUTRO_S + 0.5) if settings.music else (LEAD_MS / 1000, LEAD_MS / 1000)
+    timeline = stitch(script, clips, settings.pause_ms, lead, tail)
+    master.level(timeline.samples, timeline.rate)
+    speech_power = block_power(timeline.samples, timeline.rate)
+    rate, segments, duration = settings.sample_rate, timeline.segments, timeline.seconds
+    tracks = _music(settings, segments[-1].end, gated(speech_power))
+    channels = 2 if settings.stereo else 1
+    gain = master.mastering_gain(master.mix_loudness(speech_power, tracks, rate), channels, bitrate(settings))
     report("mix", 1, 3)
-    duration = len(mix) / rate
     marks = chapter_marks(script.chapters, segments, duration)
-    files = _write_side_files(folder, script, segments, marks, settings)
-    gain = master.mastering_gain(mix, rate, bitrate(settings))
-    report("mix", 2, 3)
-    with atomic_path(folder / "episode.mp3") as mp3:
-        master.encode(mix, rate, mp3, bitrate(settings), gain)
+    with atomic_path(folder / "episode.mp3") as mp3, ThreadPoolExecutor(1) as pool:
+        pieces = render.chunks(timeline, rate, settings.stereo, len(script.hosts), tracks)
+        encoding = pool.submit(master.encode, pieces, rate, channels, mp3, bitrate(settings), gain)
+        files = _write_side_files(folder, script, segments, marks, settings)  # while ffmpeg encodes
+        encoding.result()
+        report("mix", 2, 3)
         write_tags(mp3, title=script.title, artist=" & ".join(script.hosts), album=settings.show,
                    date=date or Date.today().isoformat(), description=script.description,
                    cover=files["cover"], chapters=marks)

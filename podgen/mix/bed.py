@@ -54,7 +54,7 @@ def _pad(rate: int) -> np.ndarray:
     for bar, (notes, _) in enumerate(CHORDS):
         seconds = BAR + 0.9
         for i, note in enumerate(notes):
-            voice = sum(_tone(note, seconds, rate, (1.0, 0.25, 0.08), d) for d in (-0.0025, 0.0025)) / 2
+            voice = sum(_tone(note, seconds, rate, (1.0, 0.25, 0.08), d) for d in (-0.0012, 0.0012)) / 2
             start = int(bar * BAR * rate)
             out[start:start + len(voice)] += voice * _envelope(len(voice), rate, 0.6, 1.0) * (0.8 if i == 3 else 1)
     return out / 4

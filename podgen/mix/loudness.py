@@ -1,8 +1,9 @@
 """Integrated loudness (ITU-R BS.1770-4 / EBU R128) of an array, measured in one vectorised pass.
 
 The K-weighting filter (a high shelf and a high-pass, with libebur128's coefficients for any
-sample rate) is applied as its power response to the spectrum of each 50 ms block, and the
-400 ms gating blocks (75 % overlap) are means of eight of them. Only power is measured, so
+sample rate) is applied as its power response to the spectrum of each 100 ms block, and the
+400 ms gating blocks (75 % overlap) are means of four of them. Block powers of signals that
+do not correlate (speech and a music bed) add up, so a mix can be measured from its parts. Only power is measured, so
 phase does not matter; the tests compare it with ffmpeg's ebur128 filter on the finished MP3.
 """
 from __future__ import annotations
@@ -39,8 +40,8 @@ def k_weighting(rate: int, bins: int) -> np.ndarray:
 
 
 def block_power(samples: np.ndarray, rate: int, chunk: int = 256) -> np.ndarray:
-    """Mean K-weighted power of each 50 ms block, summed over channels (``chunk`` blocks at a time)."""
-    step = rate // 20
+    """Mean K-weighted power of each 100 ms block, summed over channels (``chunk`` blocks at a time)."""
+    step = rate // 10
     frames = samples.reshape(len(samples), -1)
     count = len(frames) // step
     weights = k_weighting(rate, step // 2 + 1)
@@ -56,10 +57,14 @@ def block_power(samples: np.ndarray, rate: int, chunk: int = 256) -> np.ndarray:
 
 def integrated(samples: np.ndarray, rate: int) -> float | None:
     """Gated integrated loudness in LUFS (mono: one channel; stereo: an (n, 2) array); None if silent."""
-    power = block_power(samples, rate)
-    if len(power) < 8:
+    return gated(block_power(samples, rate))
+
+
+def gated(power: np.ndarray) -> float | None:
+    """Integrated loudness from the K-weighted power of consecutive 100 ms blocks."""
+    if len(power) < 4:
         return None
-    gating = np.convolve(power, np.ones(8) / 8, mode="valid")[::2]  # 400 ms every 100 ms
+    gating = np.convolve(power, np.ones(4) / 4, mode="valid")  # 400 ms every 100 ms
     loud = gating[_lufs(gating) > ABSOLUTE_GATE]
     if not len(loud):
         return None

@@ -67,19 +67,20 @@ def _bed_envelope(n: int, rate: int) -> np.ndarray:
     return gain * np.clip(t / 0.05, 0, 1)
 
 
-def add_music(mix: np.ndarray, rate: int, music: np.ndarray, speech_end: float, speech_lufs: float | None) -> None:
-    """Mix ``music`` into ``mix`` in place: intro and ducked bed at the start, outro after ``speech_end``."""
+def music_tracks(music: np.ndarray, rate: int, speech_end: float, speech_lufs: float | None) -> list[tuple[int, np.ndarray]]:
+    """The music's two appearances as (first sample, samples) at ``rate``: the intro with its
+    ducked bed from the top, and the outro from just after ``speech_end``, both starting on a
+    100 ms boundary so that their loudness adds to the speech's block by block."""
     level = integrated(music, rate)
     if level is None or speech_lufs is None:
-        return
+        return []
     music = music * np.float32(10 ** ((speech_lufs - MUSIC_BELOW_SPEECH_LU - level) / 20))
-    bed = music[: min(len(music), len(mix), int(NEEDED_S * rate))]
-    envelope = _bed_envelope(len(bed), rate) * _fade(len(bed), 0.5, rate, out=True)
-    mix[: len(bed)] += bed * _shape(envelope, bed)
-    start = int((speech_end + 0.4) * rate)
-    outro = music[: max(0, min(len(music), len(mix) - start))]
-    envelope = _fade(len(outro), 1.0, rate, out=False) * _fade(len(outro), FADE_S, rate, out=True)
-    mix[start:start + len(outro)] += outro * _shape(envelope, outro)
+    bed = music[: int(NEEDED_S * rate)]
+    bed = bed * _shape(_bed_envelope(len(bed), rate) * _fade(len(bed), 0.5, rate, out=True), bed)
+    outro = music[: int(OUTRO_S * rate)]
+    outro = outro * _shape(_fade(len(outro), 1.0, rate, out=False) * _fade(len(outro), FADE_S, rate, out=True), outro)
+    start = int(np.ceil((speech_end + 0.4) * 10)) * rate // 10
+    return [(0, bed), (start, outro)]
 
 
 def _shape(envelope: np.ndarray, like: np.ndarray) -> np.ndarray:
