@@ -26,6 +26,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PAPER = ROOT / "examples" / "dense-passage-retrieval.pdf"
 
+SETUP_CHILD = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from bench_mix import cold_episode, long_script
+work, minutes, clips = Path(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+timings, folder, cache = cold_episode(work, minutes)
+script, paths = long_script(folder, cache, clips, work)
+print(json.dumps({"timings": timings, "script": str(script), "clips": paths, "cache": str(cache)}))
+"""
+
 MIX_CHILD = """
 import json, sys, time
 from pathlib import Path
@@ -100,11 +111,14 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; paper: {PAPER.name}")
     with tempfile.TemporaryDirectory(prefix="podgen-bench-mix-") as tmp:
         work = Path(tmp)
-        timings, folder, cache = cold_episode(work, args.minutes)
+        # Everything heavy runs in child processes: each one's peak memory is its own.
+        stdout, _, _ = child([sys.executable, "-c", SETUP_CHILD, str(Path(__file__).parent), str(work),
+                              str(args.minutes), str(args.clips)])
+        setup = json.loads(stdout)
+        timings, script, clips, cache = setup["timings"], Path(setup["script"]), setup["clips"], setup["cache"]
         print(f"\n1. {timings['audio'] / 60:.1f}-minute episode, cold clip cache")
         print(f"   speak {timings['speak']:6.2f} s   mix {timings['mix']:5.2f} s   "
               f"mix / speak = {timings['mix'] / timings['speak']:.3f}   (goal <= 0.10)")
-        script, clips = long_script(folder, cache, args.clips, work)
         print(f"\n2. {args.clips} clips")
         header = f"   {'run':<34} {'audio':>8} {'seconds':>8} {'peak MiB':>9} {'x ffmpeg':>9}"
         print(header + "\n   " + "-" * (len(header) - 3))

@@ -61,7 +61,9 @@ def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Pr
 def _save_script(folder: Path, script: Script) -> None:
     """Write script.json; a different one already there (perhaps edited by hand) is kept."""
     path, text = folder / SCRIPT, script.to_json()
-    if path.is_file() and path.read_text(encoding="utf-8") != text:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return  # the same script: an unchanged episode stays untouched
+    if path.is_file():
         backup = folder / "script.previous.json"
         os.replace(path, backup)
         log.warning("%s was different from the new script; the old one is kept as %s", path, backup.name)

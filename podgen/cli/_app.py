@@ -138,7 +138,9 @@ def _summary(episode, elapsed: float) -> None:
             out.print(f"  {episode.files[name]}", highlight=False)
     out.print(f"  script: {episode.folder / 'script.json'} (edit it, then: podgen render {episode.folder})",
               highlight=False)
-    out.print("  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json", highlight=False)
+    cover = episode.files["cover"].name if "cover" in episode.files else "cover.png"
+    out.print(f"  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json; {cover}",
+              highlight=False)
 
 
 def main() -> None:

@@ -37,20 +37,27 @@ def _hz(note: float) -> float:
 
 
 def _envelope(n: int, rate: int, attack: float, release: float) -> np.ndarray:
-    t = np.arange(n) / rate
-    rise = np.clip(t / attack, 0, 1)
-    fall = np.clip((n / rate - t) / release, 0, 1)
-    return (rise * fall) ** 1.5
+    t = np.arange(n, dtype=np.float32) / np.float32(rate)
+    rise = np.clip(t / np.float32(attack), 0, 1)
+    fall = np.clip((np.float32(n / rate) - t) / np.float32(release), 0, 1)
+    shape = rise * fall
+    return shape * np.sqrt(shape)
 
 
 def _tone(note: float, seconds: float, rate: int, partials: tuple[float, ...], detune: float = 0.0) -> np.ndarray:
-    t = np.arange(int(seconds * rate)) / rate
-    f = _hz(note) * (1 + detune)
-    return sum(a * np.sin(2 * np.pi * f * (k + 1) * t + k) for k, a in enumerate(partials))
+    """A sine and up to two harmonics (from the sine and cosine, so only two are computed)."""
+    phase = np.arange(int(seconds * rate), dtype=np.float32) * np.float32(2 * np.pi * _hz(note) * (1 + detune) / rate)
+    sine = np.sin(phase)
+    out = partials[0] * sine
+    if len(partials) > 1 and partials[1]:
+        out += partials[1] * 2 * sine * np.cos(phase)
+    if len(partials) > 2 and partials[2]:
+        out += partials[2] * sine * (3 - 4 * sine * sine)
+    return out
 
 
 def _pad(rate: int) -> np.ndarray:
-    out = np.zeros(int((len(CHORDS) + 1) * BAR * rate))
+    out = np.zeros(int((len(CHORDS) + 1) * BAR * rate), np.float32)
     for bar, (notes, _) in enumerate(CHORDS):
         seconds = BAR + 0.9
         for i, note in enumerate(notes):
@@ -61,7 +68,7 @@ def _pad(rate: int) -> np.ndarray:
 
 
 def _bass(rate: int) -> np.ndarray:
-    out = np.zeros(int((len(CHORDS) + 1) * BAR * rate))
+    out = np.zeros(int((len(CHORDS) + 1) * BAR * rate), np.float32)
     for bar, (_, root) in enumerate(CHORDS):
         for beat, length in ((0, 2.5), (2.5, 1.5)):
             note = _tone(root, length * BEAT, rate, (1.0, 0.35, 0.1))
@@ -72,13 +79,13 @@ def _bass(rate: int) -> np.ndarray:
 
 def _keys(rate: int) -> np.ndarray:
     """An electric-piano voice: a bright attack that decays to a soft sine."""
-    out = np.zeros(int((len(CHORDS) + 1) * BAR * rate))
+    out = np.zeros(int((len(CHORDS) + 1) * BAR * rate), np.float32)
     for bar, beat, note, beats in MELODY:
         seconds = beats * BEAT + 0.6
-        t = np.arange(int(seconds * rate)) / rate
-        body = _tone(note, seconds, rate, (1.0,)) + _tone(note, seconds, rate, (0, 0, 0.3)) * np.exp(-t * 9)
+        t = np.arange(int(seconds * rate), dtype=np.float32) / np.float32(rate)
+        body = _tone(note, seconds, rate, (1.0,)) + _tone(note, seconds, rate, (0, 0, 0.3)) * np.exp(t * np.float32(-9))
         start = int((bar * BAR + beat * BEAT) * rate)
-        out[start:start + len(body)] += body * np.exp(-t * 1.6) * _envelope(len(body), rate, 0.004, 0.3)
+        out[start:start + len(body)] += body * np.exp(t * np.float32(-1.6)) * _envelope(len(body), rate, 0.004, 0.3)
     return out
 
 
