@@ -99,11 +99,12 @@ def render_episode(
     timings = {} if timings is None else timings
     script = load_script(folder)
     check_inputs(settings)
+    complete = (folder / METADATA).is_file()  # not a render that failed half way
+    previous = _take_metadata(folder)
     made_from = _made_from(script, clip_paths(script, settings), settings)
-    done = _unchanged(folder, made_from, timings)
+    done = _unchanged(folder, previous, made_from, timings) if complete else None
     if done is not None:
         return done
-    previous = _take_metadata(folder)
     start = time.perf_counter()
     clips = speak_script(script, settings, progress)
     timings["speak"] = time.perf_counter() - start
@@ -134,17 +135,18 @@ def _made_from(script: Script, clips: list[Path], settings: Settings) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def _unchanged(folder: Path, made_from: str, timings: dict[str, float]) -> Episode | None:
-    """The finished episode in ``folder`` if it was made from exactly ``made_from``, else None."""
+def _unchanged(folder: Path, meta: dict, made_from: str, timings: dict[str, float]) -> Episode | None:
+    """The finished episode in ``folder`` if it was made from exactly ``made_from`` (its
+    episode.json, set aside, goes back untouched), else None."""
     try:
-        meta = json.loads((folder / METADATA).read_text(encoding="utf-8"))
         files = {name: folder / value for name, value in meta["files"].items()}
         if meta.get("made_from") != made_from or not all(p.is_file() for p in files.values()):
             return None
         body = json.loads(files["transcript_json"].read_text(encoding="utf-8"))["segments"]
         segments = [Segment(s["speaker"], s["body"], s["startTime"], s["endTime"]) for s in body]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    os.replace(folder / KEPT_METADATA, folder / METADATA)
     log.info("%s is up to date: nothing to do", folder)
     timings.update(speak=0.0, mix=0.0)
     files["metadata"] = folder / METADATA

@@ -2,8 +2,8 @@
 
 One pass: the clips are stitched into one preallocated array, the speech is levelled, the
 finished mix (speech and music) measured once and encoded once, streamed to ffmpeg while the
-transcripts, chapters and cover are written; mutagen writes the tags after ffmpeg. The MP3 is written atomically
-with its tags: an ``episode.mp3`` that exists is always complete.
+transcripts, chapters and cover are written; mutagen writes the tags after ffmpeg. The MP3 is
+written atomically with its tags: an ``episode.mp3`` that exists is always complete.
 """
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ from . import master, render, transcripts
 from .cover import check_cover, save_cover
 from .loudness import block_power, gated
 from .music import INTRO_S, OUTRO_S, load_music, music_tracks
-from .stitch import LEAD_MS, stitch
+from .stitch import LEAD_MS, Timeline, stitch
 from .tags import ChapterMark, write_tags
+
 
 def check_inputs(settings: Settings) -> None:
     """Check the music and cover files before any speech is made (BadMedia if unusable)."""
@@ -56,6 +57,17 @@ def chapter_marks(chapters: list[Chapter], segments: list[Segment], duration: fl
     return [ChapterMark(title, start, end) for (start, title), end in zip(starts, ends)]
 
 
+def _measured(script: Script, clips: list[Path], settings: Settings) -> tuple[Timeline, list, float]:
+    """The levelled speech timeline, the music tracks, and the gain that masters their mix."""
+    lead, tail = (INTRO_S, OUTRO_S + 0.5) if settings.music else (LEAD_MS / 1000, LEAD_MS / 1000)
+    timeline = stitch(script, clips, settings.pause_ms, lead, tail)
+    master.level(timeline.samples, timeline.rate)
+    speech_power = block_power(timeline.samples, timeline.rate)
+    tracks = _music(settings, timeline.segments[-1].end, gated(speech_power))
+    loudness = master.mix_loudness(speech_power, tracks, settings.sample_rate)
+    return timeline, tracks, master.mastering_gain(loudness, 2 if settings.stereo else 1, bitrate(settings))
+
+
 def mix_episode(
     script: Script, clips: list[Path], folder: Path, settings: Settings,
     progress: Progress | None = None, date: str | None = None,
@@ -63,18 +75,13 @@ def mix_episode(
     """Stitch ``clips`` and write every artifact into ``folder``; return duration, segments, files."""
     report = progress or (lambda *_: None)
     report("mix", 0, 3)
-    lead, tail = (INTRO_S, OUTRO_S + 0.5) if settings.music else (LEAD_MS / 1000, LEAD_MS / 1000)
-    timeline = stitch(script, clips, settings.pause_ms, lead, tail)
-    master.level(timeline.samples, timeline.rate)
-    speech_power = block_power(timeline.samples, timeline.rate)
-    rate, segments, duration = settings.sample_rate, timeline.segments, timeline.seconds
-    tracks = _music(settings, segments[-1].end, gated(speech_power))
-    channels = 2 if settings.stereo else 1
-    gain = master.mastering_gain(master.mix_loudness(speech_power, tracks, rate), channels, bitrate(settings))
+    timeline, tracks, gain = _measured(script, clips, settings)
     report("mix", 1, 3)
+    rate, segments, duration = settings.sample_rate, timeline.segments, timeline.seconds
     marks = chapter_marks(script.chapters, segments, duration)
     with atomic_path(folder / "episode.mp3") as mp3, ThreadPoolExecutor(1) as pool:
         pieces = render.chunks(timeline, rate, settings.stereo, len(script.hosts), tracks)
+        channels = 2 if settings.stereo else 1
         encoding = pool.submit(master.encode, pieces, rate, channels, mp3, bitrate(settings), gain)
         files = _write_side_files(folder, script, segments, marks, settings)  # while ffmpeg encodes
         encoding.result()

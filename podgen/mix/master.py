@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -61,8 +62,11 @@ def level(speech: np.ndarray, rate: int) -> np.ndarray:
     held = np.maximum.accumulate(reduction + decay) - decay  # instant attack, linear release in dB
     held = np.convolve(np.pad(held, 1, mode="edge"), np.ones(3) / 3, mode="valid")
     gain = (10 ** (-held / 20)).astype(np.float32)
-    ramp = np.arange(step, dtype=np.float32) / step  # glide from each frame's gain to the next
-    frames *= gain[:, None] + np.diff(gain, append=gain[-1])[:, None] * ramp
+    glide = np.diff(gain, append=gain[-1])
+    ramp = np.arange(step, dtype=np.float32) / step  # from each frame's gain to the next
+    for first in range(0, count, 4096):  # a block at a time: no episode-sized temporaries
+        block = slice(first, first + 4096)
+        frames[block] *= gain[block, None] + glide[block, None] * ramp
     speech[count * step:] *= gain[-1]
     return speech
 
@@ -95,7 +99,7 @@ def encode(chunks: Iterable[np.ndarray], rate: int, channels: int, mp3: Path, bi
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stderr=errors)
         try:
-            for chunk in chunks:
+            for chunk in _ahead(chunks):  # the next chunk is made while ffmpeg encodes this one
                 proc.stdin.write(memoryview(np.ascontiguousarray(chunk, np.float32)).cast("B"))
             proc.stdin.close()
         except BrokenPipeError:
@@ -106,3 +110,13 @@ def encode(chunks: Iterable[np.ndarray], rate: int, channels: int, mp3: Path, bi
             errors.seek(0)
             detail = errors.read().decode("utf-8", "replace").strip().splitlines()
             raise BackendError(f"ffmpeg could not encode the episode: {detail[-1] if detail else code}.")
+
+
+def _ahead(items: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    """Iterate ``items`` with the next one made on another thread while this one is used."""
+    source = iter(items)
+    with ThreadPoolExecutor(1) as pool:
+        upcoming = pool.submit(next, source, None)
+        while (item := upcoming.result()) is not None:
+            upcoming = pool.submit(next, source, None)
+            yield item
