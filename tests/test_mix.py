@@ -174,3 +174,19 @@ def test_a_failed_encode_leaves_no_episode_mp3(spoken, tmp_path, monkeypatch):
         mix_episode(script, clips, tmp_path, settings)
     assert not (tmp_path / "episode.mp3").exists()
     assert not [p for p in tmp_path.iterdir() if p.suffix == ".mp3" or ".part" in p.name]
+
+
+def test_a_failure_while_mixing_stops_ffmpeg_and_leaves_nothing(spoken, tmp_path, monkeypatch):
+    from podgen.mix import render
+
+    script, clips, settings = spoken
+    real = render.chunks
+
+    def broken(*args):
+        yield from real(*args)
+        raise RuntimeError("mixing broke")
+
+    monkeypatch.setattr(render, "chunks", broken)
+    with pytest.raises(RuntimeError, match="mixing broke"):
+        mix_episode(script, clips, tmp_path, settings)
+    assert not (tmp_path / "episode.mp3").exists() and not [p for p in tmp_path.iterdir() if ".part" in p.name]

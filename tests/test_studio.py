@@ -184,3 +184,14 @@ def test_bad_media_raises_before_anything_is_read(tmp_path):
     with pytest.raises(BadMedia, match="shorter than the 5s intro"):
         check_inputs(Settings(music=str(short_wav(tmp_path / "s.wav", 4.0))))
     check_inputs(Settings(music=str(short_wav(tmp_path / "ok.wav", 6.0))))  # long enough
+
+
+def test_make_on_an_unchanged_episode_rewrites_nothing(tmp_path, clip_cache):
+    from podgen.pipeline import make_episode
+
+    settings = Settings(output_dir=tmp_path, cache_dir=clip_cache, minutes=0.5)
+    first = make_episode([DATA / "modelcard-whisper.md"], settings)
+    stamps = {p.name: p.stat().st_mtime_ns for p in first.folder.iterdir()}
+    again = make_episode([DATA / "modelcard-whisper.md"], settings)
+    assert {p.name: p.stat().st_mtime_ns for p in first.folder.iterdir()} == stamps
+    assert again.timings["speak"] == again.timings["mix"] == 0.0

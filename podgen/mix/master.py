@@ -12,6 +12,7 @@ makes up that share, so the MP3 lands on the target without a second encode.
 """
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -101,10 +102,14 @@ def encode(chunks: Iterable[np.ndarray], rate: int, channels: int, mp3: Path, bi
         try:
             for chunk in _ahead(chunks):  # the next chunk is made while ffmpeg encodes this one
                 proc.stdin.write(memoryview(np.ascontiguousarray(chunk, np.float32)).cast("B"))
-            proc.stdin.close()
         except BrokenPipeError:
             pass  # ffmpeg stopped early: its error message says why
+        except BaseException:
+            proc.kill()
+            raise
         finally:
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.close()
             code = proc.wait()
         if code != 0:
             errors.seek(0)
