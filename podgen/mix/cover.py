@@ -76,7 +76,7 @@ def _palette(seed: bytes) -> tuple[tuple[int, int, int], tuple[int, int, int], t
 
 def _title_lines(title: str, font_for, width: int) -> tuple[list[str], object]:
     """The largest font size at which the title fits in four lines across ``width``."""
-    for size in range(360, 150, -20):
+    for size in range(440, 150, -20):
         font = font_for(size)
         chars = max(8, int(width / (size * 0.52)))
         lines = textwrap.wrap(title, chars, break_long_words=True)
