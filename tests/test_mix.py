@@ -190,3 +190,20 @@ def test_a_failure_while_mixing_stops_ffmpeg_and_leaves_nothing(spoken, tmp_path
     with pytest.raises(RuntimeError, match="mixing broke"):
         mix_episode(script, clips, tmp_path, settings)
     assert not (tmp_path / "episode.mp3").exists() and not [p for p in tmp_path.iterdir() if ".part" in p.name]
+
+
+def test_quiet_clips_reach_the_same_loudness(spoken, tmp_path):
+    """Clips 12 dB quieter (another voice backend's levels) still master to -19 LUFS."""
+    script, clips, settings = spoken
+    quiet = []
+    for i, clip in enumerate(clips):
+        with wave.open(str(clip)) as src:
+            rate, pcm = src.getframerate(), np.frombuffer(src.readframes(src.getnframes()), np.int16)
+        path = tmp_path / f"quiet{i}.wav"
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1), out.setsampwidth(2), out.setframerate(rate)
+            out.writeframes((pcm // 4).astype(np.int16).tobytes())
+        quiet.append(path)
+    _, _, files = mix_episode(script, quiet, tmp_path / "ep", settings)
+    level = ebur128(files["audio"])
+    assert -20.0 <= level["I"] <= -18.0 and level["TP"] <= -1.0, level

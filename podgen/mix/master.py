@@ -30,6 +30,8 @@ TRUE_PEAK = -1.5
 """dBTP ceiling, half a dB inside the -1 dBTP that podcast platforms ask for."""
 LIMIT = 10 ** ((TRUE_PEAK - 0.5) / 20)
 LIMITER = f"alimiter=limit={LIMIT:.3f}:attack=2:release=50:level=disabled"
+SPEECH_LUFS = -22.0
+"""Speech is brought here before the compressor (Piper's clips come out near it)."""
 THRESHOLD_DB, RATIO, KNEE_DB = -24.4, 3.0, 4.0
 FRAME_S, RELEASE_DB_PER_S = 0.005, 150.0
 LAME_QUALITY = 7
@@ -51,7 +53,11 @@ def _gain_reduction(level_db: np.ndarray) -> np.ndarray:
 
 
 def level(speech: np.ndarray, rate: int) -> np.ndarray:
-    """Compress mono speech in place (fast attack, 150 dB/s release) and return it."""
+    """Bring mono speech to SPEECH_LUFS, then compress it in place (fast attack, 150 dB/s release).
+    The first step makes the compressor work the same on any voice backend's levels."""
+    loudness = gated(block_power(speech, rate))
+    if loudness is not None:
+        speech *= np.float32(10 ** ((SPEECH_LUFS - loudness) / 20))
     step = max(1, round(FRAME_S * rate))
     count = len(speech) // step
     if not count:
