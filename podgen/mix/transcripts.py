@@ -29,7 +29,7 @@ def _wrap(text: str) -> list[str]:
 
 def _chunks(text: str, prefix: str) -> list[str]:
     """Split ``text`` into pieces that fit two caption lines (with ``prefix`` before each),
-    breaking after a sentence or clause where one falls in the second half of a cue."""
+    breaking after a sentence that fills about half a cue, or a clause that fills most of one."""
     pieces, current = [], ""
     for word in text.split():
         candidate = f"{current} {word}".strip()
@@ -37,7 +37,8 @@ def _chunks(text: str, prefix: str) -> list[str]:
             pieces.append(current)
             candidate = word
         current = candidate
-        if re.search(r"[.!?;:,]$", word) and len(prefix + current) >= LINE_CHARS * 1.2:
+        filled = len(prefix + current) / (2 * LINE_CHARS)
+        if (re.search(r"[.!?]$", word) and filled >= 0.45) or (re.search(r"[;:,]$", word) and filled >= 0.7):
             pieces.append(current)
             current = ""
     return [*pieces, current] if current else pieces
