@@ -125,10 +125,11 @@ def _digest(path: Path | None) -> str | None:
 def _made_from(script: Script, clips: list[Path], settings: Settings) -> str:
     """A hash of everything the episode's files are made from."""
     from . import __version__
+    from .mix import FORMAT
 
     music = settings.music if settings.music in (None, "default") else _digest(Path(settings.music).expanduser())
     parts = {
-        "version": __version__, "script": script.to_dict(), "clips": [p.name for p in clips],
+        "version": __version__, "format": FORMAT, "script": script.to_dict(), "clips": [p.name for p in clips],
         "mix": settings.model_dump(mode="json", include={"pause_ms", "bitrate", "sample_rate", "stereo", "show"}),
         "music": music, "cover": _digest(settings.cover),
     }

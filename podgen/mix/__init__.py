@@ -24,6 +24,9 @@ from .music import INTRO_S, OUTRO_S, load_music, music_tracks
 from .stitch import LEAD_MS, Timeline, stitch
 from .tags import ChapterMark, write_tags
 
+FORMAT = 1
+"""Bump when the mix makes different files from the same inputs: episodes made before re-render."""
+
 
 def check_inputs(settings: Settings) -> None:
     """Check the music and cover files before any speech is made (BadMedia if unusable)."""
