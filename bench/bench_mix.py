@@ -57,7 +57,7 @@ def cold_episode(work: Path, minutes: float) -> tuple[dict, Path, Path]:
     from podgen.config import Settings
     from podgen.pipeline import make_episode
 
-    settings = Settings(output_dir=work / "episodes", cache_dir=work / "cache", minutes=minutes)
+    settings = Settings(output_dir=work / "episodes", cache_dir=work / "cache", minutes=minutes, tts="piper")
     episode = make_episode([PAPER], settings)
     return episode.timings | {"audio": episode.duration}, episode.folder, settings.cache_dir
 
@@ -68,7 +68,7 @@ def long_script(folder: Path, cache: Path, clips: int, work: Path) -> tuple[Path
     from podgen.speak import clip_paths
 
     script = load_script(folder)
-    paths = clip_paths(script, Settings(cache_dir=cache))
+    paths = clip_paths(script, Settings(cache_dir=cache, tts="piper"))
     lines = [script.lines[i % len(script.lines)] for i in range(clips)]
     script.lines, script.chapters = lines, [c for c in script.chapters if c.line < clips]
     path = work / "long-script.json"

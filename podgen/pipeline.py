@@ -102,7 +102,7 @@ def render_episode(
     complete = (folder / METADATA).is_file()  # not a render that failed half way
     previous = _take_metadata(folder)
     made_from = _made_from(script, clip_paths(script, settings), settings)
-    done = _unchanged(folder, previous, made_from, timings) if complete else None
+    done = _unchanged(folder, previous, made_from, timings) if complete and settings.cache else None
     if done is not None:
         return done
     start = time.perf_counter()

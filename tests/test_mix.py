@@ -29,7 +29,7 @@ CHAPTERS = [Chapter("Start", 0), Chapter("Retrievers", 2), Chapter("Wrap-up", 3)
 
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory):
-    settings = Settings(cache_dir=tmp_path_factory.mktemp("mixcache"), output_dir=tmp_path_factory.mktemp("eps"))
+    settings = Settings(tts="piper", cache_dir=tmp_path_factory.mktemp("mixcache"), output_dir=tmp_path_factory.mktemp("eps"))
     script = Script("Mix test", "A test episode about retrieval.", LINES, CHAPTERS, hosts=["Alex", "Sam"])
     return script, speak_script(script, settings), settings
 

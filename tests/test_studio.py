@@ -42,7 +42,7 @@ def rms_db(samples: np.ndarray) -> float:
 @pytest.fixture(scope="module")
 def with_music(tmp_path_factory, clip_cache):
     folder = write_script(tmp_path_factory.mktemp("music") / "ep")
-    settings = Settings(cache_dir=clip_cache, music="default", stereo=True)
+    settings = Settings(tts="piper", cache_dir=clip_cache, music="default", stereo=True)
     return render_episode(folder, settings)
 
 
@@ -112,7 +112,7 @@ def test_a_given_jpeg_cover_is_kept_and_embedded(tmp_path, clip_cache):
     cover = tmp_path / "art.jpeg"
     Image.new("RGB", (1500, 1500), (20, 90, 160)).save(cover, format="JPEG")
     folder = write_script(tmp_path / "ep")
-    episode = render_episode(folder, Settings(cache_dir=clip_cache, cover=cover))
+    episode = render_episode(folder, Settings(tts="piper", cache_dir=clip_cache, cover=cover))
     assert (folder / "cover.jpg").read_bytes() == cover.read_bytes() and not (folder / "cover.png").exists()
     picture = ID3(episode.audio).getall("APIC")[0]
     assert picture.mime == "image/jpeg" and picture.data == cover.read_bytes()
@@ -121,7 +121,7 @@ def test_a_given_jpeg_cover_is_kept_and_embedded(tmp_path, clip_cache):
 
 def test_an_unchanged_episode_is_not_made_again(tmp_path, clip_cache):
     folder = write_script(tmp_path / "ep")
-    settings = Settings(cache_dir=clip_cache)
+    settings = Settings(tts="piper", cache_dir=clip_cache)
     first = render_episode(folder, settings)
     meta = json.loads((folder / "episode.json").read_text())
     assert set(meta["files"]) == {"audio", "cover", "chapters", "transcript_vtt", "transcript_srt", "transcript_json"}
@@ -131,7 +131,7 @@ def test_an_unchanged_episode_is_not_made_again(tmp_path, clip_cache):
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps  # nothing rewritten
     assert again.timings["mix"] == 0.0 and again.duration == pytest.approx(first.duration, abs=0.001)
     assert [s.text for s in again.segments] == [line.text for line in LINES]
-    louder = render_episode(folder, Settings(cache_dir=clip_cache, bitrate=128))
+    louder = render_episode(folder, Settings(tts="piper", cache_dir=clip_cache, bitrate=128))
     assert louder.timings["mix"] > 0 and "128 kb/s" in probe(louder.audio)
     assert json.loads((folder / "episode.json").read_text())["guid"] == meta["guid"]
 
@@ -182,14 +182,14 @@ def test_bad_media_raises_before_anything_is_read(tmp_path):
     from podgen.mix import check_inputs
 
     with pytest.raises(BadMedia, match="shorter than the 5s intro"):
-        check_inputs(Settings(music=str(short_wav(tmp_path / "s.wav", 4.0))))
-    check_inputs(Settings(music=str(short_wav(tmp_path / "ok.wav", 6.0))))  # long enough
+        check_inputs(Settings(tts="piper", music=str(short_wav(tmp_path / "s.wav", 4.0))))
+    check_inputs(Settings(tts="piper", music=str(short_wav(tmp_path / "ok.wav", 6.0))))  # long enough
 
 
 def test_make_on_an_unchanged_episode_rewrites_nothing(tmp_path, clip_cache):
     from podgen.pipeline import make_episode
 
-    settings = Settings(output_dir=tmp_path, cache_dir=clip_cache, minutes=0.5)
+    settings = Settings(tts="piper", output_dir=tmp_path, cache_dir=clip_cache, minutes=0.5)
     first = make_episode([DATA / "modelcard-whisper.md"], settings)
     stamps = {p.name: p.stat().st_mtime_ns for p in first.folder.iterdir()}
     again = make_episode([DATA / "modelcard-whisper.md"], settings)
