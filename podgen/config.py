@@ -29,6 +29,23 @@ class Host(BaseModel):
     voices: dict[str, str] = Field(default_factory=dict, description="voice per backend, e.g. {edge = \"...\"}")
 
 
+class Show(BaseModel):
+    """The podcast as a whole, for ``podgen feed``: the ``[show]`` table of podgen.toml."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    base_url: str | None = Field(None, description="absolute URL the site is published at")
+    title: str | None = Field(None, description="show title [default: the episodes folder's name]")
+    description: str | None = None
+    author: str = "podgen"
+    owner_name: str | None = None
+    owner_email: str | None = Field(None, description="owner's e-mail: itunes:owner, podcast:locked owner")
+    image: str | None = Field(None, description="show artwork: a file or an absolute URL [default: first episode cover]")
+    category: str = "Technology"
+    explicit: bool = False
+    locked: bool = True
+    language: str | None = Field(None, description="[default: the language setting]")
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -63,7 +80,7 @@ class Settings(BaseModel):
     music: str | None = Field(None, description='music file for the intro, bed and outro, or "default"')
     cover: Path | None = Field(None, description="cover image (PNG or JPEG, at least 1400x1400)")
     stereo: bool = Field(False, description="stereo at -16 LUFS and 128+ kbit/s instead of mono at -19 LUFS")
-    show: str = Field("podgen", min_length=1, max_length=120, description="show name: ID3 album and the drawn cover")
+    show: Show = Field(default_factory=Show)
 
     @field_validator("voices", mode="before")
     @classmethod
@@ -84,7 +101,7 @@ class Settings(BaseModel):
         return [h.name for h in self.hosts]
 
 
-_ENV_FIELDS = [name for name in Settings.model_fields if name != "hosts"]
+_ENV_FIELDS = [name for name in Settings.model_fields if name not in ("hosts", "show")]
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, Any]:
@@ -110,6 +127,18 @@ def _from_file(path: Path | None) -> tuple[dict[str, Any], Path | None]:
         raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
 
 
+def _merge(data: dict[str, Any], overrides: dict[str, Any]) -> None:
+    """Put ``overrides`` (None = not given) into ``data``; tables (dicts) are merged key by key."""
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            _merge(data[key], value)
+        elif isinstance(value, dict):
+            data[key] = {}
+            _merge(data[key], value)
+        elif value is not None:
+            data[key] = value
+
+
 def load_settings(
     overrides: dict[str, Any] | None = None,
     config_file: Path | None = None,
@@ -121,7 +150,7 @@ def load_settings(
         config_file = Path(environ[ENV_PREFIX + "CONFIG"])
     data, source = _from_file(config_file)
     data.update(_from_env(environ))
-    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    _merge(data, overrides or {})
     try:
         return Settings(**data)
     except ValidationError as exc:

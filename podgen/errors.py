@@ -102,3 +102,15 @@ class BadMedia(InputError):
     """A music or cover file that cannot be used."""
 
     default_hint = "Check the file, or leave the option out."
+
+
+class ClusterError(BackendError):
+    """The Dask scheduler cannot be reached or used."""
+
+    default_hint = "Check the address (tcp://HOST:8786) and that the scheduler is running."
+
+
+class PublishError(PodgenError):
+    """Episodes cannot be published as given (no episodes, a bad base URL)."""
+
+    exit_code = 3

@@ -19,7 +19,7 @@ from typing import Iterator, Sequence
 from .config import Settings
 from .contracts import Progress
 from .errors import EpisodeError
-from .files import slugify, write_text
+from .files import locked, slugify, write_text
 from .models import Episode, Script, Segment
 
 log = logging.getLogger(__name__)
@@ -53,9 +53,33 @@ def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Pr
     with _timed(timings, "write", progress):
         script = write_script(document, settings)
     script.sources = [str(source) for source in sources]
-    folder = settings.output_dir / slugify(script.title)
-    _save_script(folder, script)
+    folder = _claim_folder(settings.output_dir, script)
     return render_episode(folder, settings, progress, timings)
+
+
+def _claim_folder(parent: Path, script: Script) -> Path:
+    """``<parent>/<slug>``, or ``<slug>-2``, ... when that folder holds an episode of other sources:
+    two documents with one title get two episodes, and a re-run of a document finds its own."""
+    base = slugify(script.title)
+    with locked(parent):
+        for n in range(1, 10_000):
+            folder = parent / (base if n == 1 else f"{base}-{n}")
+            if not folder.exists() or _made_from(folder, script.sources):
+                _save_script(folder, script)
+                return folder
+    raise EpisodeError(f"Too many episodes named {base} in {parent}.", "Give this one a --title.")
+
+
+def _made_from(folder: Path, sources: list[str]) -> bool:
+    """Whether ``folder`` is the episode of ``sources`` (or an empty folder)."""
+    path = folder / SCRIPT
+    if not path.is_file():
+        return not any(folder.iterdir())
+    try:
+        theirs = json.loads(path.read_text(encoding="utf-8")).get("sources", [])
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return False
+    return [os.path.abspath(s) for s in theirs] == [os.path.abspath(s) for s in sources]
 
 
 def _save_script(folder: Path, script: Script) -> None:
@@ -101,7 +125,7 @@ def render_episode(
     check_inputs(settings)
     complete = (folder / METADATA).is_file()  # not a render that failed half way
     previous = _take_metadata(folder)
-    made_from = _made_from(script, clip_paths(script, settings), settings)
+    made_from = _fingerprint(script, clip_paths(script, settings), settings)
     done = _unchanged(folder, previous, made_from, timings) if complete and settings.cache else None
     if done is not None:
         return done
@@ -122,15 +146,16 @@ def _digest(path: Path | None) -> str | None:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _made_from(script: Script, clips: list[Path], settings: Settings) -> str:
+def _fingerprint(script: Script, clips: list[Path], settings: Settings) -> str:
     """A hash of everything the episode's files are made from."""
     from . import __version__
-    from .mix import FORMAT
+    from .mix import FORMAT, show_name
 
     music = settings.music if settings.music in (None, "default") else _digest(Path(settings.music).expanduser())
     parts = {
         "version": __version__, "format": FORMAT, "script": script.to_dict(), "clips": [p.name for p in clips],
-        "mix": settings.model_dump(mode="json", include={"pause_ms", "bitrate", "sample_rate", "stereo", "show"}),
+        "mix": settings.model_dump(mode="json", include={"pause_ms", "bitrate", "sample_rate", "stereo"}),
+        "show": show_name(settings),
         "music": music, "cover": _digest(settings.cover),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()

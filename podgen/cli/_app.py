@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from .. import __version__
@@ -24,11 +25,11 @@ app = typer.Typer(
     "* `podgen render episodes/<slug>` — re-make the audio after editing script.json\n\n"
     "* `podgen extract paper.pdf` — print the text podgen reads, as Markdown",
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 state = {"debug": False}
 
-STAGES = {"ingest": "Reading sources", "write": "Writing the script", "speak": "Speaking lines", "mix": "Mixing audio"}
+STAGES = {"batch": "Documents", "ingest": "Reading sources", "write": "Writing the script", "speak": "Speaking lines", "mix": "Mixing audio"}
 
 
 def _version(value: bool) -> None:
@@ -76,13 +77,13 @@ def run(action: Callable[[], Any]) -> Any:
         if state["debug"]:
             err.print_exception()
         hint = f" {exc.hint}" if exc.hint else ""
-        err.print(f"[bold red]error:[/] {exc.message}{hint}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(exc.message + hint)}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code)
     except OSError as exc:  # the file system said no: a path, a permission, a full disk
         if state["debug"]:
             err.print_exception()
         where = f": {exc.filename}" if exc.filename else ""
-        err.print(f"[bold red]error:[/] {exc.strerror or exc}{where}. Check the path, its permissions and free space.",
+        err.print(f"[bold red]error:[/] {escape(str(exc.strerror or exc) + where)}. Check the path, its permissions and free space.",
                   highlight=False)
         raise typer.Exit(1)
     except KeyboardInterrupt:
@@ -91,7 +92,7 @@ def run(action: Callable[[], Any]) -> Any:
     except Exception as exc:  # a bug: say so in one line unless --debug
         if state["debug"]:
             raise
-        err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
+        err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {escape(str(exc))} (run with --debug for details)",
                   highlight=False, soft_wrap=True)
         raise typer.Exit(70)
 

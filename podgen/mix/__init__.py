@@ -36,6 +36,11 @@ def check_inputs(settings: Settings) -> None:
         check_cover(settings.cover)
 
 
+def show_name(settings: Settings) -> str:
+    """The show's name for the ID3 album and the drawn cover: the [show] table's title, or podgen."""
+    return settings.show.title or "podgen"
+
+
 def bitrate(settings: Settings) -> int:
     """Stereo gets at least 128 kbit/s."""
     return max(settings.bitrate, 128) if settings.stereo else settings.bitrate
@@ -89,7 +94,7 @@ def mix_episode(
         files = _write_side_files(folder, script, segments, marks, settings)  # while ffmpeg encodes
         encoding.result()
         report("mix", 2, 3)
-        write_tags(mp3, title=script.title, artist=" & ".join(script.hosts), album=settings.show,
+        write_tags(mp3, title=script.title, artist=" & ".join(script.hosts), album=show_name(settings),
                    date=date or Date.today().isoformat(), description=script.description,
                    cover=files["cover"], chapters=marks)
     files["audio"] = folder / "episode.mp3"
@@ -104,5 +109,5 @@ def _write_side_files(folder: Path, script: Script, segments: list[Segment], mar
         "transcript_srt": write_text(folder / "transcript.srt", transcripts.to_srt(segments)),
         "transcript_json": write_text(folder / "transcript.json", transcripts.to_json(segments)),
         "chapters": write_text(folder / "chapters.json", transcripts.chapters_json(marks, script.title)),
-        "cover": save_cover(folder, script.title, settings.show, settings.cover),
+        "cover": save_cover(folder, script.title, show_name(settings), settings.cover),
     }
