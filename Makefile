@@ -33,6 +33,7 @@ bench: install-test
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_mix.py
 	$(BIN)/python bench/bench_voices.py
+	$(BIN)/python bench/bench_writer.py
 
 clean:
 	rm -rf episodes .pytest_cache

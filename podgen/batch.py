@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 STATE = ".podgen-batch.json"
 REPORT = "batch-report.json"
-_NOT_SHAPING = {"output_dir", "cache_dir", "tts_concurrency", "cache", "password", "prompts_dir"}
+_NOT_SHAPING = {"output_dir", "cache_dir", "tts_concurrency", "cache", "password", "prompts_dir",
+                "llm_concurrency", "llm_timeout", "llm_retries"}
 """Settings that do not change what an episode sounds like (or are secret): left out of the hash."""
 
 

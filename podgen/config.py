@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -27,6 +27,7 @@ class Host(BaseModel):
     name: str = Field(min_length=1, max_length=40)
     voice: str | None = Field(None, min_length=1, description="Piper voice [default: by position]")
     voices: dict[str, str] = Field(default_factory=dict, description="voice per backend, e.g. {edge = \"...\"}")
+    persona: str | None = Field(None, max_length=300, description="who the host is, for model-based writers")
 
 
 class Show(BaseModel):
@@ -54,7 +55,7 @@ class Settings(BaseModel):
     title: str | None = None
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
                           description="language of the script and voices (ISO 639 code, for example en, de, pt-BR)")
-    writer: str = "offline"
+    writer: str = Field("auto", description="script writer backend; auto = openai when a key or base URL is set")
     tts: str = Field("auto", description="voice backend: auto (edge-tts when online, else piper), edge, openai, piper")
     tts_base_url: str | None = Field(None, description="OpenAI-compatible speech server, e.g. http://localhost:8880/v1")
     tts_model: str = Field("gpt-4o-mini-tts", description="speech model of the openai backend")
@@ -67,8 +68,8 @@ class Settings(BaseModel):
     cache: bool = Field(True, description="reuse clips already spoken (False: speak every line again)")
     hosts: list[Host] = Field(
         default_factory=lambda: [Host(name="Alex", voice="joe"), Host(name="Sam", voice="joe-bright")],
-        min_length=2,
-        max_length=2,
+        min_length=1,
+        max_length=4,
     )
     pause_ms: int = Field(350, ge=0, le=3000, description="silence between turns")
     bitrate: int = Field(96, ge=64, le=320, description="MP3 bitrate in kbit/s (CBR)")
@@ -80,6 +81,15 @@ class Settings(BaseModel):
     music: str | None = Field(None, description='music file for the intro, bed and outro, or "default"')
     cover: Path | None = Field(None, description="cover image (PNG or JPEG, at least 1400x1400)")
     stereo: bool = Field(False, description="stereo at -16 LUFS and 128+ kbit/s instead of mono at -19 LUFS")
+    # --- model-based writing (OpenAI-compatible chat); the API key comes only from OPENAI_API_KEY
+    model: str = Field("gpt-4o-mini", min_length=1, description="chat model name")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]")
+    llm_concurrency: int = Field(4, ge=1, le=32, description="chat requests at the same time")
+    llm_timeout: float = Field(120.0, gt=0, le=3600, description="seconds to wait for one chat answer")
+    llm_retries: int = Field(4, ge=0, le=10, description="retries of a chat request on 429, 5xx and timeouts")
+    context_tokens: int = Field(8192, ge=2048, le=2_000_000, description="the model's context window in tokens")
+    format: Literal["deep-dive", "brief", "critique", "debate"] = Field("deep-dive", description="episode format")
+    focus: str | None = Field(None, max_length=500, description="what the episode should concentrate on")
     show: Show = Field(default_factory=Show)
 
     @field_validator("voices", mode="before")
@@ -95,6 +105,14 @@ class Settings(BaseModel):
         if value not in (22050, 32000, 44100, 48000):
             raise ValueError("must be one of 22050, 32000, 44100, 48000")
         return value
+
+    @field_validator("hosts")
+    @classmethod
+    def _distinct_hosts(cls, hosts: list[Host]) -> list[Host]:
+        names = [h.name for h in hosts]
+        if len(set(names)) != len(names):
+            raise ValueError("host names must differ")
+        return hosts
 
     @property
     def host_names(self) -> list[str]:

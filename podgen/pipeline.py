@@ -42,19 +42,33 @@ def _timed(timings: dict[str, float], stage: str, progress: Progress | None) -> 
 
 def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None) -> Episode:
     """Read the sources, write a script, and render it into ``<output_dir>/<slug>/``."""
-    from .ingest import extract, merge
     from .mix import check_inputs
+
+    check_inputs(settings)  # a bad music or cover file stops the run before anything is read
+    timings: dict[str, float] = {}
+    folder, script = make_script(sources, settings, progress, timings)
+    episode = render_episode(folder, settings, progress, timings)
+    episode.stats = script.stats
+    return episode
+
+
+def make_script(
+    sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[Path, Script]:
+    """Read the sources and write ``<output_dir>/<slug>/script.json``; no audio."""
+    from .ingest import extract, merge
     from .write import write_script
 
-    check_inputs(settings)
-    timings: dict[str, float] = {}
+    timings = {} if timings is None else timings
     with _timed(timings, "ingest", progress):
         document = merge([extract(source, settings) for source in sources], settings.title)
     with _timed(timings, "write", progress):
-        script = write_script(document, settings)
+        script = write_script(document, settings, progress)
     script.sources = [str(source) for source in sources]
+    script.stats["write_seconds"] = round(timings["write"], 3)
     folder = _claim_folder(settings.output_dir, script)
-    return render_episode(folder, settings, progress, timings)
+    return folder, script
 
 
 def _claim_folder(parent: Path, script: Script) -> Path:
@@ -211,6 +225,8 @@ def _write_metadata(episode: Episode, script: Script, old: dict, made_from: str,
         "stereo": settings.stereo,
         "made_from": made_from,
     }
+    if script.unsupported_claims:
+        meta["unsupported_claims"] = script.unsupported_claims
     write_text(path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     (episode.folder / KEPT_METADATA).unlink(missing_ok=True)
     episode.files["metadata"] = path

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from podgen.config import Settings
+from servers.chat import chat_server  # noqa: F401  (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -42,6 +43,13 @@ def no_edge_service(monkeypatch):
 @pytest.fixture
 def settings(tmp_path, clip_cache) -> Settings:
     return Settings(output_dir=tmp_path / "episodes", cache_dir=clip_cache, tts="piper")
+
+
+@pytest.fixture(autouse=True)
+def _no_llm_endpoint(monkeypatch):
+    """Tests choose their chat endpoint themselves: none leaks in from the environment."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
 
 
 def run_podgen(*args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:

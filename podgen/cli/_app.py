@@ -143,6 +143,30 @@ def _summary(episode, elapsed: float) -> None:
     cover = episode.files["cover"].name if "cover" in episode.files else "cover.png"
     out.print(f"  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json; {cover}",
               highlight=False)
+    _writing(episode.stats)
+
+
+def produce_script(action: Callable[[Report], Any], words_per_minute: int) -> None:
+    """Run a script-writing ``action`` under progress bars, then say where the script is."""
+    folder, script = _with_progress(action)
+    minutes = script.word_count() / words_per_minute
+    out.print(f"[bold green]Wrote[/] {script.title!r}: {len(script.lines)} lines, {script.word_count()} words "
+              f"(about {minutes:.1f} minutes)")
+    out.print(f"  {folder / 'script.json'} (read or edit it, then: podgen render {folder})", highlight=False)
+    _writing(script.stats)
+
+
+def _writing(stats: dict[str, Any]) -> None:
+    """The writer's line of the summary: which writer and why, requests, tokens, time."""
+    if not stats:
+        return
+    line = f"  writer: {stats.get('writer_reason', '')}"
+    if "requests" in stats:
+        line += (f"; {stats['requests']} requests ({stats['cached']} from cache), {stats['tokens_in']:,} tokens in, "
+                 f"{stats['tokens_out']:,} out")
+    if "write_seconds" in stats:
+        line += f"; writing took {stats['write_seconds']:.1f}s"
+    out.print(line, highlight=False)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Commands that make episodes: make, render."""
+"""Commands that make episodes: make, script, render."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import typer
 
 from ..config import Settings
-from ._app import app, produce
+from ._app import app, produce, produce_script
 from .options import CHECK, EPISODE, STUDIO, VOICE, with_settings
 
 
@@ -24,6 +24,8 @@ def make(
 
     * `podgen make notes.md chapter.pdf --minutes 3 --title "Weekly digest" -o out/`
 
+    * `podgen make paper.pdf --llm openai --model gpt-4o-mini --format debate --focus "the method's limits"`
+
     * `podgen make paper.pdf --tts openai --voices nova,onyx` (or `--tts edge`, `--tts piper`)
 
     * `podgen make paper.pdf --language fr` (French voices)
@@ -31,6 +33,25 @@ def make(
     from ..pipeline import make_episode
 
     produce(lambda bars: make_episode(sources, settings, bars))
+
+
+@app.command()
+@with_settings(EPISODE)
+def script(
+    sources: list[Path] = typer.Argument(..., help="Documents to talk about: .pdf, .md, .txt.", show_default=False),
+    *, settings: Settings,
+) -> None:
+    """Write an episode's script.json only (no audio): read or edit it, then `podgen render` the folder.
+
+    Examples:
+
+    * `podgen script paper.pdf --minutes 8`
+
+    * `OPENAI_BASE_URL=http://localhost:11434/v1 podgen script paper.pdf --model llama3.1:8b`
+    """
+    from ..pipeline import make_script
+
+    produce_script(lambda bars: make_script(sources, settings, bars), settings.words_per_minute)
 
 
 @app.command()

@@ -61,6 +61,16 @@ WRITE = (
     opt("minutes", float, "--minutes", "-m", help="Target length in minutes [default: 5]."),
     opt("title", str, "--title", "-t", help="Episode title [default: the document's]."),
     LANGUAGE,
+    opt("writer", str, "--llm", help="Script writer: auto, openai or offline [default: auto = openai when "
+        "OPENAI_API_KEY or a base URL is set, else offline]."),
+    opt("model", str, "--model", help="Chat model name [default: gpt-4o-mini]."),
+    opt("llm_base_url", str, "--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 "
+        "[default: OPENAI_BASE_URL]."),
+    opt("llm_concurrency", int, "--llm-concurrency", help="Chat requests at the same time [default: 4]."),
+    opt("context_tokens", int, "--context-tokens", help="The model's context window; no request is larger "
+        "[default: 8192]."),
+    opt("format", str, "--format", help="deep-dive, brief (one host), critique or debate [default: deep-dive]."),
+    opt("focus", str, "--focus", help="What the episode should concentrate on."),
 )
 TTS = opt("tts", str, "--tts", help="Voice backend: auto, edge, openai, piper [default: auto: edge-tts when "
           "its service answers, else piper].")
