@@ -104,6 +104,12 @@ class CheckFailed(PodgenError):
     exit_code = 6
 
 
+class BadMedia(InputError):
+    """A music or cover file that cannot be used."""
+
+    default_hint = "Check the file, or leave the option out."
+
+
 class ClusterError(BackendError):
     """The Dask scheduler cannot be reached or used."""
 

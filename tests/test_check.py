@@ -107,7 +107,7 @@ def test_a_good_episode_passes_and_writes_check_json(good, good_report):
     assert data["passed"] is True and data["checked"].endswith("+00:00")
     checks = {f["check"] for f in data["findings"]}
     assert {"speech.wer", "speech.pause", "speech.gap", "speech.length", "loudness", "true_peak", "mp3.format",
-            "id3.tags", "transcripts", "episode.json"} <= checks
+            "id3.tags", "id3.cover", "id3.chapters", "transcripts", "episode.json"} <= checks
     assert all(set(f) >= {"check", "passed", "message", "line", "time"} for f in data["findings"])
     measured = data["measured"]
     assert measured["wer"] < 0.2 and len(measured["line_wer"]) == len(LINES)
@@ -227,6 +227,22 @@ def test_transcripts_that_disagree_and_an_incomplete_episode_json_fail(good, tmp
     assert transcripts and "transcript.vtt" in transcripts[0].message and "the stairs every" in transcripts[0].message
     assert metadata and "guid" in metadata[0].message
     assert not failed(report, "speech.wer")
+
+
+def test_an_episode_with_its_id3_chapters_or_cover_removed_fails(good, tmp_path):
+    folder, settings = copy_episode(good, tmp_path)
+    mp3 = folder / "episode.mp3"
+    tags = ID3(mp3)
+    assert len(tags.getall("CHAP")) == 2 and tags.getall("CTOC") and tags.getall("APIC")  # as rendered
+    tags.delall("CHAP")
+    tags.delall("CTOC")
+    tags.delall("APIC")
+    tags.save(mp3, v2_version=3)
+    report = check_episode(folder, settings)
+    chapters, cover = failed(report, "id3.chapters"), failed(report, "id3.cover")
+    assert chapters and "no ID3 chapters" in chapters[0].message and chapters[0].severity == "error"
+    assert cover and "cover.png" in cover[0].message and "artwork" in cover[0].effect
+    assert not report.passed and json.loads((folder / "check.json").read_text())["passed"] is False
 
 
 @pytest.mark.slow

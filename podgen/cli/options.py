@@ -85,7 +85,11 @@ VOICE = (
     flag("cache", "--no-cache", help="Speak every line again instead of reusing cached clips.", value=False),
     LANGUAGE,
 )
-STUDIO: tuple[Opt, ...] = ()
+STUDIO = (
+    opt("music", str, "--music", help='Music for the intro, bed and outro: an audio file, or "default" for the built-in bed.'),
+    opt("cover", Path, "--cover", help="Cover image, PNG or JPEG, at least 1400x1400 [default: one drawn from the title]."),
+    flag("stereo", "--stereo", help="Stereo at -16 LUFS, 128 kbit/s, hosts placed apart [default: mono, -19 LUFS]."),
+)
 LISTEN = (
     opt("asr_model", Path, "--asr-model", help="faster-whisper model folder the check listens with [default: Whisper tiny.en]."),
     opt("max_wer", float, "--max-wer", help="Word error rate over which a line is flagged [default: 0.4]."),
