@@ -41,15 +41,16 @@ def _timed(timings: dict[str, float], stage: str, progress: Progress | None) -> 
 
 def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None) -> Episode:
     """Read the sources, write a script, and render it into ``<output_dir>/<slug>/``."""
-    from .ingest import extract, merge
+    from .ingest import credits, extract_all
     from .write import write_script
 
     timings: dict[str, float] = {}
     with _timed(timings, "ingest", progress):
-        document = merge([extract(source, settings) for source in sources], settings.title)
+        document = extract_all(sources, settings, progress)
     with _timed(timings, "write", progress):
         script = write_script(document, settings)
     script.sources = [str(source) for source in sources]
+    script.credits = credits(document)
     folder = settings.output_dir / slugify(script.title)
     _save_script(folder, script)
     return render_episode(folder, settings, progress, timings)
@@ -123,6 +124,7 @@ def _write_metadata(episode: Episode, script: Script, old: dict) -> None:
         "description": episode.description,
         "duration": round(episode.duration, 3),
         "sources": script.sources,
+        "credits": script.credits,
         "guid": old.get("guid") or str(uuid.uuid4()),
         "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "rendered": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -28,7 +28,9 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 state = {"debug": False}
 
-STAGES = {"ingest": "Reading sources", "write": "Writing the script", "speak": "Speaking lines", "mix": "Mixing audio"}
+STAGES = {"ingest": "Reading sources", "pages": "Reading PDF pages", "ocr": "OCR (pages)",
+          "transcribe": "Transcribing (min)", "write": "Writing the script", "speak": "Speaking lines",
+          "mix": "Mixing audio"}
 
 
 def _version(value: bool) -> None:
@@ -116,7 +118,7 @@ class _Bars:
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
 
-def _with_progress(action: Callable[[Report], Any]) -> Any:
+def with_progress(action: Callable[[Report], Any]) -> Any:
     columns = [TextColumn("{task.description:<20}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
@@ -126,7 +128,7 @@ def _with_progress(action: Callable[[Report], Any]) -> Any:
 def produce(action: Callable[[Report], Any]) -> None:
     """Run an episode-making ``action`` under progress bars, then print the summary."""
     start = time.perf_counter()
-    episode = _with_progress(action)
+    episode = with_progress(action)
     _summary(episode, time.perf_counter() - start)
 
 

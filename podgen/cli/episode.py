@@ -7,13 +7,13 @@ import typer
 
 from ..config import Settings
 from ._app import app, produce
-from .options import CHECK, EPISODE, STUDIO, VOICE, with_settings
+from .options import SOURCES_HELP, CHECK, EPISODE, STUDIO, VOICE, with_settings
 
 
 @app.command()
 @with_settings(EPISODE)
 def make(
-    sources: list[Path] = typer.Argument(..., help="Documents to talk about: .pdf, .md, .txt.", show_default=False),
+    sources: list[str] = typer.Argument(..., help=SOURCES_HELP, show_default=False),
     *, settings: Settings,
 ) -> None:
     """Make an episode from documents.
@@ -23,6 +23,8 @@ def make(
     * `podgen make paper.pdf`
 
     * `podgen make notes.md chapter.pdf --minutes 3 --title "Weekly digest" -o out/`
+
+    * `podgen make report.docx https://example.org/post lecture.mp3` — several sources, one episode
     """
     from ..pipeline import make_episode
 

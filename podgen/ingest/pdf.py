@@ -18,6 +18,7 @@ from typing import Any, Iterator
 from ..config import Settings
 from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, MissingDependency, NeedsOCR
 from ..models import Document
+from . import sniff
 from .clean import letter_ratio, normalize_chars
 from .pdf_layout import Span, body_size, drop_furniture, page_lines, sections_of, text_title
 from .text import pretty_stem
@@ -230,13 +231,7 @@ class PdfExtractor:
     extensions = (".pdf",)
 
     def accepts(self, path: Path) -> bool:
-        if path.suffix.lower() in self.extensions:
-            return True
-        try:
-            with open(path, "rb") as handle:
-                return b"%PDF-" in handle.read(1024)
-        except OSError:
-            return False
+        return sniff.accepts(path, "pdf", self.extensions)
 
     def extract(self, path: Path, settings: Settings) -> Document:
         reader, spans = _load(path, settings)

@@ -1,36 +1,52 @@
 """Plain text files: decode carefully, join wrapped lines, clean."""
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 from ..config import Settings
 from ..errors import CorruptDocument, EmptyDocument
 from ..models import Document, Section
+from . import sniff
 from .clean import clean_text, is_references_heading, letter_ratio, normalize_chars
 
+log = logging.getLogger(__name__)
 _BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 
 
 def decode(data: bytes, path: Path) -> str:
-    """Bytes to text: UTF-8 (BOM or not), UTF-16 with a BOM, else cp1252, else latin-1.
-    Raises CorruptDocument for binary data and EmptyDocument for blank files."""
+    """Bytes to text in whatever encoding they are in (a BOM, else UTF-8, else what
+    charset-normalizer detects), with mojibake repaired (ftfy). Raises CorruptDocument for
+    binary data and EmptyDocument for blank files."""
     encoding = next((enc for bom, enc in _BOMS.items() if data.startswith(bom)), None)
     if encoding is None and b"\x00" in data[:65536]:
         raise CorruptDocument(f"{path.name} is binary data, not text (it contains NUL bytes).")
-    text = _decode_text(data, encoding)
+    text = repair(_decode_text(data, encoding))
     if not text.strip():
         raise EmptyDocument(f"{path.name} is empty: it has no text.")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def repair(text: str) -> str:
+    """Undo mojibake (UTF-8 read as cp1252 or latin-1, once or twice) with ftfy."""
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
 def _decode_text(data: bytes, encoding: str | None) -> str:
-    for candidate in filter(None, (encoding, "utf-8-sig", "cp1252")):
+    for candidate in filter(None, (encoding, "utf-8-sig")):
         try:
             return data.decode(candidate)
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:262144], cp_isolation=None).best()
+    detected = best.encoding if best else "cp1252"
+    log.debug("decoding as %s (detected)", detected)
+    return data.decode(detected, errors="replace")
 
 
 def read_text(path: Path) -> str:
@@ -82,7 +98,7 @@ class TextExtractor:
     extensions = (".txt", ".text")
 
     def accepts(self, path: Path) -> bool:
-        return path.suffix.lower() in self.extensions
+        return sniff.accepts(path, "text", self.extensions)
 
     def extract(self, path: Path, settings: Settings) -> Document:
         raw = read_text(path)
