@@ -11,7 +11,7 @@ from ..config import Settings
 from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument
 from ..models import Document, Section
 from . import sniff
-from .clean import clean_paragraph, letter_ratio, normalize_chars
+from .clean import clean_paragraph, letter_ratio, normalize_chars, spoken_heading
 from .extras import need
 from .text import pretty_stem
 
@@ -52,12 +52,6 @@ def as_sentence(text: str) -> str:
     text = _NUMBER_RE.sub("", text).strip().rstrip(";,")
     text = re.sub(r"(?:\s+and|\s+or)$", "", text)
     return text if not text or text.endswith(_SENTENCE_END) else text + "."
-
-
-def spoken_heading(text: str) -> str:
-    """"A.\tPURPOSE" -> "A. Purpose": tabs out, capitals softened."""
-    text = normalize_chars(re.sub(r"\s+", " ", text)).strip()
-    return text.title() if text.isupper() and len(text) > 4 else text
 
 
 def _blocks(document: Any) -> Iterator[tuple[str, Any]]:

@@ -14,7 +14,7 @@ from ..models import Document, Section
 _MATTER_HEADING_RE = re.compile(
     r"^(?:(?:table of )?contents|toc|copyright(?: page| notice)?|colophon|imprint|impressum"
     r"|about (?:this|the) (?:e-?book|edition)|(?:the )?full project gutenberg licen[cs]e.*"
-    r"|project gutenberg licen[cs]e.*|licen[cs]e|transcriber'?s? notes?|credits|list of (?:figures|tables)"
+    r"|project gutenberg licen[cs]e.*|licen[cs]e|transcriber'?s? notes?|credits|(?:list of )?(?:figures|tables|illustrations|plates)"
     r"|index|other books by .*|also by .*|see also|external links|further reading|(?:foot|end)?notes|citations"
     r"|sources|references|bibliography|works cited|literature cited)$",
     re.I,
@@ -27,6 +27,7 @@ _GUTENBERG_LINE_RE = re.compile(
 _COPYRIGHT_RE = re.compile(
     r"^(?:copyright\b|©|\(c\)\s*\d{4})|all rights reserved|\bISBN(?:-1[03])?[:\s]|printed in\b.*\b\d{4}"
     r"|^published by\b|^first published\b|no part of this (?:publication|book)", re.I)
+_COLOPHON_RE = re.compile(r"^(?:printed (?:by|in|at)\b|the end\.?$|finis\.?$)", re.I)
 _LEADER_RE = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\b|…{2,}\s*\d{1,4}\b")
 _AFFILIATION_RE = re.compile(
     r"\b(?:university|universität|université|institute|department|dept\.|laborator(?:y|ies)|school of|college"
@@ -45,6 +46,15 @@ def _gutenberg_cut(paragraphs: list[str]) -> list[str]:
         paragraphs = paragraphs[start + 1:] if end is None or end < start else paragraphs[start + 1:end]
     elif end is not None:
         paragraphs = paragraphs[:end]
+    return paragraphs
+
+
+def _colophon_cut(paragraphs: list[str]) -> list[str]:
+    """A printer's colophon near the end ("Printed by ...", "THE END") ends the book: what
+    follows is the publisher's advertising."""
+    for i in range(int(len(paragraphs) * 0.8), len(paragraphs)):
+        if _COLOPHON_RE.match(paragraphs[i]) and len(paragraphs[i].split()) <= 20:
+            return paragraphs[:i]
     return paragraphs
 
 
@@ -79,7 +89,9 @@ def _clean_section(section: Section, first: bool) -> Section:
 def drop_matter(document: Document) -> Document:
     """``document`` without front and back matter (sections that end up empty go too)."""
     whole = "\n\n".join(f"\x00{s.heading}\x00\n\n{s.text}" for s in document.sections)
-    paragraphs = _gutenberg_cut(whole.split("\n\n"))
+    paragraphs = _colophon_cut(_gutenberg_cut(whole.split("\n\n")))
+    title = document.title.casefold()
+    paragraphs = [p for p in paragraphs if p.casefold() != title]
     sections = _resection(paragraphs)
     sections = [s for s in sections if not _matter_heading(s.heading)]
     kept = [_clean_section(s, i == 0) for i, s in enumerate(sections)]
