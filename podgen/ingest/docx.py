@@ -32,18 +32,22 @@ def _open(path: Path) -> Any:
         raise CorruptDocument(f"{path.name} is not a readable Word document ({reason}).") from None
 
 
-def _heading_level(paragraph: Any) -> int | None:
+def _style_names(document: Any) -> dict[str, str]:
+    """Style id -> name, read once (python-docx's per-paragraph ``style`` is slow on long documents)."""
+    return {s.style_id: s.name or "" for s in document.styles}
+
+
+def _heading_level(name: str) -> int | None:
     """1-9 for Heading styles, 0 for Title, None for body text."""
-    name = (paragraph.style.name if paragraph.style is not None else "") or ""
     if name == "Title":
         return 0
     match = re.match(r"Heading (\d)", name)
     return int(match.group(1)) if match else None
 
 
-def _is_list_item(paragraph: Any) -> bool:
+def _is_list_item(paragraph: Any, name: str) -> bool:
     ppr = paragraph._p.pPr
-    styled = "List" in ((paragraph.style.name if paragraph.style is not None else "") or "")
+    styled = "List" in name
     return styled or (ppr is not None and ppr.numPr is not None) or bool(_NUMBER_RE.match(paragraph.text))
 
 
@@ -56,15 +60,17 @@ def as_sentence(text: str) -> str:
 
 def _blocks(document: Any) -> Iterator[tuple[str, Any]]:
     """("heading", (level, text)), ("para", text), ("item", text) or ("other", None) in order."""
+    names = _style_names(document)
     for block in document.iter_inner_content():
         if not hasattr(block, "style") or hasattr(block, "rows"):
             yield "other", None  # a table
             continue
-        text, level = block.text, _heading_level(block)
+        name = names.get(block._p.style or "", "")
+        text, level = block.text, _heading_level(name)
         if level is not None and _WORDY_RE.search(text):
             yield "heading", (level, spoken_heading(text))
         elif text.strip():
-            yield ("item" if _is_list_item(block) else "para"), text
+            yield ("item" if _is_list_item(block, name) else "para"), text
         elif block._p.xpath(".//w:drawing|.//w:pict"):
             yield "other", None  # an image
 

@@ -28,6 +28,8 @@ _COPYRIGHT_RE = re.compile(
     r"^(?:copyright\b|©|\(c\)\s*\d{4})|all rights reserved|\bISBN(?:-1[03])?[:\s]|printed in\b.*\b\d{4}"
     r"|^published by\b|^first published\b|no part of this (?:publication|book)", re.I)
 _COLOPHON_RE = re.compile(r"^(?:printed (?:by|in|at)\b|the end\.?$|finis\.?$)", re.I)
+_TOC_ENTRY_RE = re.compile(r"^[A-Z0-9][A-Z0-9 ,;:'’&()/–-]{3,120}?\s*\d{1,3}(?:-\d{1,3})\.?$")
+"""An all-capital table-of-contents line ending in a page number ("PURPOSE1-1", "SURETY BONDS 2-4")."""
 _LEADER_RE = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}\b|…{2,}\s*\d{1,4}\b")
 _AFFILIATION_RE = re.compile(
     r"\b(?:university|universität|université|institute|department|dept\.|laborator(?:y|ies)|school of|college"
@@ -70,7 +72,8 @@ def is_affiliation(paragraph: str) -> bool:
 
 
 def _keep(paragraph: str) -> bool:
-    return not (_GUTENBERG_LINE_RE.search(paragraph) or _COPYRIGHT_RE.search(paragraph) or _is_toc(paragraph))
+    return not (_GUTENBERG_LINE_RE.search(paragraph) or _COPYRIGHT_RE.search(paragraph) or _is_toc(paragraph)
+                or _TOC_ENTRY_RE.match(paragraph) or (len(paragraph) < 40 and _matter_heading(paragraph)))
 
 
 def _front(paragraphs: list[str]) -> list[str]:
