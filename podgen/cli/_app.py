@@ -8,6 +8,7 @@ from typing import Any, Callable, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from .. import __version__
@@ -78,7 +79,7 @@ def run(action: Callable[[], Any]) -> Any:
         if state["debug"]:
             err.print_exception()
         hint = f" {exc.hint}" if exc.hint else ""
-        err.print(f"[bold red]error:[/] {exc.message}{hint}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(exc.message + hint)}", highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code)
     except OSError as exc:  # the file system said no: a path, a permission, a full disk
         if state["debug"]:

@@ -65,8 +65,7 @@ def kind(path: Path) -> str | None:
 
 
 def accepts(path: Path, own: str, extensions: tuple[str, ...]) -> bool:
-    """The shared rule: the content says ``own``, or the extension matches and the content
-    says nothing more specific (an empty or broken file still goes to the reader its name asks
-    for, which then says what is wrong with it)."""
-    found = kind(path)
-    return found == own or (found in (None, "zip", "ole") and path.suffix.lower() in extensions)
+    """The shared rule: the content says ``own``, or the extension matches. A file whose
+    content and name disagree is accepted by both readers; the registry tries them in
+    priority order and, if both fail, says what each found."""
+    return path.suffix.lower() in extensions or kind(path) == own

@@ -43,7 +43,11 @@ def _decode_text(data: bytes, encoding: str | None) -> str:
             continue
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:262144], cp_isolation=None).best()
+    results = list(from_bytes(data[:262144]))
+    best = min(results, key=lambda m: m.chaos, default=None)
+    western = next((m for m in results if m.encoding == "cp1252"), None)
+    if best is None or (western and western.chaos <= best.chaos + 0.05):  # short texts fool the detector
+        best = western
     detected = best.encoding if best else "cp1252"
     log.debug("decoding as %s (detected)", detected)
     return data.decode(detected, errors="replace")
@@ -81,6 +85,20 @@ def first_line_title(text: str) -> str | None:
     return normalize_chars(first) if looks_like_title(first) else None
 
 
+_RESIDUE_RE = re.compile(r"^\s*(?:toggle the table of contents|jump to content|from wikipedia, the free encyclopedia)\s*$",
+                         re.I | re.M)
+
+
+def drop_page_residue(text: str) -> str:
+    """Text copied from a web page: navigation residue lines go, and when one comes early
+    ("Toggle the table of contents" after an infobox), so does everything above it but the title."""
+    match = _RESIDUE_RE.search(text)
+    if match and match.start() < 0.25 * len(text):
+        first = text.lstrip().split("\n", 1)[0]
+        text = first + "\n\n" + text[match.end():]
+    return _RESIDUE_RE.sub("", text)
+
+
 def drop_references(text: str) -> str:
     """Cut everything from a "References" / "Bibliography" line on, if it comes after the body."""
     lines = text.split("\n")
@@ -101,7 +119,7 @@ class TextExtractor:
         return sniff.accepts(path, "text", self.extensions)
 
     def extract(self, path: Path, settings: Settings) -> Document:
-        raw = read_text(path)
+        raw = drop_page_residue(read_text(path))
         title = first_line_title(raw)
         if title:  # the title line is not read twice
             raw = raw.lstrip().split("\n", 1)[1] if "\n" in raw.strip() else ""

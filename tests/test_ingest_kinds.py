@@ -1,0 +1,248 @@
+"""Every kind of source as a test vector, through the Python API and through `podgen extract`:
+DOCX, HTML, EPUB, text with mojibake, a three-column PDF, images and a scanned PDF (OCR),
+speech (ASR). Then bad input for each kind. Files and their sources: tests/data/README.md."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from podgen.config import Settings
+from podgen.errors import CorruptDocument, EmptyDocument, EncryptedDocument, InputError, TooLarge, UnsupportedFormat
+from podgen.ffmpeg import ffmpeg_exe
+from podgen.ingest import extract, sniff
+
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass
+class Vector:
+    filename: str
+    title_includes: str
+    must_include: list[str] = field(default_factory=list)
+    must_not_include: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+    slow: bool = False
+
+
+VECTORS = [
+    Vector("paper-autogen.docx", "AutoGen: Enabling Next-Gen LLM Applications",
+           must_include=["AutoGen is an open-source framework", "Our insight is to use multi-agent conversations"],
+           must_not_include=["d666f1f7", "49e168b7", "Qingyun Wu", "Yao et al., 2022", "random table", "Test Image"],
+           headings=["Abstract", "Introduction"], meta={"format": "docx", "author": "Adam Fourney"}),
+    Vector("handbook-us-trustee.docx", "Handbook",
+           must_include=["The United States Trustee appoints and supervises standing trustees",
+                         "Be accountable for all property received"],
+           must_not_include=["Table of Contents", "PURPOSE1-1", "\t"],
+           headings=["A. Purpose", "B. Role of the United States Trustee"], meta={"format": "docx"}),
+    Vector("article-wikipedia-duck.html", "Duck",
+           must_include=["Duck is the common name for numerous species of waterfowl", "The word duck comes from Old English"],
+           must_not_include=["Jump to content", "Wikipedia", "[1]", "<sup>", "\\[", "Archived", "ISBN", "**", "http"],
+           headings=["Etymology", "Taxonomy"], meta={"format": "html"}),
+    Vector("article-isw-assessment.html", "Russian Offensive Campaign Assessment, December 13",
+           must_include=["Belarusian forces remain unlikely to attack Ukraine"],
+           must_not_include=["[1]", "https://", "t.me/", "Click here", "Donate", "6:30pm", "function("],
+           meta={"format": "html", "author": "Karolina Hird, George Barros, Grace Mappes, Madison Williams, and Frederick W. Kagan"}),
+    Vector("book-gutenberg.epub", "Winter Sports in Switzerland",
+           must_include=["There is an amazingly silly proverb", "the only Debating Society in which I enjoy"],
+           must_not_include=["Project Gutenberg", "PROJECT GUTENBERG", "gutenberg.org", "Printed by", "HOMES AND HAUNTS",
+                             "ILLUSTRATIONS", "{196}"],
+           headings=["Chapter I The Sun-Seeker", "Chapter II Rinks and Skaters"],
+           meta={"format": "epub", "author": "E. F. Benson"}),
+    Vector("article-wikipedia-mojibake.txt", "Iwan Roberts",
+           must_include=["Iwan Wyn Roberts (born 26 June 1968) is a Welsh former professional footballer"],
+           must_not_include=["â", "\x80", "\x93", "Toggle the table of contents"], meta={"format": "text"}),
+    Vector("govreport-federal-register.pdf", "Federal Aviation Administration",
+           must_include=["The FAA proposes to supersede Airworthiness Directive (AD) 2018–23–51"],
+           must_not_include=["VerDate", "Jkt 250001"], meta={"format": "pdf", "pages": 15}),
+    Vector("image-cfr-twocolumn-crop.png", "Image cfr twocolumn crop",
+           must_include=["Competitive status shall mean basic", "1.3 Definitions"],
+           meta={"format": "image", "ocr": True}, slow=True),
+    Vector("image-newspaper-crop.jpg", "Image newspaper crop",
+           must_include=["French Institute Creates A French Community", "NDEA French Institute"],
+           meta={"format": "image", "ocr": True}, slow=True),
+    Vector("scan-image-only.pdf", "Scan image only",
+           must_include=["Optical character recognition", "electronic conversion of images of typed"],
+           must_not_include=["wikipedia.org", "index.php"], meta={"format": "pdf", "ocr": True}, slow=True),
+    Vector("speech-jfk.flac", "Speech jfk",
+           must_include=["ask not what your country can do for you"], meta={"format": "audio", "minutes": 0.18},
+           slow=True),
+]
+
+
+def _params(vectors: list[Vector]) -> list:
+    return [pytest.param(v, id=v.filename, marks=[pytest.mark.slow] if v.slow else []) for v in vectors]
+
+
+def check(vector: Vector, doc: dict) -> None:
+    text = "\n\n".join(s["text"] for s in doc["sections"])
+    assert vector.title_includes in doc["title"]
+    for snippet in vector.must_include:
+        assert snippet in text, snippet
+    for snippet in vector.must_not_include:
+        assert snippet not in text, snippet
+    for heading in vector.headings:
+        assert heading in [s["heading"] for s in doc["sections"]]
+    assert vector.meta.items() <= doc["meta"].items()
+    assert all(s["text"].strip() for s in doc["sections"])
+
+
+@pytest.mark.parametrize("vector", _params(VECTORS))
+def test_vector_through_the_api(vector: Vector) -> None:
+    check(vector, extract(DATA / vector.filename, Settings()).to_dict())
+
+
+@pytest.mark.parametrize("vector", _params([v for v in VECTORS if not v.slow] + [VECTORS[-1]]))
+def test_vector_through_podgen_extract(vector: Vector) -> None:
+    proc = subprocess.run([sys.executable, "-m", "podgen", "extract", str(DATA / vector.filename), "--json"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    check(vector, json.loads(proc.stdout))
+
+
+def test_ocr_reads_two_columns_in_order() -> None:
+    """The left column ends a sentence the right column does not interrupt."""
+    text = extract(DATA / "image-cfr-twocolumn-crop.png", Settings()).text
+    left, right = text.index("Positions and employees affected"), text.index("Competitive status shall mean")
+    assert left < right
+    assert "shall mean basic eligibility" in text
+
+
+def test_scanned_pdf_says_it_is_read_with_ocr() -> None:
+    proc = subprocess.run([sys.executable, "-m", "podgen", "extract", str(DATA / "scan-image-only.pdf")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "no text layer: reading its 1 page with OCR" in proc.stderr
+
+
+# -- content sniffing ----------------------------------------------------------------------
+
+def test_a_pdf_named_txt_is_read_as_a_pdf(tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_bytes((DATA / "broken-corrupt-stream.pdf").read_bytes())
+    doc = extract(target, Settings())
+    assert doc.meta["format"] == "pdf" and "Readability counts." in doc.text
+
+
+def test_html_without_an_extension_is_read_as_html(tmp_path: Path) -> None:
+    target = tmp_path / "saved-page"
+    target.write_bytes((DATA / "article-wikipedia-duck.html").read_bytes())
+    assert sniff.kind(target) == "html"
+    assert extract(target, Settings()).meta["format"] == "html"
+
+
+def test_nothing_accepts_an_unknown_file_and_the_error_lists_what_was_tried(tmp_path: Path) -> None:
+    target = tmp_path / "data.xyz"
+    target.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    with pytest.raises(UnsupportedFormat) as info:
+        extract(target, Settings())
+    for name in ("docx", "epub", "html", "image", "media", "pdf", "text"):
+        assert name in info.value.message
+    assert ".docx" in info.value.hint and "URLs" in info.value.hint
+
+
+def test_when_every_accepting_extractor_fails_each_failure_is_listed(tmp_path: Path) -> None:
+    target = tmp_path / "paper.pdf"
+    target.write_bytes(b"<!doctype html><html><body></body></html>")
+    with pytest.raises(InputError) as info:
+        extract(target, Settings())
+    assert "pdf:" in info.value.message and "html:" in info.value.message
+
+
+# -- bad input, per kind -------------------------------------------------------------------
+
+def _zip(path: Path, files: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _ffmpeg(target: Path, *args: str) -> Path:
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", *args, str(target)], check=True)
+    return target
+
+
+def _bad_inputs(tmp: Path) -> list[tuple[Path, type, str]]:
+    from PIL import Image
+
+    blank = tmp / "blank.png"
+    Image.new("RGB", (400, 300), "white").save(blank)
+    return [
+        (tmp.joinpath("random.docx").write_bytes(bytes(range(256)) * 4) and tmp / "random.docx",
+         CorruptDocument, "not a readable Word document"),
+        (_zip(tmp / "nodoc.docx", {"hello.txt": b"hi"}), CorruptDocument, "not a readable Word document"),
+        (tmp.joinpath("locked.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600) and tmp / "locked.docx",
+         EncryptedDocument, "password-protected"),
+        (_zip(tmp / "broken.epub", {"mimetype": b"application/epub+zip"}), CorruptDocument, "not a readable EPUB"),
+        (_zip(tmp / "drm.epub", {"mimetype": b"application/epub+zip", "META-INF/encryption.xml": b"<x/>"}),
+         EncryptedDocument, "DRM"),
+        (tmp.joinpath("empty.html").write_text("  \n") and tmp / "empty.html", EmptyDocument, "empty"),
+        (tmp.joinpath("nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+         and tmp / "nav.html", EmptyDocument, "no article text"),
+        (blank, EmptyDocument, "no text that OCR could read"),
+        (tmp.joinpath("broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100) and tmp / "broken.png",
+         CorruptDocument, "not a readable image"),
+        (tmp.joinpath("noise.mp3").write_bytes(bytes(range(256)) * 8) and tmp / "noise.mp3",
+         CorruptDocument, "not a readable audio or video file"),
+        (_ffmpeg(tmp / "silent.wav", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "2"),
+         EmptyDocument, "silent"),
+        (_ffmpeg(tmp / "mute.mp4", "-f", "lavfi", "-i", "color=c=black:s=64x64:d=1", "-pix_fmt", "yuv420p"),
+         EmptyDocument, "no audio track"),
+    ]
+
+
+@pytest.mark.slow
+def test_bad_input_of_every_kind_is_one_clear_line(tmp_path: Path) -> None:
+    for path, error, says in _bad_inputs(tmp_path):
+        with pytest.raises(error) as info:
+            extract(path, Settings())
+        message = info.value.message
+        assert path.name in message and says in message, message
+        assert "\n" not in message and info.value.hint, message
+
+
+def test_bad_input_on_the_command_line_is_one_line_and_no_traceback(tmp_path: Path) -> None:
+    target = _zip(tmp_path / "drm.epub", {"mimetype": b"application/epub+zip", "META-INF/encryption.xml": b"<x/>"})
+    proc = subprocess.run([sys.executable, "-m", "podgen", "extract", str(target)], capture_output=True, text=True)
+    assert proc.returncode == 3 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "DRM-protected" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# -- limits --------------------------------------------------------------------------------
+
+def test_a_pdf_longer_than_max_pages_is_refused_before_reading() -> None:
+    with pytest.raises(TooLarge) as info:
+        extract(DATA / "report-long.pdf", Settings(max_pages=10))
+    assert "has 76 pages" in info.value.message and "--max-pages" in info.value.message
+
+
+def test_a_recording_longer_than_the_limit_is_refused_before_transcribing() -> None:
+    with pytest.raises(TooLarge) as info:
+        extract(DATA / "speech-jfk.flac", Settings(max_audio_minutes=0.1))
+    assert "max_audio_minutes" in info.value.message
+
+
+def test_parallel_pdf_pages_read_the_same_as_one_process() -> None:
+    from pypdf import PdfReader
+
+    from podgen.ingest.pdf_pages import read_spans
+
+    path = DATA / "govreport-federal-register.pdf"
+    reader = PdfReader(path)
+    assert read_spans(reader, path, None, workers=2) == read_spans(reader, path, None, workers=1)
+
+
+def test_a_missing_extra_names_the_pip_command() -> None:
+    """Python started with the OCR engine hidden, as if podgen[ocr] were not installed."""
+    code = ("import sys; sys.modules['rapidocr_onnxruntime'] = None\n"
+            "from podgen.cli import main; sys.argv = ['podgen', 'extract', sys.argv[1]]; main()")
+    proc = subprocess.run([sys.executable, "-c", code, str(DATA / "scan-image-only.pdf")], capture_output=True, text=True)
+    assert proc.returncode == 3
+    assert "needs OCR" in proc.stderr and "pip install 'podgen[ocr]'" in proc.stderr
