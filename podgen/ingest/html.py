@@ -16,6 +16,8 @@ from .extras import need
 from .markdown import body_paragraphs, split_sections, strip_inline
 from .text import decode, pretty_stem
 
+MIN_WORDS = 12
+"""Fewer words than this is a page of navigation or an error page, not an article."""
 _SUP_RE = re.compile(r"<sup>.*?</sup>", re.S)
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _ENDNOTE_RE = re.compile(r"^\[\d{1,3}\]")
@@ -77,7 +79,7 @@ def read_html(html: bytes, source: str, path: Path) -> Document:
         text = "\n\n".join(p for p in body_paragraphs(lines) if any(c.isalpha() for c in p))
         if text:
             sections.append(Section("" if heading == title else normalize_chars(heading), text))
-    if not sections:
+    if sum(len(s.text.split()) for s in sections) < MIN_WORDS:
         raise EmptyDocument(f"{path.name} has no article text (only navigation, scripts or markup).")
     metadata = trafilatura.extract_metadata(html)
     meta = {"format": "html"}
