@@ -15,7 +15,11 @@ Progress = Callable[[str, int, int], None]
 
 @runtime_checkable
 class Extractor(Protocol):
-    """Turns one source (a file path) into a Document."""
+    """Turns one source (a file path) into a Document.
+
+    ``accepts`` looks at the extension and at the content (``podgen.ingest.sniff``). An
+    extractor whose work is long (OCR, speech) may take a keyword argument
+    ``progress: Progress | None`` in ``extract``; the registry passes it when it has one."""
 
     name: str
     priority: int

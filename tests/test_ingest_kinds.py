@@ -36,7 +36,7 @@ VECTORS = [
            must_include=["AutoGen is an open-source framework", "Our insight is to use multi-agent conversations"],
            must_not_include=["d666f1f7", "49e168b7", "Qingyun Wu", "Yao et al., 2022", "random table", "Test Image"],
            headings=["Abstract", "Introduction"], meta={"format": "docx", "author": "Adam Fourney"}),
-    Vector("handbook-us-trustee.docx", "Handbook",
+    Vector("handbook-us-trustee.docx", "Handbook for Chapter 13 Standing Trustees",
            must_include=["The United States Trustee appoints and supervises standing trustees",
                          "Be accountable for all property received"],
            must_not_include=["Table of Contents", "PURPOSE1-1", "\t"],
@@ -255,3 +255,34 @@ def test_a_missing_extra_names_the_pip_command() -> None:
     proc = subprocess.run([sys.executable, "-c", code, str(DATA / "scan-image-only.pdf")], capture_output=True, text=True)
     assert proc.returncode == 3
     assert "needs OCR" in proc.stderr and "pip install 'podgen[ocr]'" in proc.stderr
+
+
+# -- PDF structure -------------------------------------------------------------------------
+
+REVIEW_HEADINGS = ["Background and motivation", "Data collection", "Study design", "Statistical analysis",
+                   "Main findings", "Comparison with earlier reviews", "Strengths and limitations",
+                   "Implications for practice", "Future directions"]
+
+
+def test_unnumbered_bold_headings_a_point_or_two_above_the_body_make_sections(tmp_path: Path) -> None:
+    """A two-column review: 9 pt body, headings in bold at 10.5 pt with no numbers."""
+    from pdfmaker import write_pdf
+
+    body = ("Each study in this review reads passages and asks which answers matter most for a reader. "
+            "The retrieval step finds the passages and the reader step picks an answer from them. ") * 3
+    lines, columns = [], [[]]
+    for heading in REVIEW_HEADINGS:
+        columns[-1].append((10.5, True, heading))
+        words = body.split()
+        columns[-1] += [(9, False, " ".join(words[i:i + 8])) for i in range(0, len(words), 8)]
+        if len(columns[-1]) > 40:
+            columns.append([])
+    pages = []
+    for number in range(0, len(columns), 2):
+        page = [(72 + 250 * side, 720 - 14 * row, size, bold, text)
+                for side, column in enumerate(columns[number:number + 2]) for row, (size, bold, text) in enumerate(column)]
+        pages.append(page)
+    pages[0].insert(0, (72, 760, 16, True, "A Review of Retrieval for Question Answering"))
+    doc = extract(write_pdf(tmp_path / "review.pdf", pages), Settings())
+    assert [s.heading for s in doc.sections] == REVIEW_HEADINGS
+    assert all("reader step picks an answer" in s.text for s in doc.sections)

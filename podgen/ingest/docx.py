@@ -90,6 +90,20 @@ def _parts(document: Any) -> tuple[str | None, list[tuple[str, list[str]]]]:
     return title, parts
 
 
+def cover_title(document: Any) -> str | None:
+    """The largest text (16 pt or more) before the first heading: the title on a cover page."""
+    names, best, lines = _style_names(document), 0.0, []
+    for paragraph in document.paragraphs[:80]:
+        if _heading_level(names.get(paragraph._p.style or "", "")) is not None:
+            break
+        size = max((r.font.size.pt for r in paragraph.runs if r.font.size and r.text.strip()), default=0.0)
+        if size >= 16 and size > best:
+            best, lines = size, [paragraph.text.strip()]
+        elif size and size == best:
+            lines.append(paragraph.text.strip())
+    return spoken_heading(" ".join(lines)) if lines else None
+
+
 def _prose(paragraph: str) -> bool:
     return len(paragraph.split()) >= 12 and paragraph.rstrip().endswith(_SENTENCE_END[:3])
 
@@ -125,7 +139,7 @@ class DocxExtractor:
         if not sections:
             raise EmptyDocument(f"{path.name} has no readable text.")
         props = document.core_properties
-        title = normalize_chars(props.title or "").strip() or heading_title or pretty_stem(path)
+        title = normalize_chars(props.title or "").strip() or heading_title or cover_title(document) or pretty_stem(path)
         meta = {"format": "docx", "headings": sum(1 for s in sections if s.heading)}
         if (props.author or "").strip():
             meta["author"] = props.author.strip()
