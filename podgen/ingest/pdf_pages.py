@@ -8,7 +8,8 @@ import math
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,11 @@ from .pdf_layout import Span
 
 log = logging.getLogger(__name__)
 
-PARALLEL_PAGES = 24
+PARALLEL_PAGES = 48
 """Documents with at least this many pages are read by several processes."""
+START = "fork" if "fork" in get_all_start_methods() else "spawn"
+"""fork: the workers need no fresh interpreter, and a caller's script without an
+``if __name__ == "__main__"`` guard is not re-run in them (spawn would)."""
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi|medi|cmbx|\bbx", re.I)
 
 
@@ -71,10 +75,14 @@ def read_spans(reader: Any, path: Path, password: str | None, progress: Progress
     """Spans of every page; raises CorruptDocument when no page can be read."""
     count = len(reader.pages)
     workers = workers or workers_for(count)
-    if workers == 1:
+    pages = None
+    if workers > 1:
+        try:
+            pages = _parallel(path, password, count, workers, progress)
+        except (BrokenProcessPool, OSError) as exc:  # no processes to be had: read them here
+            log.debug("parallel reading failed (%s); reading %s in one process", exc, path.name)
+    if pages is None:
         pages = [_safe_spans(page, i, path.name) for i, page in enumerate(reader.pages, 1)]
-    else:
-        pages = _parallel(path, password, count, workers, progress)
     failures = sum(1 for p in pages if p is None)
     if pages and failures == len(pages):
         raise CorruptDocument(f"{path.name} is damaged: none of its {len(pages)} pages could be read.")
@@ -87,7 +95,7 @@ def _parallel(path: Path, password: str | None, count: int, workers: int,
     ranges = [(i, min(i + size, count)) for i in range(0, count, size)]
     log.debug("reading %s: %d pages in %d processes", path.name, count, workers)
     pages: list[list[Span] | None] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context(START)) as pool:
         jobs = [pool.submit(_worker, str(path), password, a, b) for a, b in ranges]
         for job in jobs:
             pages.extend(job.result())
