@@ -66,9 +66,12 @@ def _is_toc(paragraph: str) -> bool:
 
 
 def is_affiliation(paragraph: str) -> bool:
-    """A short line naming an institution, as under a paper's author list."""
+    """A short line naming an institution, as under a paper's author list ("Department of
+    Physics, University of Leeds, UK"; "Microsoft Research")."""
     words = paragraph.split()
-    return len(words) <= 25 and bool(_AFFILIATION_RE.search(paragraph)) and not paragraph.rstrip().endswith(".")
+    listed = "," in paragraph or len(words) <= 4
+    return (len(words) <= 25 and listed and bool(_AFFILIATION_RE.search(paragraph))
+            and not paragraph.rstrip().endswith("."))
 
 
 def _keep(paragraph: str) -> bool:

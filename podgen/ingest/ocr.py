@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 EXTRA = "ocr"
 MIN_SCORE = 0.6
+GAP = 0.2
+"""A gutter is crossed by at most this share of the lines that cross a typical column."""
 MAX_SIDE = 2000
 """Larger page images are scaled down to this many pixels on the long side first (a 300 dpi
 A4 scan becomes ~170 dpi: still sharp for body text, and about twice as fast)."""
@@ -68,23 +70,46 @@ def recognise(image: Any, threads: int = 1) -> list[Box]:
 
 
 def gutters(boxes: list[Box], width: float) -> list[float]:
-    """x positions of the white gaps between columns: (almost) no narrow line crosses them
-    (a centred heading may) and text stands on both sides."""
+    """x positions of the gaps between columns: where far fewer lines cross than inside the
+    columns (a centred heading or a line the detector ran across two columns may), with
+    text on both sides."""
     narrow = [b for b in boxes if b.x1 - b.x0 < 0.6 * width]
     if len(narrow) < 8:
         return []
-    step, allowed = max(1.0, width / 400), max(1, int(0.04 * len(narrow)))
-    covered = [sum(b.x0 <= x * step <= b.x1 for b in narrow) > allowed for x in range(int(width / step) + 1)]
+    step = max(1.0, width / 400)
+    counts = [sum(b.x0 <= x * step <= b.x1 for b in narrow) for x in range(int(width / step) + 1)]
+    filled = sorted(c for c in counts if c)
+    allowed = max(1, int(GAP * filled[len(filled) // 2]))
     found, start = [], None
-    for i, filled in enumerate(covered + [True]):
-        if not filled and start is None:
+    for i, count in enumerate(counts + [len(narrow)]):
+        if count <= allowed and start is None:
             start = i
-        elif filled and start is not None:
+        elif count > allowed and start is not None:
             middle = (start + i) / 2 * step
-            if (i - start) * step >= 0.01 * width and _both_sides(narrow, middle):
+            if _both_sides(narrow, middle):
                 found.append(middle)
             start = None
     return found
+
+
+def split_at_gutters(box: Box, cuts: list[float], width: float) -> list[Box]:
+    """A narrow line the detector ran across a gutter, cut there: at the space nearest to
+    where the gutter falls in proportion to the text."""
+    inside = [c for c in cuts if box.x0 < c < box.x1]
+    if not inside or box.x1 - box.x0 >= 0.6 * width:
+        return [box]
+    cut = inside[0]
+    share = (cut - box.x0) / (box.x1 - box.x0)
+    if share > 0.85 or share < 0.15:  # only the box's padding crosses: it belongs to one side
+        return [Box(box.text, box.x0, box.y0, cut - 1, box.y1) if share > 0.85 else
+                Box(box.text, cut + 1, box.y0, box.x1, box.y1)]
+    at = round(len(box.text) * share)
+    spaces = [i for i, c in enumerate(box.text) if c == " " and abs(i - at) <= 6]
+    if not spaces:
+        return [box]
+    i = min(spaces, key=lambda j: abs(j - at))
+    left, right = Box(box.text[:i].strip(), box.x0, box.y0, cut - 1, box.y1), Box(box.text[i:].strip(), cut + 1, box.y0, box.x1, box.y1)
+    return [left] + split_at_gutters(right, cuts, width)
 
 
 def _both_sides(boxes: list[Box], x: float) -> bool:
@@ -97,6 +122,7 @@ def reading_order(boxes: list[Box], width: float) -> list[list[Box]]:
     """Boxes in reading order, grouped into blocks: a line that spans the columns ends the
     block above it; inside a block, each column is read top to bottom, left to right."""
     cuts = gutters(boxes, width)
+    boxes = [piece for box in boxes for piece in split_at_gutters(box, cuts, width)]
     blocks: list[list[Box]] = []
     columns: dict[int, list[Box]] = {}
     for box in sorted(boxes, key=lambda b: b.y0):
