@@ -35,7 +35,7 @@ def first_pages(source: Path, pages: int, target: Path) -> Path:
 
 def run(paper: Path, work: Path, minutes: float, workers: int, label: str) -> dict:
     settings = Settings(output_dir=work / label / "episodes", cache_dir=work / label / "cache",
-                        minutes=minutes, workers=workers)
+                        minutes=minutes, tts="piper", tts_concurrency=workers)
     start = time.perf_counter()
     episode = make_episode([paper], settings)
     total = time.perf_counter() - start

@@ -25,7 +25,8 @@ def default_cache_dir() -> Path:
 class Host(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=40)
-    voice: str = Field(min_length=1)
+    voice: str | None = Field(None, min_length=1, description="Piper voice [default: by position]")
+    voices: dict[str, str] = Field(default_factory=dict, description="voice per backend, e.g. {edge = \"...\"}")
 
 
 class Settings(BaseModel):
@@ -37,7 +38,16 @@ class Settings(BaseModel):
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
                           description="language of the script and voices (ISO 639 code, for example en, de, pt-BR)")
     writer: str = "offline"
-    tts: str = "piper"
+    tts: str = Field("auto", description="voice backend: auto (edge-tts when online, else piper), edge, openai, piper")
+    tts_base_url: str | None = Field(None, description="OpenAI-compatible speech server, e.g. http://localhost:8880/v1")
+    tts_model: str = Field("gpt-4o-mini-tts", description="speech model of the openai backend")
+    tts_instructions: str | None = Field(None, description="tone of voice, for models that take instructions")
+    tts_speed: float = Field(1.0, ge=0.5, le=2.0, description="speaking speed (openai speed, edge-tts rate)")
+    tts_pitch: int = Field(0, ge=-50, le=50, description="edge-tts pitch shift in Hz")
+    tts_concurrency: int | None = Field(None, ge=1, le=64, description="lines spoken at the same time "
+                                        "[default: 8 for network backends, the core count for piper]")
+    voices: list[str] | None = Field(None, description="voices for the current backend, one per host")
+    cache: bool = Field(True, description="reuse clips already spoken (False: speak every line again)")
     hosts: list[Host] = Field(
         default_factory=lambda: [Host(name="Alex", voice="joe"), Host(name="Sam", voice="joe-bright")],
         min_length=2,
@@ -55,7 +65,13 @@ class Settings(BaseModel):
     max_download_mb: float = Field(50, gt=0, le=2000, description="largest URL download, in MB")
     prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones")
     words_per_minute: int = Field(150, ge=60, le=300)
-    workers: int = Field(2, ge=1, le=32, description="lines spoken at the same time")
+
+    @field_validator("voices", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        return value or None
 
     @field_validator("sample_rate")
     @classmethod

@@ -55,10 +55,20 @@ class Voice(Protocol):
 class VoiceBackend(Protocol):
     """Makes Voice objects from voice names (for example "joe" or "joe-bright").
 
-    The registry calls the backend's constructor with the run's Settings."""
+    The registry calls the backend's constructor with the run's Settings. ``synthesize`` raises
+    ``errors.TransientError`` (or ``RateLimited``) for failures worth retrying, another
+    ``BackendError`` for the rest; an empty or unreadable answer is an error, never silence."""
 
     name: str
+    concurrency: int
+    """Lines to speak at the same time when the settings do not say."""
 
     def voice(self, name: str) -> Voice: ...
 
-    def voices(self) -> list[str]: ...
+    def voices(self) -> list[str]:
+        """The voices there are (for the settings' language, where the backend knows it)."""
+        ...
+
+    def default_voices(self, language: str) -> list[str]:
+        """Up to four default voices for ``language``, in host order; [] if it cannot speak it."""
+        ...

@@ -75,7 +75,23 @@ class BackendError(PodgenError):
     exit_code = 4
 
 
+class TransientError(BackendError):
+    """A failure worth trying again: a dropped connection, a timeout, a server error."""
+
+
+class RateLimited(TransientError):
+    """The server asked to slow down (HTTP 429); ``retry_after`` is its Retry-After, in seconds."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class UnknownBackend(UsageError):
+    pass
+
+
+class UnsupportedLanguage(UsageError):
     pass
 
 

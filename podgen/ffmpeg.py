@@ -33,3 +33,8 @@ def filter_pcm(pcm: bytes, rate: int, audio_filter: str) -> bytes:
     """Pass mono s16le PCM through an ffmpeg audio filter chain; same rate out."""
     fmt = ["-f", "s16le", "-ar", str(rate), "-ac", "1"]
     return run([*fmt, "-i", "pipe:0", "-af", audio_filter, *fmt, "pipe:1"], data=pcm)
+
+
+def decode_pcm(data: bytes, rate: int) -> bytes:
+    """Any audio a server sent (MP3, WAV, ...) -> mono s16le PCM at ``rate``."""
+    return run(["-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"], data=data)

@@ -24,6 +24,17 @@ def clip_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
+@pytest.fixture(autouse=True)
+def no_edge_service(monkeypatch):
+    """edge-tts's endpoint is a closed local port unless a test starts its own server: no test
+    reaches the real service, and `--tts auto` (the default) falls back to Piper at once.
+    Commands run as subprocesses get PODGEN_TTS=piper for the same reason."""
+    import edge_tts.communicate
+
+    monkeypatch.setenv("PODGEN_TTS", "piper")
+    monkeypatch.setattr(edge_tts.communicate, "WSS_URL", "wss://127.0.0.1:9/edge/v1?TrustedClientToken=x")
+
+
 @pytest.fixture
 def settings(tmp_path, clip_cache) -> Settings:
-    return Settings(output_dir=tmp_path / "episodes", cache_dir=clip_cache)
+    return Settings(output_dir=tmp_path / "episodes", cache_dir=clip_cache, tts="piper")

@@ -17,7 +17,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults():
     s = load_settings(environ={})
-    assert s.minutes == 5 and s.writer == "offline" and s.tts == "piper"
+    assert s.minutes == 5 and s.writer == "offline" and s.tts == "auto"
     assert [h.name for h in s.hosts] == ["Alex", "Sam"]
     assert [h.voice for h in s.hosts] == ["joe", "joe-bright"]
 

@@ -25,6 +25,10 @@ def make(
     * `podgen make notes.md chapter.pdf --minutes 3 --title "Weekly digest" -o out/`
 
     * `podgen make report.docx https://example.org/post lecture.mp3` — several sources, one episode
+
+    * `podgen make paper.pdf --tts openai --voices nova,onyx` (or `--tts edge`, `--tts piper`)
+
+    * `podgen make paper.pdf --language fr` (French voices)
     """
     from ..pipeline import make_episode
 
@@ -39,7 +43,11 @@ def render(
 ) -> None:
     """Re-make the audio of an episode from its (edited) script.json. Only changed lines are re-spoken.
 
-    Example: `podgen render episodes/dense-passage-retrieval`
+    Examples:
+
+    * `podgen render episodes/dense-passage-retrieval`
+
+    * `podgen render episodes/dense-passage-retrieval --tts edge --tts-concurrency 4`
     """
     from ..pipeline import render_episode
 

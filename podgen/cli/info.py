@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import sys
+
 import typer
 
 from ..config import Settings
-from ._app import with_progress, app, out, run
-from .options import INGEST, SOURCES_HELP, with_settings
+from ._app import app, out, run, with_progress
+from .options import INGEST, LANGUAGE, SOURCES_HELP, TTS, TTS_BASE_URL, with_settings
 
 
 @app.command()
@@ -31,14 +32,22 @@ def extract(
 
 
 @app.command()
-@with_settings()
+@with_settings((TTS, TTS_BASE_URL, LANGUAGE))
 def voices(*, settings: Settings) -> None:
-    """List the voice backends and their voices.
+    """List the voice backends, their voices for the language, and the hosts' default voices.
 
-    Example: `podgen voices`
+    Examples:
+
+    * `podgen voices`
+
+    * `podgen voices --tts edge --language de`
     """
     from ..speak import voices as registry
 
-    for name in registry.names():
+    names = registry.names() if settings.tts == "auto" else [settings.tts]
+    for name in names:
         backend = run(lambda: registry.create(name, settings))
-        out.print(f"[bold]{name}[/]: {', '.join(backend.voices())}", highlight=False)
+        listed, cast = run(backend.voices), run(lambda: backend.default_voices(settings.language))
+        out.print(f"[bold]{name}[/]: {', '.join(listed) or '(none for ' + settings.language + ')'}", highlight=False)
+        if cast:
+            out.print(f"  hosts' default voices: {', '.join(cast)}", highlight=False)

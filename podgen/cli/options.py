@@ -50,12 +50,26 @@ INGEST = (
     opt("asr_model", Path, "--asr-model", help="Local CTranslate2 Whisper model folder for audio and video "
         "[default: Whisper tiny.en, built in]."),
 )
+LANGUAGE = opt("language", str, "--language", "-l",
+               help="Language of the script and voices, e.g. en, de, fr [default: en].")
 WRITE = (
     opt("minutes", float, "--minutes", "-m", help="Target length in minutes [default: 5]."),
     opt("title", str, "--title", "-t", help="Episode title [default: the document's]."),
-    opt("language", str, "--language", "-l", help="Language of the script and voices, e.g. en, de, fr [default: en]."),
+    LANGUAGE,
 )
-VOICE: tuple[Opt, ...] = ()
+TTS = opt("tts", str, "--tts", help="Voice backend: auto, edge, openai, piper [default: auto: edge-tts when "
+          "its service answers, else piper].")
+TTS_BASE_URL = opt("tts_base_url", str, "--tts-base-url",
+                   help="OpenAI-compatible speech server for --tts openai, e.g. http://localhost:8880/v1.")
+VOICE = (
+    TTS,
+    TTS_BASE_URL,
+    opt("voices", str, "--voices", help="Voices, one per host, comma-separated, e.g. nova,onyx."),
+    opt("tts_concurrency", int, "--tts-concurrency",
+        help="Lines spoken at the same time [default: 8 for edge and openai, the core count for piper]."),
+    flag("cache", "--no-cache", help="Speak every line again instead of reusing cached clips.", value=False),
+    LANGUAGE,
+)
 STUDIO: tuple[Opt, ...] = ()
 CHECK: tuple[Opt, ...] = ()
 

@@ -1,31 +1,47 @@
 """Speak: each script line becomes a clip in its host's voice.
 
-Voice backends come from the ``podgen.voices`` registry. Clips are cached by a hash of
-(backend, voice, settings, text), so a re-run only speaks what changed and a run that was
-killed half way resumes where it stopped.
+Voice backends come from the ``podgen.voices`` registry; ``auto`` picks edge-tts when its
+service answers and Piper otherwise. Clips are cached by a hash of (backend, endpoint, model,
+voice, settings, text), so a re-run only speaks what changed and a run that was killed half way
+resumes where it stopped. Lines are spoken in parallel and delivered in script order.
 """
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..config import Settings
 from ..contracts import Progress, Voice, VoiceBackend
-from ..errors import EpisodeError
+from ..errors import BackendError, EpisodeError
 from ..models import Script
 from ..registry import Registry
 from .cache import ClipCache
+from .casting import cast
 
 log = logging.getLogger(__name__)
 voices: Registry[VoiceBackend] = Registry("podgen.voices", "voice backend")
 
 
-def host_voices(script: Script, settings: Settings) -> dict[str, Voice]:
+def backend_name(settings: Settings) -> str:
+    """The backend to use: ``settings.tts``, with ``auto`` resolved (edge-tts online, else Piper)."""
+    if settings.tts != "auto":
+        return settings.tts
+    from .edge import probe
+
+    answered, why = probe()
+    name = "edge" if answered else "piper"
+    log.info("voices: %s, because edge-tts's service %s", name, why)
+    return name
+
+
+def open_backend(settings: Settings) -> VoiceBackend:
+    return voices.create(backend_name(settings), settings)
+
+
+def host_voices(script: Script, settings: Settings, backend: VoiceBackend) -> dict[str, Voice]:
     """Map each speaker of the script to a Voice, in host order."""
-    backend = voices.create(settings.tts, settings)
     names = script.hosts or settings.host_names
-    mapping = {name: backend.voice(host.voice) for name, host in zip(names, settings.hosts)}
+    mapping = {name: backend.voice(voice) for name, voice in zip(names, cast(backend, names, settings))}
     unknown = sorted({line.speaker for line in script.lines} - set(mapping))
     if unknown:
         raise EpisodeError(
@@ -37,24 +53,53 @@ def host_voices(script: Script, settings: Settings) -> dict[str, Voice]:
 
 def speak_script(script: Script, settings: Settings, progress: Progress | None = None) -> list[Path]:
     """Return one WAV clip per script line, in order, speaking only lines not in the cache."""
-    mapping = host_voices(script, settings)
+    from .pace import run_all
+
+    backend = open_backend(settings)
+    mapping = host_voices(script, settings, backend)
     cache = ClipCache(settings.cache_dir / "clips")
     jobs = [(mapping[line.speaker], line.text) for line in script.lines]
     paths = [cache.path(voice.cache_key(), text) for voice, text in jobs]
-    todo = [i for i, path in enumerate(paths) if not path.exists()]
-    log.info("speaking %d of %d lines (%d cached)", len(todo), len(jobs), len(jobs) - len(todo))
-    done = len(jobs) - len(todo)
-    if progress:
-        progress("speak", done, len(jobs))
+    todo = _to_speak(paths, settings.cache)
+    log.info("speaking %d of %d lines with %s (%d cached)", len(todo), len(jobs), backend.name, len(jobs) - len(todo))
+    count = _Tally(progress, len(jobs) - len(todo), len(jobs))
 
-    def run(i: int) -> None:
+    def speak(i: int) -> None:
         voice, text = jobs[i]
-        pcm, rate = voice.synthesize(text)
-        cache.store(paths[i], pcm, rate)
+        cache.store(paths[i], *voice.synthesize(text))
 
-    with ThreadPoolExecutor(max_workers=settings.workers) as pool:
-        for _ in pool.map(run, todo):
-            done += 1
-            if progress:
-                progress("speak", done, len(jobs))
+    try:
+        run_all([lambda i=i: speak(i) for i in todo], settings.tts_concurrency or backend.concurrency, count)
+    except BackendError as exc:
+        raise _line_failed(exc, todo, script, backend.name) from None
     return paths
+
+
+def _to_speak(paths: list[Path], use_cache: bool) -> list[int]:
+    """Indexes of the clips to speak: each missing clip once (two equal lines share one)."""
+    first = {path: i for i, path in reversed(list(enumerate(paths)))}
+    return sorted(i for path, i in first.items() if not (use_cache and path.exists()))
+
+
+class _Tally:
+    """Reports ("speak", done, total): once at the start, then as each clip is finished."""
+
+    def __init__(self, progress: Progress | None, done: int, total: int):
+        self.progress, self.done, self.total = progress, done, total
+        self.report()
+
+    def __call__(self, index: int) -> None:
+        self.done += 1
+        self.report()
+
+    def report(self) -> None:
+        if self.progress:
+            self.progress("speak", self.done, self.total)
+
+
+def _line_failed(exc: BackendError, todo: list[int], script: Script, backend: str) -> BackendError:
+    index = todo[getattr(exc, "line", 0)]
+    line = script.lines[index]
+    text = line.text if len(line.text) <= 40 else line.text[:40] + "..."
+    return BackendError(f"Line {index + 1} ({line.speaker}: {text!r}) could not be spoken by {backend}: {exc.message}",
+                        exc.hint or "Clips already spoken are kept: run the same command again to resume.")

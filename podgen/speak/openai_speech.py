@@ -1,0 +1,163 @@
+"""OpenAI speech (``/v1/audio/speech``) through the ``openai`` package: OpenAI itself, or any
+server that speaks the same protocol (``tts_base_url``, e.g. a local Kokoro server).
+
+The key comes from OPENAI_API_KEY and goes nowhere else: not into cache keys, logs or errors.
+Text over the input limit is split at sentence boundaries and the pieces' audio joined.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import wave
+
+from ..errors import BackendError, MissingDependency, RateLimited, TransientError, UsageError
+from ..ffmpeg import decode_pcm
+from .casting import LANGUAGE_NAMES, OPENAI_ALL_VOICES, OPENAI_VOICES, primary
+from .pcm import silence, trim
+
+log = logging.getLogger(__name__)
+
+RATE = 24000
+INPUT_LIMIT = 4096  # characters per request
+PIECE_GAP = 0.18  # seconds between the pieces of a split line
+TIMEOUT = 120.0
+
+
+def split_text(text: str, limit: int = INPUT_LIMIT) -> list[str]:
+    """Pieces of at most ``limit`` characters, cut between sentences where possible."""
+    from ..write.sentences import split_sentences
+
+    pieces: list[str] = []
+    for sentence in split_sentences(text):
+        while len(sentence) > limit:  # one sentence too long: cut at a space, else anywhere
+            cut = sentence.rfind(" ", 0, limit + 1)
+            cut = cut if cut > 0 else limit
+            pieces.append(sentence[:cut].strip())
+            sentence = sentence[cut:].strip()
+        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
+            pieces[-1] += " " + sentence
+        elif sentence:
+            pieces.append(sentence)
+    return pieces
+
+
+class OpenAIVoice:
+    def __init__(self, backend: "OpenAIBackend", name: str):
+        self.backend, self.name = backend, name
+
+    def cache_key(self) -> str:
+        b = self.backend
+        return f"openai/{b.endpoint}/{b.model}/{self.name}/{b.instructions or ''}/speed={b.speed}/{RATE}"
+
+    def synthesize(self, text: str) -> tuple[bytes, int]:
+        gap = silence(PIECE_GAP, RATE)
+        return gap.join(self._piece(piece) for piece in split_text(text)), RATE
+
+    def _piece(self, text: str) -> bytes:
+        answer = self.backend.request(text, self.name)
+        if not answer:
+            raise BackendError(f"{self.backend.endpoint} sent no audio.")
+        try:
+            pcm = trim(_pcm(answer), RATE)
+        except BackendError as exc:
+            raise BackendError(f"{self.backend.endpoint} sent audio that cannot be read ({exc.message})") from None
+        if not pcm:
+            raise BackendError(f"{self.backend.endpoint} sent only silence.")
+        return pcm
+
+
+def _pcm(answer: bytes) -> bytes:
+    """Mono 16-bit PCM at RATE: read directly from a WAV in that form (what we ask for), else
+    decoded by ffmpeg (a server that answers MP3 whatever was asked, or another WAV form)."""
+    if answer[:4] == b"RIFF":
+        try:
+            with wave.open(io.BytesIO(answer)) as src:
+                if (src.getnchannels(), src.getsampwidth(), src.getframerate()) == (1, 2, RATE):
+                    return src.readframes(src.getnframes())
+        except (wave.Error, EOFError):
+            pass
+    return decode_pcm(answer, RATE)
+
+
+class OpenAIBackend:
+    name = "openai"
+    concurrency = 8
+
+    def __init__(self, settings=None):
+        from ..config import Settings
+
+        settings = settings or Settings()
+        self.base_url = settings.tts_base_url or os.environ.get("OPENAI_BASE_URL") or None
+        self.endpoint = _public(self.base_url or "https://api.openai.com/v1")
+        self.model, self.speed, self.language = settings.tts_model, settings.tts_speed, settings.language
+        self.instructions = _instructions(settings) if self.model.startswith("gpt-4o") else None
+        self._key = os.environ.get("OPENAI_API_KEY") or ""
+        self._client = None
+
+    def voice(self, name: str) -> OpenAIVoice:
+        return OpenAIVoice(self, name)
+
+    def voices(self) -> list[str]:
+        return OPENAI_ALL_VOICES if self.default_voices(self.language) else []
+
+    def default_voices(self, language: str) -> list[str]:
+        return OPENAI_VOICES if primary(language) in LANGUAGE_NAMES else []
+
+    def client(self):
+        if self._client is None:
+            self._client = self._open()
+        return self._client
+
+    def _open(self):
+        try:
+            import openai
+        except ImportError:  # pragma: no cover - a core dependency
+            raise MissingDependency("The openai backend needs the openai package.", "pip install openai") from None
+        if not self._key and not self.base_url:
+            raise UsageError("OPENAI_API_KEY is not set.",
+                             "Export your key, or point --tts-base-url at a local speech server.")
+        # retries are podgen's own (speak.pace), so that a 429 lowers the number of requests in flight
+        return openai.OpenAI(api_key=self._key or "unused", base_url=self.base_url, max_retries=0, timeout=TIMEOUT)
+
+    def request(self, text: str, voice: str) -> bytes:
+        import openai
+
+        extra = {"instructions": self.instructions} if self.instructions else {}
+        try:
+            answer = self.client().audio.speech.create(model=self.model, voice=voice, input=text, speed=self.speed,
+                                                       response_format="wav", **extra)
+            return answer.read()
+        except openai.RateLimitError as exc:
+            raise RateLimited(self._say(exc), _retry_after(exc.response.headers)) from None
+        except (openai.InternalServerError, openai.APIConnectionError) as exc:
+            raise TransientError(self._say(exc)) from None
+        except openai.APIStatusError as exc:
+            raise BackendError(self._say(exc)) from None
+
+    def _say(self, exc) -> str:
+        """The server's message, on one line, with the key (should it echo it) blanked out."""
+        status = getattr(exc, "status_code", None)
+        text = re.sub(r"\s+", " ", str(getattr(exc, "message", None) or exc)).strip()
+        if self._key:
+            text = text.replace(self._key, "***")
+        return f"{self.endpoint} answered {status}: {text}" if status else f"{self.endpoint}: {text}"
+
+
+def _instructions(settings) -> str | None:
+    language = LANGUAGE_NAMES.get(primary(settings.language))
+    parts = [settings.tts_instructions, f"Speak {language}." if language and language != "English" else None]
+    return " ".join(p for p in parts if p) or None
+
+
+def _retry_after(headers) -> float | None:
+    try:
+        return float(headers.get("retry-after"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _public(url: str) -> str:
+    """The URL without any user:password part."""
+    return re.sub(r"//[^/@]*@", "//", url).rstrip("/")
