@@ -19,7 +19,9 @@ class Extractor(Protocol):
 
     ``accepts`` looks at the extension and at the content (``podgen.ingest.sniff``). An
     extractor whose work is long (OCR, speech) may take a keyword argument
-    ``progress: Progress | None`` in ``extract``; the registry passes it when it has one."""
+    ``progress: Progress | None`` in ``extract``; the registry passes it when it has one.
+    It may also have ``check(path, settings)``, which raises TooLarge from headers alone,
+    before any source is read."""
 
     name: str
     priority: int

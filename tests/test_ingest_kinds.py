@@ -240,6 +240,18 @@ def test_a_recording_longer_than_the_limit_is_refused_before_transcribing() -> N
     assert "max_audio_minutes" in info.value.message
 
 
+def test_a_source_over_a_limit_fails_before_earlier_sources_are_read(tmp_path: Path) -> None:
+    """The recording is named first, but the long PDF is refused before it is transcribed."""
+    from podgen.ingest import extract_all
+
+    reported: list[tuple] = []
+    with pytest.raises(TooLarge) as info:
+        extract_all([DATA / "speech-jfk.flac", DATA / "report-long.pdf"], Settings(max_pages=10),
+                    lambda *report: reported.append(report))
+    assert "report-long.pdf has 76 pages" in info.value.message
+    assert reported == []  # nothing was transcribed
+
+
 def test_parallel_pdf_pages_read_the_same_as_one_process() -> None:
     from pypdf import PdfReader
 

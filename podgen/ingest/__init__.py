@@ -15,7 +15,7 @@ from typing import Sequence
 
 from ..config import Settings
 from ..contracts import Extractor, Progress
-from ..errors import InputError, SourceNotFound, UnsupportedFormat
+from ..errors import InputError, SourceNotFound, TooLarge, UnsupportedFormat
 from ..models import Document, Section
 from ..registry import Registry
 from . import fetch, sniff
@@ -92,8 +92,30 @@ def _unsupported(path: Path) -> UnsupportedFormat:
 
 
 def extract_all(sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None) -> Document:
-    """Read every source and merge them into one Document."""
+    """Read every source and merge them into one Document. Every local source is checked
+    against the limits first, so a 5,000-page PDF named last fails before a long recording
+    named first is transcribed."""
+    for source in sources:
+        preflight(source, settings)
     return merge([extract(source, settings, progress) for source in sources], settings.title)
+
+
+def preflight(source: str | Path, settings: Settings) -> None:
+    """Raise TooLarge if a local source is over a limit (pages, minutes). Cheap: it reads
+    headers only, and leaves every other complaint to :func:`extract`."""
+    path = Path(source)
+    if fetch.is_url(source) or not path.is_file():
+        return
+    for extractor in _candidates(path):
+        check = getattr(extractor, "check", None)
+        try:
+            if check:
+                check(path, settings)
+                return
+        except TooLarge:
+            raise
+        except InputError:
+            return
 
 
 def merge(documents: list[Document], title: str | None = None) -> Document:

@@ -57,6 +57,10 @@ class ImageExtractor:
     def accepts(self, path: Path) -> bool:
         return sniff.accepts(path, "image", self.extensions)
 
+    def check(self, path: Path, settings: Settings) -> None:
+        """Refuse an image with more than ``max_pages`` frames."""
+        _frames(path, settings)
+
     def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
         frames = _frames(path, settings)
         pages = ocr.read_pages(frames, progress)

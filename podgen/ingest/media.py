@@ -101,6 +101,10 @@ class MediaExtractor:
     def accepts(self, path: Path) -> bool:
         return sniff.accepts(path, "media", self.extensions)
 
+    def check(self, path: Path, settings: Settings) -> None:
+        """Refuse a recording longer than ``max_audio_minutes`` (reads the header only)."""
+        _check(path, settings)
+
     def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
         from .. import asr
 

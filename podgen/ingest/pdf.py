@@ -220,6 +220,13 @@ class PdfExtractor:
     def accepts(self, path: Path) -> bool:
         return sniff.accepts(path, "pdf", self.extensions)
 
+    def check(self, path: Path, settings: Settings) -> None:
+        """Refuse a PDF longer than ``max_pages`` (reads the page tree only)."""
+        with pypdf_quiet():
+            reader = _open(path)
+            _unlock(reader, path, settings.password)
+            _check_length(path, reader, settings)
+
     def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
         reader, spans = _load(path, settings, progress)
         with pypdf_quiet():
