@@ -324,3 +324,13 @@ def test_front_and_back_matter_is_dropped_from_any_document() -> None:
     assert "Paragraph 19 of the story" in text
     for gone in ("Gutenberg", "Leeds", "Copyright", "ISBN", "INTRODUCTION 1-1", "Printed by", "Other books", "Licence"):
         assert gone not in text, gone
+
+
+@pytest.mark.slow
+def test_a_video_is_transcribed_from_its_sound_track(tmp_path: Path) -> None:
+    video = _ffmpeg(tmp_path / "talk.webm", "-f", "lavfi", "-i", "color=c=black:s=64x64:r=5", "-i",
+                    str(DATA / "speech-jfk.flac"), "-shortest", "-c:v", "libvpx-vp9", "-c:a", "libopus")
+    reported: list[tuple] = []
+    doc = extract(video, Settings(), lambda *report: reported.append(report))
+    assert "ask not what your country can do for you" in doc.text and doc.meta["format"] == "audio"
+    assert reported[0] == ("transcribe", 0, 1) and reported[-1] == ("transcribe", 1, 1)  # minutes of audio
