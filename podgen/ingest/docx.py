@@ -62,7 +62,7 @@ def _blocks(document: Any) -> Iterator[tuple[str, Any]]:
     """("heading", (level, text)), ("para", text), ("item", text) or ("other", None) in order."""
     names = _style_names(document)
     for block in document.iter_inner_content():
-        if not hasattr(block, "style") or hasattr(block, "rows"):
+        if not hasattr(block, "_p"):
             yield "other", None  # a table
             continue
         name = names.get(block._p.style or "", "")
