@@ -26,8 +26,10 @@ extractors: Registry[Extractor] = Registry("podgen.extractors", "extractor")
 
 
 def _candidates(path: Path) -> list[Extractor]:
+    """Extractors that accept ``path``: those that took it for its content alone (an HTML
+    page named .md) before those that took it for its extension, then by priority."""
     found = [e for e in extractors.all() if e.accepts(path)]
-    return sorted(found, key=lambda e: e.priority)
+    return sorted(found, key=lambda e: (path.suffix.lower() in e.extensions, e.priority))
 
 
 def supported_extensions() -> list[str]:
