@@ -337,3 +337,19 @@ def test_a_video_is_transcribed_from_its_sound_track(tmp_path: Path) -> None:
     doc = extract(video, Settings(), lambda *report: reported.append(report))
     assert "ask not what your country can do for you" in doc.text and doc.meta["format"] == "audio"
     assert reported[0] == ("transcribe", 0, 1) and reported[-1] == ("transcribe", 1, 1)  # minutes of audio
+
+
+@pytest.mark.slow
+def test_a_scanned_pdf_of_two_pages_is_read_in_page_order(tmp_path: Path) -> None:
+    """Pillow writes image-only PDF pages; both pages are read (in parallel) and kept in order."""
+    from PIL import Image
+
+    first = Image.open(DATA / "image-newspaper-crop.jpg").crop((0, 0, 1020, 120)).convert("RGB")
+    second = Image.open(DATA / "image-cfr-twocolumn-crop.png").crop((380, 0, 750, 200)).convert("RGB")
+    scan = tmp_path / "two-pages.pdf"
+    first.save(scan, save_all=True, append_images=[second], resolution=150)
+    reported: list[tuple] = []
+    doc = extract(scan, Settings(), lambda *report: reported.append(report))
+    assert [s.heading for s in doc.sections] == ["Page 1", "Page 2"]
+    assert "French Institute" in doc.sections[0].text and "Competitive status" in doc.sections[1].text
+    assert ("ocr", 2, 2) in reported and doc.meta["ocr"] is True

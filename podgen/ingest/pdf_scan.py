@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -15,12 +16,17 @@ from .image import ocr_document
 log = logging.getLogger(__name__)
 
 
+_reading = threading.Lock()
+"""pypdf reads from one shared file handle: OCR threads take turns to pull their page's image."""
+
+
 def _page_image(reader: Any, index: int) -> Callable[[], Any]:
     def load() -> Any:
-        images = list(reader.pages[index].images)
-        if not images:
-            return None
-        return max((i.image for i in images), key=lambda im: im.width * im.height)
+        with _reading:
+            images = list(reader.pages[index].images)
+            if not images:
+                return None
+            return max((i.image for i in images), key=lambda im: im.width * im.height)
     return load
 
 
