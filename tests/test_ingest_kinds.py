@@ -353,3 +353,18 @@ def test_a_scanned_pdf_of_two_pages_is_read_in_page_order(tmp_path: Path) -> Non
     assert [s.heading for s in doc.sections] == ["Page 1", "Page 2"]
     assert "French Institute" in doc.sections[0].text and "Competitive status" in doc.sections[1].text
     assert ("ocr", 2, 2) in reported and doc.meta["ocr"] is True
+
+
+@pytest.mark.slow
+def test_an_image_only_page_inside_a_text_pdf_is_read_with_ocr(tmp_path: Path) -> None:
+    from PIL import Image
+    from pypdf import PdfReader, PdfWriter
+
+    scan = tmp_path / "scan.pdf"
+    Image.open(DATA / "image-cfr-twocolumn-crop.png").crop((380, 0, 750, 200)).convert("RGB").save(scan, resolution=150)
+    writer = PdfWriter(clone_from=PdfReader(DATA / "broken-corrupt-stream.pdf"))
+    writer.add_page(PdfReader(scan).pages[0])
+    mixed = tmp_path / "mixed.pdf"
+    writer.write(mixed)
+    doc = extract(mixed, Settings())
+    assert "Readability counts." in doc.text and "Competitive status shall mean" in doc.text

@@ -161,6 +161,14 @@ def _needs_ocr(path: Path, reader: Any, pages: list[list[Span]]) -> bool:
     return letters < 10 * len(pages)
 
 
+def _fill_scanned_pages(path: Path, reader: Any, spans: list[list[Span]], body: float,
+                        progress: Progress | None) -> list[list[Span]]:
+    from .pdf_scan import fill_scanned_pages
+
+    with pypdf_quiet():
+        return fill_scanned_pages(path, reader, spans, body, progress)
+
+
 def _read_scan(path: Path, reader: Any, settings: Settings, progress: Progress | None) -> Document:
     from .pdf_scan import read_scan
 
@@ -234,6 +242,7 @@ class PdfExtractor:
                 return _read_scan(path, reader, settings, progress)
             info, outline = _metadata(reader), outline_titles(reader)
         body = body_size(spans)
+        spans = _fill_scanned_pages(path, reader, spans, body, progress)
         pages = [page_lines(s, body) for s in spans]
         sections = sections_of(drop_furniture(pages), outline, body)
         if not sections:
