@@ -101,6 +101,14 @@ def test_an_unreachable_host_is_a_one_line_error_on_the_command_line() -> None:
     assert "the host cannot be reached" in proc.stderr and proc.stderr.count("\n") == 1
 
 
+def test_an_address_that_is_not_http_is_refused_by_name() -> None:
+    from podgen.errors import UnsupportedFormat
+
+    with pytest.raises(UnsupportedFormat) as info:
+        extract("ftp://example.org/paper.pdf", Settings())
+    assert "only http:// and https://" in info.value.message and "ftp://example.org/paper.pdf" in info.value.message
+
+
 def test_several_sources_merge_into_one_document_with_credits(server: str) -> None:
     doc = extract_all([DATA / "paper-autogen.docx", DATA / "modelcard-whisper.md", f"{server}/article"], Settings())
     parts = doc.meta["parts"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 import tempfile
 from pathlib import Path
 from typing import Sequence
@@ -41,6 +42,9 @@ def extract(source: str | Path, settings: Settings, progress: Progress | None = 
     that says why not."""
     if fetch.is_url(source):
         return _extract_url(str(source).strip(), settings, progress)
+    if isinstance(source, str) and re.match(r"^[A-Za-z][\w+.-]+://", source):
+        raise UnsupportedFormat(f"Cannot fetch {source}: podgen fetches only http:// and https:// addresses.",
+                                "Download it yourself and give podgen the file.")
     path = Path(source)
     if not path.exists():
         raise SourceNotFound(f"File not found: {path}.")
