@@ -18,9 +18,9 @@ def _frames(path: Path, settings: Settings) -> list[Callable[[], Any]]:
     pil = need("PIL.Image", ocr.EXTRA, "Reading images (OCR)")
     try:
         with pil.open(path) as image:
-            image.verify() if getattr(image, "n_frames", 1) == 1 else None
-        with pil.open(path) as image:
             frames = getattr(image, "n_frames", 1)
+            if frames == 1:
+                image.verify()
     except Exception as exc:  # Pillow raises many types for damaged files
         raise CorruptDocument(f"{path.name} is not a readable image ({str(exc)[:100] or type(exc).__name__}).") from None
     if frames > settings.max_pages:
@@ -31,10 +31,13 @@ def _frames(path: Path, settings: Settings) -> list[Callable[[], Any]]:
 
 def _loader(pil: Any, path: Path, frame: int) -> Callable[[], Any]:
     def load() -> Any:
-        with pil.open(path) as image:
-            image.seek(frame)
-            image.load()
-            return image.copy()
+        try:
+            with pil.open(path) as image:
+                image.seek(frame)
+                image.load()
+                return image.copy()
+        except Exception as exc:  # damage that verify() does not see shows when decoding
+            raise CorruptDocument(f"{path.name} is damaged: page {frame + 1} cannot be decoded ({str(exc)[:80]}).") from None
     return load
 
 
