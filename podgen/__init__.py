@@ -3,11 +3,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "make_episode", "render_episode", "extract", "extract_all", "load_settings", "Settings"]
+__all__ = ["__version__", "make_episode", "make_script", "render_episode", "extract", "extract_all", "load_settings",
+           "Settings"]
 
 
 def __getattr__(name: str):  # lazy: `import podgen` stays cheap
-    if name in ("make_episode", "render_episode"):
+    if name in ("make_episode", "make_script", "render_episode"):
         from . import pipeline
 
         return getattr(pipeline, name)

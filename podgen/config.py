@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -27,6 +27,24 @@ class Host(BaseModel):
     name: str = Field(min_length=1, max_length=40)
     voice: str | None = Field(None, min_length=1, description="Piper voice [default: by position]")
     voices: dict[str, str] = Field(default_factory=dict, description="voice per backend, e.g. {edge = \"...\"}")
+    persona: str | None = Field(None, max_length=300, description="who the host is, for model-based writers")
+
+
+class Show(BaseModel):
+    """The podcast as a whole, for ``podgen feed``: the ``[show]`` table of podgen.toml."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    base_url: str | None = Field(None, description="absolute URL the site is published at")
+    title: str | None = Field(None, description="show title [default: the episodes folder's name]")
+    description: str | None = None
+    author: str = "podgen"
+    owner_name: str | None = None
+    owner_email: str | None = Field(None, description="owner's e-mail: itunes:owner, podcast:locked owner")
+    image: str | None = Field(None, description="show artwork: a file or an absolute URL [default: first episode cover]")
+    category: str = "Technology"
+    explicit: bool = False
+    locked: bool = True
+    language: str | None = Field(None, description="[default: the language setting]")
 
 
 class Settings(BaseModel):
@@ -37,7 +55,7 @@ class Settings(BaseModel):
     title: str | None = None
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
                           description="language of the script and voices (ISO 639 code, for example en, de, pt-BR)")
-    writer: str = "offline"
+    writer: str = Field("auto", description="script writer backend; auto = openai when a key or base URL is set")
     tts: str = Field("auto", description="voice backend: auto (edge-tts when online, else piper), edge, openai, piper")
     tts_base_url: str | None = Field(None, description="OpenAI-compatible speech server, e.g. http://localhost:8880/v1")
     tts_model: str = Field("gpt-4o-mini-tts", description="speech model of the openai backend")
@@ -50,8 +68,8 @@ class Settings(BaseModel):
     cache: bool = Field(True, description="reuse clips already spoken (False: speak every line again)")
     hosts: list[Host] = Field(
         default_factory=lambda: [Host(name="Alex", voice="joe"), Host(name="Sam", voice="joe-bright")],
-        min_length=2,
-        max_length=2,
+        min_length=1,
+        max_length=4,
     )
     pause_ms: int = Field(350, ge=0, le=3000, description="silence between turns")
     bitrate: int = Field(96, ge=64, le=320, description="MP3 bitrate in kbit/s (CBR)")
@@ -65,6 +83,16 @@ class Settings(BaseModel):
     max_download_mb: float = Field(50, gt=0, le=2000, description="largest URL download, in MB")
     prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones")
     words_per_minute: int = Field(150, ge=60, le=300)
+    # --- model-based writing (OpenAI-compatible chat); the API key comes only from OPENAI_API_KEY
+    model: str = Field("gpt-4o-mini", min_length=1, description="chat model name")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]")
+    llm_concurrency: int = Field(4, ge=1, le=32, description="chat requests at the same time")
+    llm_timeout: float = Field(120.0, gt=0, le=3600, description="seconds to wait for one chat answer")
+    llm_retries: int = Field(4, ge=0, le=10, description="retries of a chat request on 429, 5xx and timeouts")
+    context_tokens: int = Field(8192, ge=2048, le=2_000_000, description="the model's context window in tokens")
+    format: Literal["deep-dive", "brief", "critique", "debate"] = Field("deep-dive", description="episode format")
+    focus: str | None = Field(None, max_length=500, description="what the episode should concentrate on")
+    show: Show = Field(default_factory=Show)
 
     @field_validator("voices", mode="before")
     @classmethod
@@ -80,12 +108,20 @@ class Settings(BaseModel):
             raise ValueError("must be one of 22050, 32000, 44100, 48000")
         return value
 
+    @field_validator("hosts")
+    @classmethod
+    def _distinct_hosts(cls, hosts: list[Host]) -> list[Host]:
+        names = [h.name for h in hosts]
+        if len(set(names)) != len(names):
+            raise ValueError("host names must differ")
+        return hosts
+
     @property
     def host_names(self) -> list[str]:
         return [h.name for h in self.hosts]
 
 
-_ENV_FIELDS = [name for name in Settings.model_fields if name != "hosts"]
+_ENV_FIELDS = [name for name in Settings.model_fields if name not in ("hosts", "show")]
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, Any]:
@@ -111,6 +147,18 @@ def _from_file(path: Path | None) -> tuple[dict[str, Any], Path | None]:
         raise ConfigError(f"{path} is not valid TOML: {exc}.") from None
 
 
+def _merge(data: dict[str, Any], overrides: dict[str, Any]) -> None:
+    """Put ``overrides`` (None = not given) into ``data``; tables (dicts) are merged key by key."""
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            _merge(data[key], value)
+        elif isinstance(value, dict):
+            data[key] = {}
+            _merge(data[key], value)
+        elif value is not None:
+            data[key] = value
+
+
 def load_settings(
     overrides: dict[str, Any] | None = None,
     config_file: Path | None = None,
@@ -122,7 +170,7 @@ def load_settings(
         config_file = Path(environ[ENV_PREFIX + "CONFIG"])
     data, source = _from_file(config_file)
     data.update(_from_env(environ))
-    data.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    _merge(data, overrides or {})
     try:
         return Settings(**data)
     except ValidationError as exc:

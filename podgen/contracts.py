@@ -36,7 +36,10 @@ class Extractor(Protocol):
 
 @runtime_checkable
 class Writer(Protocol):
-    """Turns a Document into a two-host Script."""
+    """Turns a Document into a Script of the settings' hosts.
+
+    A writer whose ``write`` also takes a ``progress`` keyword gets the run's Progress callback
+    and reports ("write", done, total) through it."""
 
     name: str
 

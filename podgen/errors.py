@@ -104,3 +104,15 @@ class EpisodeError(PodgenError):
 
     exit_code = 3
     default_hint = "Give the folder that `podgen make` wrote (it holds script.json)."
+
+
+class ClusterError(BackendError):
+    """The Dask scheduler cannot be reached or used."""
+
+    default_hint = "Check the address (tcp://HOST:8786) and that the scheduler is running."
+
+
+class PublishError(PodgenError):
+    """Episodes cannot be published as given (no episodes, a bad base URL)."""
+
+    exit_code = 3

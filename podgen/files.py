@@ -1,6 +1,7 @@
 """Atomic file writes and names: a crash never leaves a file that looks finished."""
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import tempfile
@@ -40,3 +41,15 @@ def slugify(text: str, max_len: int = 60) -> str:
     if len(slug) > max_len:
         slug = slug[:max_len].rsplit("-", 1)[0]
     return slug or "episode"
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` (a ``.podgen.lock`` file in it) across processes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".podgen.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -71,9 +71,17 @@ class Script:
     credits: list[dict[str, Any]] = field(default_factory=list)
     """One entry per source: its title, where it came from, format, author when known."""
     writer: str = ""
+    unsupported_claims: list[dict[str, Any]] = field(default_factory=list)
+    """Lines whose numbers or names the writer could not find in the sources (for a person to check)."""
+    stats: dict[str, Any] = field(default_factory=dict, compare=False)
+    """How the script was made (writer chosen and why, model requests and tokens); not saved."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"version": SCRIPT_VERSION, **asdict(self)}
+        data = {"version": SCRIPT_VERSION, **asdict(self)}
+        del data["stats"]
+        if not self.unsupported_claims:
+            del data["unsupported_claims"]
+        return data
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -92,6 +100,7 @@ class Script:
             sources=[str(s) for s in data.get("sources", [])],
             credits=[dict(c) for c in data.get("credits", []) if isinstance(c, dict)],
             writer=str(data.get("writer", "")),
+            unsupported_claims=[c for c in data.get("unsupported_claims", []) if isinstance(c, dict)],
         )
 
     def word_count(self) -> int:
@@ -127,6 +136,8 @@ class Episode:
     files: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent per stage: ingest, write, speak, mix."""
+    stats: dict[str, Any] = field(default_factory=dict)
+    """How the script was written (see ``Script.stats``); empty after a render alone."""
 
     @property
     def audio(self) -> Path:

@@ -18,7 +18,7 @@ from typing import Iterator, Sequence
 from .config import Settings
 from .contracts import Progress
 from .errors import EpisodeError
-from .files import slugify, write_text
+from .files import locked, slugify, write_text
 from .models import Episode, Script
 
 log = logging.getLogger(__name__)
@@ -41,19 +41,56 @@ def _timed(timings: dict[str, float], stage: str, progress: Progress | None) -> 
 
 def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None) -> Episode:
     """Read the sources, write a script, and render it into ``<output_dir>/<slug>/``."""
+    timings: dict[str, float] = {}
+    folder, script = make_script(sources, settings, progress, timings)
+    episode = render_episode(folder, settings, progress, timings)
+    episode.stats = script.stats
+    return episode
+
+
+def make_script(
+    sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[Path, Script]:
+    """Read the sources and write ``<output_dir>/<slug>/script.json``; no audio."""
     from .ingest import credits, extract_all
     from .write import write_script
 
-    timings: dict[str, float] = {}
+    timings = {} if timings is None else timings
     with _timed(timings, "ingest", progress):
         document = extract_all(sources, settings, progress)
     with _timed(timings, "write", progress):
-        script = write_script(document, settings)
+        script = write_script(document, settings, progress)
     script.sources = [str(source) for source in sources]
     script.credits = credits(document)
-    folder = settings.output_dir / slugify(script.title)
-    _save_script(folder, script)
-    return render_episode(folder, settings, progress, timings)
+    script.stats["write_seconds"] = round(timings["write"], 3)
+    folder = _claim_folder(settings.output_dir, script)
+    return folder, script
+
+
+def _claim_folder(parent: Path, script: Script) -> Path:
+    """``<parent>/<slug>``, or ``<slug>-2``, ... when that folder holds an episode of other sources:
+    two documents with one title get two episodes, and a re-run of a document finds its own."""
+    base = slugify(script.title)
+    with locked(parent):
+        for n in range(1, 10_000):
+            folder = parent / (base if n == 1 else f"{base}-{n}")
+            if not folder.exists() or _made_from(folder, script.sources):
+                _save_script(folder, script)
+                return folder
+    raise EpisodeError(f"Too many episodes named {base} in {parent}.", "Give this one a --title.")
+
+
+def _made_from(folder: Path, sources: list[str]) -> bool:
+    """Whether ``folder`` is the episode of ``sources`` (or an empty folder)."""
+    path = folder / SCRIPT
+    if not path.is_file():
+        return not any(folder.iterdir())
+    try:
+        theirs = json.loads(path.read_text(encoding="utf-8")).get("sources", [])
+    except (ValueError, UnicodeDecodeError, AttributeError):
+        return False
+    return [os.path.abspath(s) for s in theirs] == [os.path.abspath(s) for s in sources]
 
 
 def _save_script(folder: Path, script: Script) -> None:
@@ -132,6 +169,8 @@ def _write_metadata(episode: Episode, script: Script, old: dict) -> None:
         "hosts": script.hosts,
         "files": {name: p.name for name, p in episode.files.items()},
     }
+    if script.unsupported_claims:
+        meta["unsupported_claims"] = script.unsupported_claims
     write_text(path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     (episode.folder / KEPT_METADATA).unlink(missing_ok=True)
     episode.files["metadata"] = path

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from podgen.config import Settings
+from servers.chat import chat_server  # noqa: F401  (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -38,3 +43,53 @@ def no_edge_service(monkeypatch):
 @pytest.fixture
 def settings(tmp_path, clip_cache) -> Settings:
     return Settings(output_dir=tmp_path / "episodes", cache_dir=clip_cache, tts="piper")
+
+
+@pytest.fixture(autouse=True)
+def _no_llm_endpoint(monkeypatch):
+    """Tests choose their chat endpoint themselves: none leaks in from the environment."""
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+
+
+def run_podgen(*args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    """The real command line, in its own process, speaking with Piper (never a network service)."""
+    full_env = {**os.environ, "COLUMNS": "200", "PODGEN_TTS": "piper", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "podgen", *args], capture_output=True, text=True, env=full_env,
+                          timeout=timeout)
+
+
+BATCH_DOCS = ("modelcard-whisper.md", "article-wikipedia-mojibake.txt")
+
+
+@pytest.fixture(scope="session")
+def batch_docs(tmp_path_factory) -> Path:
+    """Two real documents, a corrupt PDF, and a file podgen does not read."""
+    folder = tmp_path_factory.mktemp("docs")
+    for name in BATCH_DOCS:
+        shutil.copy(DATA / name, folder / name)
+    shutil.copy(DATA / "random-bytes.pdf", folder / "corrupt.pdf")
+    (folder / "notes.xyz").write_text("not a document\n")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def batch_run(batch_docs, tmp_path_factory, clip_cache) -> tuple[Path, subprocess.CompletedProcess]:
+    """`podgen batch` over ``batch_docs`` with 2 jobs and 1-minute episodes, run once per session."""
+    out = tmp_path_factory.mktemp("batch") / "episodes"
+    proc = run_podgen("batch", str(batch_docs), "-o", str(out), "--minutes", "1", "--jobs", "2",
+                      env={"PODGEN_CACHE_DIR": str(clip_cache)})
+    return out, proc
+
+
+@pytest.fixture(scope="session")
+def published(batch_run, tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
+    """`podgen feed` over the batch's episodes plus a hostile one: (episodes, site, process)."""
+    from publishing import BASE, SHOW_TITLE, episodes_for_publishing
+
+    root = tmp_path_factory.mktemp("publish")
+    eps = episodes_for_publishing(batch_run[0], root)
+    site = root / "site"
+    proc = run_podgen("feed", str(eps), "--base-url", BASE + "/", "-o", str(site), "--owner-email",
+                      "owner@example.org", "--show-title", SHOW_TITLE)
+    return eps, site, proc

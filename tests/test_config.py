@@ -17,7 +17,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def test_defaults():
     s = load_settings(environ={})
-    assert s.minutes == 5 and s.writer == "offline" and s.tts == "auto"
+    assert s.minutes == 5 and s.writer == "auto" and s.tts == "auto" and s.format == "deep-dive"
     assert [h.name for h in s.hosts] == ["Alex", "Sam"]
     assert [h.voice for h in s.hosts] == ["joe", "joe-bright"]
 
@@ -75,3 +75,12 @@ def test_settings_are_validated_on_assignment():
     s = Settings()
     with pytest.raises(Exception):
         s.minutes = -1
+
+
+def test_one_to_four_hosts_with_personas_and_distinct_names(tmp_path):
+    cfg = write(tmp_path, '[[hosts]]\nname = "Ada"\nvoice = "joe"\npersona = "a sceptical engineer"\n')
+    assert load_settings(config_file=cfg, environ={}).hosts[0].persona == "a sceptical engineer"
+    for text in ("hosts = []\n", '[[hosts]]\nname = "A"\nvoice = "joe"\n' * 2,
+                 "".join(f'[[hosts]]\nname = "H{i}"\nvoice = "joe"\n' for i in range(5))):
+        with pytest.raises(ConfigError, match="hosts"):
+            load_settings(config_file=write(tmp_path, text), environ={})

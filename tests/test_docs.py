@@ -7,7 +7,7 @@ from conftest import ROOT
 from typer.main import get_command
 
 from podgen.cli import app
-from podgen.config import Settings
+from podgen.config import Settings, Show
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -29,6 +29,12 @@ def test_every_command_and_option_is_documented():
 
 def test_every_setting_is_documented_in_the_file_and_environment_sections():
     for name in Settings.model_fields:
-        assert re.search(rf"^#? ?{name} = |\[\[{name}\]\]", README, re.M), f"podgen.toml example lacks {name}"
-        if name != "hosts":
+        assert re.search(rf"^#? ?{name} = |\[\[{name}\]\]|^\[{name}\]$", README, re.M), f"podgen.toml example lacks {name}"
+        if name not in ("hosts", "show"):
             assert f"PODGEN_{name.upper()}" in README, name
+
+
+def test_every_show_setting_is_in_the_show_table():
+    table = re.search(r"^\[show\]\n(.*?)(?:\n\n|```)", README, re.M | re.S).group(1)
+    for name in Show.model_fields:
+        assert re.search(rf"^#? ?{name} = ", table, re.M), f"[show] example lacks {name}"

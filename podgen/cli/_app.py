@@ -25,11 +25,11 @@ app = typer.Typer(
     "* `podgen render episodes/<slug>` — re-make the audio after editing script.json\n\n"
     "* `podgen extract paper.pdf` — print the text podgen reads, as Markdown",
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 state = {"debug": False}
 
-STAGES = {"ingest": "Reading sources", "pages": "Reading PDF pages", "ocr": "OCR (pages)",
+STAGES = {"batch": "Documents", "ingest": "Reading sources", "pages": "Reading PDF pages", "ocr": "OCR (pages)",
           "transcribe": "Transcribing (min)", "write": "Writing the script", "speak": "Speaking lines",
           "mix": "Mixing audio"}
 
@@ -85,7 +85,7 @@ def run(action: Callable[[], Any]) -> Any:
         if state["debug"]:
             err.print_exception()
         where = f": {exc.filename}" if exc.filename else ""
-        err.print(f"[bold red]error:[/] {exc.strerror or exc}{where}. Check the path, its permissions and free space.",
+        err.print(f"[bold red]error:[/] {escape(str(exc.strerror or exc) + where)}. Check the path, its permissions and free space.",
                   highlight=False)
         raise typer.Exit(1)
     except KeyboardInterrupt:
@@ -94,7 +94,7 @@ def run(action: Callable[[], Any]) -> Any:
     except Exception as exc:  # a bug: say so in one line unless --debug
         if state["debug"]:
             raise
-        err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {exc} (run with --debug for details)",
+        err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {escape(str(exc))} (run with --debug for details)",
                   highlight=False, soft_wrap=True)
         raise typer.Exit(70)
 
@@ -142,6 +142,30 @@ def _summary(episode, elapsed: float) -> None:
     out.print(f"  script: {episode.folder / 'script.json'} (edit it, then: podgen render {episode.folder})",
               highlight=False)
     out.print("  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json", highlight=False)
+    _writing(episode.stats)
+
+
+def produce_script(action: Callable[[Report], Any], words_per_minute: int) -> None:
+    """Run a script-writing ``action`` under progress bars, then say where the script is."""
+    folder, script = _with_progress(action)
+    minutes = script.word_count() / words_per_minute
+    out.print(f"[bold green]Wrote[/] {script.title!r}: {len(script.lines)} lines, {script.word_count()} words "
+              f"(about {minutes:.1f} minutes)")
+    out.print(f"  {folder / 'script.json'} (read or edit it, then: podgen render {folder})", highlight=False)
+    _writing(script.stats)
+
+
+def _writing(stats: dict[str, Any]) -> None:
+    """The writer's line of the summary: which writer and why, requests, tokens, time."""
+    if not stats:
+        return
+    line = f"  writer: {stats.get('writer_reason', '')}"
+    if "requests" in stats:
+        line += (f"; {stats['requests']} requests ({stats['cached']} from cache), {stats['tokens_in']:,} tokens in, "
+                 f"{stats['tokens_out']:,} out")
+    if "write_seconds" in stats:
+        line += f"; writing took {stats['write_seconds']:.1f}s"
+    out.print(line, highlight=False)
 
 
 def main() -> None:

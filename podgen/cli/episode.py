@@ -1,4 +1,4 @@
-"""Commands that make episodes: make, render."""
+"""Commands that make episodes: make, script, render."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,8 +6,8 @@ from pathlib import Path
 import typer
 
 from ..config import Settings
-from ._app import app, produce
-from .options import SOURCES_HELP, CHECK, EPISODE, STUDIO, VOICE, with_settings
+from ._app import app, produce, produce_script
+from .options import CHECK, EPISODE, SOURCES_HELP, STUDIO, VOICE, with_settings
 
 
 @app.command()
@@ -26,6 +26,8 @@ def make(
 
     * `podgen make report.docx https://example.org/post lecture.mp3` — several sources, one episode
 
+    * `podgen make paper.pdf --llm openai --model gpt-4o-mini --format debate --focus "the method's limits"`
+
     * `podgen make paper.pdf --tts openai --voices nova,onyx` (or `--tts edge`, `--tts piper`)
 
     * `podgen make paper.pdf --language fr` (French voices)
@@ -33,6 +35,25 @@ def make(
     from ..pipeline import make_episode
 
     produce(lambda bars: make_episode(sources, settings, bars))
+
+
+@app.command()
+@with_settings(EPISODE)
+def script(
+    sources: list[str] = typer.Argument(..., help=SOURCES_HELP, show_default=False),
+    *, settings: Settings,
+) -> None:
+    """Write an episode's script.json only (no audio): read or edit it, then `podgen render` the folder.
+
+    Examples:
+
+    * `podgen script paper.pdf --minutes 8`
+
+    * `OPENAI_BASE_URL=http://localhost:11434/v1 podgen script paper.pdf --model llama3.1:8b`
+    """
+    from ..pipeline import make_script
+
+    produce_script(lambda bars: make_script(sources, settings, bars), settings.words_per_minute)
 
 
 @app.command()

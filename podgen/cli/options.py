@@ -20,11 +20,22 @@ import typer
 @dataclass(frozen=True)
 class Opt:
     name: str
-    """The setting this option sets (and the command parameter's name)."""
+    """The setting this option sets; ``show.title`` is ``title`` in the ``show`` table."""
     type: Any
     option: Any
     convert: Callable[[Any], Any] | None = None
     """Turns the flag's value into the setting's value; None means 'not given'."""
+
+    @property
+    def param(self) -> str:
+        """The command parameter's name."""
+        return self.name.replace(".", "_")
+
+    def put(self, overrides: dict[str, Any], value: Any) -> None:
+        *tables, key = self.name.split(".")
+        for table in tables:
+            overrides = overrides.setdefault(table, {})
+        overrides[key] = self.convert(value) if self.convert and value is not None else value
 
 
 def opt(name: str, type_: Any, *flags: str, help: str, convert: Callable[[Any], Any] | None = None) -> Opt:
@@ -56,6 +67,16 @@ WRITE = (
     opt("minutes", float, "--minutes", "-m", help="Target length in minutes [default: 5]."),
     opt("title", str, "--title", "-t", help="Episode title [default: the document's]."),
     LANGUAGE,
+    opt("writer", str, "--llm", help="Script writer: auto, openai or offline [default: auto = openai when "
+        "OPENAI_API_KEY or a base URL is set, else offline]."),
+    opt("model", str, "--model", help="Chat model name [default: gpt-4o-mini]."),
+    opt("llm_base_url", str, "--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 "
+        "[default: OPENAI_BASE_URL]."),
+    opt("llm_concurrency", int, "--llm-concurrency", help="Chat requests at the same time [default: 4]."),
+    opt("context_tokens", int, "--context-tokens", help="The model's context window; no request is larger "
+        "[default: 8192]."),
+    opt("format", str, "--format", help="deep-dive, brief (one host), critique or debate [default: deep-dive]."),
+    opt("focus", str, "--focus", help="What the episode should concentrate on."),
 )
 TTS = opt("tts", str, "--tts", help="Voice backend: auto, edge, openai, piper [default: auto: edge-tts when "
           "its service answers, else piper].")
@@ -72,6 +93,14 @@ VOICE = (
 )
 STUDIO: tuple[Opt, ...] = ()
 CHECK: tuple[Opt, ...] = ()
+SHOW = (
+    opt("show.base_url", str, "--base-url", help="Absolute URL the site will be published at, e.g. https://pods.example.org/ml."),
+    opt("show.title", str, "--show-title", help="Show title [default: the episodes folder's name]."),
+    opt("show.description", str, "--show-description", help="Show description [default: the show title]."),
+    opt("show.author", str, "--author", help="itunes:author [default: podgen]."),
+    opt("show.owner_email", str, "--owner-email", help="Owner's e-mail (itunes:owner, podcast:locked owner)."),
+    opt("show.image", str, "--image", help="Show artwork: a .png/.jpg file or an absolute URL [default: first episode cover]."),
+)
 
 EPISODE = OUTPUT + INGEST + WRITE + VOICE + STUDIO + CHECK
 """Everything that shapes an episode: what `make` and `batch` take."""
@@ -92,7 +121,7 @@ def with_settings(*groups: tuple[Opt, ...]) -> Callable[[Callable[..., Any]], Ca
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
         signature = inspect.signature(func)
         own = [p for p in signature.parameters.values() if p.name != "settings"]
-        added = [inspect.Parameter(o.name, inspect.Parameter.KEYWORD_ONLY, default=o.option, annotation=o.type)
+        added = [inspect.Parameter(o.param, inspect.Parameter.KEYWORD_ONLY, default=o.option, annotation=o.type)
                  for o in (*options, CONFIG)]
 
         @functools.wraps(func)
@@ -100,10 +129,9 @@ def with_settings(*groups: tuple[Opt, ...]) -> Callable[[Callable[..., Any]], Ca
             from ._app import settings_from
 
             config = kwargs.pop(CONFIG.name)
-            overrides = {}
+            overrides: dict[str, Any] = {}
             for o in options:
-                value = kwargs.pop(o.name)
-                overrides[o.name] = o.convert(value) if o.convert and value is not None else value
+                o.put(overrides, kwargs.pop(o.param))
             return func(*args, settings=settings_from(config, overrides), **kwargs)
 
         command.__signature__ = signature.replace(parameters=own + added)  # type: ignore[attr-defined]

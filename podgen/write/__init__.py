@@ -1,16 +1,19 @@
 """The write stage: a Document becomes a two-host Script.
 
-Writers are backends in the ``podgen.writers`` registry; the built-in ``offline`` writer is
-declared in pyproject.toml exactly as an outside plug-in would declare its own.
+Writers are backends in the ``podgen.writers`` registry; the built-in ``offline``, ``openai``
+and ``auto`` writers are declared in pyproject.toml exactly as an outside plug-in would declare
+its own. Every writer's lines pass through one normaliser (``spoken.speakable_text``).
 """
 from __future__ import annotations
 
+import inspect
 from typing import TYPE_CHECKING
 
-from ..contracts import Writer
+from ..contracts import Progress, Writer
 from ..errors import BackendError, PodgenError
-from ..models import Document, Script
+from ..models import Chapter, Document, Line, Script
 from ..registry import Registry
+from .spoken import speakable_text
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -18,21 +21,46 @@ if TYPE_CHECKING:
 writers: Registry[Writer] = Registry("podgen.writers", "writer")
 
 
-def write_script(document: Document, settings: Settings) -> Script:
+def write_script(document: Document, settings: Settings, progress: Progress | None = None) -> Script:
     """Write the script with the writer named in ``settings.writer``, and check it."""
     writer = writers.create(settings.writer)
     try:
-        script = writer.write(document, settings)
+        script = _write(writer, document, settings, progress)
     except PodgenError:
         raise
     except Exception as exc:  # a plug-in's own failure becomes one clear error
         raise BackendError(f"Writer {settings.writer!r} failed: {exc}.") from exc
     check_script(script, settings.host_names, settings.writer)
+    _make_speakable(script, settings)
+    check_script(script, settings.host_names, script.writer or settings.writer)
+    script.stats.setdefault("writer_reason", f"writer setting is {settings.writer!r}")
     return script
 
 
+def _make_speakable(script: Script, settings: Settings) -> None:
+    """Every line through the one normaliser; a line left with nothing to say is dropped."""
+    names = script.hosts or settings.host_names
+    kept: list[Line] = []
+    first_of: dict[int, int] = {}
+    for index, line in enumerate(script.lines):
+        first_of[index] = len(kept)
+        text = speakable_text(line.text, settings.language, names)
+        if text:
+            kept.append(Line(line.speaker, text))
+    script.chapters = [Chapter(c.title, first_of.get(c.line, len(kept))) for c in script.chapters
+                       if first_of.get(c.line, len(kept)) < len(kept)]
+    script.lines = kept
+
+
+def _write(writer: Writer, document: Document, settings: Settings, progress: Progress | None) -> Script:
+    """A writer that takes a ``progress`` keyword reports its work through it (optional for plug-ins)."""
+    if progress is not None and "progress" in inspect.signature(writer.write).parameters:
+        return writer.write(document, settings, progress=progress)
+    return writer.write(document, settings)
+
+
 def check_script(script: Script, hosts: list[str], writer: str) -> None:
-    """Raise BackendError unless the script is a usable two-host dialogue."""
+    """Raise BackendError unless the script is a usable dialogue of the hosts (or one host's talk)."""
     problem = _problem(script, hosts)
     if problem:
         raise BackendError(
@@ -44,7 +72,7 @@ def check_script(script: Script, hosts: list[str], writer: str) -> None:
 def _problem(script: Script, hosts: list[str]) -> str | None:
     if not isinstance(script, Script):
         return f"expected a Script, got {type(script).__name__}"
-    if len(script.lines) < 2:
+    if len(script.lines) < min(2, len(hosts)):
         return f"it has {len(script.lines)} line(s), at least 2 are needed"
     for number, line in enumerate(script.lines, 1):
         if line.speaker not in hosts:

@@ -14,7 +14,7 @@ import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..errors import ConfigError, EmptyDocument
+from ..errors import ConfigError, EmptyDocument, UsageError
 from ..models import Chapter, Document, Line, Script, Section
 from ..prompts import load_toml, user_file
 from .sentences import Centrality, Sentence, candidates, ranked
@@ -355,12 +355,27 @@ def spoken_list(items: list[str]) -> str:
 # --- the writer ------------------------------------------------------------------------------
 
 
+def refuse_unsupported(settings: Settings) -> None:
+    """The offline writer reads English sentences back as a two-host deep-dive, nothing else."""
+    problem = None
+    if settings.language.split("-")[0] != "en":
+        problem = f"writes only English, not {settings.language!r}"
+    elif settings.format != "deep-dive":
+        problem = f"cannot write the {settings.format!r} format (only deep-dive)"
+    elif len(settings.hosts) != 2:
+        problem = f"writes for exactly two hosts, not {len(settings.hosts)}"
+    if problem:
+        raise UsageError(f"The offline writer {problem}.",
+                         "Use a model: set OPENAI_API_KEY or --llm-base-url and --llm openai.")
+
+
 class OfflineWriter:
     """Writer backend "offline": no model, no network, deterministic."""
 
     name = NAME
 
     def write(self, document: Document, settings: Settings) -> Script:
+        refuse_unsupported(settings)
         title = self.title(document, settings)
         material = gather(document, title)
         draft = self.draft(document, settings, material)

@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .spoken import plain_symbols, unlink
+
 MIN_WORDS = 6
 MAX_WORDS = 45
 
@@ -138,18 +140,12 @@ def _is_abbreviation(before: str) -> bool:
 
 # --- cleaning for speech -------------------------------------------------------------------
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
 _CITATION = re.compile(r"\s?\[(?:\d+(?:\s*[,–-]\s*\d+)*|[a-z ]{3,30})\]")
-_EMPHASIS = re.compile(r"\*\*|__|`|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w)")
 _PARENTHETICAL = re.compile(r"\s*\(([^()]{1,80})\)")
 _DROPPED_ASIDE = re.compile(r"^(?:[A-Z][A-Z0-9-]{1,9}s?|\d{4}[a-z]?|.*\bet al\b.*|[A-Z][^()]*,? (?:19|20)\d{2}[a-z]?(?:;.*)?|see .*|cf\. .*|e\.g\.,? [A-Z]\w+ \d{4})$")
 _MOJIBAKE = re.compile(r"[\x80-\x9f\ufffd]|â€|Ã.|Â")
 _FRAGMENT_START = re.compile(r"^\d[\d,.]*,?\s+[a-z]|^\d+,\s")
 _MERGED_HEADING = re.compile(r"[a-z] (?:We|Our|This|These|It|They) [a-z]")
-_LATIN = re.compile(r"\b(e\.g|i\.e)\.,?", re.IGNORECASE)
-_LATIN_SPOKEN = {"e.g": "for example,", "i.e": "that is,"}
-"""Abbreviations a voice would spell out letter by letter, said the way a person reads them."""
 _SHOUTING = re.compile(r"\b[A-Z]{3,}\s+[A-Z]{3,}\b")
 """Two capitalised words in a row: a table header or a form's heading, not prose."""
 _INNER_STOP = re.compile(r"(\S+)\.\s+[a-z]")
@@ -179,13 +175,8 @@ _VISUAL_REFERENCE = re.compile(
 
 def speakable(raw: str) -> str | None:
     """The sentence with markup removed, or None when it is not fit to be read aloud."""
-    text = _IMAGE.sub("", raw)
-    text = _LINK.sub(r"\1", text)
-    text = _CITATION.sub("", text)
-    text = _EMPHASIS.sub("", text)
-    text = re.sub(r"~\s?(?=\d)", "about ", text)
-    text = text.replace("&", "and")
-    text = _LATIN.sub(lambda m: _LATIN_SPOKEN[m.group(1).lower()], text)
+    text = _CITATION.sub("", unlink(raw))
+    text = plain_symbols(text)
     text = _PARENTHETICAL.sub(_aside, text)
     text = _tidy(text)
     return None if _is_noisy(text) else text
