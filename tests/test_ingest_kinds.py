@@ -204,7 +204,9 @@ def _bad_inputs(tmp: Path) -> list[tuple[Path, type, str]]:
         (tmp.joinpath("broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100) and tmp / "broken.png",
          CorruptDocument, "not a readable image"),
         (tmp.joinpath("cut.png").write_bytes((DATA / "image-cfr-twocolumn-crop.png").read_bytes()[:30000])
-         and tmp / "cut.png", CorruptDocument, "cannot be decoded"),
+         and tmp / "cut.png", CorruptDocument, "not a readable image"),
+        (tmp.joinpath("cut.jpg").write_bytes((DATA / "image-newspaper-crop.jpg").read_bytes()[:30000])
+         and tmp / "cut.jpg", CorruptDocument, "cannot be decoded"),
         (tmp.joinpath("noise.mp3").write_bytes(bytes(range(256)) * 8) and tmp / "noise.mp3",
          CorruptDocument, "not a readable audio or video file"),
         (_ffmpeg(tmp / "silent.wav", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "2"),
