@@ -119,7 +119,7 @@ class _Bars:
         self.progress.update(self.tasks[stage], completed=done, total=total)
 
 
-def with_progress(action: Callable[[Report], Any]) -> Any:
+def _with_progress(action: Callable[[Report], Any]) -> Any:
     columns = [TextColumn("{task.description:<20}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
@@ -129,7 +129,7 @@ def with_progress(action: Callable[[Report], Any]) -> Any:
 def produce(action: Callable[[Report], Any]) -> None:
     """Run an episode-making ``action`` under progress bars, then print the summary."""
     start = time.perf_counter()
-    episode = with_progress(action)
+    episode = _with_progress(action)
     _summary(episode, time.perf_counter() - start)
 
 

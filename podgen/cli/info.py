@@ -6,7 +6,7 @@ import sys
 import typer
 
 from ..config import Settings
-from ._app import app, out, run, with_progress
+from ._app import _with_progress, app, out, run
 from .options import INGEST, LANGUAGE, SOURCES_HELP, TTS, TTS_BASE_URL, with_settings
 
 
@@ -27,7 +27,7 @@ def extract(
     """
     from ..ingest import extract_all
 
-    document = with_progress(lambda bars: extract_all(sources, settings, bars))
+    document = _with_progress(lambda bars: extract_all(sources, settings, bars))
     sys.stdout.write(document.to_json() if as_json else document.to_markdown())
 
 
