@@ -79,6 +79,7 @@ class Settings(BaseModel):
     max_pages: int = Field(1000, ge=1, le=100000, description="longest document read, in pages")
     max_audio_minutes: float = Field(180, gt=0, le=6000, description="longest recording transcribed, in minutes")
     asr_model: Path | None = Field(None, description="local CTranslate2 Whisper model folder for audio and video")
+    describe_images: bool = Field(False, description="a vision-capable chat model describes images instead of OCR")
     fetch_timeout: float = Field(20, gt=0, le=600, description="seconds to wait for a URL")
     max_download_mb: float = Field(50, gt=0, le=2000, description="largest URL download, in MB")
     prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones")

@@ -58,6 +58,8 @@ SOURCES_HELP = ("Files or http(s) URLs: .pdf .docx .epub .html .md .txt, images 
 INGEST = (
     opt("password", str, "--password", help="Password of an encrypted PDF."),
     opt("max_pages", int, "--max-pages", help="Refuse documents longer than this many pages [default: 1000]."),
+    flag("describe_images", "--describe-images", help="Have the chat model (--llm openai) describe images "
+         "instead of reading them with OCR; the model must accept images."),
     opt("asr_model", Path, "--asr-model", help="Local CTranslate2 Whisper model folder for audio and video "
         "[default: Whisper tiny.en, built in]."),
 )

@@ -8,7 +8,8 @@ from ..config import Settings
 from ..contracts import Progress
 from ..errors import CorruptDocument, EmptyDocument, TooLarge
 from ..models import Document, Section
-from . import ocr, sniff
+from . import describe, ocr, sniff
+from .clean import clean_paragraph
 from .extras import need
 from .text import pretty_stem
 
@@ -45,9 +46,9 @@ def ocr_document(path: Path, pages: list[str], meta: dict) -> Document:
     """Pages of OCR text as a Document (one section per page with text)."""
     sections = [Section("" if len(pages) == 1 else f"Page {i}", text) for i, text in enumerate(pages, 1) if text]
     if not sections:
-        raise EmptyDocument(f"{path.name} has no text that OCR could read.",
+        raise EmptyDocument(f"{path.name} has no text that OCR could read (or the model described nothing).",
                             "Give podgen a sharper scan (300 dpi or more) of a page with text.")
-    return Document(title=pretty_stem(path), sections=sections, source=str(path), meta={**meta, "ocr": True})
+    return Document(title=pretty_stem(path), sections=sections, source=str(path), meta=meta)
 
 
 class ImageExtractor:
@@ -66,5 +67,8 @@ class ImageExtractor:
 
     def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
         frames = _frames(path, settings)
+        if describe.wanted(settings):
+            pages = [clean_paragraph(text) for text in describe.describe_all(frames, settings)]
+            return ocr_document(path, pages, {"format": "image", "pages": len(frames), "described": True})
         pages = ocr.read_pages(frames, progress)
-        return ocr_document(path, pages, {"format": "image", "pages": len(frames)})
+        return ocr_document(path, pages, {"format": "image", "pages": len(frames), "ocr": True})

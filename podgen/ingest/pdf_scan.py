@@ -41,7 +41,7 @@ def read_scan(path: Path, reader: Any, progress: Progress | None = None) -> Docu
     pages = ocr.read_pages([_or_blank(load) for load in loaders], progress)
     if not any(pages):
         raise EmptyDocument(f"{path.name} has no text that OCR could read.")
-    return ocr_document(path, pages, {"format": "pdf", "pages": count, "encrypted": bool(reader.is_encrypted)})
+    return ocr_document(path, pages, {"format": "pdf", "pages": count, "encrypted": bool(reader.is_encrypted), "ocr": True})
 
 
 def _or_blank(load: Callable[[], Any]) -> Callable[[], Any]:
