@@ -95,9 +95,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     pdf = args.corpus / "report-long.pdf"
+    load = os.getloadavg()[0]
     rows = pdf_rates(pdf, args.repeat) + ocr_rates(args.corpus) + asr_rates(args.corpus)
     rows.append(("load average at the end", f"{os.getloadavg()[0]:6.1f}"))
-    print(f"podgen ingest benchmark ({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}); PDF: {pdf.name}")
+    print(f"podgen ingest benchmark ({os.cpu_count()} cores, load average {load:.1f} at the start); PDF: {pdf.name}")
     for name, figure in rows:
         print(f"  {name:<42} {figure}")
 

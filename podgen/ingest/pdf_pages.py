@@ -19,8 +19,10 @@ from .pdf_layout import Span
 
 log = logging.getLogger(__name__)
 
-PARALLEL_PAGES = 48
-"""Documents with at least this many pages are read by several processes."""
+PARALLEL_PAGES = 100
+"""Documents with at least this many pages are read by several processes. Each worker opens
+the file again, so parallel reading costs about a fifth more CPU in all; on a busy 2-core
+machine the 76-page booklet read faster in one process (bench/bench_ingest.py)."""
 START = "fork" if "fork" in get_all_start_methods() else "spawn"
 """fork: the workers need no fresh interpreter, and a caller's script without an
 ``if __name__ == "__main__"`` guard is not re-run in them (spawn would)."""
