@@ -31,6 +31,7 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_mix.py
 	$(BIN)/python bench/bench_voices.py
 	$(BIN)/python bench/bench_writer.py
 

@@ -84,6 +84,9 @@ class Settings(BaseModel):
     max_download_mb: float = Field(50, gt=0, le=2000, description="largest URL download, in MB")
     prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones")
     words_per_minute: int = Field(150, ge=60, le=300)
+    music: str | None = Field(None, description='music file for the intro, bed and outro, or "default"')
+    cover: Path | None = Field(None, description="cover image (PNG or JPEG, at least 1400x1400)")
+    stereo: bool = Field(False, description="stereo at -16 LUFS and 128+ kbit/s instead of mono at -19 LUFS")
     # --- model-based writing (OpenAI-compatible chat); the API key comes only from OPENAI_API_KEY
     model: str = Field("gpt-4o-mini", min_length=1, description="chat model name")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]")

@@ -106,6 +106,12 @@ class EpisodeError(PodgenError):
     default_hint = "Give the folder that `podgen make` wrote (it holds script.json)."
 
 
+class BadMedia(InputError):
+    """A music or cover file that cannot be used."""
+
+    default_hint = "Check the file, or leave the option out."
+
+
 class ClusterError(BackendError):
     """The Dask scheduler cannot be reached or used."""
 

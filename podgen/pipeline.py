@@ -5,6 +5,7 @@ second half (speak + mix), which ``podgen render`` calls on an edited ``script.j
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -19,7 +20,7 @@ from .config import Settings
 from .contracts import Progress
 from .errors import EpisodeError
 from .files import locked, slugify, write_text
-from .models import Episode, Script
+from .models import Episode, Script, Segment
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,9 @@ def _timed(timings: dict[str, float], stage: str, progress: Progress | None) -> 
 
 def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None) -> Episode:
     """Read the sources, write a script, and render it into ``<output_dir>/<slug>/``."""
+    from .mix import check_inputs
+
+    check_inputs(settings)  # a bad music or cover file stops the run before anything is read
     timings: dict[str, float] = {}
     folder, script = make_script(sources, settings, progress, timings)
     episode = render_episode(folder, settings, progress, timings)
@@ -96,7 +100,9 @@ def _made_from(folder: Path, sources: list[str]) -> bool:
 def _save_script(folder: Path, script: Script) -> None:
     """Write script.json; a different one already there (perhaps edited by hand) is kept."""
     path, text = folder / SCRIPT, script.to_json()
-    if path.is_file() and path.read_text(encoding="utf-8") != text:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return  # the same script: an unchanged episode stays untouched
+    if path.is_file():
         backup = folder / "script.previous.json"
         os.replace(path, backup)
         log.warning("%s was different from the new script; the old one is kept as %s", path, backup.name)
@@ -122,21 +128,70 @@ def load_script(folder: Path) -> Script:
 def render_episode(
     folder: Path, settings: Settings, progress: Progress | None = None, timings: dict[str, float] | None = None
 ) -> Episode:
-    """Speak ``folder/script.json`` (only lines not already cached) and mix the episode."""
-    from .mix import mix_episode
-    from .speak import speak_script
+    """Speak ``folder/script.json`` (only lines not already cached) and mix the episode.
+
+    An episode whose script, clips, music, cover and settings are what it was made from is
+    left as it is: nothing is spoken, mixed or rewritten."""
+    from .mix import check_inputs, mix_episode
+    from .speak import clip_paths, speak_script
 
     timings = {} if timings is None else timings
     script = load_script(folder)
+    check_inputs(settings)
+    complete = (folder / METADATA).is_file()  # not a render that failed half way
     previous = _take_metadata(folder)
+    made_from = _fingerprint(script, clip_paths(script, settings), settings)
+    done = _unchanged(folder, previous, made_from, timings) if complete and settings.cache else None
+    if done is not None:
+        return done
     start = time.perf_counter()
     clips = speak_script(script, settings, progress)
     timings["speak"] = time.perf_counter() - start
+    created = previous.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds")
     with _timed(timings, "mix", None):
-        duration, segments, files = mix_episode(script, clips, folder, settings, progress)
+        duration, segments, files = mix_episode(script, clips, folder, settings, progress, created[:10])
     episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)
-    _write_metadata(episode, script, previous)
+    _write_metadata(episode, script, {**previous, "created": created}, made_from, settings)
     return episode
+
+
+def _digest(path: Path | None) -> str | None:
+    if path is None or not Path(path).is_file():
+        return None
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _fingerprint(script: Script, clips: list[Path], settings: Settings) -> str:
+    """A hash of everything the episode's files are made from."""
+    from . import __version__
+    from .mix import FORMAT, show_name
+
+    music = settings.music if settings.music in (None, "default") else _digest(Path(settings.music).expanduser())
+    parts = {
+        "version": __version__, "format": FORMAT, "script": script.to_dict(), "clips": [p.name for p in clips],
+        "mix": settings.model_dump(mode="json", include={"pause_ms", "bitrate", "sample_rate", "stereo"}),
+        "show": show_name(settings),
+        "music": music, "cover": _digest(settings.cover),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _unchanged(folder: Path, meta: dict, made_from: str, timings: dict[str, float]) -> Episode | None:
+    """The finished episode in ``folder`` if it was made from exactly ``made_from`` (its
+    episode.json, set aside, goes back untouched), else None."""
+    try:
+        files = {name: folder / value for name, value in meta["files"].items()}
+        if meta.get("made_from") != made_from or not all(p.is_file() for p in files.values()):
+            return None
+        body = json.loads(files["transcript_json"].read_text(encoding="utf-8"))["segments"]
+        segments = [Segment(s["speaker"], s["body"], s["startTime"], s["endTime"]) for s in body]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    os.replace(folder / KEPT_METADATA, folder / METADATA)
+    log.info("%s is up to date: nothing to do", folder)
+    timings.update(speak=0.0, mix=0.0)
+    files["metadata"] = folder / METADATA
+    return Episode(folder.name, folder, meta["title"], meta["description"], meta["duration"], segments, files, timings)
 
 
 def _take_metadata(folder: Path) -> dict:
@@ -152,7 +207,7 @@ def _take_metadata(folder: Path) -> dict:
     return old if isinstance(old, dict) else {}
 
 
-def _write_metadata(episode: Episode, script: Script, old: dict) -> None:
+def _write_metadata(episode: Episode, script: Script, old: dict, made_from: str, settings: Settings) -> None:
     """episode.json: written last, so its presence means the episode is complete. The guid
     and creation time of an earlier render are kept: podcast apps know an episode by its guid."""
     path = episode.folder / METADATA
@@ -168,6 +223,9 @@ def _write_metadata(episode: Episode, script: Script, old: dict) -> None:
         "writer": script.writer,
         "hosts": script.hosts,
         "files": {name: p.name for name, p in episode.files.items()},
+        "music": None if not settings.music else settings.music if settings.music == "default" else str(settings.music),
+        "stereo": settings.stereo,
+        "made_from": made_from,
     }
     if script.unsupported_claims:
         meta["unsupported_claims"] = script.unsupported_claims

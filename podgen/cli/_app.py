@@ -135,13 +135,16 @@ def produce(action: Callable[[Report], Any]) -> None:
 
 def _summary(episode, elapsed: float) -> None:
     minutes, seconds = divmod(round(episode.duration), 60)
-    out.print(f"[bold green]Made[/] {episode.title!r}: {minutes}:{seconds:02d} of audio in {elapsed:.1f}s")
+    done = "Up to date" if episode.timings.get("mix") == 0.0 else "Made"  # nothing had changed
+    out.print(f"[bold green]{done}[/] {episode.title!r}: {minutes}:{seconds:02d} of audio in {elapsed:.1f}s")
     for name in ("audio", "metadata"):
         if name in episode.files:
             out.print(f"  {episode.files[name]}", highlight=False)
     out.print(f"  script: {episode.folder / 'script.json'} (edit it, then: podgen render {episode.folder})",
               highlight=False)
-    out.print("  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json", highlight=False)
+    cover = episode.files["cover"].name if "cover" in episode.files else "cover.png"
+    out.print(f"  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json; {cover}",
+              highlight=False)
     _writing(episode.stats)
 
 

@@ -93,7 +93,11 @@ VOICE = (
     flag("cache", "--no-cache", help="Speak every line again instead of reusing cached clips.", value=False),
     LANGUAGE,
 )
-STUDIO: tuple[Opt, ...] = ()
+STUDIO = (
+    opt("music", str, "--music", help='Music for the intro, bed and outro: an audio file, or "default" for the built-in bed.'),
+    opt("cover", Path, "--cover", help="Cover image, PNG or JPEG, at least 1400x1400 [default: one drawn from the title]."),
+    flag("stereo", "--stereo", help="Stereo at -16 LUFS, 128 kbit/s, hosts placed apart [default: mono, -19 LUFS]."),
+)
 CHECK: tuple[Opt, ...] = ()
 SHOW = (
     opt("show.base_url", str, "--base-url", help="Absolute URL the site will be published at, e.g. https://pods.example.org/ml."),

@@ -1,36 +1,113 @@
-"""Mix: clips become the episode MP3, transcripts and chapters.
+"""Mix: clips (and music) become the episode MP3, its cover, chapters and transcripts.
 
-Transcripts are written before the MP3, and the MP3 atomically: an ``episode.mp3`` that
-exists is always complete.
+One pass: the clips are stitched into one preallocated array, the speech is levelled, the
+finished mix (speech and music) measured once and encoded once, streamed to ffmpeg while the
+transcripts, chapters and cover are written; mutagen writes the tags after ffmpeg. The MP3 is
+written atomically with its tags: an ``episode.mp3`` that exists is always complete.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date as Date
 from pathlib import Path
+
+import numpy as np
+
 from ..config import Settings
 from ..contracts import Progress
-from ..files import write_text
-from ..models import Script, Segment
-from . import transcripts
-from .export import export_mp3
-from .stitch import stitch
+from ..files import atomic_path, write_text
+from ..models import Chapter, Script, Segment
+from . import master, render, transcripts
+from .cover import check_cover, save_cover
+from .loudness import block_power, gated
+from .music import INTRO_S, OUTRO_S, load_music, music_tracks
+from .stitch import LEAD_MS, Timeline, stitch
+from .tags import ChapterMark, write_tags
+
+FORMAT = 1
+"""Bump when the mix makes different files from the same inputs: episodes made before re-render."""
+
+
+def check_inputs(settings: Settings) -> None:
+    """Check the music and cover files before any speech is made (BadMedia if unusable)."""
+    if settings.music and settings.music != "default":
+        load_music(settings.music, settings.sample_rate, 2 if settings.stereo else 1)
+    if settings.cover is not None:
+        check_cover(settings.cover)
+
+
+def show_name(settings: Settings) -> str:
+    """The show's name for the ID3 album and the drawn cover: the [show] table's title, or podgen."""
+    return settings.show.title or "podgen"
+
+
+def bitrate(settings: Settings) -> int:
+    """Stereo gets at least 128 kbit/s."""
+    return max(settings.bitrate, 128) if settings.stereo else settings.bitrate
+
+
+def _music(settings: Settings, speech_end: float, speech_lufs: float | None) -> list[tuple[int, np.ndarray]]:
+    if not settings.music:
+        return []
+    music = load_music(settings.music, settings.sample_rate, 2 if settings.stereo else 1)
+    return music_tracks(music, settings.sample_rate, speech_end, speech_lufs)
+
+
+def chapter_marks(chapters: list[Chapter], segments: list[Segment], duration: float) -> list[ChapterMark]:
+    """Chapters on the measured timeline: the first starts at 0, each ends where the next starts."""
+    starts: list[tuple[float, str]] = []
+    for chapter in sorted(chapters, key=lambda c: c.line):
+        if 0 <= chapter.line < len(segments):
+            start = 0.0 if not starts else round(segments[chapter.line].start, 3)
+            if not starts or start > starts[-1][0]:
+                starts.append((start, chapter.title))
+    ends = [s for s, _ in starts[1:]] + [round(duration, 3)]
+    return [ChapterMark(title, start, end) for (start, title), end in zip(starts, ends)]
+
+
+def _measured(script: Script, clips: list[Path], settings: Settings) -> tuple[Timeline, list, float]:
+    """The levelled speech timeline, the music tracks, and the gain that masters their mix."""
+    lead, tail = (INTRO_S, OUTRO_S + 0.5) if settings.music else (LEAD_MS / 1000, LEAD_MS / 1000)
+    timeline = stitch(script, clips, settings.pause_ms, lead, tail)
+    master.level(timeline.samples, timeline.rate)
+    speech_power = block_power(timeline.samples, timeline.rate)
+    tracks = _music(settings, timeline.segments[-1].end, gated(speech_power))
+    loudness = master.mix_loudness(speech_power, tracks, settings.sample_rate)
+    return timeline, tracks, master.mastering_gain(loudness, 2 if settings.stereo else 1, bitrate(settings))
 
 
 def mix_episode(
     script: Script, clips: list[Path], folder: Path, settings: Settings,
-    progress: Progress | None = None,
+    progress: Progress | None = None, date: str | None = None,
 ) -> tuple[float, list[Segment], dict[str, Path]]:
     """Stitch ``clips`` and write every artifact into ``folder``; return duration, segments, files."""
-    if progress:
-        progress("mix", 0, 1)
-    audio, segments = stitch(script, clips, settings.pause_ms)
-    files = {
+    report = progress or (lambda *_: None)
+    report("mix", 0, 3)
+    timeline, tracks, gain = _measured(script, clips, settings)
+    report("mix", 1, 3)
+    rate, segments, duration = settings.sample_rate, timeline.segments, timeline.seconds
+    marks = chapter_marks(script.chapters, segments, duration)
+    with atomic_path(folder / "episode.mp3") as mp3, ThreadPoolExecutor(1) as pool:
+        pieces = render.chunks(timeline, rate, settings.stereo, len(script.hosts), tracks)
+        channels = 2 if settings.stereo else 1
+        encoding = pool.submit(master.encode, pieces, rate, channels, mp3, bitrate(settings), gain)
+        files = _write_side_files(folder, script, segments, marks, settings)  # while ffmpeg encodes
+        encoding.result()
+        report("mix", 2, 3)
+        write_tags(mp3, title=script.title, artist=" & ".join(script.hosts), album=show_name(settings),
+                   date=date or Date.today().isoformat(), description=script.description,
+                   cover=files["cover"], chapters=marks)
+    files["audio"] = folder / "episode.mp3"
+    report("mix", 3, 3)
+    return duration, segments, files
+
+
+def _write_side_files(folder: Path, script: Script, segments: list[Segment], marks: list[ChapterMark],
+                      settings: Settings) -> dict[str, Path]:
+    return {
         "transcript_vtt": write_text(folder / "transcript.vtt", transcripts.to_vtt(segments)),
         "transcript_srt": write_text(folder / "transcript.srt", transcripts.to_srt(segments)),
         "transcript_json": write_text(folder / "transcript.json", transcripts.to_json(segments)),
-        "chapters": write_text(folder / "chapters.json", transcripts.chapters_json(script.chapters, segments, script.title)),
+        "chapters": write_text(folder / "chapters.json", transcripts.chapters_json(marks, script.title)),
+        "cover": save_cover(folder, script.title, show_name(settings), settings.cover),
     }
-    tags = {"title": script.title, "artist": " & ".join(script.hosts), "album": "podgen", "genre": "Podcast"}
-    files["audio"] = export_mp3(audio, folder / "episode.mp3", settings.bitrate, settings.sample_rate, tags)
-    if progress:
-        progress("mix", 1, 1)
-    return len(audio) / 1000, segments, files

@@ -26,6 +26,3 @@ def load_wav(path: Path) -> AudioSegment:
             channels=src.getnchannels(),
         )
 
-
-def silence(ms: int, rate: int) -> AudioSegment:
-    return AudioSegment.silent(duration=ms, frame_rate=rate)

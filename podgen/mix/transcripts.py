@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import json
+import re
+import textwrap
 
-from ..models import Chapter, Segment
+from ..models import Segment
+
+LINE_CHARS = 42
+"""Caption lines of at most about 42 characters, two lines to a cue (broadcast and web captions)."""
 
 
 def _clock(seconds: float, sep: str) -> str:
@@ -18,19 +23,56 @@ def _escape_vtt(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("-->", "->")
 
 
+def _wrap(text: str) -> list[str]:
+    return textwrap.wrap(text, LINE_CHARS, break_long_words=True, break_on_hyphens=False)
+
+
+def _chunks(text: str, prefix: str) -> list[str]:
+    """Split ``text`` into pieces that fit two caption lines (with ``prefix`` before each),
+    breaking after a sentence that fills about half a cue, or a clause that fills most of one."""
+    pieces, current = [], ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and len(_wrap(prefix + candidate)) > 2:
+            pieces.append(current)
+            candidate = word
+        current = candidate
+        filled = len(prefix + current) / (2 * LINE_CHARS)
+        if (re.search(r"[.!?]$", word) and filled >= 0.45) or (re.search(r"[;:,]$", word) and filled >= 0.7):
+            pieces.append(current)
+            current = ""
+    return [*pieces, current] if current else pieces
+
+
+def cues(segments: list[Segment], prefix: bool = False) -> list[tuple[Segment, list[str]]]:
+    """Caption cues: each line split into pieces of at most two lines, timed by their share of
+    the line's characters inside its measured span. Returns (timed piece, wrapped lines)."""
+    out = []
+    for seg in segments:
+        lead = f"{seg.speaker}: " if prefix else ""
+        pieces = _chunks(seg.text, lead) or [seg.text]
+        total, done = sum(len(p) for p in pieces), 0
+        for piece in pieces:
+            start = seg.start + (seg.end - seg.start) * done / total
+            done += len(piece)
+            end = seg.end if done == total else seg.start + (seg.end - seg.start) * done / total
+            out.append((Segment(seg.speaker, piece, round(start, 3), round(end, 3)), _wrap(lead + piece)))
+    return out
+
+
 def to_vtt(segments: list[Segment]) -> str:
-    cues = ["WEBVTT", ""]
-    for i, seg in enumerate(segments, 1):
-        cues += [str(i), f"{_clock(seg.start, '.')} --> {_clock(seg.end, '.')}",
-                 f"<v {_escape_vtt(seg.speaker)}>{_escape_vtt(seg.text)}", ""]
-    return "\n".join(cues)
+    lines = ["WEBVTT", ""]
+    for i, (cue, wrapped) in enumerate(cues(segments), 1):
+        text = "\n".join(_escape_vtt(part) for part in wrapped)
+        lines += [str(i), f"{_clock(cue.start, '.')} --> {_clock(cue.end, '.')}", f"<v {_escape_vtt(cue.speaker)}>{text}", ""]
+    return "\n".join(lines)
 
 
 def to_srt(segments: list[Segment]) -> str:
-    cues = []
-    for i, seg in enumerate(segments, 1):
-        cues += [str(i), f"{_clock(seg.start, ',')} --> {_clock(seg.end, ',')}", f"{seg.speaker}: {seg.text}", ""]
-    return "\n".join(cues)
+    lines = []
+    for i, (cue, wrapped) in enumerate(cues(segments, prefix=True), 1):
+        lines += [str(i), f"{_clock(cue.start, ',')} --> {_clock(cue.end, ',')}", *wrapped, ""]
+    return "\n".join(lines)
 
 
 def to_json(segments: list[Segment]) -> str:
@@ -39,11 +81,7 @@ def to_json(segments: list[Segment]) -> str:
     return json.dumps({"version": "1.0.0", "segments": body}, indent=2, ensure_ascii=False) + "\n"
 
 
-def chapters_json(chapters: list[Chapter], segments: list[Segment], title: str) -> str:
-    """Podcasting 2.0 JSON chapters; the first chapter starts at 0."""
-    items = []
-    for chapter in sorted(chapters, key=lambda c: c.line):
-        if 0 <= chapter.line < len(segments):
-            start = 0.0 if not items else round(segments[chapter.line].start, 3)
-            items.append({"startTime": start, "title": chapter.title})
+def chapters_json(marks: list, title: str) -> str:
+    """Podcasting 2.0 JSON chapters (the same marks as the MP3's CHAP frames); the first starts at 0."""
+    items = [{"startTime": m.start, "endTime": m.end, "title": m.title} for m in marks]
     return json.dumps({"version": "1.2.0", "title": title, "chapters": items}, indent=2, ensure_ascii=False) + "\n"

@@ -51,15 +51,25 @@ def host_voices(script: Script, settings: Settings, backend: VoiceBackend) -> di
     return mapping
 
 
+def _plan(script: Script, settings: Settings, backend: VoiceBackend) -> tuple[list[tuple[Voice, str]], list[Path]]:
+    mapping = host_voices(script, settings, backend)
+    cache = ClipCache(settings.cache_dir / "clips")
+    jobs = [(mapping[line.speaker], line.text) for line in script.lines]
+    return jobs, [cache.path(voice.cache_key(), text) for voice, text in jobs]
+
+
+def clip_paths(script: Script, settings: Settings) -> list[Path]:
+    """Where each line's clip is (or will be) cached; nothing is spoken."""
+    return _plan(script, settings, open_backend(settings))[1]
+
+
 def speak_script(script: Script, settings: Settings, progress: Progress | None = None) -> list[Path]:
     """Return one WAV clip per script line, in order, speaking only lines not in the cache."""
     from .pace import run_all
 
     backend = open_backend(settings)
-    mapping = host_voices(script, settings, backend)
+    jobs, paths = _plan(script, settings, backend)
     cache = ClipCache(settings.cache_dir / "clips")
-    jobs = [(mapping[line.speaker], line.text) for line in script.lines]
-    paths = [cache.path(voice.cache_key(), text) for voice, text in jobs]
     todo = _to_speak(paths, settings.cache)
     log.info("speaking %d of %d lines with %s (%d cached)", len(todo), len(jobs), backend.name, len(jobs) - len(todo))
     count = _Tally(progress, len(jobs) - len(todo), len(jobs))
