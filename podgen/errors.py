@@ -61,6 +61,14 @@ class NeedsOCR(InputError):
     default_hint = "Run OCR first (for example: ocrmypdf in.pdf out.pdf), then give podgen the result."
 
 
+class FetchError(InputError):
+    default_hint = "Check the address in a browser; if it needs a login, save the page and give podgen the file."
+
+
+class TooLarge(InputError):
+    """Refused before any long work starts."""
+
+
 class BackendError(PodgenError):
     """A writer or voice backend failed."""
 

@@ -57,15 +57,16 @@ def make_script(
     timings: dict[str, float] | None = None,
 ) -> tuple[Path, Script]:
     """Read the sources and write ``<output_dir>/<slug>/script.json``; no audio."""
-    from .ingest import extract, merge
+    from .ingest import credits, extract_all
     from .write import write_script
 
     timings = {} if timings is None else timings
     with _timed(timings, "ingest", progress):
-        document = merge([extract(source, settings) for source in sources], settings.title)
+        document = extract_all(sources, settings, progress)
     with _timed(timings, "write", progress):
         script = write_script(document, settings, progress)
     script.sources = [str(source) for source in sources]
+    script.credits = credits(document)
     script.stats["write_seconds"] = round(timings["write"], 3)
     folder = _claim_folder(settings.output_dir, script)
     return folder, script
@@ -225,6 +226,7 @@ def _write_metadata(episode: Episode, script: Script, old: dict, made_from: str,
         "description": episode.description,
         "duration": round(episode.duration, 3),
         "sources": script.sources,
+        "credits": script.credits,
         "guid": old.get("guid") or str(uuid.uuid4()),
         "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "rendered": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -29,7 +29,8 @@ out = Console(soft_wrap=True, emoji=False)
 err = Console(stderr=True, soft_wrap=True, emoji=False)
 state = {"debug": False}
 
-STAGES = {"batch": "Documents", "ingest": "Reading sources", "write": "Writing the script", "speak": "Speaking lines",
+STAGES = {"batch": "Documents", "ingest": "Reading sources", "pages": "Reading PDF pages", "ocr": "OCR (pages)",
+          "transcribe": "Transcribing (min)", "write": "Writing the script", "speak": "Speaking lines",
           "mix": "Mixing audio", "check": "Checking"}
 
 

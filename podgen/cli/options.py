@@ -52,8 +52,16 @@ CONFIG = opt("config", Path, "--config", "-c", help="Settings file [default: ./p
 OUTPUT = (
     opt("output_dir", Path, "-o", "--output", help="Parent folder of episode folders [default: episodes]."),
 )
+SOURCES_HELP = ("Files or http(s) URLs: .pdf .docx .epub .html .md .txt, images (.png .jpg .webp .tiff), "
+                "audio and video (.mp3 .wav .m4a .flac .ogg .opus .mp4 .mkv .webm .mov).")
+
 INGEST = (
     opt("password", str, "--password", help="Password of an encrypted PDF."),
+    opt("max_pages", int, "--max-pages", help="Refuse documents longer than this many pages [default: 1000]."),
+    flag("describe_images", "--describe-images", help="Have the chat model (--llm openai) describe images "
+         "instead of reading them with OCR; the model must accept images."),
+    opt("asr_model", Path, "--asr-model", help="Local CTranslate2 Whisper model folder for audio and video "
+        "[default: Whisper tiny.en, built in]."),
 )
 LANGUAGE = opt("language", str, "--language", "-l",
                help="Language of the script and voices, e.g. en, de, fr [default: en].")
