@@ -87,6 +87,9 @@ class Settings(BaseModel):
     music: str | None = Field(None, description='music file for the intro, bed and outro, or "default"')
     cover: Path | None = Field(None, description="cover image (PNG or JPEG, at least 1400x1400)")
     stereo: bool = Field(False, description="stereo at -16 LUFS and 128+ kbit/s instead of mono at -19 LUFS")
+    check: bool = Field(False, description="run podgen check on each episode after it is rendered")
+    asr_model: Path | None = Field(None, description="faster-whisper model folder for the check [default: Whisper tiny.en]")
+    max_wer: float = Field(0.4, ge=0, le=1, description="word error rate over which the check flags a line")
     # --- model-based writing (OpenAI-compatible chat); the API key comes only from OPENAI_API_KEY
     model: str = Field("gpt-4o-mini", min_length=1, description="chat model name")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]")

@@ -106,6 +106,12 @@ class EpisodeError(PodgenError):
     default_hint = "Give the folder that `podgen make` wrote (it holds script.json)."
 
 
+class CheckFailed(PodgenError):
+    """An episode did not pass `podgen check` (its findings are in check.json)."""
+
+    exit_code = 6
+
+
 class BadMedia(InputError):
     """A music or cover file that cannot be used."""
 

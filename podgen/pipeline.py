@@ -143,7 +143,7 @@ def render_episode(
     made_from = _fingerprint(script, clip_paths(script, settings), settings)
     done = _unchanged(folder, previous, made_from, timings) if complete and settings.cache else None
     if done is not None:
-        return done
+        return _checked(done, settings, progress)
     start = time.perf_counter()
     clips = speak_script(script, settings, progress)
     timings["speak"] = time.perf_counter() - start
@@ -152,6 +152,16 @@ def render_episode(
         duration, segments, files = mix_episode(script, clips, folder, settings, progress, created[:10])
     episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)
     _write_metadata(episode, script, {**previous, "created": created}, made_from, settings)
+    return _checked(episode, settings, progress)
+
+
+def _checked(episode: Episode, settings: Settings, progress: Progress | None) -> Episode:
+    """With ``settings.check``: podgen check on the finished episode (check.json beside it)."""
+    if settings.check:
+        from .check import check_episode
+
+        with _timed(episode.timings, "check", None):
+            episode.files["check"] = check_episode(episode.folder, settings, progress).path
     return episode
 
 

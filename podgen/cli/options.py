@@ -98,7 +98,13 @@ STUDIO = (
     opt("cover", Path, "--cover", help="Cover image, PNG or JPEG, at least 1400x1400 [default: one drawn from the title]."),
     flag("stereo", "--stereo", help="Stereo at -16 LUFS, 128 kbit/s, hosts placed apart [default: mono, -19 LUFS]."),
 )
-CHECK: tuple[Opt, ...] = ()
+LISTEN = (
+    opt("asr_model", Path, "--asr-model", help="faster-whisper model folder the check listens with [default: Whisper tiny.en]."),
+    opt("max_wer", float, "--max-wer", help="Word error rate over which a line is flagged [default: 0.4]."),
+)
+CHECK = (
+    flag("check", "--check", help="Check the episode after rendering (podgen check); writes check.json."),
+) + LISTEN
 SHOW = (
     opt("show.base_url", str, "--base-url", help="Absolute URL the site will be published at, e.g. https://pods.example.org/ml."),
     opt("show.title", str, "--show-title", help="Show title [default: the episodes folder's name]."),
