@@ -102,7 +102,7 @@ class Limiter:
         for first in range(0, len(near), BATCH):
             blocks = near[first:first + BATCH]
             rows = windows[(blocks[:, None] * self.block + within + 1).ravel()]  # between x[i] and x[i+1]
-            between = np.abs(np.einsum("rct,pt->rcp", rows, TAPS)).reshape(len(blocks), -1).max(axis=1)
+            between = np.abs(rows.reshape(-1, 2 * HALF_TAPS) @ TAPS.T).reshape(len(blocks), -1).max(axis=1)
             whole[blocks] = np.maximum(whole[blocks], between)
         return whole
 
