@@ -63,8 +63,7 @@ class Limiter:
 
     def process(self, x: np.ndarray) -> np.ndarray:
         """Limit (n, channels) ``x`` after what was held back; hold back the last blocks."""
-        if self.pending is not None:
-            x = np.concatenate([self.pending, x])
+        x = np.concatenate([self.pending, x]) if self.pending is not None else x.copy()  # scaled in place
         return self._run(x, max(0, len(x) // self.block - self.ahead))
 
     def flush(self) -> np.ndarray:
@@ -77,15 +76,18 @@ class Limiter:
         return self._run(np.concatenate([self.pending, tail]), blocks)[:size]
 
     def _run(self, x: np.ndarray, keep: int) -> np.ndarray:
+        """Limit the first ``keep`` blocks of ``x`` (scaled in place) and give them out."""
         size = keep * self.block
         before = self.last_db
         reduction = self._reduction(self._peaks(x, len(x) // self.block), keep)
         if self.history is None and keep:  # the very start: no block before it
             before = reduction[0]
-        out = x[:size] * self._gain(before, reduction, size)[:, None]
-        given = x[:size] if self.history is None else np.concatenate([self.history, x[:size]])
-        self.pending, self.history = x[size:], given[-HALF_TAPS:]
-        return out
+        given = x[max(0, size - HALF_TAPS):size].copy()  # context for the next peaks, before scaling
+        if self.history is not None and len(given) < HALF_TAPS:
+            given = np.concatenate([self.history, given])[-HALF_TAPS:]
+        self._scale(x, before, reduction, size)
+        self.pending, self.history = x[size:], given
+        return x[:size]
 
     def _peaks(self, x: np.ndarray, count: int) -> np.ndarray:
         """The true peak (linear) of each of the first ``count`` blocks of ``x``."""
@@ -97,12 +99,15 @@ class Limiter:
         left = self.history if self.history is not None else np.zeros((0, channels), x.dtype)
         padded = np.concatenate([np.zeros((HALF_TAPS - len(left), channels), x.dtype), left, x,
                                  np.zeros((HALF_TAPS, channels), x.dtype)])
-        windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * HALF_TAPS, axis=0)  # (n, ch, taps)
-        within = np.arange(self.block)
+        span = np.arange(self.block + 2 * HALF_TAPS - 1)
         for first in range(0, len(near), BATCH):
             blocks = near[first:first + BATCH]
-            rows = windows[(blocks[:, None] * self.block + within + 1).ravel()]  # between x[i] and x[i+1]
-            between = np.abs(rows.reshape(-1, 2 * HALF_TAPS) @ TAPS.T).reshape(len(blocks), -1).max(axis=1)
+            # x[i - HALF_TAPS + 1 .. i + HALF_TAPS] for every i of each block: x[i] is padded[i + HALF_TAPS]
+            segments = padded[blocks[:, None] * self.block + span + 1]  # (blocks, samples, channels)
+            between = np.zeros(len(blocks))
+            for taps in TAPS:  # the values at 1/4, 2/4, 3/4 of the way to the next sample
+                value = sum(tap * segments[:, k:k + self.block] for k, tap in enumerate(taps))
+                between = np.maximum(between, np.abs(value).reshape(len(blocks), -1).max(axis=1))
             whole[blocks] = np.maximum(whole[blocks], between)
         return whole
 
@@ -120,8 +125,14 @@ class Limiter:
             self.last_db, self.last_need = float(spread[keep - 1]), float(need[keep - 1])
         return spread[:keep + 1]
 
-    def _gain(self, before: float, reduction: np.ndarray, size: int) -> np.ndarray:
-        """Per-sample gain, linear between block centres, from the last block given out."""
-        centres = (np.arange(-1, len(reduction)) + 0.5) * self.block
+    def _scale(self, x: np.ndarray, before: float, reduction: np.ndarray, size: int) -> None:
+        """Scale ``x[:size]`` in place by the gain, linear between block centres (from the last
+        block given out); only the stretch around blocks that need it is touched."""
         db = np.concatenate([[before], reduction])
-        return (10 ** (-np.interp(np.arange(size), centres, db) / 20)).astype(np.float32)
+        active = np.flatnonzero(db > 0)
+        if not len(active) or not size:
+            return
+        centres = (np.arange(-1, len(reduction)) + 0.5) * self.block
+        lo, hi = max(0, (active[0] - 2) * self.block), min(size, (active[-1] + 1) * self.block)
+        gains = 10 ** (-db / 20)
+        x[lo:hi] *= np.interp(np.arange(lo, hi), centres, gains).astype(np.float32)[:, None]
