@@ -3,8 +3,8 @@
 Peaks are found per 1 ms block on the signal oversampled four times (a windowed-sinc
 interpolator computes the three values between each pair of samples, only in blocks whose
 sample peak comes within ``NEAR_DB`` of the ceiling: the rest cannot reach it). Each block's
-gain reduction is spread with a look-ahead: a linear attack in dB over the ``ATTACK_S`` before
-a peak, a linear release after it, and a one-block hold each side, so the gain, interpolated
+gain reduction is spread with a look-ahead: ramped in (in dB) over the ``ATTACK_S`` before
+a peak, released linearly (``RELEASE_DB_PER_S``) after it, and a one-block hold each side, so the gain, interpolated
 sample by sample between block centres, is never above what any sample needs. The last few
 blocks of a chunk wait for the next one (their look-ahead), so the output lags the input
 by a few milliseconds and ``flush`` gives the rest.

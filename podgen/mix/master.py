@@ -7,8 +7,9 @@ measured once from its parts (speech and music block powers add up); then, chunk
 the speech is resampled, panned and mixed with the music, the gain is applied and a true-peak
 limiter (``limiter.py``, numpy, at the output rate: limiting before the resampling let
 inter-sample peaks through) holds the peaks down, and one ffmpeg run encodes a CBR MP3.
-The limiter works on a thread of its own while ffmpeg encodes: ffmpeg's ``alimiter`` on the
-encoder's thread cost a stereo mix about 40% of the encode's time. libmp3lame takes a small share of the loudness at the usual
+The limiter works on the chunk-making thread while ffmpeg encodes, rather than in ffmpeg's
+own filter graph ahead of the encoder (where ``alimiter`` was); it also checks peaks between
+the samples, which ``alimiter`` did not. libmp3lame takes a small share of the loudness at the usual
 podcast bitrates (0.4 LU at 96 and 128 kbit/s in our measurements, none at 320): the gain
 makes up that share, so the MP3 lands on the target without a second encode.
 """
