@@ -30,10 +30,14 @@ test: install-test
 	$(BIN)/python -m pytest
 
 bench: install-test
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_mix.py
 	$(BIN)/python bench/bench_voices.py
 	$(BIN)/python bench/bench_writer.py
+	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_batch.py
+	$(BIN)/python bench/bench_check.py
 
 clean:
 	rm -rf episodes .pytest_cache

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "make_episode", "make_script", "render_episode", "load_settings", "Settings"]
+__all__ = ["__version__", "make_episode", "make_script", "render_episode", "extract", "extract_all", "load_settings",
+           "Settings", "check_episode", "fix_episode"]
 
 
 def __getattr__(name: str):  # lazy: `import podgen` stays cheap
@@ -11,6 +12,14 @@ def __getattr__(name: str):  # lazy: `import podgen` stays cheap
         from . import pipeline
 
         return getattr(pipeline, name)
+    if name in ("extract", "extract_all"):
+        from . import ingest
+
+        return getattr(ingest, name)
+    if name in ("check_episode", "fix_episode"):
+        from . import check
+
+        return getattr(check, name)
     if name in ("load_settings", "Settings"):
         from . import config
 

@@ -10,7 +10,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .errors import MissingDependency
 
@@ -62,9 +62,16 @@ def load_model(model_dir: Path | None = None, threads: int | None = None):
         return _models[folder, threads]
 
 
-def transcribe_words(audio: Any, model_dir: Path | None = None, language: str | None = "en") -> list[Word]:
-    """Every word heard in ``audio`` (a path, or mono float32 samples at 16 kHz), in order."""
+def transcribe_words(audio: Any, model_dir: Path | None = None, language: str | None = "en",
+                     heard: Callable[[float], None] | None = None) -> list[Word]:
+    """Every word heard in ``audio`` (a path, or mono float32 samples at 16 kHz), in order.
+    ``heard`` is called with the seconds of audio done after each segment (for progress)."""
     model = load_model(model_dir)
     segments, _ = model.transcribe(audio, beam_size=1, language=language, word_timestamps=True,
                                    condition_on_previous_text=False)
-    return [Word(w.word.strip(), w.start, w.end, w.probability) for seg in segments for w in (seg.words or [])]
+    words = []
+    for seg in segments:
+        words.extend(Word(w.word.strip(), w.start, w.end, w.probability) for w in (seg.words or []))
+        if heard:
+            heard(seg.end)
+    return words

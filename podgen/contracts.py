@@ -15,7 +15,13 @@ Progress = Callable[[str, int, int], None]
 
 @runtime_checkable
 class Extractor(Protocol):
-    """Turns one source (a file path) into a Document."""
+    """Turns one source (a file path) into a Document.
+
+    ``accepts`` looks at the extension and at the content (``podgen.ingest.sniff``). An
+    extractor whose work is long (OCR, speech) may take a keyword argument
+    ``progress: Progress | None`` in ``extract``; the registry passes it when it has one.
+    It may also have ``check(path, settings)``, which raises TooLarge from headers alone,
+    before any source is read."""
 
     name: str
     priority: int

@@ -61,6 +61,14 @@ class NeedsOCR(InputError):
     default_hint = "Run OCR first (for example: ocrmypdf in.pdf out.pdf), then give podgen the result."
 
 
+class FetchError(InputError):
+    default_hint = "Check the address in a browser; if it needs a login, save the page and give podgen the file."
+
+
+class TooLarge(InputError):
+    """Refused before any long work starts."""
+
+
 class BackendError(PodgenError):
     """A writer or voice backend failed."""
 
@@ -96,6 +104,12 @@ class EpisodeError(PodgenError):
 
     exit_code = 3
     default_hint = "Give the folder that `podgen make` wrote (it holds script.json)."
+
+
+class CheckFailed(PodgenError):
+    """An episode did not pass `podgen check` (its findings are in check.json)."""
+
+    exit_code = 6
 
 
 class BadMedia(InputError):

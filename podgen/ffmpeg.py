@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import subprocess
 from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
 
 from .errors import BackendError, MissingDependency
 
@@ -33,6 +36,12 @@ def filter_pcm(pcm: bytes, rate: int, audio_filter: str) -> bytes:
     """Pass mono s16le PCM through an ffmpeg audio filter chain; same rate out."""
     fmt = ["-f", "s16le", "-ar", str(rate), "-ac", "1"]
     return run([*fmt, "-i", "pipe:0", "-af", audio_filter, *fmt, "pipe:1"], data=pcm)
+
+
+def decode(path: Path, rate: int = 16000) -> np.ndarray:
+    """Any audio file -> mono float32 samples at ``rate``."""
+    raw = run(["-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"])
+    return np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768
 
 
 def decode_pcm(data: bytes, rate: int) -> bytes:

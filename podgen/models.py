@@ -31,6 +31,12 @@ class Document:
     def word_count(self) -> int:
         return len(self.text.split())
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
     def to_markdown(self) -> str:
         parts = [f"# {self.title}"]
         for section in self.sections:
@@ -62,6 +68,8 @@ class Script:
     hosts: list[str] = field(default_factory=list)
     """Speaker names in voice order: hosts[0] speaks with the first voice, and so on."""
     sources: list[str] = field(default_factory=list)
+    credits: list[dict[str, Any]] = field(default_factory=list)
+    """One entry per source: its title, where it came from, format, author when known."""
     writer: str = ""
     unsupported_claims: list[dict[str, Any]] = field(default_factory=list)
     """Lines whose numbers or names the writer could not find in the sources (for a person to check)."""
@@ -90,6 +98,7 @@ class Script:
             chapters=chapters,
             hosts=hosts,
             sources=[str(s) for s in data.get("sources", [])],
+            credits=[dict(c) for c in data.get("credits", []) if isinstance(c, dict)],
             writer=str(data.get("writer", "")),
             unsupported_claims=[c for c in data.get("unsupported_claims", []) if isinstance(c, dict)],
         )

@@ -57,15 +57,16 @@ def make_script(
     timings: dict[str, float] | None = None,
 ) -> tuple[Path, Script]:
     """Read the sources and write ``<output_dir>/<slug>/script.json``; no audio."""
-    from .ingest import extract, merge
+    from .ingest import credits, extract_all
     from .write import write_script
 
     timings = {} if timings is None else timings
     with _timed(timings, "ingest", progress):
-        document = merge([extract(source, settings) for source in sources], settings.title)
+        document = extract_all(sources, settings, progress)
     with _timed(timings, "write", progress):
         script = write_script(document, settings, progress)
     script.sources = [str(source) for source in sources]
+    script.credits = credits(document)
     script.stats["write_seconds"] = round(timings["write"], 3)
     folder = _claim_folder(settings.output_dir, script)
     return folder, script
@@ -142,7 +143,7 @@ def render_episode(
     made_from = _fingerprint(script, clip_paths(script, settings), settings)
     done = _unchanged(folder, previous, made_from, timings) if complete and settings.cache else None
     if done is not None:
-        return done
+        return _checked(done, settings, progress)
     start = time.perf_counter()
     clips = speak_script(script, settings, progress)
     timings["speak"] = time.perf_counter() - start
@@ -151,6 +152,16 @@ def render_episode(
         duration, segments, files = mix_episode(script, clips, folder, settings, progress, created[:10])
     episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)
     _write_metadata(episode, script, {**previous, "created": created}, made_from, settings)
+    return _checked(episode, settings, progress)
+
+
+def _checked(episode: Episode, settings: Settings, progress: Progress | None) -> Episode:
+    """With ``settings.check``: podgen check on the finished episode (check.json beside it)."""
+    if settings.check:
+        from .check import check_episode
+
+        with _timed(episode.timings, "check", None):
+            episode.files["check"] = check_episode(episode.folder, settings, progress).path
     return episode
 
 
@@ -215,6 +226,7 @@ def _write_metadata(episode: Episode, script: Script, old: dict, made_from: str,
         "description": episode.description,
         "duration": round(episode.duration, 3),
         "sources": script.sources,
+        "credits": script.credits,
         "guid": old.get("guid") or str(uuid.uuid4()),
         "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "rendered": datetime.now(timezone.utc).isoformat(timespec="seconds"),

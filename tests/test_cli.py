@@ -66,7 +66,7 @@ BAD_INPUTS = [
     ("random-bytes.pdf", "not a PDF", 3),
     ("truncated.pdf", "not a readable PDF", 3),
     ("paper-encrypted.pdf", "encrypted", 3),
-    ("scan-image-only.pdf", "needs OCR", 3),
+    ("blank-page.pdf", "blank", 3),
     ("empty.txt", "empty", 3),
     ("whitespace.md", "empty", 3),
     ("binary.txt", "NUL bytes", 3),

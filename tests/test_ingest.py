@@ -10,7 +10,7 @@ import pytest
 
 from podgen.config import Settings
 from podgen.errors import (
-    CorruptDocument, EmptyDocument, EncryptedDocument, InputError, NeedsOCR,
+    CorruptDocument, EmptyDocument, EncryptedDocument, InputError,
 )
 from podgen.ingest import clean, extract
 from podgen.ingest.markdown import MarkdownExtractor
@@ -189,7 +189,6 @@ def test_encrypted_pdf_with_password() -> None:
     [
         ("paper-encrypted.pdf", None, EncryptedDocument, "no password was given"),
         ("paper-encrypted.pdf", "wrong", EncryptedDocument, "password given is wrong"),
-        ("scan-image-only.pdf", None, NeedsOCR, "needs OCR"),
         ("random-bytes.pdf", None, CorruptDocument, "not a PDF"),
         ("truncated.pdf", None, CorruptDocument, "not a readable PDF"),
         ("blank-page.pdf", None, EmptyDocument, "blank"),

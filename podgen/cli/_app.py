@@ -29,7 +29,9 @@ out = Console(soft_wrap=True, emoji=False)
 err = Console(stderr=True, soft_wrap=True, emoji=False)
 state = {"debug": False}
 
-STAGES = {"batch": "Documents", "ingest": "Reading sources", "write": "Writing the script", "speak": "Speaking lines", "mix": "Mixing audio"}
+STAGES = {"batch": "Documents", "ingest": "Reading sources", "pages": "Reading PDF pages", "ocr": "OCR (pages)",
+          "transcribe": "Transcribing (min)", "write": "Writing the script", "speak": "Speaking lines",
+          "mix": "Mixing audio", "check": "Checking"}
 
 
 def _version(value: bool) -> None:
@@ -144,6 +146,10 @@ def _summary(episode, elapsed: float) -> None:
     out.print(f"  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json; {cover}",
               highlight=False)
     _writing(episode.stats)
+    if "check" in episode.files:
+        from .check import summary
+
+        summary(episode.files["check"])
 
 
 def produce_script(action: Callable[[Report], Any], words_per_minute: int) -> None:

@@ -7,13 +7,13 @@ import typer
 
 from ..config import Settings
 from ._app import app, produce, produce_script
-from .options import CHECK, EPISODE, STUDIO, VOICE, with_settings
+from .options import CHECK, EPISODE, SOURCES_HELP, STUDIO, VOICE, with_settings
 
 
 @app.command()
 @with_settings(EPISODE)
 def make(
-    sources: list[Path] = typer.Argument(..., help="Documents to talk about: .pdf, .md, .txt.", show_default=False),
+    sources: list[str] = typer.Argument(..., help=SOURCES_HELP, show_default=False),
     *, settings: Settings,
 ) -> None:
     """Make an episode from documents.
@@ -23,6 +23,8 @@ def make(
     * `podgen make paper.pdf`
 
     * `podgen make notes.md chapter.pdf --minutes 3 --title "Weekly digest" -o out/`
+
+    * `podgen make report.docx https://example.org/post lecture.mp3` — several sources, one episode
 
     * `podgen make paper.pdf --llm openai --model gpt-4o-mini --format debate --focus "the method's limits"`
 
@@ -38,7 +40,7 @@ def make(
 @app.command()
 @with_settings(EPISODE)
 def script(
-    sources: list[Path] = typer.Argument(..., help="Documents to talk about: .pdf, .md, .txt.", show_default=False),
+    sources: list[str] = typer.Argument(..., help=SOURCES_HELP, show_default=False),
     *, settings: Settings,
 ) -> None:
     """Write an episode's script.json only (no audio): read or edit it, then `podgen render` the folder.

@@ -2,29 +2,33 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import typer
 
 from ..config import Settings
-from ._app import app, out, run
-from .options import INGEST, LANGUAGE, TTS, TTS_BASE_URL, with_settings
+from ._app import _with_progress, app, out, run
+from .options import INGEST, LANGUAGE, SOURCES_HELP, TTS, TTS_BASE_URL, with_settings
 
 
 @app.command()
 @with_settings(INGEST)
 def extract(
-    source: Path = typer.Argument(..., help="A document: .pdf, .md, .txt.", show_default=False),
+    sources: list[str] = typer.Argument(..., help=SOURCES_HELP, show_default=False),
+    as_json: bool = typer.Option(False, "--json", help="Print the Document as JSON (title, sections, source, meta)."),
     *, settings: Settings,
 ) -> None:
-    """Print the cleaned text podgen reads from a document, as Markdown.
+    """Print the cleaned text podgen reads from documents, as Markdown (or JSON).
 
-    Example: `podgen extract paper.pdf > paper.md`
+    Examples:
+
+    * `podgen extract paper.pdf > paper.md`
+
+    * `podgen extract https://example.org/article --json`
     """
-    from ..ingest import extract as extract_document
+    from ..ingest import extract_all
 
-    document = run(lambda: extract_document(source, settings))
-    sys.stdout.write(document.to_markdown())
+    document = _with_progress(lambda bars: extract_all(sources, settings, bars))
+    sys.stdout.write(document.to_json() if as_json else document.to_markdown())
 
 
 @app.command()

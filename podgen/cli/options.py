@@ -52,8 +52,16 @@ CONFIG = opt("config", Path, "--config", "-c", help="Settings file [default: ./p
 OUTPUT = (
     opt("output_dir", Path, "-o", "--output", help="Parent folder of episode folders [default: episodes]."),
 )
+SOURCES_HELP = ("Files or http(s) URLs: .pdf .docx .epub .html .md .txt, images (.png .jpg .webp .tiff), "
+                "audio and video (.mp3 .wav .m4a .flac .ogg .opus .mp4 .mkv .webm .mov).")
+
 INGEST = (
     opt("password", str, "--password", help="Password of an encrypted PDF."),
+    opt("max_pages", int, "--max-pages", help="Refuse documents longer than this many pages [default: 1000]."),
+    flag("describe_images", "--describe-images", help="Have the chat model (--llm openai) describe images "
+         "instead of reading them with OCR; the model must accept images."),
+    opt("asr_model", Path, "--asr-model", help="Local CTranslate2 Whisper model folder for audio and video "
+        "[default: Whisper tiny.en, built in]."),
 )
 LANGUAGE = opt("language", str, "--language", "-l",
                help="Language of the script and voices, e.g. en, de, fr [default: en].")
@@ -90,7 +98,13 @@ STUDIO = (
     opt("cover", Path, "--cover", help="Cover image, PNG or JPEG, at least 1400x1400 [default: one drawn from the title]."),
     flag("stereo", "--stereo", help="Stereo at -16 LUFS, 128 kbit/s, hosts placed apart [default: mono, -19 LUFS]."),
 )
-CHECK: tuple[Opt, ...] = ()
+LISTEN = (
+    opt("asr_model", Path, "--asr-model", help="faster-whisper model folder the check listens with [default: Whisper tiny.en]."),
+    opt("max_wer", float, "--max-wer", help="Word error rate over which a line is flagged [default: 0.4]."),
+)
+CHECK = (
+    flag("check", "--check", help="Check the episode after rendering (podgen check); writes check.json."),
+) + LISTEN
 SHOW = (
     opt("show.base_url", str, "--base-url", help="Absolute URL the site will be published at, e.g. https://pods.example.org/ml."),
     opt("show.title", str, "--show-title", help="Show title [default: the episodes folder's name]."),

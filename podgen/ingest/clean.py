@@ -52,6 +52,28 @@ def normalize_chars(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def spoken_heading(text: str) -> str:
+    """"A.\tPURPOSE" -> "A. Purpose": whitespace collapsed, all-capital headings softened."""
+    text = normalize_chars(re.sub(r"\s+", " ", text)).strip()
+    if not (text.isupper() and len(text) > 4):
+        return text
+    words = text.split(" ")
+    return " ".join(_soft(w, i == 0 or bool(_NUMBERING_RE.fullmatch(words[i - 1]))) for i, w in enumerate(words))
+
+
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to"})
+
+
+_NUMBERING_RE = re.compile(r"[IVXLC]+[.:]?|[A-Z]\.?|\d+[.:]?")
+
+
+def _soft(word: str, first: bool) -> str:
+    if _NUMBERING_RE.fullmatch(word) and not word.isdigit():  # Roman numerals and letters stay
+        return word
+    lower = word.lower()
+    return lower if lower in _SMALL_WORDS and not first else "-".join(p[:1].upper() + p[1:] for p in lower.split("-"))
+
+
 def letter_ratio(text: str) -> float:
     """Share of letters among the non-space characters of ``text``."""
     chars = [c for c in text if not c.isspace()]

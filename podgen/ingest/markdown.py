@@ -7,6 +7,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import EmptyDocument
 from ..models import Document, Section
+from . import sniff
 from .clean import clean_paragraph, is_references_heading, normalize_chars
 from .text import pretty_stem, read_text
 
@@ -105,7 +106,7 @@ class MarkdownExtractor:
     extensions = (".md", ".markdown", ".mdown", ".mkd")
 
     def accepts(self, path: Path) -> bool:
-        return path.suffix.lower() in self.extensions
+        return sniff.accepts(path, "markdown", self.extensions)
 
     def extract(self, path: Path, settings: Settings) -> Document:
         text = _FRONT_MATTER_RE.sub("", read_text(path))

@@ -7,7 +7,6 @@ This module is the part that talks to pypdf: opening, decrypting, reading, and i
 from __future__ import annotations
 
 import logging
-import math
 import re
 import warnings
 import zlib
@@ -16,15 +15,16 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..config import Settings
-from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, MissingDependency, NeedsOCR
+from ..contracts import Progress
+from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, MissingDependency, NeedsOCR, TooLarge
 from ..models import Document
+from . import sniff
 from .clean import letter_ratio, normalize_chars
+from .pdf_pages import read_spans
 from .pdf_layout import Span, body_size, drop_furniture, page_lines, sections_of, text_title
 from .text import pretty_stem
 
 log = logging.getLogger(__name__)
-
-_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi|medi|cmbx|\bbx", re.I)
 
 _BAD_META_TITLE_RE = re.compile(
     r"^(?:microsoft\s+\w+\s+-|untitled\b|document\d*$)|\.(?:docx?|pdf|tex|dvi|txt|rtf|odt|pptx?|indd|ps)$",
@@ -85,49 +85,27 @@ def _unlock(reader: Any, path: Path, password: str | None) -> None:
     raise EncryptedDocument(f"{path.name} is encrypted and no password was given.")
 
 
-def _page_spans(page: Any) -> list[Span]:
-    spans: list[Span] = []
-
-    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
-        if text:
-            scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
-            name = str((font or {}).get("/BaseFont", ""))
-            spans.append((text, round(size * scale, 1), bool(_BOLD_RE.search(name))))
-
-    page.extract_text(visitor_text=visit)
-    return spans
-
-
-def _read_spans(reader: Any, path: Path) -> list[list[Span]]:
-    from pypdf.errors import DependencyError
-
-    pages, failures = [], 0
-    for number, page in enumerate(reader.pages, 1):
-        try:
-            pages.append(_page_spans(page))
-        except DependencyError:
-            raise
-        except Exception as exc:  # one bad page must not lose the others
-            log.debug("%s: page %d unreadable: %s", path.name, number, exc)
-            failures, pages = failures + 1, pages + [[]]
-    if pages and failures == len(pages):
-        raise CorruptDocument(f"{path.name} is damaged: none of its {len(pages)} pages could be read.")
-    return pages
-
-
-def _load(path: Path, settings: Settings) -> tuple[Any, list[list[Span]]]:
+def _load(path: Path, settings: Settings, progress: Progress | None = None) -> tuple[Any, list[list[Span]]]:
     from pypdf.errors import DependencyError
 
     try:
         with pypdf_quiet():
             reader = _open(path)
             _unlock(reader, path, settings.password)
-            return reader, _read_spans(reader, path)
+            _check_length(path, reader, settings)
+            return reader, read_spans(reader, path, settings.password, progress)
     except DependencyError as exc:
         raise MissingDependency(
             f"Reading {path.name} needs a library pypdf did not find ({_reason(exc)}).",
             "Install it: pip install 'pypdf[crypto]'",
         ) from None
+
+
+def _check_length(path: Path, reader: Any, settings: Settings) -> None:
+    pages = len(reader.pages)
+    if pages > settings.max_pages:
+        raise TooLarge(f"{path.name} has {pages:,} pages; podgen reads at most {settings.max_pages:,} (--max-pages).",
+                       "Give podgen a part of it (qpdf in.pdf --pages . 1-200 -- part.pdf), or raise --max-pages.")
 
 
 def outline_titles(reader: Any) -> list[str]:
@@ -173,15 +151,33 @@ def _has_images(reader: Any) -> bool:
         return True
 
 
-def _check_text(path: Path, reader: Any, pages: list[list[Span]]) -> None:
+def _needs_ocr(path: Path, reader: Any, pages: list[list[Span]]) -> bool:
+    """True for a scan (images, no text layer); EmptyDocument for blank pages."""
     if not pages:
         raise EmptyDocument(f"{path.name} has no pages.")
     letters = sum(c.isalpha() for spans in pages for s in spans for c in s[0])
     if letters < 10 * len(pages) and not _has_images(reader):
         raise EmptyDocument(f"{path.name} has no text: its pages are blank.")
-    if letters < 10 * len(pages):
-        noun = "page has" if len(pages) == 1 else f"{len(pages)} pages have"
-        raise NeedsOCR(f"{path.name} has no text layer (its {noun} only images): it needs OCR.")
+    return letters < 10 * len(pages)
+
+
+def _fill_scanned_pages(path: Path, reader: Any, spans: list[list[Span]], body: float,
+                        progress: Progress | None) -> list[list[Span]]:
+    from .pdf_scan import fill_scanned_pages
+
+    with pypdf_quiet():
+        return fill_scanned_pages(path, reader, spans, body, progress)
+
+
+def _read_scan(path: Path, reader: Any, settings: Settings, progress: Progress | None) -> Document:
+    from .pdf_scan import read_scan
+
+    noun = "page has" if len(reader.pages) == 1 else f"{len(reader.pages)} pages have"
+    try:
+        return read_scan(path, reader, progress)
+    except MissingDependency as exc:
+        raise NeedsOCR(f"{path.name} has no text layer (its {noun} only images): it needs OCR.",
+                       f"{exc.hint}, or run OCR first (ocrmypdf in.pdf out.pdf).") from None
 
 
 def _content_streams(page: Any) -> list[Any]:
@@ -230,20 +226,23 @@ class PdfExtractor:
     extensions = (".pdf",)
 
     def accepts(self, path: Path) -> bool:
-        if path.suffix.lower() in self.extensions:
-            return True
-        try:
-            with open(path, "rb") as handle:
-                return b"%PDF-" in handle.read(1024)
-        except OSError:
-            return False
+        return sniff.accepts(path, "pdf", self.extensions)
 
-    def extract(self, path: Path, settings: Settings) -> Document:
-        reader, spans = _load(path, settings)
+    def check(self, path: Path, settings: Settings) -> None:
+        """Refuse a PDF longer than ``max_pages`` (reads the page tree only)."""
         with pypdf_quiet():
-            _check_text(path, reader, spans)
+            reader = _open(path)
+            _unlock(reader, path, settings.password)
+            _check_length(path, reader, settings)
+
+    def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
+        reader, spans = _load(path, settings, progress)
+        with pypdf_quiet():
+            if _needs_ocr(path, reader, spans):
+                return _read_scan(path, reader, settings, progress)
             info, outline = _metadata(reader), outline_titles(reader)
         body = body_size(spans)
+        spans = _fill_scanned_pages(path, reader, spans, body, progress)
         pages = [page_lines(s, body) for s in spans]
         sections = sections_of(drop_furniture(pages), outline, body)
         if not sections:

@@ -32,6 +32,9 @@ _KNOWN_RE = re.compile(
 _CAPTION_RE = re.compile(r"^(?:table|figure|fig\.)\s*\d+[:.]", re.I)
 
 DISPLAY = 1.2
+BOLD_HEADING = 1.35
+"""Bold lines up to this much larger than the body may be headings: journals set unnumbered
+section headings in bold a point or two above a 9-10 pt body."""
 DISPLAY_HEADING = 1.6
 """Lines this much larger than the body may be chapter titles (used when few headings are found)."""
 FEW_HEADINGS_WORDS = 3000
@@ -178,7 +181,7 @@ class HeadingFinder:
         words = text.split()
         acronyms = sum(1 for w in words if sum(c.isupper() for c in w) >= 2)
         return (
-            0.97 * self.body <= size <= 1.15 * self.body
+            0.97 * self.body <= size <= BOLD_HEADING * self.body
             and 2 <= len(words) <= 10
             and acronyms <= len(words) / 3
             and text[0].isupper()

@@ -1,36 +1,56 @@
 """Plain text files: decode carefully, join wrapped lines, clean."""
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 from ..config import Settings
 from ..errors import CorruptDocument, EmptyDocument
 from ..models import Document, Section
+from . import sniff
 from .clean import clean_text, is_references_heading, letter_ratio, normalize_chars
 
+log = logging.getLogger(__name__)
 _BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 
 
 def decode(data: bytes, path: Path) -> str:
-    """Bytes to text: UTF-8 (BOM or not), UTF-16 with a BOM, else cp1252, else latin-1.
-    Raises CorruptDocument for binary data and EmptyDocument for blank files."""
+    """Bytes to text in whatever encoding they are in (a BOM, else UTF-8, else what
+    charset-normalizer detects), with mojibake repaired (ftfy). Raises CorruptDocument for
+    binary data and EmptyDocument for blank files."""
     encoding = next((enc for bom, enc in _BOMS.items() if data.startswith(bom)), None)
     if encoding is None and b"\x00" in data[:65536]:
         raise CorruptDocument(f"{path.name} is binary data, not text (it contains NUL bytes).")
-    text = _decode_text(data, encoding)
+    text = repair(_decode_text(data, encoding))
     if not text.strip():
         raise EmptyDocument(f"{path.name} is empty: it has no text.")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def repair(text: str) -> str:
+    """Undo mojibake (UTF-8 read as cp1252 or latin-1, once or twice) with ftfy."""
+    import ftfy
+
+    return ftfy.fix_encoding(text)
+
+
 def _decode_text(data: bytes, encoding: str | None) -> str:
-    for candidate in filter(None, (encoding, "utf-8-sig", "cp1252")):
+    for candidate in filter(None, (encoding, "utf-8-sig")):
         try:
             return data.decode(candidate)
         except UnicodeDecodeError:
             continue
-    return data.decode("latin-1")
+    from charset_normalizer import from_bytes
+
+    results = list(from_bytes(data[:262144]))
+    best = min(results, key=lambda m: m.chaos, default=None)
+    western = next((m for m in results if m.encoding == "cp1252"), None)
+    if best is None or (western and western.chaos <= best.chaos + 0.05):  # short texts fool the detector
+        best = western
+    detected = best.encoding if best else "cp1252"
+    log.debug("decoding as %s (detected)", detected)
+    return data.decode(detected, errors="replace")
 
 
 def read_text(path: Path) -> str:
@@ -65,6 +85,20 @@ def first_line_title(text: str) -> str | None:
     return normalize_chars(first) if looks_like_title(first) else None
 
 
+_RESIDUE_RE = re.compile(r"^\s*(?:toggle the table of contents|jump to content|from wikipedia, the free encyclopedia)\s*$",
+                         re.I | re.M)
+
+
+def drop_page_residue(text: str) -> str:
+    """Text copied from a web page: navigation residue lines go, and when one comes early
+    ("Toggle the table of contents" after an infobox), so does everything above it but the title."""
+    match = _RESIDUE_RE.search(text)
+    if match and match.start() < 0.25 * len(text):
+        first = text.lstrip().split("\n", 1)[0]
+        text = first + "\n\n" + text[match.end():]
+    return _RESIDUE_RE.sub("", text)
+
+
 def drop_references(text: str) -> str:
     """Cut everything from a "References" / "Bibliography" line on, if it comes after the body."""
     lines = text.split("\n")
@@ -82,10 +116,10 @@ class TextExtractor:
     extensions = (".txt", ".text")
 
     def accepts(self, path: Path) -> bool:
-        return path.suffix.lower() in self.extensions
+        return sniff.accepts(path, "text", self.extensions)
 
     def extract(self, path: Path, settings: Settings) -> Document:
-        raw = read_text(path)
+        raw = drop_page_residue(read_text(path))
         title = first_line_title(raw)
         if title:  # the title line is not read twice
             raw = raw.lstrip().split("\n", 1)[1] if "\n" in raw.strip() else ""

@@ -1,0 +1,103 @@
+"""The episode's text files: transcripts that agree with each other, with the script and with
+the audio (read back with webvtt-py and srt), and an episode.json that a feed can be built from."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import MissingDependency
+from ..models import Segment
+from .inputs import Episode
+from .report import Finding
+
+TIME_TOLERANCE = 0.002
+REQUIRED = ("title", "description", "duration", "guid", "created", "files")
+
+TRANSCRIPT = "Players that show transcripts (Apple Podcasts reads VTT, others SRT or JSON) show {what}."
+METADATA = "A feed built from episode.json would lack {what}: directories reject an item without a guid or title, and apps show no length or description."
+
+
+def check_metadata(episode: Episode, duration: float) -> list[Finding]:
+    return [_transcripts(episode, duration), _episode_json(episode)]
+
+
+def _transcripts(episode: Episode, duration: float) -> Finding:
+    problem = _timeline_problem(episode, duration)
+    for reader, key, name in ((_read_vtt, "transcript_vtt", "transcript.vtt"), (_read_srt, "transcript_srt", "transcript.srt")):
+        if problem:
+            break
+        path = episode.file(key, name)
+        problem = f"{name} is missing" if path is None else _compare(name, reader(path), episode.segments)
+    if problem:
+        return Finding("transcripts", False, problem, effect=TRANSCRIPT.format(what="text out of step with the speech"))
+    return Finding("transcripts", True, f"transcript.json, .vtt and .srt agree on the {len(episode.segments)} "
+                   f"script lines, in order, inside the {duration:.1f} s of audio")
+
+
+def _timeline_problem(episode: Episode, duration: float) -> str | None:
+    segments, lines = episode.segments, episode.script.lines
+    if [s.text for s in segments] != [line.text for line in lines]:
+        return "transcript.json's lines are not script.json's: the script was edited after the last render"
+    for i, (a, b) in enumerate(zip(segments, segments[1:])):
+        if b.start < a.end:
+            return f"transcript.json: line {i + 1} starts before line {i} ends"
+    outside = [i for i, s in enumerate(segments) if s.start < 0 or s.end > duration + 0.05 or s.end < s.start]
+    return f"transcript.json: line {outside[0]} lies outside the audio (0–{duration:.1f} s)" if outside else None
+
+
+def _compare(name: str, cues: list[tuple[float, float, str]], segments: list[Segment]) -> str | None:
+    """Each line's cues (one, or several for a long line) lie inside its span and say its text."""
+    k = 0
+    for i, seg in enumerate(segments):
+        said = []
+        while k < len(cues) and cues[k][0] < seg.end - TIME_TOLERANCE:
+            start, end, text = cues[k]
+            if start < seg.start - TIME_TOLERANCE or end > seg.end + TIME_TOLERANCE:
+                return f"{name} cue {k + 1} runs {start:.3f}–{end:.3f} s, outside line {i} ({seg.start:.3f}–{seg.end:.3f} s)"
+            said.append(text.removeprefix(f"{seg.speaker}: "))
+            k += 1
+        if _spaced(" ".join(said)) != _spaced(seg.text):
+            return f"{name} says {_spaced(' '.join(said))!r} for line {i}, transcript.json {seg.text!r}"
+    if k < len(cues):
+        return f"{name} has {len(cues) - k} cue(s) after the last line"
+    return None
+
+
+def _spaced(text: str) -> str:
+    """Text with its line breaks and runs of spaces made single spaces (cues wrap lines)."""
+    return " ".join(text.split())
+
+
+def _read_vtt(path: Path) -> list[tuple[float, float, str]]:
+    try:
+        import webvtt
+        import webvtt.errors
+    except ImportError as exc:
+        raise MissingDependency(f"The check needs webvtt-py ({exc.name} is missing).", "pip install 'podgen[check]'") from None
+    try:
+        return [(c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000, c.text)
+                for c in webvtt.read(str(path))]
+    except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError, ValueError) as exc:
+        return [(-1.0, -1.0, f"unreadable: {exc}")]
+
+
+def _read_srt(path: Path) -> list[tuple[float, float, str]]:
+    try:
+        import srt
+    except ImportError as exc:
+        raise MissingDependency(f"The check needs srt ({exc.name} is missing).", "pip install 'podgen[check]'") from None
+    try:
+        text = path.read_text(encoding="utf-8")
+        return [(c.start.total_seconds(), c.end.total_seconds(), c.content) for c in srt.parse(text)]
+    except (srt.SRTParseError, ValueError) as exc:
+        return [(-1.0, -1.0, f"unreadable: {exc}")]
+
+
+def _episode_json(episode: Episode) -> Finding:
+    meta = episode.meta
+    missing = [key for key in REQUIRED if meta.get(key) in (None, "", [], {})]
+    files = meta.get("files") if isinstance(meta.get("files"), dict) else {}
+    absent = [name for name in files.values() if not (episode.folder / str(name)).is_file()]
+    if missing or absent:
+        what = ", ".join(missing + [f"{name} (listed but not in the folder)" for name in absent])
+        return Finding("episode.json", False, f"episode.json lacks {what}", effect=METADATA.format(what=what))
+    return Finding("episode.json", True, f"episode.json complete; {len(files)} files listed, all present")

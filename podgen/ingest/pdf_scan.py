@@ -1,0 +1,81 @@
+"""PDF pages without a text layer (scans): each page's largest image, read with OCR."""
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any, Callable
+
+from ..contracts import Progress
+from ..errors import EmptyDocument
+from ..models import Document
+from . import ocr
+from .extras import need
+from .image import ocr_document
+
+log = logging.getLogger(__name__)
+
+
+_reading = threading.Lock()
+"""pypdf reads from one shared file handle: OCR threads take turns to pull their page's image."""
+
+
+def _page_image(reader: Any, index: int) -> Callable[[], Any]:
+    def load() -> Any:
+        with _reading:
+            images = list(reader.pages[index].images)
+            if not images:
+                return None
+            return max((i.image for i in images), key=lambda im: im.width * im.height)
+    return load
+
+
+def read_scan(path: Path, reader: Any, progress: Progress | None = None) -> Document:
+    """OCR every page of a scanned PDF (needs the ocr extra)."""
+    need("rapidocr_onnxruntime", ocr.EXTRA, "Reading a scanned PDF")
+    need("PIL.Image", ocr.EXTRA, "Reading a scanned PDF")
+    count = len(reader.pages)
+    log.warning("%s has no text layer: reading its %d page%s with OCR (slower; recognition errors possible)",
+                path.name, count, "" if count == 1 else "s")
+    loaders = [_page_image(reader, i) for i in range(count)]
+    pages = ocr.read_pages([_or_blank(load) for load in loaders], progress)
+    if not any(pages):
+        raise EmptyDocument(f"{path.name} has no text that OCR could read.")
+    return ocr_document(path, pages, {"format": "pdf", "pages": count, "encrypted": bool(reader.is_encrypted), "ocr": True})
+
+
+def _or_blank(load: Callable[[], Any]) -> Callable[[], Any]:
+    def safe() -> Any:
+        from PIL import Image
+
+        return load() or Image.new("RGB", (16, 16), "white")
+    return safe
+
+
+def _image_only(page: Any, spans: list) -> bool:
+    letters = sum(c.isalpha() for text, _, _ in spans for c in text)
+    try:
+        return letters < 10 and "/XObject" in (page.get("/Resources") or {})
+    except Exception:  # unreadable resources: leave the page as it is
+        return False
+
+
+def fill_scanned_pages(path: Path, reader: Any, spans: list[list], body: float,
+                       progress: Progress | None = None) -> list[list]:
+    """A text PDF with some image-only pages (a scanned insert): those pages are read with
+    OCR when the ocr extra is installed, and their text joins the others as body-size spans."""
+    pages = [i for i, page in enumerate(reader.pages) if _image_only(page, spans[i])]
+    if not pages:
+        return spans
+    try:
+        need("rapidocr_onnxruntime", ocr.EXTRA, "Reading scanned pages")
+    except Exception as exc:  # MissingDependency: read the rest, and say what is left out
+        log.warning("%s: %d page%s without a text layer left out (%s)", path.name, len(pages),
+                    "" if len(pages) == 1 else "s", getattr(exc, "hint", exc))
+        return spans
+    log.warning("%s: reading %d page%s without a text layer with OCR", path.name, len(pages), "" if len(pages) == 1 else "s")
+    texts = ocr.read_pages([_or_blank(_page_image(reader, i)) for i in pages], progress)
+    filled = list(spans)
+    for i, text in zip(pages, texts):
+        filled[i] = [(paragraph + "\n\n", body, False) for paragraph in text.split("\n\n") if paragraph]
+    return filled
