@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   ?= examples/dense-passage-retrieval.pdf
 
-.PHONY: install install-test demo test bench bench-check clean
+.PHONY: install install-test demo test bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "podgen needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'
@@ -30,12 +30,13 @@ test: install-test
 	$(BIN)/python -m pytest
 
 bench: install-test
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_mix.py
 	$(BIN)/python bench/bench_voices.py
 	$(BIN)/python bench/bench_writer.py
-
-bench-check: install-test
+	$(BIN)/python bench/bench_ingest.py
+	$(BIN)/python bench/bench_batch.py
 	$(BIN)/python bench/bench_check.py
 
 clean:

@@ -90,8 +90,9 @@ def asr_rates(corpus: Path) -> list[tuple[str, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus") if Path("/work/shared/corpus").is_dir()
-                        else DATA, help="folder holding the corpus files")
+    corpus = ROOT.parent / "shared" / "corpus"  # the test corpus beside the checkout, else the test copies
+    parser.add_argument("--corpus", type=Path, default=corpus if corpus.is_dir() else DATA,
+                        help="folder holding the corpus files")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     pdf = args.corpus / "report-long.pdf"

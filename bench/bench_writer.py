@@ -25,7 +25,7 @@ from podgen.config import Settings  # noqa: E402
 from podgen.ingest import extract  # noqa: E402
 from podgen.write import write_script  # noqa: E402
 
-CORPUS_PDF = Path("/work/shared/corpus/report-long.pdf")
+CORPUS_PDF = ROOT.parent / "shared" / "corpus" / "report-long.pdf"
 PDF = CORPUS_PDF if CORPUS_PDF.is_file() else ROOT / "tests" / "data" / "report-long.pdf"
 
 

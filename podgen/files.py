@@ -15,8 +15,11 @@ os.umask(_UMASK)
 
 
 @contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it over ``target`` on success."""
+def atomic_path(target: Path, replace: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` on success.
+
+    With ``replace`` False a ``target`` that exists (perhaps written by another process while
+    this one worked) is kept and the new file dropped: the first writer wins, atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part" + target.suffix, dir=target.parent)
     os.close(fd)
@@ -24,9 +27,21 @@ def atomic_path(target: Path) -> Iterator[Path]:
     os.chmod(tmp_path, 0o666 & ~_UMASK)  # mkstemp makes 0600; finished files get the usual mode
     try:
         yield tmp_path
-        os.replace(tmp_path, target)
+        if replace:
+            os.replace(tmp_path, target)
+        else:
+            _link_unless_exists(tmp_path, target)
     finally:
         tmp_path.unlink(missing_ok=True)
+
+
+def _link_unless_exists(tmp_path: Path, target: Path) -> None:
+    try:
+        os.link(tmp_path, target)  # fails, rather than replaces, when target exists
+    except FileExistsError:
+        pass
+    except OSError:  # a file system without hard links: a plain rename, last writer wins
+        os.replace(tmp_path, target)
 
 
 def write_text(target: Path, text: str) -> Path:

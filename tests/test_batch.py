@@ -71,11 +71,29 @@ def test_the_same_batch_on_a_dask_cluster_makes_the_same_episodes(batch_run, bat
     local = {Path(o["folder"]).name: o["title"] for o in _report(out)["documents"] if o["folder"]}
     remote = {Path(o.folder).name: o.title for o in report.outcomes if o.status == "made"}
     assert remote == local
-    for name in local:
+    for name in local:  # the same script and clips (one cache, each clip spoken once) make the same episode
+        assert (out / name / "script.json").read_bytes() == (settings.output_dir / name / "script.json").read_bytes()
         ours = json.loads((out / name / "episode.json").read_text(encoding="utf-8"))
         theirs = json.loads((settings.output_dir / name / "episode.json").read_text(encoding="utf-8"))
-        assert abs(ours["duration"] - theirs["duration"]) < 0.05 and ours["title"] == theirs["title"]
+        assert ours["made_from"] == theirs["made_from"]  # script, clip names, mix settings
+        assert ours["duration"] == theirs["duration"] and ours["title"] == theirs["title"]
     assert _by_name(json.loads((settings.output_dir / REPORT).read_text()))["corrupt.pdf"]["status"] == "failed"
+
+
+def test_a_clip_spoken_twice_at_once_is_stored_once(tmp_path):
+    """Two documents made at once may speak a common line at the same moment: Piper never says a
+    line the same way twice, so the cache must keep the first clip, or an episode already mixed
+    from it would no longer match what the cache gives every later run."""
+    from podgen.speak.cache import ClipCache
+
+    cache = ClipCache(tmp_path / "clips")
+    path = cache.path("piper/joe", "That's it from us. Thanks for listening!")
+    cache.store(path, b"\x01\x00" * 100, 22050)
+    first = path.read_bytes()
+    cache.store(path, b"\x02\x00" * 120, 22050)  # the other process finished speaking it later
+    assert path.read_bytes() == first
+    cache.store(path, b"\x03\x00" * 90, 22050, replace=True)  # --no-cache: speak every line anew
+    assert path.read_bytes() != first and len(list(path.parent.iterdir())) == 1
 
 
 def test_two_documents_with_one_title_get_two_episodes(tmp_path, clip_cache):
@@ -168,7 +186,7 @@ def test_an_interrupted_batch_resumes(tmp_path):
                                          f"People still say that {fact}.\n")
     env = {**os.environ, "PODGEN_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200", "PODGEN_TTS": "piper"}
     args = [sys.executable, "-m", "podgen", "batch", str(docs), "-o", str(eps), "--minutes", "0.3"]
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = _interruptible(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     while not (eps / STATE).exists() and proc.poll() is None:  # the first document is done
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
@@ -182,3 +200,16 @@ def test_an_interrupted_batch_resumes(tmp_path):
     report = _report(eps)
     assert (report["skipped"], report["made"], report["failed"]) == (len(done), 3 - len(done), 0)
     assert len(list(eps.glob("*/episode.json"))) == 3
+
+
+def _interruptible(args: list[str], **options) -> subprocess.Popen:
+    """Start ``args`` with SIGINT at its default, so that SIGINT interrupts it as Ctrl-C would.
+
+    A process inherits an *ignored* SIGINT across exec, and a background job of a non-interactive
+    shell (``pytest ... &`` in a script) starts with SIGINT ignored: the child would then ignore our
+    SIGINT and finish every document. A handler, unlike SIG_IGN, is reset to the default by exec."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(args, **options)
+    finally:
+        signal.signal(signal.SIGINT, previous)

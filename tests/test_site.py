@@ -50,6 +50,7 @@ def browser(tmp_path_factory):
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
             args=ARGS)
+        context.set_default_timeout(120_000)  # a bound on waiting, not a speed check: CI machines can be busy
         yield context
         context.close()
 

@@ -75,8 +75,10 @@ def speak_script(script: Script, settings: Settings, progress: Progress | None =
     count = _Tally(progress, len(jobs) - len(todo), len(jobs))
 
     def speak(i: int) -> None:
+        if settings.cache and paths[i].exists():  # another process spoke this line meanwhile
+            return
         voice, text = jobs[i]
-        cache.store(paths[i], *voice.synthesize(text))
+        cache.store(paths[i], *voice.synthesize(text), replace=not settings.cache)
 
     try:
         run_all([lambda i=i: speak(i) for i in todo], settings.tts_concurrency or backend.concurrency, count)

@@ -16,9 +16,13 @@ class ClipCache:
         digest = hashlib.sha256(f"{voice_key}\n{text}".encode("utf-8")).hexdigest()
         return self.folder / digest[:2] / f"{digest}.wav"
 
-    def store(self, path: Path, pcm: bytes, rate: int) -> None:
-        """Write mono 16-bit PCM as WAV, atomically: a killed run never leaves half a clip."""
-        with atomic_path(path) as tmp:
+    def store(self, path: Path, pcm: bytes, rate: int, replace: bool = False) -> None:
+        """Write mono 16-bit PCM as WAV, atomically: a killed run never leaves half a clip.
+
+        A clip already stored stays unless ``replace``: Piper never speaks a line the same way
+        twice, so when two processes speak one line at once (a batch's documents share lines)
+        the first clip is the one both episodes use, not one each with the cache keeping the last."""
+        with atomic_path(path, replace=replace) as tmp:
             with wave.open(str(tmp), "wb") as out:
                 out.setnchannels(1)
                 out.setsampwidth(2)
