@@ -100,7 +100,7 @@ def _retake_line(script: Script, i: int, voice: Voice, cache, settings: Settings
             break
     if best is None or best[0] >= before:
         return None
-    cache.store(path, best[2], best[3])
+    cache.store(path, best[2], best[3], replace=True)  # the better take takes the clip's place
     return Fix(i, text, round(before, 3), round(best[0], 3), best[1])
 
 
