@@ -98,6 +98,7 @@ def test_words_are_compared_as_a_listener_hears_them():
     assert wer("Today we talk about lighthouses.", "today we talk about light houses") == 0
     assert wer("the keepers climbed the tower", "the keepers climb the tower") == pytest.approx(0.2)
     assert wer("a line", "") == 1.0
+    assert wer("Alright, OK: 5 percent.", "All right, okay, five per cent.") == 0  # one sound, two spellings
 
 
 def test_a_good_episode_passes_and_writes_check_json(good, good_report):

@@ -12,6 +12,9 @@ from ..errors import MissingDependency
 FILLERS = frozenset("mm mmm hmm hm mhm um umm uh er erm".split())
 """Sounds that a voice renders and a recogniser writes down each in its own way, or not at all."""
 
+SPELLINGS = {"alright": "all right", "ok": "okay", "percent": "per cent"}
+"""Words written two ways for the same sound: the script's way and the recogniser's meet here."""
+
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
     "seventeen eighteen nineteen".split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -33,7 +36,7 @@ def normalise_words(text: str) -> list[str]:
     text = re.sub(r"\b([A-Z]{1,5})-([A-Z]{1,5})\b", r"\1\2", text)
     text = text.lower().replace("-", " ").replace("’", "'")
     text = re.sub(r"\b\d{1,6}\b(?![.,]\d)", lambda m: number_words(int(m.group(0))), text.replace(",000", "000"))
-    return re.findall(r"[a-z0-9']+", text)
+    return [part for word in re.findall(r"[a-z0-9']+", text) for part in SPELLINGS.get(word, word).split()]
 
 
 def _join_compounds(words: list[str], other: set[str]) -> list[str]:
