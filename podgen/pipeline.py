@@ -47,7 +47,7 @@ def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Pr
     check_inputs(settings)  # a bad music or cover file stops the run before anything is read
     timings: dict[str, float] = {}
     folder, script = make_script(sources, settings, progress, timings)
-    episode = render_episode(folder, settings, progress, timings)
+    episode = render_episode(folder, settings, progress, timings, keep_studio=False)
     episode.stats = script.stats
     return episode
 
@@ -126,17 +126,20 @@ def load_script(folder: Path) -> Script:
 
 
 def render_episode(
-    folder: Path, settings: Settings, progress: Progress | None = None, timings: dict[str, float] | None = None
+    folder: Path, settings: Settings, progress: Progress | None = None, timings: dict[str, float] | None = None,
+    keep_studio: bool = True,
 ) -> Episode:
     """Speak ``folder/script.json`` (only lines not already cached) and mix the episode.
 
     An episode whose script, clips, music, cover and settings are what it was made from is
-    left as it is: nothing is spoken, mixed or rewritten."""
+    left as it is: nothing is spoken, mixed or rewritten. With ``keep_studio``, the music,
+    stereo and cover the episode was made with are kept unless ``settings`` set them."""
     from .mix import check_inputs, mix_episode
     from .speak import clip_paths, speak_script
 
     timings = {} if timings is None else timings
     script = load_script(folder)
+    settings = studio_choices(folder, settings) if keep_studio else settings
     check_inputs(settings)
     complete = (folder / METADATA).is_file()  # not a render that failed half way
     previous = _take_metadata(folder)
@@ -147,12 +150,40 @@ def render_episode(
     start = time.perf_counter()
     clips = speak_script(script, settings, progress)
     timings["speak"] = time.perf_counter() - start
+    made_from = _fingerprint(script, clips, settings)  # the clips as they are now, spoken or not
     created = previous.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds")
     with _timed(timings, "mix", None):
         duration, segments, files = mix_episode(script, clips, folder, settings, progress, created[:10])
     episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)
     _write_metadata(episode, script, {**previous, "created": created}, made_from, settings)
     return _checked(episode, settings, progress)
+
+
+STUDIO = ("music", "stereo", "cover")
+
+
+def studio_choices(folder: Path, settings: Settings) -> Settings:
+    """``settings`` with the music, stereo and cover recorded in ``folder``'s episode.json for
+    each of them that no flag, variable or podgen.toml set. A cover file that has gone since
+    falls back to the episode's own copy of it."""
+    unset = [name for name in STUDIO if name not in settings.model_fields_set]
+    meta = _read_json(folder / METADATA) or _read_json(folder / KEPT_METADATA)
+    if not unset or not meta:
+        return settings
+    recorded = {name: meta.get(name) for name in unset if meta.get(name) is not None}
+    if recorded.get("cover"):
+        copy = folder / str(meta.get("files", {}).get("cover", ""))
+        given = Path(recorded["cover"])
+        recorded["cover"] = given if given.is_file() else copy if copy.is_file() and copy != folder else None
+    return settings.model_copy(update=recorded) if recorded else settings
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _checked(episode: Episode, settings: Settings, progress: Progress | None) -> Episode:
@@ -171,6 +202,16 @@ def _digest(path: Path | None) -> str | None:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def _clip_stamp(path: Path) -> list:
+    """A clip's name, size and modification time: a clip replaced under its name (a better
+    take stored by podgen check --fix) changes it, without reading any audio."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return [path.name, None, None]
+    return [path.name, stat.st_size, stat.st_mtime_ns]
+
+
 def _fingerprint(script: Script, clips: list[Path], settings: Settings) -> str:
     """A hash of everything the episode's files are made from."""
     from . import __version__
@@ -178,7 +219,7 @@ def _fingerprint(script: Script, clips: list[Path], settings: Settings) -> str:
 
     music = settings.music if settings.music in (None, "default") else _digest(Path(settings.music).expanduser())
     parts = {
-        "version": __version__, "format": FORMAT, "script": script.to_dict(), "clips": [p.name for p in clips],
+        "version": __version__, "format": FORMAT, "script": script.to_dict(), "clips": [_clip_stamp(p) for p in clips],
         "mix": settings.model_dump(mode="json", include={"pause_ms", "bitrate", "sample_rate", "stereo"}),
         "show": show_name(settings),
         "music": music, "cover": _digest(settings.cover),
@@ -210,11 +251,7 @@ def _take_metadata(folder: Path) -> dict:
     path, kept = folder / METADATA, folder / KEPT_METADATA
     if path.is_file():
         os.replace(path, kept)
-    try:
-        old = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else {}
-    except (ValueError, UnicodeDecodeError):
-        old = {}
-    return old if isinstance(old, dict) else {}
+    return _read_json(kept)
 
 
 def _write_metadata(episode: Episode, script: Script, old: dict, made_from: str, settings: Settings) -> None:
@@ -235,6 +272,7 @@ def _write_metadata(episode: Episode, script: Script, old: dict, made_from: str,
         "files": {name: p.name for name, p in episode.files.items()},
         "music": None if not settings.music else settings.music if settings.music == "default" else str(settings.music),
         "stereo": settings.stereo,
+        "cover": str(Path(settings.cover).expanduser().resolve()) if settings.cover else None,
         "made_from": made_from,
     }
     if script.unsupported_claims:

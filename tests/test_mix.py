@@ -169,7 +169,7 @@ def test_a_failed_encode_leaves_no_episode_mp3(spoken, tmp_path, monkeypatch):
     from podgen.mix import master
 
     script, clips, settings = spoken
-    monkeypatch.setattr(master, "LIMITER", "nosuchfilter")
+    monkeypatch.setattr(master, "ENCODER", "nosuchencoder")
     with pytest.raises(BackendError, match="ffmpeg could not encode the episode"):
         mix_episode(script, clips, tmp_path, settings)
     assert not (tmp_path / "episode.mp3").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import wave
@@ -134,6 +135,50 @@ def test_an_unchanged_episode_is_not_made_again(tmp_path, clip_cache):
     louder = render_episode(folder, Settings(tts="piper", cache_dir=clip_cache, bitrate=128))
     assert louder.timings["mix"] > 0 and "128 kb/s" in probe(louder.audio)
     assert json.loads((folder / "episode.json").read_text())["guid"] == meta["guid"]
+
+
+def test_a_clip_replaced_under_its_name_is_mixed_again(tmp_path, clip_cache):
+    from podgen.speak import clip_paths
+
+    shutil.copytree(clip_cache, tmp_path / "cache")
+    folder, settings = write_script(tmp_path / "ep"), Settings(tts="piper", cache_dir=tmp_path / "cache")
+    render_episode(folder, settings)
+    clip = clip_paths(Script.from_dict(json.loads((folder / "script.json").read_text())), settings)[1]
+    with wave.open(str(clip)) as src:
+        params, frames = src.getparams(), np.frombuffer(src.readframes(src.getnframes()), np.int16)
+    size = clip.stat().st_size
+    with wave.open(str(tmp_path / "take.wav"), "wb") as out:  # a new take: same name, same length
+        out.setparams(params)
+        out.writeframes((frames // 2).astype(np.int16).tobytes())
+    os.replace(tmp_path / "take.wav", clip)
+    assert clip.stat().st_size == size
+    again = render_episode(folder, settings)
+    assert again.timings["mix"] > 0 and again.timings["speak"] > 0
+    assert render_episode(folder, settings).timings["mix"] == 0.0  # and then it is up to date
+
+
+def test_render_keeps_the_studio_choices_the_episode_was_made_with(tmp_path, clip_cache):
+    from PIL import Image
+
+    cover = tmp_path / "art.jpeg"
+    Image.new("RGB", (1500, 1500), (120, 40, 60)).save(cover, format="JPEG")
+    folder = write_script(tmp_path / "ep")
+    render_episode(folder, Settings(tts="piper", cache_dir=clip_cache, music="default", stereo=True, cover=cover))
+    meta = json.loads((folder / "episode.json").read_text())
+    assert (meta["music"], meta["stereo"], meta["cover"]) == ("default", True, str(cover.resolve()))
+    env = {"PODGEN_CACHE_DIR": str(clip_cache), "PODGEN_TTS": "piper"}
+    result = podgen("render", str(folder), env=env)  # no studio flag: nothing changed, nothing done
+    assert result.returncode == 0, result.stderr
+    assert json.loads((folder / "episode.json").read_text())["made_from"] == meta["made_from"]
+    assert "stereo" in probe(folder / "episode.mp3")
+    cover.unlink()  # gone since: the episode's own copy stands in for it
+    result = podgen("render", str(folder), env=env)
+    assert result.returncode == 0, result.stderr
+    assert (folder / "cover.jpg").is_file() and not (folder / "cover.png").exists()
+    mono = render_episode(folder, Settings(tts="piper", cache_dir=clip_cache, stereo=False))  # a setting overrides
+    assert mono.timings["mix"] > 0 and "mono" in probe(mono.audio)
+    meta = json.loads((folder / "episode.json").read_text())
+    assert (meta["music"], meta["stereo"], meta["files"]["cover"]) == ("default", False, "cover.jpg")
 
 
 def podgen(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

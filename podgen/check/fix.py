@@ -46,7 +46,8 @@ def fix_rounds(folder: Path, settings: Settings, progress: Progress | None, roun
         if round_ and not changed:
             break  # a re-mix from the same clips changes nothing after the first
         fixes += changed
-        _mark_unfinished(folder)
+        if not changed:  # a better take changes its clip's size and time, which a render notices
+            _mark_unfinished(folder)
         render_episode(folder, settings, progress)
         mixes += 1
         report = check_episode(folder, settings, progress)
@@ -57,9 +58,8 @@ def fix_rounds(folder: Path, settings: Settings, progress: Progress | None, roun
 
 
 def _mark_unfinished(folder: Path) -> None:
-    """Set episode.json aside as a render does, so that the render re-mixes even though the
-    script and the clips' names did not change (a better take has the same name); the guid
-    is kept, as in any render."""
+    """Set episode.json aside as a render does, so that the render re-mixes from the same
+    script and clips (the files themselves failed a check); the guid is kept, as in any render."""
     from ..pipeline import KEPT_METADATA, METADATA
 
     if (folder / METADATA).is_file():
@@ -100,7 +100,7 @@ def _retake_line(script: Script, i: int, voice: Voice, cache, settings: Settings
             break
     if best is None or best[0] >= before:
         return None
-    cache.store(path, best[2], best[3])
+    cache.store(path, best[2], best[3], replace=True)  # the better take takes the clip's place
     return Fix(i, text, round(before, 3), round(best[0], 3), best[1])
 
 
