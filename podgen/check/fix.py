@@ -60,7 +60,7 @@ def fix_rounds(folder: Path, settings: Settings, progress: Progress | None, roun
 def _mark_unfinished(folder: Path) -> None:
     """Set episode.json aside as a render does, so that the render re-mixes from the same
     script and clips (the files themselves failed a check); the guid is kept, as in any render."""
-    from ..pipeline import KEPT_METADATA, METADATA
+    from ..record import KEPT_METADATA, METADATA
 
     if (folder / METADATA).is_file():
         os.replace(folder / METADATA, folder / KEPT_METADATA)

@@ -1,0 +1,137 @@
+"""episode.json: what an episode is and what it was made from.
+
+It is written last, so a folder with an episode.json holds a complete episode; a render sets it
+aside while it works (keeping the guid, which podcast apps know an episode by). Its
+``made_from`` fingerprint lets a render of an unchanged episode do nothing at all.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .config import Settings
+from .files import write_text
+from .models import Episode, Script, Segment
+
+log = logging.getLogger(__name__)
+
+METADATA = "episode.json"
+KEPT_METADATA = ".episode.previous.json"
+
+
+STUDIO = ("music", "stereo", "cover")
+
+
+def studio_choices(folder: Path, settings: Settings) -> Settings:
+    """``settings`` with the music, stereo and cover recorded in ``folder``'s episode.json for
+    each of them that no flag, variable or podgen.toml set. A cover file that has gone since
+    falls back to the episode's own copy of it."""
+    unset = [name for name in STUDIO if name not in settings.model_fields_set]
+    meta = read_json(folder / METADATA) or read_json(folder / KEPT_METADATA)
+    if not unset or not meta:
+        return settings
+    recorded = {name: meta.get(name) for name in unset if meta.get(name) is not None}
+    if recorded.get("cover"):
+        copy = folder / str(meta.get("files", {}).get("cover", ""))
+        given = Path(recorded["cover"])
+        recorded["cover"] = given if given.is_file() else copy if copy.is_file() and copy != folder else None
+    return settings.model_copy(update=recorded) if recorded else settings
+
+
+def read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _digest(path: Path | None) -> str | None:
+    if path is None or not Path(path).is_file():
+        return None
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _clip_stamp(path: Path) -> list:
+    """A clip's name, size and modification time: a clip replaced under its name (a better
+    take stored by podgen check --fix) changes it, without reading any audio."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return [path.name, None, None]
+    return [path.name, stat.st_size, stat.st_mtime_ns]
+
+
+def fingerprint(script: Script, clips: list[Path], settings: Settings) -> str:
+    """A hash of everything the episode's files are made from."""
+    from . import __version__
+    from .mix import FORMAT, show_name
+
+    music = settings.music if settings.music in (None, "default") else _digest(Path(settings.music).expanduser())
+    parts = {
+        "version": __version__, "format": FORMAT, "script": script.to_dict(), "clips": [_clip_stamp(p) for p in clips],
+        "mix": settings.model_dump(mode="json", include={"pause_ms", "bitrate", "sample_rate", "stereo"}),
+        "show": show_name(settings),
+        "music": music, "cover": _digest(settings.cover),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def unchanged(folder: Path, meta: dict, made_from: str, timings: dict[str, float]) -> Episode | None:
+    """The finished episode in ``folder`` if it was made from exactly ``made_from`` (its
+    episode.json, set aside, goes back untouched), else None."""
+    try:
+        files = {name: folder / value for name, value in meta["files"].items()}
+        if meta.get("made_from") != made_from or not all(p.is_file() for p in files.values()):
+            return None
+        body = json.loads(files["transcript_json"].read_text(encoding="utf-8"))["segments"]
+        segments = [Segment(s["speaker"], s["body"], s["startTime"], s["endTime"]) for s in body]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    os.replace(folder / KEPT_METADATA, folder / METADATA)
+    log.info("%s is up to date: nothing to do", folder)
+    timings.update(speak=0.0, mix=0.0)
+    files["metadata"] = folder / METADATA
+    return Episode(folder.name, folder, meta["title"], meta["description"], meta["duration"], segments, files, timings)
+
+
+def take_metadata(folder: Path) -> dict:
+    """Set episode.json aside: until a render writes it again, the folder is not complete.
+    It is kept (hidden) so that a failed render does not lose the episode's guid."""
+    path, kept = folder / METADATA, folder / KEPT_METADATA
+    if path.is_file():
+        os.replace(path, kept)
+    return read_json(kept)
+
+
+def write_metadata(episode: Episode, script: Script, old: dict, made_from: str, settings: Settings) -> None:
+    """episode.json: written last, so its presence means the episode is complete. The guid
+    and creation time of an earlier render are kept: podcast apps know an episode by its guid."""
+    path = episode.folder / METADATA
+    meta = {
+        "title": episode.title,
+        "description": episode.description,
+        "duration": round(episode.duration, 3),
+        "sources": script.sources,
+        "credits": script.credits,
+        "guid": old.get("guid") or str(uuid.uuid4()),
+        "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "rendered": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "writer": script.writer,
+        "hosts": script.hosts,
+        "files": {name: p.name for name, p in episode.files.items()},
+        "music": None if not settings.music else settings.music if settings.music == "default" else str(settings.music),
+        "stereo": settings.stereo,
+        "cover": str(Path(settings.cover).expanduser().resolve()) if settings.cover else None,
+        "made_from": made_from,
+    }
+    if script.unsupported_claims:
+        meta["unsupported_claims"] = script.unsupported_claims
+    write_text(path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    (episode.folder / KEPT_METADATA).unlink(missing_ok=True)
+    episode.files["metadata"] = path
