@@ -63,12 +63,15 @@ def load_model(model_dir: Path | None = None, threads: int | None = None):
 
 
 def transcribe_words(audio: Any, model_dir: Path | None = None, language: str | None = "en",
-                     heard: Callable[[float], None] | None = None) -> list[Word]:
+                     heard: Callable[[float], None] | None = None, repeatable: bool = False) -> list[Word]:
     """Every word heard in ``audio`` (a path, or mono float32 samples at 16 kHz), in order.
-    ``heard`` is called with the seconds of audio done after each segment (for progress)."""
+    ``heard`` is called with the seconds of audio done after each segment (for progress).
+    ``repeatable`` decodes greedily only: Whisper otherwise re-decodes an uncertain stretch by
+    sampling, so the same audio can be heard differently from one run to the next."""
     model = load_model(model_dir)
+    options = {"temperature": 0.0} if repeatable else {}
     segments, _ = model.transcribe(audio, beam_size=1, language=language, word_timestamps=True,
-                                   condition_on_previous_text=False)
+                                   condition_on_previous_text=False, **options)
     words = []
     for seg in segments:
         words.extend(Word(w.word.strip(), w.start, w.end, w.probability) for w in (seg.words or []))

@@ -116,6 +116,17 @@ def test_a_good_episode_passes_and_writes_check_json(good, good_report):
     assert measured["duration"] == pytest.approx(json.loads((folder / "episode.json").read_text())["duration"], abs=0.1)
 
 
+def test_the_same_audio_gets_the_same_verdict(good, tmp_path):
+    """Greedy decoding only: Whisper's sampled re-decodes of uncertain audio would make two
+    checks of one episode disagree."""
+    folder, settings = copy_episode(good, tmp_path)
+    shutil.copyfile(clip(folder, settings, 3), clip(folder, settings, 1))
+    rerender(folder, settings)
+    first, second = (check_episode(folder, settings) for _ in range(2))
+    assert [(f.check, f.line, f.heard) for f in first.findings] == [(f.check, f.line, f.heard) for f in second.findings]
+    assert first.measured["line_wer"] == second.measured["line_wer"]
+
+
 def test_a_clip_swapped_for_another_lines_audio_is_caught_at_that_line(good, tmp_path):
     folder, settings = copy_episode(good, tmp_path)
     shutil.copyfile(clip(folder, settings, 3), clip(folder, settings, 1))

@@ -72,7 +72,7 @@ def listen(audio: Path, settings: Settings) -> tuple[np.ndarray, list[Word]]:
 
     pipeline = BatchedInferencePipeline(model=model)
     found, _ = pipeline.transcribe(samples, language=_language(model, settings), beam_size=1, word_timestamps=True,
-                                   batch_size=BATCH)
+                                   batch_size=BATCH, temperature=0.0)  # greedy: the same audio, the same verdict
     words = [Word(w.word.strip(), w.start, w.end, w.probability) for seg in found for w in (seg.words or [])]
     log.debug("heard %d words in %.1f s of audio", len(words), samples.size / SAMPLE_RATE)
     return samples, words
@@ -82,7 +82,7 @@ def hear(samples: np.ndarray, settings: Settings) -> list[Word]:
     """Every word in a short stretch of audio (one line, one take)."""
     if not samples.size:
         return []
-    return transcribe_words(samples, settings.asr_model, _language(_model(settings), settings))
+    return transcribe_words(samples, settings.asr_model, _language(_model(settings), settings), repeatable=True)
 
 
 def _model(settings: Settings):
