@@ -45,7 +45,7 @@ def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Pr
     timings: dict[str, float] = {}
     folder, script = make_script(sources, settings, progress, timings)
     episode = render_episode(folder, settings, progress, timings, keep_studio=False)
-    episode.stats = script.stats
+    episode.stats = {**script.stats, **episode.stats}
     return episode
 
 
@@ -132,7 +132,7 @@ def render_episode(
     left as it is: nothing is spoken, mixed or rewritten. With ``keep_studio``, the music,
     stereo and cover the episode was made with are kept unless ``settings`` set them."""
     from .mix import check_inputs, mix_episode
-    from .speak import clip_paths, speak_script
+    from .speak import backend_choice, clip_paths, speak_script
 
     timings = {} if timings is None else timings
     script = load_script(folder)
@@ -152,6 +152,7 @@ def render_episode(
     with _timed(timings, "mix", None):
         duration, segments, files = mix_episode(script, clips, folder, settings, progress, created[:10])
     episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)
+    episode.stats["voices"] = "{} ({})".format(*backend_choice(settings))
     write_metadata(episode, script, {**previous, "created": created}, made_from, settings)
     return _checked(episode, settings, progress)
 

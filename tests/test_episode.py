@@ -94,7 +94,7 @@ def test_render_respeaks_only_the_edited_line(episode):
 
 
 def test_the_cli_makes_an_episode_and_prints_a_summary(tmp_path, clip_cache):
-    env = {"PODGEN_CACHE_DIR": str(clip_cache), "PATH": "/usr/bin:/bin"}
+    env = {"PODGEN_CACHE_DIR": str(clip_cache), "PATH": "/usr/bin:/bin", "PODGEN_TTS": "piper"}
     cmd = [sys.executable, "-m", "podgen", "make", str(DATA / "modelcard-whisper.md"), "-o", str(tmp_path),
            "--minutes", "0.5", "--title", "Whisper model card"]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
@@ -102,6 +102,7 @@ def test_the_cli_makes_an_episode_and_prints_a_summary(tmp_path, clip_cache):
     folder = tmp_path / "whisper-model-card"
     assert (folder / "episode.mp3").stat().st_size > 10_000
     assert str(folder / "episode.mp3") in proc.stdout and "of audio in" in proc.stdout
+    assert "voices: piper (as set)" in proc.stdout  # the backend that spoke, and why
 
 
 def test_making_again_keeps_a_hand_edited_script(tmp_path, clip_cache):

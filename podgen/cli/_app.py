@@ -145,6 +145,8 @@ def _summary(episode, elapsed: float) -> None:
     cover = episode.files["cover"].name if "cover" in episode.files else "cover.png"
     out.print(f"  transcripts: transcript.vtt, transcript.srt, transcript.json; chapters.json; {cover}",
               highlight=False)
+    if "voices" in episode.stats:
+        out.print(f"  voices: {episode.stats['voices']}", highlight=False)
     _writing(episode.stats)
     if "check" in episode.files:
         from .check import summary

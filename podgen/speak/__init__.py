@@ -24,14 +24,19 @@ voices: Registry[VoiceBackend] = Registry("podgen.voices", "voice backend")
 
 def backend_name(settings: Settings) -> str:
     """The backend to use: ``settings.tts``, with ``auto`` resolved (edge-tts online, else Piper)."""
+    return backend_choice(settings)[0]
+
+
+def backend_choice(settings: Settings) -> tuple[str, str]:
+    """(backend, why): ``auto`` says what it found (edge-tts's service is probed once a process)."""
     if settings.tts != "auto":
-        return settings.tts
+        return settings.tts, "as set"
     from .edge import probe
 
     answered, why = probe()
     name = "edge" if answered else "piper"
     log.info("voices: %s, because edge-tts's service %s", name, why)
-    return name
+    return name, f"auto: edge-tts's service {why}"
 
 
 def open_backend(settings: Settings) -> VoiceBackend:
