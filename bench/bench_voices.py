@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the local speech server the tests use
 
-from speech_servers import OpenAISpeechServer, mp3_of  # noqa: E402
+from servers.speech import OpenAISpeechServer, mp3_of  # noqa: E402
 
 from podgen.config import Settings  # noqa: E402
 from podgen.models import Line, Script  # noqa: E402

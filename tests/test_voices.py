@@ -13,7 +13,7 @@ import wave
 import numpy as np
 import pytest
 from audiotools import wer
-from speech_servers import EdgeServer, OpenAISpeechServer, error, mp3_of
+from servers.speech import EdgeServer, OpenAISpeechServer, error, mp3_of
 
 from podgen.config import Settings, load_settings
 from podgen.errors import BackendError, UnsupportedLanguage, UsageError
