@@ -47,6 +47,23 @@ class Show(BaseModel):
     language: str | None = Field(None, description="[default: the language setting]")
 
 
+class Sampling(BaseModel):
+    """How the model samples, per kind of request: the ``[sampling]`` table of podgen.toml."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    summary: float = Field(0.3, ge=0, le=2, description="temperature of summaries")
+    outline: float = Field(0.5, ge=0, le=2, description="temperature of the outline")
+    segment: float = Field(0.8, ge=0, le=2, description="temperature of the dialogue")
+    revise: float = Field(0.5, ge=0, le=2, description="temperature of length and grounding repairs")
+    frequency_penalty: float = Field(0.3, ge=-2, le=2, description="OpenAI frequency_penalty (every server)")
+    presence_penalty: float = Field(0.0, ge=-2, le=2, description="OpenAI presence_penalty (every server)")
+    repeat_penalty: float = Field(1.1, ge=0.5, le=2, description="llama.cpp repeat_penalty (the local writer)")
+    seed: int | None = Field(None, description="sampling seed, for servers that take one")
+
+    def temperature(self, kind: str) -> float:
+        return float(getattr(self, kind, self.segment))
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -94,9 +111,17 @@ class Settings(BaseModel):
     model: str = Field("gpt-4o-mini", min_length=1, description="chat model name")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]")
     llm_concurrency: int = Field(4, ge=1, le=32, description="chat requests at the same time")
-    llm_timeout: float = Field(120.0, gt=0, le=3600, description="seconds to wait for one chat answer")
+    llm_timeout: float = Field(300.0, gt=0, le=3600, description="seconds to wait for an answer's first token, "
+                               "or between two tokens (a server that stops mid-answer)")
     llm_retries: int = Field(4, ge=0, le=10, description="retries of a chat request on 429, 5xx and timeouts")
-    context_tokens: int = Field(8192, ge=2048, le=2_000_000, description="the model's context window in tokens")
+    context_tokens: int = Field(8192, ge=256, le=2_000_000, description="the model's context window in tokens")
+    fallback: Literal["auto", "offline", "none"] = Field(
+        "auto", description="who writes a segment the model cannot: offline (the extractive writer) or none "
+        "(fail); auto = offline under --llm auto, none otherwise")
+    sampling: Sampling = Field(default_factory=Sampling)
+    model_file: Path | None = Field(None, description="GGUF model file for the local writer")
+    llm_threads: int | None = Field(None, ge=1, le=256, description="CPU threads of the local writer "
+                                    "[default: the cores not busy]")
     format: Literal["deep-dive", "brief", "critique", "debate"] = Field("deep-dive", description="episode format")
     focus: str | None = Field(None, max_length=500, description="what the episode should concentrate on")
     show: Show = Field(default_factory=Show)
@@ -128,7 +153,7 @@ class Settings(BaseModel):
         return [h.name for h in self.hosts]
 
 
-_ENV_FIELDS = [name for name in Settings.model_fields if name not in ("hosts", "show")]
+_ENV_FIELDS = [name for name in Settings.model_fields if name not in ("hosts", "show", "sampling")]
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, Any]:

@@ -79,6 +79,10 @@ class TransientError(BackendError):
     """A failure worth trying again: a dropped connection, a timeout, a server error."""
 
 
+class RequestRejected(BackendError):
+    """The endpoint answered 400/422: it does not accept this request (often a response_format)."""
+
+
 class RateLimited(TransientError):
     """The server asked to slow down (HTTP 429); ``retry_after`` is its Retry-After, in seconds."""
 

@@ -73,14 +73,17 @@ class Script:
     writer: str = ""
     unsupported_claims: list[dict[str, Any]] = field(default_factory=list)
     """Lines whose numbers or names the writer could not find in the sources (for a person to check)."""
+    fallback_segments: list[str] = field(default_factory=list)
+    """Chapters the model could not write, read from the source by the offline writer instead."""
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
     """How the script was made (writer chosen and why, model requests and tokens); not saved."""
 
     def to_dict(self) -> dict[str, Any]:
         data = {"version": SCRIPT_VERSION, **asdict(self)}
         del data["stats"]
-        if not self.unsupported_claims:
-            del data["unsupported_claims"]
+        for name in ("unsupported_claims", "fallback_segments"):
+            if not data[name]:
+                del data[name]
         return data
 
     def to_json(self) -> str:
@@ -101,6 +104,7 @@ class Script:
             credits=[dict(c) for c in data.get("credits", []) if isinstance(c, dict)],
             writer=str(data.get("writer", "")),
             unsupported_claims=[c for c in data.get("unsupported_claims", []) if isinstance(c, dict)],
+            fallback_segments=[str(t) for t in data.get("fallback_segments", []) if isinstance(t, str)],
         )
 
     def word_count(self) -> int:

@@ -132,6 +132,8 @@ def write_metadata(episode: Episode, script: Script, old: dict, made_from: str, 
     }
     if script.unsupported_claims:
         meta["unsupported_claims"] = script.unsupported_claims
+    if script.fallback_segments:
+        meta["fallback_segments"] = script.fallback_segments
     write_text(path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     (episode.folder / KEPT_METADATA).unlink(missing_ok=True)
     episode.files["metadata"] = path

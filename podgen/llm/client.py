@@ -1,18 +1,24 @@
-"""Settings -> an ``openai.OpenAI`` client with retries, a request cache, counters and one-line errors."""
+"""The chat client every model-based writer uses: a transport, a request cache, a budget, counters.
+
+A transport streams answer pieces: ``HttpTransport`` (any OpenAI-compatible endpoint) or
+``LocalTransport`` (a GGUF run in process by llama-cpp-python). The client is the same for
+both: answers are cached on disk by a hash of the request, every request is checked against
+the context budget before it is sent, each answer is streamed (tokens and tokens/s are
+reported while it comes, and a looping answer is stopped), and usage is counted.
+"""
 from __future__ import annotations
 
 import logging
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol, TypeVar
 
 from ..contracts import Progress
-from ..errors import BackendError, MissingDependency
+from ..errors import BackendError
 from .cache import RequestCache, request_hash
-from .endpoint import Endpoint, require_endpoint
-from .tokens import estimate_tokens, message_tokens
+from .stream import Streamed, consume
+from .tokens import message_tokens
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -20,16 +26,26 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
+TOKENS = "tokens"
+"""The progress stage of the answer being streamed: (tokens so far, max_tokens)."""
 
 
-class RequestRejected(BackendError):
-    """The endpoint answered 400/422: it does not accept this request (often a response_format)."""
+class Transport(Protocol):
+    name: str
+    model: str
+    reason: str
+    """Why this transport and model, for the summary."""
+
+    def identity(self) -> dict[str, str]: ...
+
+    def stream(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> Iterable[tuple[str, str | None]]: ...
 
 
 @dataclass
 class Reply:
     text: str
     finish_reason: str
+    """stop, length (max_tokens reached) or repeat (stopped: the answer was repeating itself)."""
     cached: bool
     key: str
 
@@ -43,84 +59,96 @@ class Usage:
     seconds: float = 0.0
     largest_request: int = 0
     """The largest request sent or looked up, in estimated tokens."""
+    prompt_seconds: float = 0.0
+    """Time until the first token, summed: the server reading prompts."""
+    stopped_repeating: int = 0
+
+    def add(self, tokens_in: int, got: Streamed) -> None:
+        self.requests += 1
+        self.tokens_in += tokens_in
+        self.tokens_out += got.tokens
+        self.seconds += got.seconds
+        self.prompt_seconds += got.first_token
+        self.stopped_repeating += got.finish_reason == "repeat"
+
+    @property
+    def generation_rate(self) -> float:
+        """Tokens written per second of writing (after the first token)."""
+        writing = self.seconds - self.prompt_seconds
+        return self.tokens_out / writing if writing > 0 else 0.0
 
     def as_dict(self) -> dict[str, float]:
-        return {k: round(v, 3) if isinstance(v, float) else v for k, v in self.__dict__.items()}
+        data = {k: round(v, 3) if isinstance(v, float) else v for k, v in self.__dict__.items()}
+        data["tokens_per_second"] = round(self.generation_rate, 2)
+        return data
 
 
-class _Redact(logging.Filter):
-    """Masks API keys in the log records of the HTTP stack (they log at debug level)."""
+def http_transport(settings: Settings, environ: Mapping[str, str] | None = None) -> Transport:
+    from .http import HttpTransport
 
-    secrets: set[str] = set()
-    PREFIXES = ("openai", "httpx", "httpcore")
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "***")
-            record.msg, record.args = message, None
-        return True
-
-    @classmethod
-    def guard(cls, secret: str) -> None:
-        """Mask ``secret`` in every logger of the HTTP stack (a logger's filter covers only its own records)."""
-        cls.secrets.add(secret)
-        names = [*logging.root.manager.loggerDict, *cls.PREFIXES]
-        for name in names:
-            logger = logging.getLogger(name)
-            if name.startswith(cls.PREFIXES) and not any(isinstance(f, cls) for f in logger.filters):
-                logger.addFilter(cls())
+    return HttpTransport(settings, environ)
 
 
 class ChatClient:
-    """One endpoint and model; thread-safe; ``map`` runs calls ``llm_concurrency`` at a time."""
+    """One transport; thread-safe; ``map`` runs calls ``llm_concurrency`` at a time."""
 
-    def __init__(self, settings: Settings, environ: Mapping[str, str] | None = None):
-        self.endpoint: Endpoint = require_endpoint(settings.llm_base_url, environ)
-        self.model = settings.model
+    def __init__(self, settings: Settings, environ: Mapping[str, str] | None = None,
+                 transport: Transport | None = None):
+        self.transport = transport or http_transport(settings, environ)
+        self.model = self.transport.model
+        self.sampling = settings.sampling
         self.context_tokens = settings.context_tokens
-        self.concurrency = settings.llm_concurrency
-        self.timeout, self.retries = settings.llm_timeout, settings.llm_retries
+        self.concurrency = 1 if self.transport.name == "local" else settings.llm_concurrency
         self.cache = RequestCache(settings.cache_dir / "llm")
         self.usage = Usage()
         self.progress: Progress | None = None
-        """Called with ("write", calls done, calls expected) after every call."""
+        """Called with ("write", calls done, calls expected) after every call, and with
+        (TOKENS, tokens so far, max_tokens) while an answer streams."""
         self._done = self._expected = 0
         self._lock = threading.Lock()
-        self._openai = self._make_openai()
 
-    def _make_openai(self) -> Any:
-        try:
-            import openai
-        except ImportError:  # pragma: no cover - a declared dependency
-            raise MissingDependency("The openai package is missing.", "pip install openai") from None
-        if self.endpoint.has_key:
-            _Redact.guard(self.endpoint.api_key)
-        # The openai client retries 429, 5xx, timeouts and connection errors with exponential
-        # backoff and honours Retry-After; podgen sets how often and how long, nothing more.
-        return openai.OpenAI(api_key=self.endpoint.api_key, base_url=self.endpoint.base_url,
-                             max_retries=self.retries, timeout=self.timeout)
+    @property
+    def reason(self) -> str:
+        return self.transport.reason
 
-    def chat(self, messages: list[dict[str, Any]], *, max_tokens: int, temperature: float = 0.7,
-             response_format: dict[str, Any] | None = None) -> Reply:
-        """One chat completion (from the cache when this exact request was answered before)."""
-        self._check_budget(messages, max_tokens)
-        params: dict[str, Any] = {"max_tokens": max_tokens, "temperature": temperature}
+    def params(self, max_tokens: int, kind: str, response_format: dict[str, Any] | None) -> dict[str, Any]:
+        sampling = self.sampling
+        params: dict[str, Any] = {"max_tokens": max_tokens, "temperature": sampling.temperature(kind)}
+        if sampling.frequency_penalty:
+            params["frequency_penalty"] = sampling.frequency_penalty
+        if sampling.presence_penalty:
+            params["presence_penalty"] = sampling.presence_penalty
+        if sampling.seed is not None:
+            params["seed"] = sampling.seed
         if response_format:
             params["response_format"] = response_format
-        key = request_hash({"endpoint": self.endpoint.base_url, "model": self.model,
-                            "messages": messages, "params": params})
+        return params
+
+    def chat(self, messages: list[dict[str, Any]], *, max_tokens: int, kind: str = "segment",
+             response_format: dict[str, Any] | None = None) -> Reply:
+        """One chat completion (from the cache when this exact request was answered before)."""
+        size = self._check_budget(messages, max_tokens)
+        params = self.params(max_tokens, kind, response_format)
+        key = request_hash({**self.transport.identity(), "messages": messages, "params": params})
         hit = self.cache.get(key)
         if hit is not None:
             with self._lock:
                 self.usage.cached += 1
             self._report()
             return Reply(hit["text"], hit.get("finish_reason", "stop"), True, key)
-        reply = self._send(messages, params, key)
-        self.cache.put(key, {"text": reply.text, "finish_reason": reply.finish_reason, "model": self.model})
+        got = consume(self.transport.stream(messages, params), self._tokens(max_tokens))
+        with self._lock:
+            self.usage.add(size, got)
+        log.debug("chat answer: %d tokens in %.1fs (%s)", got.tokens, got.seconds, got.finish_reason)
+        self.cache.put(key, {"text": got.text, "finish_reason": got.finish_reason, "model": self.model})
         self._report()
-        return reply
+        return Reply(got.text, got.finish_reason, False, key)
+
+    def _tokens(self, most: int) -> Callable[[int], None] | None:
+        if not self.progress or self.concurrency > 1:
+            return None
+        progress = self.progress
+        return lambda n: progress(TOKENS, n, most) if n % 4 == 1 else None
 
     def expect(self, calls: int) -> None:
         """Planning code announces calls it is about to make, for the progress bar's total."""
@@ -139,7 +167,7 @@ class ChatClient:
         """Drop a cached answer (one that proved useless), so a re-run asks again."""
         self.cache.forget(reply.key)
 
-    def _check_budget(self, messages: list[dict[str, str]], max_tokens: int) -> None:
+    def _check_budget(self, messages: list[dict[str, Any]], max_tokens: int) -> int:
         size = message_tokens(messages)
         with self._lock:
             self.usage.largest_request = max(self.usage.largest_request, size)
@@ -149,35 +177,7 @@ class ChatClient:
                 f"context_tokens={self.context_tokens}.",
                 "Raise --context-tokens if the model's context window is larger.",
             )
-
-    def _send(self, messages: list[dict[str, str]], params: dict[str, Any], key: str) -> Reply:
-        start = time.perf_counter()
-        try:
-            response = self._openai.chat.completions.create(model=self.model, messages=messages, **params)
-        except Exception as exc:
-            raise self._error(exc) from None
-        elapsed = time.perf_counter() - start
-        choice = response.choices[0] if response.choices else None
-        text = (choice.message.content or "") if choice else ""
-        self._count(response, messages, text, elapsed)
-        log.debug("chat answer in %.2fs (%d chars)", elapsed, len(text))
-        return Reply(text, (choice.finish_reason if choice else None) or "stop", False, key)
-
-    def _count(self, response: Any, messages: list[dict[str, str]], text: str, elapsed: float) -> None:
-        used = getattr(response, "usage", None)
-        tokens_in = getattr(used, "prompt_tokens", None) or message_tokens(messages)
-        tokens_out = getattr(used, "completion_tokens", None) or estimate_tokens(text)
-        with self._lock:
-            self.usage.requests += 1
-            self.usage.tokens_in += tokens_in
-            self.usage.tokens_out += tokens_out
-            self.usage.seconds += elapsed
-
-    def _error(self, exc: Exception) -> Exception:
-        from .errors import backend_error
-
-        return backend_error(exc, self.endpoint.base_url, self.model, self.timeout, self.retries,
-                             self.endpoint.api_key)
+        return size
 
     def map(self, func: Callable[[T], R], items: Iterable[T]) -> list[R]:
         """``func`` over ``items``, at most ``llm_concurrency`` at a time, results in order."""

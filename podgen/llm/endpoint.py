@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from .. import redact
 from ..errors import UsageError
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -23,6 +24,11 @@ class Endpoint:
     def has_key(self) -> bool:
         return self.api_key != NO_KEY
 
+    @property
+    def display(self) -> str:
+        """The base URL as shown and cached: without ``user:password@``."""
+        return redact.url(self.base_url)
+
 
 def find_endpoint(base_url: str | None, environ: Mapping[str, str] | None = None) -> Endpoint | None:
     """The configured endpoint, or None when neither a key nor a base URL is set."""
@@ -32,7 +38,7 @@ def find_endpoint(base_url: str | None, environ: Mapping[str, str] | None = None
     if not key and not url:
         return None
     source = "llm_base_url" if base_url else "OPENAI_BASE_URL"
-    reason = f"{source} is {url}" if url else "OPENAI_API_KEY is set"
+    reason = f"{source} is {redact.url(url)}" if url else "OPENAI_API_KEY is set"
     return Endpoint(url.rstrip("/") or DEFAULT_BASE_URL, key or NO_KEY, reason)
 
 

@@ -1,7 +1,8 @@
 """The openai package's exceptions as podgen's one-line errors that say what to do."""
 from __future__ import annotations
 
-from ..errors import BackendError
+from .. import redact
+from ..errors import BackendError, RequestRejected
 
 # (openai exception class name, message, hint); the first that matches wins.
 _KNOWN = (
@@ -23,8 +24,6 @@ _KNOWN = (
 def backend_error(exc: Exception, url: str, model: str, timeout: float, retries: int, secret: str) -> Exception:
     import openai
 
-    from .client import RequestRejected
-
     status = getattr(exc, "status_code", None)
     values = {"url": url, "model": model, "timeout": timeout, "tries": retries + 1, "retries": retries,
               "status": status}
@@ -43,4 +42,4 @@ def backend_error(exc: Exception, url: str, model: str, timeout: float, retries:
 def _said(exc: Exception, secret: str) -> str:
     """The server's own message, on one line, short, and never with the key in it."""
     text = " ".join(str(getattr(exc, "message", "") or exc).split())[:200]
-    return text.replace(secret, "***") if secret else text
+    return redact.text(text, [secret])

@@ -405,3 +405,21 @@ class OfflineWriter:
             covered = plan(material.topics, target * (0.3 + step / (BUDGET_STEPS - 1)))
             drafts.append(compose(material, covered, Phrases(lists, title, settings.host_names, title)))
         return min(drafts, key=lambda d: abs(d.words() - target))
+
+
+# --- one segment, for a model-based writer that could not write it ---------------------------
+
+
+def fallback_lines(heading: str, text: str, settings: Settings, words: int, first: bool) -> list[tuple[str, str]]:
+    """About ``words`` words on ``heading``, read from ``text`` the offline way: the most central
+    sentences, with host A opening the topic. Empty when ``text`` has nothing to read aloud."""
+    found = candidates(text)
+    if not found:
+        return []
+    hosts = settings.host_names
+    sentences = _fill(ranked(found, Centrality([s.text for s in found])), max(words * 0.8, TOPIC_FLOOR))
+    if len(hosts) != 2 or settings.language.split("-")[0] != "en":  # no glue phrases: hosts take turns
+        return [(hosts[i % len(hosts)], s.text) for i, s in enumerate(sentences)]
+    phrases = Phrases(load_phrases(settings), f"{heading}/{words}", hosts, plain(heading))
+    turns = _segment(0 if first else 1, plain(heading) or "this part", sentences, phrases, False)
+    return [(hosts[t.speaker], t.text) for t in turns]

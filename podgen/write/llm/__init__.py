@@ -7,6 +7,6 @@ repairs), ``budget`` (context budget), ``plan``, ``segments``, ``length``, ``gro
 """
 from __future__ import annotations
 
-from .writer import LlmWriter
+from .writer import LlmWriter, LocalWriter
 
-__all__ = ["LlmWriter"]
+__all__ = ["LlmWriter", "LocalWriter"]

@@ -9,11 +9,11 @@ import logging
 import re
 from dataclasses import dataclass
 
-from .budget import answer_tokens, fit, source_chars
+from .budget import answer_tokens, source_chars
 from .job import Job
 from .schema import Fixes
 from .segments import Written
-from .structured import Asker
+from .structured import Asker, InvalidAnswer
 from ..spoken import speakable_text
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,9 @@ def check(job: Job, segments: list[Written]) -> list[Claim]:
     ignore = {name.lower() for name in job.host_names} | COMMON
     claims, index = [], 0
     for segment in segments:
+        if segment.fallback:  # read from the source word for word
+            index += len(segment.lines)
+            continue
         for speaker, text in segment.lines:
             missing = source.unsupported(text, ignore)
             if missing:
@@ -118,9 +121,13 @@ def _repair(job: Job, asker: Asker, segment: Written, claims: list[Claim], start
     listed = "\n".join(f"Line {c.line + 1} ({c.speaker}): {c.text} [unsupported: {', '.join(c.unsupported)}]"
                        for c in claims)
     max_tokens = answer_tokens(sum(len(c.text.split()) for c in claims), job.settings.context_tokens)
-    fixed = job.system(Fixes.model_json_schema()) + job.prompt("ground", lines=listed, source="")
-    source = fit(segment.source, source_chars(job.settings.context_tokens, max_tokens, fixed))
-    fixes = asker.ask(Fixes, job.prompt("ground", lines=listed, source=source), max_tokens)
+    fixed = job.fixed(Fixes.model_json_schema()) + job.prompt("ground", lines=listed, source="")
+    source = job.material(segment.source, source_chars(job.settings.context_tokens, max_tokens, fixed))
+    try:
+        fixes = asker.ask(Fixes, job.prompt("ground", lines=listed, source=source), max_tokens, "revise")
+    except InvalidAnswer as exc:
+        log.info("segment %r: grounding repair unusable (%s); its claims are listed", segment.title, exc.message)
+        return
     allowed = {c.line + 1 for c in claims}
     for fix in fixes.lines:
         text = speakable_text(fix.text, job.settings.language, job.host_names)

@@ -26,10 +26,29 @@ class Job:
     client: ChatClient
     title: str
     words: dict[str, Any] = field(default_factory=dict)
+    fallbacks: list[str] = field(default_factory=list)
+    """Titles of the segments the fallback writer wrote."""
+    spoken: list[str] = field(default_factory=list)
+    """Every line kept so far (to drop repeated lines)."""
+    whole: str | None = None
+    """The whole document, numbered in parts, when it fits every request: then every request
+    starts with it, and a server that caches prompt prefixes reads it only once."""
+
+    def material(self, texts: list[str], max_chars: int) -> str:
+        """The source text a request carries: the whole document when it fits, else ``texts``."""
+        from .budget import fit
+
+        return self.whole if self.whole is not None else fit(texts, max_chars)
 
     @classmethod
     def start(cls, document: Document, settings: Settings, client: ChatClient, title: str) -> "Job":
         return cls(settings, document, client, title, _words(settings))
+
+    @property
+    def fallback(self) -> str:
+        """Who writes a segment the model cannot: "offline" or "none" (auto means none here;
+        the auto writer passes "offline")."""
+        return "none" if self.settings.fallback == "auto" else self.settings.fallback
 
     @property
     def hosts(self) -> list[Host]:
@@ -70,8 +89,21 @@ class Job:
         text = load_text(f"llm/{name}.md", self.settings)
         return Template(text).safe_substitute({**self.fields(), **{k: str(v) for k, v in values.items()}}).strip()
 
-    def system(self, schema: dict[str, Any]) -> str:
-        return self.prompt("system", schema=json.dumps(schema, ensure_ascii=False))
+    def system(self) -> str:
+        """The system message: the same for every request of a run, so servers reuse it."""
+        return self.prompt("system")
+
+    def answer_format(self, schema: dict[str, Any]) -> str:
+        return self.prompt("answer", schema=json.dumps(schema, ensure_ascii=False))
+
+    def messages(self, prompt: str, schema: dict[str, Any]) -> list[dict[str, str]]:
+        """System message, then the request with what to answer last (the fixed parts first)."""
+        return [{"role": "system", "content": self.system()},
+                {"role": "user", "content": f"{prompt}\n\n{self.answer_format(schema)}"}]
+
+    def fixed(self, schema: dict[str, Any]) -> str:
+        """The text every request for ``schema`` carries besides its own prompt (for budgets)."""
+        return self.system() + self.answer_format(schema)
 
 
 def _words(settings: Settings) -> dict[str, Any]:

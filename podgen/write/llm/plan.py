@@ -1,7 +1,10 @@
-"""Plan: the document in chunks, a summary of each (in parallel), then an outline of segments.
+"""Plan: the document in numbered parts, then an outline of segments over them.
 
-Summaries of a long document are condensed (consecutive summaries summarised together)
-until all of them fit one outline request.
+A document that fits the context budget is read whole: every request of the run starts with
+the same text (the system message, then the whole document), so a server that caches prompt
+prefixes (llama.cpp, vLLM, the embedded model) reads the source once. A longer document is
+cut into chunks, each summarised (in parallel); the summaries are condensed (consecutive ones
+summarised together) until all of them fit one outline request.
 """
 from __future__ import annotations
 
@@ -10,9 +13,9 @@ import math
 from dataclasses import dataclass
 
 from ...llm.tokens import chars_for
-from .budget import CHUNK_TOKENS, SUMMARY_TOKENS, Chunk, source_chars, split_text
+from .budget import CHUNK_TOKENS, SUMMARY_TOKENS, Chunk, answer_tokens, source_chars, split_text
 from .job import Job
-from .schema import Outline, PlannedSegment, Summary
+from .schema import Outline, PlannedSegment, Summary, segment_model
 from .structured import Asker, InvalidAnswer
 
 log = logging.getLogger(__name__)
@@ -34,9 +37,13 @@ class Part:
         return f"Part {number}: {self.summary}"
 
 
+WHOLE_ALLOWANCE = 700
+"""Tokens a segment request carries besides the document: outline, previous lines, instructions."""
+
+
 def chunk_document(job: Job) -> list[Chunk]:
     context = job.settings.context_tokens
-    fixed = job.system(Summary.model_json_schema()) + job.prompt("summary", source="")
+    fixed = job.fixed(Summary.model_json_schema()) + job.prompt("summary", source="")
     size = min(chars_for(CHUNK_TOKENS), source_chars(context, SUMMARY_TOKENS, fixed))
     chunks: list[Chunk] = []
     for section in job.document.sections:
@@ -49,11 +56,27 @@ def chunk_document(job: Job) -> list[Chunk]:
     return chunks
 
 
+def numbered(chunks: list[Chunk]) -> str:
+    return "\n\n".join(f"Part {c.number + 1}: {c.text}" for c in chunks)
+
+
+def read_whole(job: Job, chunks: list[Chunk]) -> list[Part] | None:
+    """The chunks as parts, and ``job.whole`` set, when the whole document fits every request."""
+    text = numbered(chunks)
+    words = max(40, round(job.target_words / segment_count(job)))
+    answer = max(answer_tokens(words, job.settings.context_tokens), outline_tokens(job))
+    fixed = job.fixed(segment_model(job.host_names, words).model_json_schema()) + job.prompt("segment", source="")
+    if len(text) > source_chars(job.settings.context_tokens, answer + WHOLE_ALLOWANCE, fixed):
+        return None
+    job.whole = text
+    return [Part(c.number, c.number, c.text) for c in chunks]
+
+
 def summarise(job: Job, asker: Asker, chunks: list[Chunk]) -> list[Part]:
     def one(chunk: Chunk) -> Part:
         prompt = job.prompt("summary", part=chunk.number + 1, parts=len(chunks), words=SUMMARY_WORDS,
                             source=chunk.text)
-        answer = asker.ask(Summary, prompt, SUMMARY_TOKENS)
+        answer = asker.ask(Summary, prompt, SUMMARY_TOKENS, "summary")
         return Part(chunk.number, chunk.number, _summary_text(answer))
 
     job.client.expect(len(chunks))
@@ -79,12 +102,12 @@ def condense(job: Job, asker: Asker, parts: list[Part]) -> list[Part]:
     """Parts merged and re-summarised until every summary fits one outline request."""
     context = job.settings.context_tokens
     while True:
-        limit = source_chars(context, outline_tokens(job), job.system(Outline.model_json_schema()),
-                             job.prompt("outline", segments=segment_count(job), parts=""))
+        limit = source_chars(context, outline_tokens(job), job.fixed(Outline.model_json_schema()),
+                             job.prompt("outline", segments=segment_count(job), source=""))
         size = len("\n".join(p.line(i + 1) for i, p in enumerate(parts)))
         if size <= limit or len(parts) < 2:
             return parts
-        room = source_chars(context, SUMMARY_TOKENS, job.system(Summary.model_json_schema()),
+        room = source_chars(context, SUMMARY_TOKENS, job.fixed(Summary.model_json_schema()),
                             job.prompt("summary", source=""))
         batches = _batches(parts, max(2, math.ceil(size / (0.8 * limit))), room)
         log.info("condensing %d summaries into %d", len(parts), len(batches))
@@ -107,14 +130,15 @@ def _merge(job: Job, asker: Asker, numbered: tuple[int, list[Part]], total: int)
     index, batch = numbered
     source = "\n\n".join(p.summary for p in batch)
     prompt = job.prompt("summary", part=index + 1, parts=total, words=SUMMARY_WORDS, source=source)
-    return Part(batch[0].first, batch[-1].last, _summary_text(asker.ask(Summary, prompt, SUMMARY_TOKENS)))
+    return Part(batch[0].first, batch[-1].last,
+                _summary_text(asker.ask(Summary, prompt, SUMMARY_TOKENS, "summary")))
 
 
 def outline(job: Job, asker: Asker, parts: list[Part]) -> Outline:
-    lines = "\n".join(p.line(i + 1) for i, p in enumerate(parts))
-    prompt = job.prompt("outline", segments=segment_count(job), parts=lines)
+    lines = job.whole or "\n".join(p.line(i + 1) for i, p in enumerate(parts))
+    prompt = job.prompt("outline", segments=segment_count(job), source=lines)
     job.client.expect(1 + segment_count(job))  # the outline, then about this many segments
-    planned = asker.ask(Outline, prompt, outline_tokens(job))
+    planned = asker.ask(Outline, prompt, outline_tokens(job), "outline")
     segments = [_valid(s, len(parts)) for s in planned.segments]
     kept = [s for s in segments if s is not None]
     if not kept:

@@ -1,17 +1,39 @@
-"""Write: each segment from the outline, its own source text and the end of the segment before."""
+"""Write: each segment from the outline, its source and the lines before it.
+
+An answer cut off at the token limit keeps its complete lines, and the model is asked only
+for the rest (once or twice). Lines that repeat an earlier line, exactly or nearly, are
+dropped. A segment the model cannot write at all is written by the fallback (the offline
+writer, reading the segment's source) when ``fallback`` allows it, and listed; otherwise the
+error names the segment.
+"""
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass, field
+from string import Template
 
+from ...errors import BackendError
+from ..offline import fallback_lines
 from ..spoken import speakable_text
-from .budget import Chunk, answer_tokens, fit, source_chars
+from .budget import Chunk, answer_tokens, source_chars
 from .job import Job
 from .plan import Part
 from .schema import Outline, segment_model
-from .structured import Asker
+from .structured import Asker, InvalidAnswer
 
+log = logging.getLogger(__name__)
 PREVIOUS_LINES = 3
-"""Lines of the previous segment each segment request sees."""
+"""Lines of the episode so far that each segment request sees."""
+CONTINUATIONS = 2
+"""Requests for the rest of a segment whose answer was cut off."""
+ENOUGH = 0.7
+"""A cut-off segment with this share of its words needs no continuation."""
+NEAR = 0.8
+"""Word overlap (Jaccard) at which a line repeats an earlier one."""
+WORDS_PER_LINE = 22
+"""About this many words a turn, to say how many lines to write."""
+_WORD = re.compile(r"[\w']+")
 
 
 @dataclass
@@ -20,6 +42,8 @@ class Written:
     source: list[str]
     """The source texts the segment was written from (for resizing and grounding)."""
     lines: list[tuple[str, str]] = field(default_factory=list)
+    fallback: bool = False
+    """Written by the fallback writer, not the model."""
 
     def words(self) -> int:
         return sum(len(text.split()) for _, text in self.lines)
@@ -37,11 +61,32 @@ def as_lines(lines: list[tuple[str, str]]) -> str:
     return "\n".join(f"{speaker}: {text}" for speaker, text in lines)
 
 
-def to_lines(job: Job, answer: object) -> list[tuple[str, str]]:
-    """The model's lines as speakable text; lines left empty are dropped."""
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def repeats(text: str, earlier: list[str]) -> bool:
+    """True when ``text`` says what one of the ``earlier`` lines said, word for word or nearly."""
+    mine = _words(text)
+    for other in earlier:
+        theirs = _words(other)
+        if mine and theirs and len(mine & theirs) / len(mine | theirs) >= NEAR:
+            return True
+    return False
+
+
+def to_lines(job: Job, answer: object, keep: bool = True) -> list[tuple[str, str]]:
+    """The model's lines as speakable text; empty and repeated lines are dropped."""
     language, names = job.settings.language, job.host_names
-    spoken = [(line.speaker, speakable_text(line.text, language, names)) for line in answer.lines]  # type: ignore[attr-defined]
-    return [(speaker, text) for speaker, text in spoken if text]
+    kept: list[tuple[str, str]] = []
+    for line in answer.lines:  # type: ignore[attr-defined]
+        text = speakable_text(line.text, language, names)
+        if len(text.split()) < 2 or repeats(text, job.spoken + [t for _, t in kept]):
+            continue
+        kept.append((line.speaker, text))
+    if keep:
+        job.spoken += [t for _, t in kept]
+    return kept
 
 
 def write_segments(job: Job, asker: Asker, plan: Outline, parts: list[Part], chunks: list[Chunk]) -> list[Written]:
@@ -50,20 +95,69 @@ def write_segments(job: Job, asker: Asker, plan: Outline, parts: list[Part], chu
     written: list[Written] = []
     for number, planned in enumerate(plan.segments, 1):
         segment = Written(planned.title, source_texts(parts, planned.parts, chunks))
-        previous = as_lines(written[-1].lines[-PREVIOUS_LINES:]) if written else "(nothing yet: this is the start)"
         values = dict(number=number, count=len(plan.segments), outline=outline_text, segment_title=planned.title,
                       points=planned.points, position=_position(job, number, len(plan.segments)), words=words,
-                      previous=previous)
-        segment.lines = _write_one(job, asker, segment, values, answer_tokens(words, job.settings.context_tokens))
+                      lines=max(2, round(words / WORDS_PER_LINE)), covers=_covers(planned.parts))
+        _write_one(job, asker, segment, values, written, words)
         written.append(segment)
     return written
 
 
-def _write_one(job: Job, asker: Asker, segment: Written, values: dict, max_tokens: int) -> list[tuple[str, str]]:
-    model = segment_model(job.host_names)
-    fixed = job.system(model.model_json_schema()) + job.prompt("segment", source="", **values)
-    source = fit(segment.source, source_chars(job.settings.context_tokens, max_tokens, fixed))
-    return to_lines(job, asker.ask(model, job.prompt("segment", source=source, **values), max_tokens))
+def _write_one(job: Job, asker: Asker, segment: Written, values: dict, before: list[Written], words: int) -> None:
+    try:
+        for attempt in range(1 + CONTINUATIONS):
+            got = _ask(job, asker, segment, values, before, words - segment.words(), attempt > 0)
+            segment.lines += to_lines(job, got.value)
+            if not got.cut or segment.words() >= ENOUGH * words:
+                break
+            log.info("segment %r was cut off after %d words; asking for the rest", segment.title, segment.words())
+    except InvalidAnswer as exc:
+        if segment.lines:
+            log.warning("segment %r: the rest could not be written (%s); keeping %d lines", segment.title,
+                        exc.message, len(segment.lines))
+        elif not _fall_back(job, segment, words, not before, exc):
+            raise
+    if not segment.lines and not _fall_back(job, segment, words, not before, None):
+        raise BackendError(f"The model wrote no usable line for segment {segment.title!r}.",
+                           "Try another --model, or --fallback offline.")
+
+
+def _ask(job: Job, asker: Asker, segment: Written, values: dict, before: list[Written], words: int, more: bool):
+    model = segment_model(job.host_names, max(words, 40))
+    so_far = [line for s in before for line in s.lines] + segment.lines
+    previous = as_lines(so_far[-PREVIOUS_LINES:]) or "(nothing yet: this is the start)"
+    continuation = Template(job.table("continuation")["text"]).safe_substitute(words=words) if more else ""
+    values = {**values, "previous": previous, "continuation": continuation, "words": words}
+    max_tokens = answer_tokens(words, job.settings.context_tokens)
+    fixed = job.fixed(model.model_json_schema()) + job.prompt("segment", source="", **values)
+    source = job.material(segment.source, source_chars(job.settings.context_tokens, max_tokens, fixed))
+    return asker.ask_more(model, job.prompt("segment", source=source, **values), max_tokens, "segment")
+
+
+def _fall_back(job: Job, segment: Written, words: int, first: bool, exc: InvalidAnswer | None) -> bool:
+    """Let the fallback writer write ``segment``; False when there is no fallback (or it has nothing)."""
+    if job.fallback != "offline":
+        if exc is not None:
+            exc.message = f"Segment {segment.title!r}: {exc.message}"
+            exc.args = (exc.message,)
+        return False
+    lines = fallback_lines(segment.title, "\n\n".join(segment.source), job.settings, words, first)
+    lines = [(s, t) for s, t in lines if not repeats(t, job.spoken)]
+    if not lines:
+        return False
+    reason = exc.message if exc else "no usable line"
+    log.warning("segment %r: the model could not write it (%s); the offline writer read it from the source",
+                segment.title, reason)
+    segment.lines, segment.fallback = lines, True
+    job.spoken += [t for _, t in lines]
+    job.fallbacks.append(segment.title)
+    return True
+
+
+def _covers(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"it covers part {numbers[0]}"
+    return f"it covers parts {numbers[0]} to {numbers[-1]}"
 
 
 def _position(job: Job, number: int, count: int) -> str:

@@ -1,19 +1,26 @@
-"""Writer backend "openai": plan, write, fit the length, check the grounding."""
+"""Writer backends "openai" and "local": plan, write, fit the length, check the grounding.
+
+Both use the same steps and requests; "openai" sends them to an OpenAI-compatible endpoint,
+"local" to a GGUF model run in process (``podgen.llm.local``).
+"""
 from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING
 
+from ... import redact
 from ...contracts import Progress
-from ...errors import BackendError
+from ...errors import BackendError, UsageError
 from ...files import slugify, write_text
-from ...llm import ChatClient
+from ...llm import ChatClient, Transport
 from ...models import Chapter, Document, Line, Script
 from ..offline import plain
+from .budget import MIN_SOURCE_TOKENS, answer_tokens, room
 from .grounding import ground
 from .job import Job
 from .length import fit_length
-from .plan import chunk_document, condense, outline, summarise
+from .plan import chunk_document, condense, outline, read_whole, summarise
+from .schema import segment_model
 from .segments import Written, write_segments
 from .structured import Asker, InvalidAnswer
 
@@ -32,37 +39,57 @@ class LlmWriter:
     def __init__(self, environ: dict[str, str] | None = None):
         self.environ = environ
 
+    def transport(self, settings: Settings) -> Transport | None:
+        """None: the client's default, the OpenAI-compatible endpoint of the settings."""
+        return None
+
     def write(self, document: Document, settings: Settings, progress: Progress | None = None) -> Script:
         title = plain(settings.title or document.title) or "today's document"
-        client = ChatClient(settings, self.environ)
+        client = ChatClient(settings, self.environ, self.transport(settings))
         client.progress = progress
         job = Job.start(document, settings, client, title)
+        check_context(job)
         try:
             segments, claims, description = self._write(job)
         except InvalidAnswer as exc:
-            path = write_text(settings.output_dir / slugify(title) / RAW_ANSWER, exc.raw)
+            secrets = [getattr(getattr(client.transport, "endpoint", None), "api_key", "")]
+            path = write_text(settings.output_dir / slugify(title) / RAW_ANSWER, redact.text(exc.raw, secrets))
             raise BackendError(exc.message, f"The model's last answer is in {path}. Run again (finished "
-                               "calls are cached), or try another --model.") from None
+                               "calls are cached), try another --model, or --fallback offline.") from None
         finally:
             log.info("chat usage: %s", client.usage.as_dict())
-        script = _script(job, segments, description)
+        script = _script(job, segments, description, self.name)
         script.unsupported_claims = [c.as_dict() for c in claims]
-        script.stats = {"writer_reason": f"{client.endpoint.reason}, model {settings.model}",
-                        **client.usage.as_dict()}
+        script.fallback_segments = list(job.fallbacks)
+        script.stats = {"writer_reason": client.reason, **client.usage.as_dict(),
+                        "fallback_segments": len(job.fallbacks)}
         return script
 
     @staticmethod
     def _write(job: Job) -> tuple[list[Written], list, str]:
         asker = Asker(job)
         chunks = chunk_document(job)
-        parts = condense(job, asker, summarise(job, asker, chunks))
+        parts = read_whole(job, chunks)
+        if parts is None:
+            log.info("the document does not fit one request: summarising %d pieces", len(chunks))
+            parts = condense(job, asker, summarise(job, asker, chunks))
         plan = outline(job, asker, parts)
         segments = fit_length(job, asker, write_segments(job, asker, plan, parts, chunks))
         claims = ground(job, asker, segments)
         return segments, claims, plan.description
 
 
-def _script(job: Job, segments: list[Written], description: str) -> Script:
+def check_context(job: Job) -> None:
+    """Refuse, before any request, a context too small for the smallest useful segment request."""
+    words = 40
+    model = segment_model(job.host_names, words)
+    fixed = job.fixed(model.model_json_schema()) + job.prompt("segment", source="")
+    if room(job.settings.context_tokens, answer_tokens(words, job.settings.context_tokens), fixed) < MIN_SOURCE_TOKENS:
+        raise UsageError(f"context_tokens={job.settings.context_tokens} is too small for a script request.",
+                         "Give the model's real context window with --context-tokens (4096 or more).")
+
+
+def _script(job: Job, segments: list[Written], description: str, writer: str) -> Script:
     lines: list[Line] = []
     chapters: list[Chapter] = []
     for segment in segments:
@@ -70,4 +97,15 @@ def _script(job: Job, segments: list[Written], description: str) -> Script:
             chapters.append(Chapter(segment.title, len(lines)))
             lines += [Line(speaker, text) for speaker, text in segment.lines]
     return Script(title=job.title, description=" ".join(description.split()), lines=lines, chapters=chapters,
-                  hosts=job.host_names, sources=[job.document.source], writer=NAME)
+                  hosts=job.host_names, sources=[job.document.source], writer=writer)
+
+
+class LocalWriter(LlmWriter):
+    """Writer backend "local": a GGUF model run in process by llama-cpp-python."""
+
+    name = "local"
+
+    def transport(self, settings: Settings) -> Transport:
+        from ...llm.local import LocalTransport
+
+        return LocalTransport(settings)
