@@ -104,5 +104,5 @@ def _server_lines(ports: Sequence[tuple[str, int]] | None) -> list[str]:
     """Each local OpenAI-compatible server that answers, with its models and the one auto would use."""
     from ..llm.discover import KNOWN, find_local_servers, pick_model
 
-    return [f"{found.name}: {found.reason}, at {found.base_url}: {', '.join(found.models)} "
-            f"(model: {pick_model(found)})" for found in find_local_servers(KNOWN if ports is None else ports)]
+    return [f"{found.name}: {found.base_url} serves {', '.join(found.models)} (chat model: {pick_model(found)})"
+            for found in find_local_servers(KNOWN if ports is None else ports)]
