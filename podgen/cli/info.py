@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import typer
 
 from ..config import Settings
 from ._app import _with_progress, app, out, run
 from .options import INGEST, LANGUAGE, SOURCES_HELP, TTS, TTS_BASE_URL, WRITE, with_settings
+
+if TYPE_CHECKING:
+    from ..llm import Endpoint
 
 LLM_BASE_URL = next(o for o in WRITE if o.name == "llm_base_url")
 
@@ -84,10 +87,10 @@ def writer_lines(settings: Settings, ports: Sequence[tuple[str, int]] | None = N
     choices = [*_endpoint_lines(endpoint), *_server_lines(ports), "offline: always available"]
     choices[0] += "  <- auto's choice"
     lines = [f"writers: {', '.join(registry.names())}", "auto tries, in order:", *(f"  {c}" for c in choices)]
-    return [text(line, [endpoint.api_key] if endpoint else []) for line in lines]
+    return [text(line, [endpoint.api_key] if endpoint and endpoint.has_key else []) for line in lines]
 
 
-def _endpoint_lines(endpoint) -> list[str]:
+def _endpoint_lines(endpoint: Endpoint | None) -> list[str]:
     """The configured endpoint (API key or base URL), if any; never the key itself."""
     from ..redact import url
 
