@@ -1,13 +1,20 @@
-"""Commands that show what podgen sees: extract, voices."""
+"""Commands that show what podgen sees: extract, voices, writers."""
 from __future__ import annotations
 
+import os
 import sys
+from typing import TYPE_CHECKING, Sequence
 
 import typer
 
 from ..config import Settings
 from ._app import _with_progress, app, out, run
-from .options import INGEST, LANGUAGE, SOURCES_HELP, TTS, TTS_BASE_URL, with_settings
+from .options import INGEST, LANGUAGE, SOURCES_HELP, TTS, TTS_BASE_URL, WRITE, with_settings
+
+if TYPE_CHECKING:
+    from ..llm import Endpoint
+
+LLM_BASE_URL = next(o for o in WRITE if o.name == "llm_base_url")
 
 
 @app.command()
@@ -51,3 +58,54 @@ def voices(*, settings: Settings) -> None:
         out.print(f"[bold]{name}[/]: {', '.join(listed) or '(none for ' + settings.language + ')'}", highlight=False)
         if cast:
             out.print(f"  hosts' default voices: {', '.join(cast)}", highlight=False)
+
+
+@app.command()
+@with_settings((LLM_BASE_URL,))
+def writers(*, settings: Settings) -> None:
+    """List the script writers, and what `--llm auto` finds, in the order it tries them.
+
+    Examples:
+
+    * `podgen writers`
+
+    * `podgen writers --llm-base-url http://localhost:11434/v1`
+    """
+    for line in run(lambda: writer_lines(settings)):
+        out.print(line, highlight=False, markup=False)
+
+
+def writer_lines(settings: Settings, ports: Sequence[tuple[str, int]] | None = None) -> list[str]:
+    """The listing: the registry's writers, then each writer `auto` could use, its first choice marked.
+
+    ``ports``: the local servers to look for [default: the usual ones, ``discover.KNOWN``]."""
+    from ..llm import find_endpoint
+    from ..redact import text
+    from ..write import writers as registry
+
+    endpoint = find_endpoint(settings.llm_base_url, os.environ)
+    choices = [*_endpoint_lines(endpoint), *_server_lines(ports), "offline: always available"]
+    choices[0] += "  <- auto's choice"
+    lines = [f"writers: {', '.join(registry.names())}", "auto tries, in order:", *(f"  {c}" for c in choices)]
+    return [text(line, [endpoint.api_key] if endpoint and endpoint.has_key else []) for line in lines]
+
+
+def _endpoint_lines(endpoint: Endpoint | None) -> list[str]:
+    """The configured endpoint (API key or base URL), if any; never the key itself."""
+    from ..redact import url
+
+    if endpoint is None:
+        return []
+    if endpoint.base_url in endpoint.reason:
+        detail = "an API key is set" if endpoint.has_key else "no API key"
+    else:
+        detail = endpoint.base_url
+    return [f"openai: {url(endpoint.reason)} ({url(detail)})"]
+
+
+def _server_lines(ports: Sequence[tuple[str, int]] | None) -> list[str]:
+    """Each local OpenAI-compatible server that answers, with its models and the one auto would use."""
+    from ..llm.discover import KNOWN, find_local_servers, pick_model
+
+    return [f"{found.name}: {found.base_url} serves {', '.join(found.models)} (chat model: {pick_model(found)})"
+            for found in find_local_servers(KNOWN if ports is None else ports)]
