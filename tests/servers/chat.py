@@ -33,6 +33,10 @@ class Answer:
     delay: float = 0.0
     """Seconds to wait before answering (longer than the client's timeout: a hang)."""
     finish_reason: str = "stop"
+    stall_after: int | None = None
+    """Streamed: send this many pieces, then nothing more (a server that stops mid-answer)."""
+    piece_delay: float = 0.0
+    """Streamed: seconds between two pieces."""
 
     @classmethod
     def error(cls, status: int, message: str = "error", **headers: str) -> "Answer":
@@ -130,6 +134,12 @@ class ChatServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
+            def handle(self) -> None:
+                try:
+                    super().handle()
+                except (ConnectionResetError, BrokenPipeError):
+                    pass  # the client closed the connection (a stream it stopped reading)
+
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
                     self._send(200, {"object": "list", "data": [{"id": "test-model", "object": "model"}]})
@@ -156,7 +166,29 @@ class ChatServer:
                 time.sleep(server.latency + answer.delay)
                 if answer.status != 200 or answer.content is None:
                     return self._send(answer.status, answer.body, answer.headers)
+                if request.body.get("stream"):
+                    return self._stream(request, answer)
                 self._send(200, completion(request, answer))
+
+            def _stream(self, request: Request, answer: Answer) -> None:
+                """Server-sent events, one chunk per piece of about 4 characters, as chat servers send."""
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    for number, event in enumerate(stream_events(request, answer)):
+                        if answer.stall_after is not None and number >= answer.stall_after:
+                            time.sleep(3600)
+                        self._chunk(event)
+                        time.sleep(answer.piece_delay)
+                    self._chunk(b"")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def _chunk(self, data: bytes) -> None:
+                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self.wfile.flush()
 
             def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -186,6 +218,27 @@ def completion(request: Request, answer: Answer) -> dict[str, Any]:
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(answer.content or "") // 4,
                   "total_tokens": prompt_tokens + len(answer.content or "") // 4},
     }
+
+
+PIECE = 4
+"""Characters per streamed piece (about one token)."""
+
+
+def stream_events(request: Request, answer: Answer):
+    """The SSE events of a streamed chat completion: role, content pieces, finish reason, [DONE]."""
+    content = answer.content or ""
+    base = {"id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": int(time.time()),
+            "model": request.body.get("model", "test-model")}
+
+    def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
+        body = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+        return f"data: {json.dumps(body)}\n\n".encode()
+
+    yield event({"role": "assistant", "content": ""})
+    for start in range(0, len(content), PIECE):
+        yield event({"content": content[start:start + PIECE]})
+    yield event({}, answer.finish_reason)
+    yield b"data: [DONE]\n\n"
 
 
 @pytest.fixture

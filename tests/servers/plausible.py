@@ -19,7 +19,28 @@ from typing import Any
 from .chat import Answer, Request
 
 GLUE = ["Tell me more about that.", "What does that mean in practice?", "That is a good point.",
-        "Go on, this is interesting.", "How does that work?", "So what comes next?"]
+        "Go on, this is interesting.", "How does that work?", "So what comes next?", "Why does that matter?",
+        "Can you give me an example?", "I did not know that at all.", "Where does this lead us?",
+        "And what did they find?", "How sure can we be of it?"]
+
+
+RETELLINGS = ["In other words, {}.", "So, put simply, {}.", "The key part is that {}."]
+
+
+def _retold(quotes: list[str], index: int) -> str:
+    """The quotes in turn; once all are used, shortened retellings of them (never word for word again)."""
+    quote = quotes[index % len(quotes)]
+    rounds = index // len(quotes)
+    if not rounds:
+        return quote
+    words = quote.rstrip(".!?").split()
+    keep = words[: max(4, len(words) * (4 - min(rounds, 3)) // 5)]
+    return RETELLINGS[(rounds - 1) % len(RETELLINGS)].format(" ".join(keep))
+
+
+def _number(prompt: str) -> int:
+    found = re.search(r"segment (\d+) of", prompt)
+    return int(found.group(1)) if found else 0
 
 
 def sentences(text: str) -> list[str]:
@@ -36,9 +57,11 @@ def schema_of(request: Request) -> dict[str, Any]:
     fmt = request.body.get("response_format") or {}
     if fmt.get("type") == "json_schema":
         return fmt["json_schema"]["schema"]
-    system = str(request.body["messages"][0].get("content") or "")
-    start = system.find("{", system.find("JSON schema"))
-    return json.JSONDecoder().raw_decode(system, start)[0] if start >= 0 else {}
+    if fmt.get("schema"):
+        return fmt["schema"]
+    asked = str(request.body["messages"][1].get("content") or "")
+    start = asked.find("{", asked.rfind("JSON schema"))
+    return json.JSONDecoder().raw_decode(asked, start)[0] if start >= 0 else {}
 
 
 def _enum(schema: Any) -> list[str]:
@@ -63,7 +86,7 @@ def summary(prompt: str) -> dict[str, Any]:
 
 
 def outline(prompt: str) -> dict[str, Any]:
-    parts = [int(n) for n in re.findall(r"^Part (\d+):", tagged(prompt, "parts"), re.M)] or [1]
+    parts = [int(n) for n in re.findall(r"^Part (\d+):", tagged(prompt, "source"), re.M)] or [1]
     wanted = int(re.search(r"about (\d+) segments", prompt).group(1))
     count = max(1, min(wanted, len(parts)))
     size = -(-len(parts) // count)
@@ -74,16 +97,17 @@ def outline(prompt: str) -> dict[str, Any]:
 
 
 def segment(prompt: str, hosts: list[str]) -> dict[str, Any]:
-    words = int(re.search(r"about (\d+) words", prompt).group(1))
-    quotes = sentences(tagged(prompt, "source")) or ["The source text is short."]
+    words = int(re.search(r"about (\d+) (?:more )?words", prompt).group(1))
+    quotes = sentences(_covered(prompt))
+    quotes = [q for q in quotes if q not in _said(prompt)] or quotes or ["The source text is short."]
     lines: list[dict[str, str]] = []
     total, turn = 0, 0
     while total < words:
         speaker = hosts[turn % len(hosts)]
         if len(hosts) > 1 and turn % 2 == 0:
-            text = GLUE[(turn // 2) % len(GLUE)]
+            text = GLUE[(turn // 2 + _number(prompt) * 2) % len(GLUE)]
         else:
-            text = quotes[(turn // 2) % len(quotes)]
+            text = _retold(quotes, turn // 2)
         lines.append({"speaker": speaker, "text": text})
         total += len(text.split())
         turn += 1
@@ -92,6 +116,23 @@ def segment(prompt: str, hosts: list[str]) -> dict[str, Any]:
     if 0 < excess < len(last) - 3:
         lines[-1]["text"] = " ".join(last[: len(last) - excess]).rstrip(",.;:") + "."
     return {"lines": lines}
+
+
+def _covered(prompt: str) -> str:
+    """The source text of the parts the segment covers (the whole source when it names none)."""
+    source = tagged(prompt, "source")
+    pieces = re.split(r"^Part (\d+): ", source, flags=re.M)
+    parts = {int(pieces[i]): pieces[i + 1] for i in range(1, len(pieces) - 1, 2)}
+    covers = re.search(r"covers parts? (\d+)(?: to (\d+))?", prompt)
+    if not parts or not covers:
+        return re.sub(r"^Part \d+: ", "", source, flags=re.M)
+    first, last = int(covers.group(1)), int(covers.group(2) or covers.group(1))
+    return "\n\n".join(parts.get(n, "") for n in range(first, last + 1))
+
+
+def _said(prompt: str) -> str:
+    """The lines of the episode so far, which a plausible model does not repeat."""
+    return tagged(prompt, "previous")
 
 
 def fixes(prompt: str) -> dict[str, Any]:
@@ -106,10 +147,7 @@ def _without(text: str, words: list[str]) -> str:
 
 
 def plausible(request: Request) -> Answer:
-    prompt = str(request.body["messages"][-1].get("content") or "")
-    if "<source>" not in prompt and request.body["messages"][-1].get("role") == "user" and len(
-            request.body["messages"]) > 2:  # a repair request: answer the original prompt again
-        prompt = str(request.body["messages"][1].get("content") or "")
+    prompt = str(request.body["messages"][1].get("content") or "")  # a repair: answer the request again
     schema = schema_of(request)
     name = schema.get("title")
     if name == "Summary":

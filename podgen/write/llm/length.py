@@ -40,18 +40,20 @@ def total(segments: list[Written]) -> int:
 
 def fit_length(job: Job, asker: Asker, segments: list[Written]) -> list[Written]:
     target = job.target_words
+    tried: set[int] = set()
     for _ in range(ROUNDS):
         if within(total(segments), target):
             break
         share = target / len(segments)
         longer = total(segments) < target
         todo = [s for s in segments if not s.fallback and (s.words() < share * (1 - SEGMENT_SLACK)) == longer
-                and abs(s.words() - share) > SEGMENT_SLACK * share]
+                and abs(s.words() - share) > SEGMENT_SLACK * share and _state(s) not in tried]
         if not todo:
             break
         log.info("script has %d words for a target of %d: %s %d segment(s)", total(segments), target,
                  "extending" if longer else "trimming", len(todo))
         job.client.expect(len(todo))
+        tried |= {_state(s) for s in todo}  # the same request again would only get the same answer
         job.client.map(lambda s: _resize(job, asker, s, round(share), "extend" if longer else "trim"), todo)
     if total(segments) > target * (1 + TOLERANCE):
         trim_lines(segments, round(target * (1 + AIM)))
@@ -61,6 +63,10 @@ def fit_length(job: Job, asker: Asker, segments: list[Written]) -> list[Written]
         log.warning("the script has %d words, %+.0f%% off the target of %d for %g minutes", total(segments),
                     100 * (total(segments) - target) / target, target, job.settings.minutes)
     return segments
+
+
+def _state(segment: Written) -> int:
+    return hash((segment.title, tuple(segment.lines)))
 
 
 def _resize(job: Job, asker: Asker, segment: Written, words: int, direction: str) -> None:

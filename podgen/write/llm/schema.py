@@ -16,7 +16,7 @@ MIN_LINE_WORDS = 2
 MIN_LINE_CHARS = 8
 MAX_LINE_CHARS = 420
 """One turn of one to four sentences."""
-WORDS_PER_LINE = 12
+WORDS_PER_LINE = 8
 """Fewest words a line has on average, for a segment's most lines."""
 TITLE_CHARS = 60
 DESCRIPTION_CHARS = 400

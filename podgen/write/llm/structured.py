@@ -86,13 +86,30 @@ def extract_json(text: str) -> Any:
     return value
 
 
+class _Unusable(Exception):
+    def __init__(self, error: str):
+        self.error = error
+
+
+def _usable(model: type[M], reply: Reply) -> Got[M]:
+    cut = False
+    try:
+        data, cut = parse_json(reply.text)
+        value, dropped = salvage(model, data)
+    except (ValueError, ValidationError) as exc:
+        raise _Unusable(_short(exc, reply, cut)) from None
+    return Got(value, cut or reply.finish_reason in CUT, dropped)
+
+
 def salvage(model: type[M], data: Any) -> tuple[M, int]:
-    """``data`` as ``model``; list items invalid on their own, or beyond the list's limit, dropped."""
+    """``data`` as ``model``; list items invalid on their own, or beyond the list's limit, dropped.
+    When nothing usable is left, the error is the one of the answer as it was."""
     try:
         return model.model_validate(data), 0
-    except ValidationError:
+    except ValidationError as first:
         if not isinstance(data, dict):
             raise
+        error = first
     kept, dropped = dict(data), 0
     for name, info in model.model_fields.items():
         item = _item_model(info.annotation)
@@ -102,7 +119,10 @@ def salvage(model: type[M], data: Any) -> tuple[M, int]:
         limit = next((m.max_length for m in info.metadata if getattr(m, "max_length", None)), None)
         dropped += len(kept[name]) - len(good[:limit])
         kept[name] = good[:limit]
-    return model.model_validate(kept), dropped
+    try:
+        return model.model_validate(kept), dropped
+    except ValidationError:
+        raise error from None
 
 
 def _item_model(annotation: Any) -> type[BaseModel] | None:
@@ -141,13 +161,12 @@ class Asker:
             reply = self._send(messages, model.__name__, schema, max_tokens, kind)
             chain.append(reply)
             try:
-                data, cut = parse_json(reply.text)
-                value, dropped = salvage(model, data)
-                if dropped:
-                    log.info("%s answer: %d invalid item(s) dropped", model.__name__, dropped)
-                return Got(value, cut or reply.finish_reason in CUT, dropped)
-            except (ValueError, ValidationError) as exc:
-                error = _short(exc, reply)
+                got = _usable(model, reply)
+                if got.dropped:
+                    log.info("%s answer: %d invalid item(s) dropped", model.__name__, got.dropped)
+                return got
+            except _Unusable as exc:
+                error = exc.error
                 log.info("%s answer unusable (attempt %d): %s", model.__name__, attempt + 1, error)
             self.client.expect(1 if attempt < REPAIRS else 0)
             messages = messages[:2] + [{"role": "assistant", "content": reply.text[:chars_for(max_tokens)]},
@@ -184,11 +203,13 @@ def _format(mode: int, name: str, schema: dict[str, Any]) -> dict[str, Any] | No
     return None
 
 
-def _short(exc: Exception, reply: Reply) -> str:
+def _short(exc: Exception, reply: Reply, cut: bool = False) -> str:
     if isinstance(exc, ValidationError):
         text = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'answer'}: {e['msg']}" for e in exc.errors()[:5])
     else:
         text = str(exc)
+    if cut and reply.finish_reason not in CUT:
+        text = "the JSON was cut off before one complete item: " + text
     if reply.finish_reason == "length":
         text = "the answer was cut off at the length limit before anything usable: " + text
         text += " (answer with fewer, shorter items)"
