@@ -27,7 +27,7 @@ import hashlib
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import unquote
@@ -50,12 +50,12 @@ class Request:
 
 @dataclass
 class File:
-    data: bytes
+    data: bytes = field(repr=False)
     lfs: bool
 
-    @cached_property
+    @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        return _sha256(self.data)
 
     @cached_property
     def git_oid(self) -> str:
@@ -63,6 +63,12 @@ class File:
         pointer = f"version https://git-lfs.github.com/spec/v1\noid sha256:{self.sha256}\nsize {len(self.data)}\n"
         body = pointer.encode() if self.lfs else self.data
         return hashlib.sha1(b"blob %d\0" % len(body) + body).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _sha256(data: bytes) -> str:
+    """Hashed once per bytes object: tests serve the same 98 MB model again and again."""
+    return hashlib.sha256(data).hexdigest()
 
 
 Rule = Callable[[Request], "tuple[int, dict[str, str]] | None"]
@@ -82,7 +88,7 @@ class FakeHub:
         self._servers = {origin: ThreadingHTTPServer(("127.0.0.1", 0), _handler(self, origin)) for origin in ("hub", "cdn")}
         for httpd in self._servers.values():
             httpd.daemon_threads = True
-            threading.Thread(target=httpd.serve_forever, daemon=True).start()
+            threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
 
     @property
     def url(self) -> str:
