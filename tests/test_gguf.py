@@ -145,6 +145,23 @@ def test_a_hub_that_announces_more_bytes_than_it_sends(hub, smol_bytes, tmp_path
     assert call("cached_gguf", SMOL, hub.url, tmp_path)["path"] is None
 
 
+def test_a_cdn_failure_is_a_backend_error(hub, tmp_path):
+    hub.rules.append(lambda request: (500, {}) if request.origin == "cdn" else None)
+
+    message = one_line_error(call("fetch_gguf", SMOL, hub.url, tmp_path), "BackendError", 4)
+
+    assert message == f"The model hub at {hub.url} answered HTTP 500 for {REPO}."
+
+
+def test_an_endpoint_that_is_no_hub(hub, tmp_path):
+    hub.rules.append(lambda request: (200, {"Content-Type": "text/html"}))  # a web server, but no X-Repo-Commit
+
+    result = call("fetch_gguf", SMOL, hub.url, tmp_path)
+
+    assert one_line_error(result, "BackendError", 4) == f"{hub.url} does not answer like a Hugging Face Hub."
+    assert "HF_ENDPOINT" in result["hint"]
+
+
 # -- what the hub refuses
 
 

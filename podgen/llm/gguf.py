@@ -9,7 +9,6 @@ one-line errors here, and no error ever shows the token.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from pathlib import Path
 
@@ -137,7 +136,7 @@ def _refused(exc: BaseException, repo: str, endpoint: str) -> PodgenError:
     """An HTTP error status: access refused (401, 403) is the user's to fix, the rest the hub's."""
     status = getattr(getattr(exc, "response", None), "status_code", None)
     said = " ".join(str(getattr(exc, "server_message", None) or "").split())[:200]
-    said = redact.text(said, [_hub().get_token() or "", os.environ.get("HF_TOKEN", "")])
+    said = redact.text(said, [_hub().get_token() or ""])  # HF_TOKEN, or the token `hf auth login` saved
     message = f"The model hub at {endpoint} answered HTTP {status} for {repo}" + (f": {said}" if said else ".")
     if status in (401, 403):
         return UsageError(message, f"Check HF_TOKEN and that its account may read {repo}.")
