@@ -94,7 +94,7 @@ def test_script_writes_only_the_script_and_says_how_it_was_written(chat_server, 
 def test_auto_without_an_endpoint_writes_offline_and_says_so(doc, tmp_path):
     proc = podgen("script", str(doc), "--minutes", "1", "-o", str(tmp_path), env={"PODGEN_CACHE_DIR": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
-    assert "auto: no OPENAI_API_KEY or base URL is set" in proc.stdout
+    assert "auto: no API key, base URL, local chat server or GGUF model was found" in proc.stdout
 
 
 def unknown_model(server: ChatServer) -> None:
@@ -113,7 +113,7 @@ def never_valid(server: ChatServer) -> None:
 @pytest.mark.parametrize("setup, code, words", [
     (wrong_key, 4, "refused the API key"),
     (unknown_model, 4, "does not know model"),
-    (never_valid, 4, "still invalid after 2 repairs"),
+    (never_valid, 4, "still unusable after 2 repairs"),
 ])
 def test_model_failures_are_one_line_with_no_audio(chat_server, doc, tmp_path, setup, code, words):
     setup(chat_server)
@@ -160,7 +160,7 @@ def test_a_killed_run_resumes_from_the_request_cache(chat_server, doc, tmp_path)
         proc.kill()
         proc.wait()
     planned = len(chat_server.chat_requests()) - 1
-    assert planned >= 2  # summaries and the outline were answered before the kill
+    assert planned >= 1  # the outline was answered before the kill (a short document is read whole)
     chat_server.rules.clear()
     again = podgen("script", str(doc), "--minutes", "2", "-o", str(tmp_path / "out"), env=env_for(chat_server, tmp_path))
     assert again.returncode == 0, again.stderr

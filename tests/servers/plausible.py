@@ -59,7 +59,7 @@ def schema_of(request: Request) -> dict[str, Any]:
         return fmt["json_schema"]["schema"]
     if fmt.get("schema"):
         return fmt["schema"]
-    asked = str(request.body["messages"][1].get("content") or "")
+    asked = str(([m for m in request.body["messages"] if m.get("role") == "user"] or [{}])[0].get("content") or "")
     start = asked.find("{", asked.rfind("JSON schema"))
     return json.JSONDecoder().raw_decode(asked, start)[0] if start >= 0 else {}
 
@@ -147,7 +147,8 @@ def _without(text: str, words: list[str]) -> str:
 
 
 def plausible(request: Request) -> Answer:
-    prompt = str(request.body["messages"][1].get("content") or "")  # a repair: answer the request again
+    asked = [m for m in request.body["messages"] if m.get("role") == "user"]
+    prompt = str(asked[0].get("content") or "") if asked else ""  # a repair: answer the request again
     schema = schema_of(request)
     name = schema.get("title")
     if name == "Summary":
