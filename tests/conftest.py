@@ -46,10 +46,15 @@ def settings(tmp_path, clip_cache) -> Settings:
 
 
 @pytest.fixture(autouse=True)
-def _no_llm_endpoint(monkeypatch):
-    """Tests choose their chat endpoint themselves: none leaks in from the environment."""
+def _no_llm_endpoint(monkeypatch, tmp_path_factory):
+    """Tests choose their chat endpoint themselves: none leaks in from the environment, `--llm auto`
+    looks for no local chat server, and the Hugging Face cache is an empty folder of the session."""
+    from podgen.llm import discover
+
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    monkeypatch.setattr(discover, "KNOWN", ())
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path_factory.getbasetemp() / "hf-cache"))
 
 
 def run_podgen(*args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:

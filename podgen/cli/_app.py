@@ -9,11 +9,13 @@ from typing import Any, Callable, Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from .. import __version__
 from ..contracts import Progress as Report
 from ..errors import PodgenError
+from ..llm.client import TOKENS
 
 app = typer.Typer(
     add_completion=False,
@@ -30,7 +32,8 @@ err = Console(stderr=True, soft_wrap=True, emoji=False)
 state = {"debug": False}
 
 STAGES = {"batch": "Documents", "ingest": "Reading sources", "pages": "Reading PDF pages", "ocr": "OCR (pages)",
-          "transcribe": "Transcribing (min)", "write": "Writing the script", "speak": "Speaking lines",
+          "transcribe": "Transcribing (min)", "write": "Writing the script", "tokens": "  model answering",
+          "speak": "Speaking lines",
           "mix": "Mixing audio", "check": "Checking"}
 
 
@@ -115,13 +118,24 @@ class _Bars:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(STAGES.get(stage, stage), total=total)
+            self.tasks[stage] = self.progress.add_task(STAGES.get(stage, stage), total=total, rate=stage == TOKENS)
+        elif stage == TOKENS and done < self.progress.tasks[self.tasks[stage]].completed:
+            self.progress.reset(self.tasks[stage], total=total, rate=True)  # the next answer
         self.progress.update(self.tasks[stage], completed=done, total=total)
+
+
+class _Rate(ProgressColumn):
+    """Tokens per second, on the bar of the answer being streamed."""
+
+    def render(self, task: Task) -> Text:
+        if not task.fields.get("rate") or not task.speed:
+            return Text("")
+        return Text(f"{task.speed:.1f} tokens/s")
 
 
 def _with_progress(action: Callable[[Report], Any]) -> Any:
     columns = [TextColumn("{task.description:<20}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-               TimeElapsedColumn()]
+               TimeElapsedColumn(), _Rate()]
     with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
         return run(lambda: action(_Bars(progress)))
 
@@ -172,9 +186,14 @@ def _writing(stats: dict[str, Any]) -> None:
     if "requests" in stats:
         line += (f"; {stats['requests']} requests ({stats['cached']} from cache), {stats['tokens_in']:,} tokens in, "
                  f"{stats['tokens_out']:,} out")
+    if stats.get("tokens_per_second"):
+        line += f"; the model wrote {stats['tokens_per_second']:.1f} tokens/s"
     if "write_seconds" in stats:
         line += f"; writing took {stats['write_seconds']:.1f}s"
     out.print(line, highlight=False)
+    if stats.get("fallback_segments"):
+        out.print(f"  fallback: {stats['fallback_segments']} chapter(s) the model could not write were read from "
+                  "the source by the offline writer (listed in script.json)", highlight=False)
 
 
 def main() -> None:

@@ -9,12 +9,11 @@ import typer
 
 from ..config import Settings
 from ._app import _with_progress, app, out, run
-from .options import INGEST, LANGUAGE, SOURCES_HELP, TTS, TTS_BASE_URL, WRITE, with_settings
+from .options import INGEST, LANGUAGE, LLM_BASE_URL, MODEL_FILE, SOURCES_HELP, TTS, TTS_BASE_URL, with_settings
 
 if TYPE_CHECKING:
     from ..llm import Endpoint
 
-LLM_BASE_URL = next(o for o in WRITE if o.name == "llm_base_url")
 
 
 @app.command()
@@ -61,7 +60,7 @@ def voices(*, settings: Settings) -> None:
 
 
 @app.command()
-@with_settings((LLM_BASE_URL,))
+@with_settings((LLM_BASE_URL, MODEL_FILE))
 def writers(*, settings: Settings) -> None:
     """List the script writers, and what `--llm auto` finds, in the order it tries them.
 
@@ -84,7 +83,7 @@ def writer_lines(settings: Settings, ports: Sequence[tuple[str, int]] | None = N
     from ..write import writers as registry
 
     endpoint = find_endpoint(settings.llm_base_url, os.environ)
-    choices = [*_endpoint_lines(endpoint), *_server_lines(ports), "offline: always available"]
+    choices = [*_endpoint_lines(endpoint), *_server_lines(ports), *_gguf_lines(settings), "offline: always available"]
     choices[0] += "  <- auto's choice"
     lines = [f"writers: {', '.join(registry.names())}", "auto tries, in order:", *(f"  {c}" for c in choices)]
     return [text(line, [endpoint.api_key] if endpoint and endpoint.has_key else []) for line in lines]
@@ -101,6 +100,14 @@ def _endpoint_lines(endpoint: Endpoint | None) -> list[str]:
     else:
         detail = endpoint.base_url
     return [f"openai: {url(endpoint.reason)} ({url(detail)})"]
+
+
+def _gguf_lines(settings: Settings) -> list[str]:
+    """The GGUF model the local writer would run without a download, if any."""
+    from ..write.auto import local_model
+
+    found = local_model(settings)
+    return [f"local: {found} ({'--model-file' if settings.model_file else 'in the Hugging Face cache'})"] if found else []
 
 
 def _server_lines(ports: Sequence[tuple[str, int]] | None) -> list[str]:

@@ -63,17 +63,25 @@ INGEST = (
     opt("asr_model", Path, "--asr-model", help="Local CTranslate2 Whisper model folder for audio and video "
         "[default: Whisper tiny.en, built in]."),
 )
+LLM_BASE_URL = opt("llm_base_url", str, "--llm-base-url", help="OpenAI-compatible endpoint, e.g. "
+                   "http://localhost:11434/v1 [default: OPENAI_BASE_URL].")
+MODEL_FILE = opt("model_file", Path, "--model-file", help="GGUF model file for --llm local.")
 LANGUAGE = opt("language", str, "--language", "-l",
                help="Language of the script and voices, e.g. en, de, fr [default: en].")
 WRITE = (
     opt("minutes", float, "--minutes", "-m", help="Target length in minutes [default: 5]."),
     opt("title", str, "--title", "-t", help="Episode title [default: the document's]."),
     LANGUAGE,
-    opt("writer", str, "--llm", help="Script writer: auto, openai or offline [default: auto = openai when "
-        "OPENAI_API_KEY or a base URL is set, else offline]."),
-    opt("model", str, "--model", help="Chat model name [default: gpt-4o-mini]."),
-    opt("llm_base_url", str, "--llm-base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 "
-        "[default: OPENAI_BASE_URL]."),
+    opt("writer", str, "--llm", help="Script writer: auto, openai, local or offline [default: auto = openai "
+        "when OPENAI_API_KEY or a base URL is set, else a local chat server (Ollama, llama.cpp, LM Studio, vLLM), "
+        "else a GGUF model already on disk (local), else offline]."),
+    opt("model", str, "--model", help="Chat model name; for --llm local a GGUF on the Hugging Face Hub as "
+        "REPO/FILE.gguf, downloaded once [default: gpt-4o-mini; local: Qwen2.5-1.5B-Instruct Q4_K_M]."),
+    MODEL_FILE,
+    LLM_BASE_URL,
+    opt("fallback", str, "--fallback", help="Who writes a segment the model cannot: offline (read from the "
+        "source) or none (fail) [default: offline under --llm auto, else none]."),
+    opt("llm_threads", int, "--llm-threads", help="CPU threads of --llm local [default: the cores not busy]."),
     opt("llm_concurrency", int, "--llm-concurrency", help="Chat requests at the same time [default: 4]."),
     opt("context_tokens", int, "--context-tokens", help="The model's context window; no request is larger "
         "[default: 8192]."),

@@ -95,13 +95,18 @@ class _Pieces:
 
     def __iter__(self) -> Iterator[Delta]:
         import httpx
+        import openai
 
+        started = False
         try:
             for chunk in self.response:
+                started = True
                 for choice in getattr(chunk, "choices", None) or []:
                     delta = getattr(choice, "delta", None)
                     yield (getattr(delta, "content", None) or ""), getattr(choice, "finish_reason", None)
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, openai.APITimeoutError) as exc:
+            if not started:
+                raise self.transport.error(exc) from None
             raise BackendError(f"The chat endpoint {self.transport.where} stopped sending in the middle of an "
                                f"answer (nothing for {self.transport.timeout:g}s).",
                                "Check the server; run the same command again to resume (finished calls are "

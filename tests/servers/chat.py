@@ -37,6 +37,8 @@ class Answer:
     """Streamed: send this many pieces, then nothing more (a server that stops mid-answer)."""
     piece_delay: float = 0.0
     """Streamed: seconds between two pieces."""
+    raw: bytes | None = None
+    """Streamed: these bytes as the event stream instead of real events (a server that sends garbage)."""
 
     @classmethod
     def error(cls, status: int, message: str = "error", **headers: str) -> "Answer":
@@ -79,6 +81,8 @@ class ChatServer:
         self.requests: list[Request] = []
         self.in_flight = 0
         self.max_in_flight = 0
+        self.pieces_sent = 0
+        """Streamed events written so far (a client that stops reading stops this count)."""
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
@@ -177,11 +181,13 @@ class ChatServer:
                     self.send_header("Content-Type", "text/event-stream")
                     self.send_header("Transfer-Encoding", "chunked")
                     self.end_headers()
-                    for number, event in enumerate(stream_events(request, answer)):
+                    events = [answer.raw] if answer.raw is not None else stream_events(request, answer)
+                    for number, event in enumerate(events):
                         if answer.stall_after is not None and number >= answer.stall_after:
                             time.sleep(3600)
                         self._chunk(event)
                         time.sleep(answer.piece_delay)
+                        server.pieces_sent += 1
                     self._chunk(b"")
                 except (BrokenPipeError, ConnectionResetError):
                     pass
