@@ -16,8 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_cli import podgen
+from conftest import run_podgen as podgen
 
+from podgen.llm.local import default_threads
 from podgen.models import Script
 from podgen.write.llm.length import TOLERANCE
 from podgen.write.llm.segments import repeats
@@ -47,7 +48,7 @@ def llama_server(smollm):
     """llama-cpp-python's OpenAI-compatible server with SmolLM2, on 127.0.0.1."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(smollm), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "8192", "--n_threads", "2"],
+                             "--port", str(port), "--n_ctx", "8192", "--n_threads", str(default_threads())],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/v1"
     try:

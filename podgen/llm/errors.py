@@ -30,7 +30,8 @@ def backend_error(exc: Exception, url: str, model: str, timeout: float, retries:
     for name, message, hint in _KNOWN:
         if isinstance(exc, getattr(openai, name)):
             return BackendError(message.format(**values), hint)
-    if status in (400, 422):
+    if status in (400, 422) or (status == 500 and "response_format" in _said(exc, secret)):
+        # llama-cpp-python's server answers a response_format it does not know with HTTP 500
         return RequestRejected(f"The chat endpoint {url} rejected a request (HTTP {status}): {_said(exc, secret)}.",
                                "Check --model and --context-tokens.")
     if isinstance(exc, openai.APIStatusError):

@@ -100,10 +100,19 @@ def _script(job: Job, segments: list[Written], description: str, writer: str) ->
                   hosts=job.host_names, sources=[job.document.source], writer=writer)
 
 
+LOCAL_CONTEXT = 16384
+"""The embedded model's context unless context_tokens is set: room to read most documents whole."""
+
+
 class LocalWriter(LlmWriter):
     """Writer backend "local": a GGUF model run in process by llama-cpp-python."""
 
     name = "local"
+
+    def write(self, document: Document, settings: Settings, progress: Progress | None = None) -> Script:
+        if "context_tokens" not in settings.model_fields_set:
+            settings = settings.model_copy(update={"context_tokens": LOCAL_CONTEXT})
+        return super().write(document, settings, progress)
 
     def transport(self, settings: Settings) -> Transport:
         from ...llm.local import LocalTransport
