@@ -42,6 +42,14 @@ def find_endpoint(base_url: str | None, environ: Mapping[str, str] | None = None
     return Endpoint(url.rstrip("/") or DEFAULT_BASE_URL, key or NO_KEY, reason)
 
 
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """A server's Retry-After, in seconds (the seconds form; an HTTP date counts as unknown)."""
+    try:
+        return max(0.0, float(headers.get("retry-after")))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
 def require_endpoint(base_url: str | None, environ: Mapping[str, str] | None = None) -> Endpoint:
     found = find_endpoint(base_url, environ)
     if found is None:

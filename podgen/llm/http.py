@@ -47,6 +47,11 @@ class _Redact(logging.Filter):
                 logger.addFilter(cls())
 
 
+def guard_logs(secret: str | None) -> None:
+    """Mask ``secret`` and URL credentials in the HTTP stack's log records (chat and speech alike)."""
+    _Redact.guard(secret)
+
+
 class HttpTransport:
     """One OpenAI-compatible endpoint and model."""
 
@@ -58,7 +63,7 @@ class HttpTransport:
         self.where = self.endpoint.display
         self.timeout, self.retries = settings.llm_timeout, settings.llm_retries
         self.reason = f"{self.endpoint.reason}, model {self.model}"
-        _Redact.guard(self.endpoint.api_key if self.endpoint.has_key else None)
+        guard_logs(self.endpoint.api_key if self.endpoint.has_key else None)
         self._openai = self._make_openai()
 
     def _make_openai(self) -> Any:

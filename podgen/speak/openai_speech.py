@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import re
 import wave
 
+from .. import redact
 from ..errors import BackendError, MissingDependency, RateLimited, TransientError, UsageError
 from ..ffmpeg import decode_pcm
+from ..llm.endpoint import DEFAULT_BASE_URL, find_endpoint, retry_after
 from .casting import LANGUAGE_NAMES, OPENAI_ALL_VOICES, OPENAI_VOICES, primary
 from .pcm import silence, trim
 
@@ -89,11 +90,12 @@ class OpenAIBackend:
         from ..config import Settings
 
         settings = settings or Settings()
-        self.base_url = settings.tts_base_url or os.environ.get("OPENAI_BASE_URL") or None
-        self.endpoint = _public(self.base_url or "https://api.openai.com/v1")
+        found = find_endpoint(settings.tts_base_url)  # the same discovery as the chat writer's
+        self.base_url = found.base_url if found else None
+        self.endpoint = redact.url(self.base_url or DEFAULT_BASE_URL).rstrip("/")
         self.model, self.speed, self.language = settings.tts_model, settings.tts_speed, settings.language
         self.instructions = _instructions(settings) if self.model.startswith("gpt-4o") else None
-        self._key = os.environ.get("OPENAI_API_KEY") or ""
+        self._key = found.api_key if found and found.has_key else ""
         self._client = None
 
     def voice(self, name: str) -> OpenAIVoice:
@@ -118,6 +120,9 @@ class OpenAIBackend:
         if not self._key and not self.base_url:
             raise UsageError("OPENAI_API_KEY is not set.",
                              "Export your key, or point --tts-base-url at a local speech server.")
+        from ..llm.http import guard_logs
+
+        guard_logs(self._key or None)
         # retries are podgen's own (speak.pace), so that a 429 lowers the number of requests in flight
         return openai.OpenAI(api_key=self._key or "unused", base_url=self.base_url, max_retries=0, timeout=TIMEOUT)
 
@@ -130,7 +135,7 @@ class OpenAIBackend:
                                                        response_format="wav", **extra)
             return answer.read()
         except openai.RateLimitError as exc:
-            raise RateLimited(self._say(exc), _retry_after(exc.response.headers)) from None
+            raise RateLimited(self._say(exc), retry_after(exc.response.headers)) from None
         except (openai.InternalServerError, openai.APIConnectionError) as exc:
             raise TransientError(self._say(exc)) from None
         except openai.APIStatusError as exc:
@@ -139,9 +144,7 @@ class OpenAIBackend:
     def _say(self, exc) -> str:
         """The server's message, on one line, with the key (should it echo it) blanked out."""
         status = getattr(exc, "status_code", None)
-        text = re.sub(r"\s+", " ", str(getattr(exc, "message", None) or exc)).strip()
-        if self._key:
-            text = text.replace(self._key, "***")
+        text = redact.text(re.sub(r"\s+", " ", str(getattr(exc, "message", None) or exc)).strip(), [self._key])
         return f"{self.endpoint} answered {status}: {text}" if status else f"{self.endpoint}: {text}"
 
 
@@ -149,15 +152,3 @@ def _instructions(settings) -> str | None:
     language = LANGUAGE_NAMES.get(primary(settings.language))
     parts = [settings.tts_instructions, f"Speak {language}." if language and language != "English" else None]
     return " ".join(p for p in parts if p) or None
-
-
-def _retry_after(headers) -> float | None:
-    try:
-        return float(headers.get("retry-after"))
-    except (TypeError, ValueError):
-        return None
-
-
-def _public(url: str) -> str:
-    """The URL without any user:password part."""
-    return re.sub(r"//[^/@]*@", "//", url).rstrip("/")
