@@ -30,6 +30,7 @@ err = Console(stderr=True, soft_wrap=True, emoji=False)
 state = {"debug": False}
 
 STAGES = {"batch": "Documents", "ingest": "Reading sources", "pages": "Reading PDF pages", "ocr": "OCR (pages)",
+          "download": "Downloading (KB)", "text": "Cleaning text (KB)",
           "transcribe": "Transcribing (min)", "write": "Writing the script", "speak": "Speaking lines",
           "mix": "Mixing audio", "check": "Checking"}
 

@@ -101,7 +101,7 @@ def _text(element: Any) -> str:
 
 def _sections(archive: zipfile.ZipFile, names: list[str], path: Path) -> list[Section]:
     lxml_html = need("lxml.html", "docs", "Reading EPUB books")
-    sections = [Section("", "")]
+    parts: list[tuple[str, list[str]]] = [("", [])]
     for name in names:
         try:
             root = lxml_html.document_fromstring(archive.read(name))
@@ -109,10 +109,10 @@ def _sections(archive: zipfile.ZipFile, names: list[str], path: Path) -> list[Se
             raise CorruptDocument(f"{path.name} has an unreadable chapter {name} ({str(exc)[:80]}).") from None
         for tag, text in blocks(root):
             if tag.startswith("h"):
-                sections.append(Section(spoken_heading(text), ""))
+                parts.append((spoken_heading(text), []))
             elif (cleaned := clean_paragraph(text)):
-                sections[-1].text += ("\n\n" if sections[-1].text else "") + cleaned
-    return [s for s in sections if s.text]
+                parts[-1][1].append(cleaned)
+    return [Section(heading, "\n\n".join(body)) for heading, body in parts if body]
 
 
 def _meta(package: Any, tag: str) -> str:
