@@ -13,16 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from conftest import run_podgen
 
 from podgen.config import Settings
 from podgen.errors import FetchError, TooLarge
 from podgen.ingest import clean, extract
-
-
-def run_podgen(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "COLUMNS": "200", "PODGEN_TTS": "piper", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "podgen", *args], capture_output=True, text=True, env=full_env,
-                          **kwargs)
 
 
 # --- text: linear cleaning and a size cap -------------------------------------------------
@@ -83,7 +78,8 @@ def test_the_text_limit_is_a_setting_and_a_one_line_error_on_the_command_line(tm
 
 class _Drip(BaseHTTPRequestHandler):
     """Headers and 200 bytes at once, then one byte every 0.1 s for 6 s: each read is quick, the
-    whole download is slow. ``/secret`` answers 404 (for the credentials tests)."""
+    whole download is slow. ``/secret`` answers 404 and ``/ducks.txt`` a short text at once
+    (for the credentials tests)."""
 
     started = threading.Event()
 
@@ -93,6 +89,14 @@ class _Drip(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/secret":
             self.send_error(404)
+            return
+        if self.path == "/ducks.txt":
+            body = ("Ducks\n\n" + "Ducks paddle across the pond every morning, and the keepers feed them bread. " * 40).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
             return
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
@@ -164,6 +168,27 @@ def test_url_credentials_are_neither_printed_nor_stored(drip: str, tmp_path: Pat
     assert proc.returncode == 3 and "hunter2" not in proc.stderr and "ftp://example.org/paper.pdf" in proc.stderr
 
 
+def test_url_credentials_stay_out_of_script_json_and_episode_json(drip: str, tmp_path: Path, clip_cache) -> None:
+    import json
+
+    from podgen.pipeline import make_script, render_episode
+
+    port = drip.rsplit(":", 1)[1]
+    settings = Settings(output_dir=tmp_path / "episodes", cache_dir=clip_cache, tts="piper", writer="offline")
+    folder, script = make_script([f"http://ann:hunter2@127.0.0.1:{port}/ducks.txt"], settings)
+    saved = (folder / "script.json").read_text()
+    assert "hunter2" not in saved and "ann" not in saved
+    assert script.sources == [f"http://127.0.0.1:{port}/ducks.txt"] and script.credits[0]["url"] == script.sources[0]
+    edited = json.loads(saved)  # a script edited by hand, with an address that has a password in it
+    edited["lines"] = edited["lines"][:2]
+    edited["sources"] = ["https://ann:hunter2@example.org/notes.txt"]
+    edited["credits"][0]["source"] = "https://ann:hunter2@example.org/notes.txt"
+    (folder / "script.json").write_text(json.dumps(edited))
+    render_episode(folder, settings)
+    meta = (folder / "episode.json").read_text()
+    assert "hunter2" not in meta and "https://example.org/notes.txt" in meta
+
+
 # --- names: shown escaped -------------------------------------------------------------------
 
 def test_a_file_name_with_a_newline_or_an_escape_sequence_is_shown_escaped(tmp_path: Path) -> None:
@@ -173,3 +198,56 @@ def test_a_file_name_with_a_newline_or_an_escape_sequence_is_shown_escaped(tmp_p
     assert proc.returncode == 3
     assert "\x1b" not in proc.stderr and proc.stderr.count("\n") == 1
     assert "notes\\nerror: fake\\x1b[2J.xyz" in proc.stderr
+
+
+# --- scripts: read with limits -----------------------------------------------------------
+
+def _script_folder(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "episode"
+    folder.mkdir()
+    (folder / "script.json").write_text(text)
+    return folder
+
+
+def test_a_deeply_nested_script_is_an_invalid_script_error(tmp_path: Path) -> None:
+    folder = _script_folder(tmp_path, '{"title": "x", "lines": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    proc = run_podgen("render", str(folder))
+    assert proc.returncode == 3, proc.stderr
+    assert "script.json is not a valid script (it is nested too deeply)." in proc.stderr
+    assert proc.stderr.count("\n") == 1 and "RecursionError" not in proc.stderr
+
+
+def test_a_script_line_longer_than_the_limit_is_refused_by_number(tmp_path: Path) -> None:
+    import json
+
+    from podgen.errors import EpisodeError
+    from podgen.models import MAX_LINE_CHARS
+    from podgen.pipeline import load_script
+
+    lines = [{"speaker": "Alex", "text": "Welcome to the show."}, {"speaker": "Sam", "text": "Ducks. " * 14_286}]
+    folder = _script_folder(tmp_path, json.dumps({"title": "Ducks", "lines": lines, "hosts": ["Alex", "Sam"]}))
+    with pytest.raises(EpisodeError) as info:
+        load_script(folder)
+    assert info.value.message.endswith(f"script.json: line 1 is 100,002 characters long; a line may have at most "
+                                       f"{MAX_LINE_CHARS:,}.")
+    assert "Split it" in info.value.hint
+
+
+def test_a_writer_s_overlong_line_is_split_at_sentences(monkeypatch) -> None:
+    from podgen.models import MAX_LINE_CHARS, Document, Line, Script, Section
+    from podgen.write import write_script, writers
+
+    sentence = "The keepers climbed the tower every evening to light the lamp. "
+
+    class Rambler:
+        def write(self, document, settings):
+            return Script("Lights", "", [Line("Alex", "Welcome."), Line("Sam", sentence * 500), Line("Alex", "Bye.")],
+                          hosts=["Alex", "Sam"])
+
+    writers.names()  # the built-in writers first, then this one beside them for this test only
+    monkeypatch.setitem(writers._factories, "rambler", Rambler)
+    script = write_script(Document("Lights", [Section("", "text")]), Settings(writer="rambler"))
+    middle = [line for line in script.lines if line.speaker == "Sam"]
+    assert len(middle) == 8 and all(len(line.text) <= MAX_LINE_CHARS for line in middle)
+    assert " ".join(line.text for line in middle) == (sentence * 500).strip()
+    assert all(line.text.endswith("lamp.") for line in middle)
