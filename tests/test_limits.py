@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import zipbomb
 from conftest import run_podgen
 
 from podgen.config import Settings
@@ -251,3 +252,67 @@ def test_a_writer_s_overlong_line_is_split_at_sentences(monkeypatch) -> None:
     assert len(middle) == 8 and all(len(line.text) <= MAX_LINE_CHARS for line in middle)
     assert " ".join(line.text for line in middle) == (sentence * 500).strip()
     assert all(line.text.endswith("lamp.") for line in middle)
+
+
+# --- zip containers: bombs refused before they are inflated -------------------------------
+
+def _limited(megabytes: int):
+    """For subprocess: an address-space limit, so that inflating a bomb fails instead of
+    filling the machine's memory."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
+    return limit
+
+
+def _extract_limited(path: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "300"}
+    return subprocess.run([sys.executable, "-m", "podgen", "extract", str(path)], capture_output=True, text=True,
+                          env=env, preexec_fn=_limited(1024), timeout=600)
+
+
+@pytest.mark.parametrize("kind, member", [("epub", "OEBPS/two.xhtml"), ("docx", "word/document.xml")])
+def test_a_zip_bomb_is_refused_in_one_line_within_a_memory_bound(tmp_path: Path, kind: str, member: str) -> None:
+    """1 MB on disk, one member inflating to 2 GB; podgen runs under a 1 GB address-space limit."""
+    path = tmp_path / f"bomb.{kind}"
+    zipbomb.epub(path, zipbomb.Bomb(2048, b"<html><body><p>")) if kind == "epub" else zipbomb.docx(path, 2048)
+    assert path.stat().st_size < 3 << 20
+    proc = _extract_limited(path)
+    assert proc.returncode == 3, proc.stderr
+    assert f"error: bomb.{kind} holds '{member}', which unzips to 2,048 MB; podgen unzips at most 200 MB " \
+           "(max_unzipped_mb)." in proc.stderr
+    assert proc.stderr.count("\n") == 1 and proc.stdout == ""
+
+
+def test_a_mimetype_member_that_is_a_bomb_is_sniffed_without_inflating_it(tmp_path: Path) -> None:
+    path = zipbomb.write_zip(tmp_path / "archive.zip", [("mimetype", zipbomb.Bomb(2048, b"application/epub+zip"))],
+                             stored=())
+    proc = _extract_limited(path)  # sniffed as an EPUB from the member's first bytes, then refused as one
+    assert proc.returncode == 3, proc.stderr
+    assert "error: archive.zip is not a readable EPUB (META-INF/container.xml" in proc.stderr
+    assert proc.stderr.count("\n") == 1
+
+
+def test_a_member_compressed_like_a_bomb_is_refused_even_under_the_size_limit(tmp_path: Path) -> None:
+    path = zipbomb.epub(tmp_path / "dense.epub", zipbomb.Bomb(150, b"<html><body><p>"))
+    with pytest.raises(TooLarge) as info:
+        extract(path, Settings())
+    assert "dense.epub holds 'OEBPS/two.xhtml', compressed 1,0" in info.value.message
+    assert "a zip bomb, not a document; podgen reads members compressed up to 200:1." in info.value.message
+
+
+def test_the_unzipped_size_limit_is_a_setting(tmp_path: Path) -> None:
+    """A chapter of 0.55 MB of words (not compressed like a bomb: the limit is what stops it)."""
+    import random
+
+    words = " ".join(random.Random(1).choice(["duck", "pond", "keeper", "bread", "lamp", "tower"]) for _ in range(110_000))
+    chapter = f"<html><body><p>{words}</p></body></html>".encode()
+    path = zipbomb.epub(tmp_path / "long.epub", chapter)
+    assert len(extract(path, Settings(max_unzipped_mb=1.5)).text) > 500_000
+    with pytest.raises(TooLarge, match=r"long.epub holds 'OEBPS/two.xhtml', which unzips to 0.5\d MB; podgen unzips at "
+                                       r"most 0.5 MB \(max_unzipped_mb\)"):
+        extract(path, Settings(max_unzipped_mb=0.5))
+    zipbomb.docx(tmp_path / "small.docx")
+    with pytest.raises(TooLarge, match=r"small.docx unzips to 0.00\d+ MB; podgen unzips at most 0.0005 MB"):
+        extract(tmp_path / "small.docx", Settings(max_unzipped_mb=0.0005))
