@@ -316,3 +316,30 @@ def test_the_unzipped_size_limit_is_a_setting(tmp_path: Path) -> None:
     zipbomb.docx(tmp_path / "small.docx")
     with pytest.raises(TooLarge, match=r"small.docx unzips to 0.00\d+ MB; podgen unzips at most 0.0005 MB"):
         extract(tmp_path / "small.docx", Settings(max_unzipped_mb=0.0005))
+
+
+# --- images: Pillow's decompression-bomb limit, as podgen's own one line --------------------
+
+@pytest.fixture(scope="module")
+def huge_png(tmp_path_factory) -> Path:
+    """12000 x 12000 (144 megapixels) of one colour: 17 KB on disk."""
+    from PIL import Image
+
+    path = tmp_path_factory.mktemp("images") / "huge.png"
+    Image.new("1", (12000, 12000)).save(path, optimize=True)
+    return path
+
+
+def test_an_image_over_pillow_s_pixel_limit_is_refused_in_one_line(huge_png: Path) -> None:
+    proc = run_podgen("extract", str(huge_png))
+    assert proc.returncode == 3 and proc.stdout == ""
+    assert "DecompressionBombWarning" not in proc.stderr and proc.stderr.count("\n") == 1
+    assert "error: huge.png is 144 megapixels; podgen reads images of at most 89.5 megapixels" in proc.stderr
+
+
+def test_a_cover_over_the_pixel_limit_is_refused_in_one_line(huge_png: Path) -> None:
+    from podgen.errors import BadMedia
+    from podgen.mix.cover import check_cover
+
+    with pytest.raises(BadMedia, match="huge.png is 144 megapixels"):
+        check_cover(huge_png)
