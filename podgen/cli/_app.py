@@ -83,9 +83,12 @@ _UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u206
 def shown(text: str) -> str:
     """``text`` as it may reach a terminal: control characters (a newline or an escape sequence
     in a file name) written as Python writes them (``\\n``, ``\\x1b``), so an error stays one line
-    and cannot clear the screen; keys and URL credentials masked."""
-    secrets = [os.environ.get("OPENAI_API_KEY", "")]
-    return _UNPRINTABLE_RE.sub(lambda m: repr(m.group(0))[1:-1], redact.text(text, secrets))
+    and cannot clear the screen; URL credentials and the API key left out. (Only those: the
+    key-like patterns of ``redact.text`` would also mask file names such as "sk-...".)"""
+    key = os.environ.get("OPENAI_API_KEY", "")
+    text = redact.url(text)
+    text = text.replace(key, redact.MASK) if len(key) >= 8 else text
+    return _UNPRINTABLE_RE.sub(lambda m: repr(m.group(0))[1:-1], text)
 
 
 def fail(message: str) -> None:

@@ -174,12 +174,6 @@ def _joint(left: str, right: str, keep: set[str]) -> tuple[int, str]:
     return 0, ""
 
 
-def _join_pair(left: str, right: str, keep: set[str]) -> str:
-    """Join two lines, undoing end-of-line hyphenation ("retrie-" + "val")."""
-    drop, between = _joint(left, right, keep)
-    return left[:len(left) - drop] + between + right
-
-
 class _Paragraph:
     """Lines joined into one paragraph in time linear in its length: the pieces are kept in a
     list and joined once, and only the last few characters are looked at for each new line."""
