@@ -4,9 +4,12 @@
   pages spread over worker processes, and PyMuPDF's figure for reference (PyMuPDF is AGPL:
   it is a bench-only dependency, never one of podgen's: `pip install -e '.[bench]'`);
 * OCR seconds per page (RapidOCR) on a full two-column page image and a scanned PDF page;
-* speech recognition time as a fraction of the audio's length (Whisper tiny.en, int8).
+* speech recognition time as a fraction of the audio's length (Whisper tiny.en, int8);
+* text cleaning in MB/s (``clean_text``) on hard-wrapped text with blank lines between
+  paragraphs and on text of equal-length lines with no blank line at all (the goal: 5 MB/s
+  or more for both).
 
-    .venv/bin/python bench/bench_ingest.py [--corpus DIR] [--repeat 3]
+    .venv/bin/python bench/bench_ingest.py [--corpus DIR] [--repeat 3] [--only text] [--text-mb 4]
 """
 from __future__ import annotations
 
@@ -88,16 +91,51 @@ def asr_rates(corpus: Path) -> list[tuple[str, str]]:
     return rows
 
 
+def sample_text(megabytes: float, blank_lines: bool) -> str:
+    """Hard-wrapped prose of about ``megabytes`` MB: paragraphs of six 72-character lines with
+    a blank line between them, or lines of one length with no blank line (one endless paragraph)."""
+    words = ("the keepers climbed the tower every evening to light the lamp and wound the clock "
+             "that turned the lens while ships passed far out at sea in the dark").split()
+    lines, size, i = [], 0, 0
+    while size < megabytes * 1_000_000:
+        line = ""
+        while len(line) < 72:
+            line += words[i % len(words)] + " "
+            i += 1
+        lines.append(line[:72].rstrip())
+        if blank_lines and len(lines) % 7 == 6:
+            lines.append("")
+        size += 73
+    return "\n".join(lines)
+
+
+def text_rates(megabytes: float, repeat: int) -> list[tuple[str, str]]:
+    from podgen.ingest.clean import clean_text
+
+    rows = []
+    for blank_lines in (True, False):
+        text = sample_text(megabytes, blank_lines)
+        seconds = best_of(repeat, lambda: clean_text(text))
+        name = f"text cleaning, {'blank lines' if blank_lines else 'no blank line'} ({len(text) / 1e6:.2f} MB)"
+        rows.append((name, f"{len(text) / 1e6 / seconds:6.3g} MB/s ({seconds:.2f} s)"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     corpus = ROOT.parent / "shared" / "corpus"  # the test corpus beside the checkout, else the test copies
     parser.add_argument("--corpus", type=Path, default=corpus if corpus.is_dir() else DATA,
                         help="folder holding the corpus files")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", choices=("pdf", "ocr", "asr", "text"), action="append",
+                        help="run only these parts (repeatable) [default: all]")
+    parser.add_argument("--text-mb", type=float, default=4.0, help="size of the text cleaned, in MB")
     args = parser.parse_args()
     pdf = args.corpus / "report-long.pdf"
     load = os.getloadavg()[0]
-    rows = pdf_rates(pdf, args.repeat) + ocr_rates(args.corpus) + asr_rates(args.corpus)
+    parts = {"pdf": lambda: pdf_rates(pdf, args.repeat), "ocr": lambda: ocr_rates(args.corpus),
+             "asr": lambda: asr_rates(args.corpus), "text": lambda: text_rates(args.text_mb, args.repeat)}
+    rows = [row for name, part in parts.items() if not args.only or name in args.only for row in part()]
     rows.append(("load average at the end", f"{os.getloadavg()[0]:6.1f}"))
     print(f"podgen ingest benchmark ({os.cpu_count()} cores, load average {load:.1f} at the start); PDF: {pdf.name}")
     for name, figure in rows:

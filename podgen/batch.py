@@ -119,13 +119,15 @@ def make_one(source: str, settings: Settings, key: str) -> Outcome:
 
 
 def failed_checks(folder: Path) -> list[str]:
-    """The failed findings of ``folder/check.json`` ("check: message"), if there is one."""
-    path = folder / "check.json"
-    try:
-        findings = json.loads(path.read_text(encoding="utf-8")).get("findings", [])
-        return [f"{f.get('check', '?')}: {f.get('message', '')}" for f in findings if not f.get("passed", True)]
-    except (OSError, ValueError, AttributeError):
+    """The failed findings of ``folder/check.json`` ("check: message"), if there is a check of
+    the audio the folder holds now (a check of audio rendered over since is no check)."""
+    from .folder import current_check
+
+    findings = (current_check(folder) or {}).get("findings", [])
+    if not isinstance(findings, list):
         return []
+    return [f"{f.get('check', '?')}: {f.get('message', '')}" for f in findings
+            if isinstance(f, dict) and not f.get("passed", True)]
 
 
 class _State:
@@ -133,10 +135,9 @@ class _State:
 
     def __init__(self, output_dir: Path):
         self.path = output_dir / STATE
-        try:
-            self.done: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.done = {}
+        from .folder import read_object
+
+        self.done: dict[str, dict] = read_object(self.path)
 
     def unchanged(self, source: str, key: str) -> dict | None:
         entry = self.done.get(source)

@@ -99,6 +99,9 @@ class Settings(BaseModel):
     describe_images: bool = Field(False, description="a vision-capable chat model describes images instead of OCR")
     fetch_timeout: float = Field(20, gt=0, le=600, description="seconds to wait for a URL")
     max_download_mb: float = Field(50, gt=0, le=2000, description="largest URL download, in MB")
+    max_text_mb: float = Field(10, gt=0, le=2000, description="largest text, Markdown or HTML file read, in MB")
+    max_unzipped_mb: float = Field(200, gt=0, le=10000,
+                                   description="largest EPUB or Word document once unzipped, in MB")
     prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones")
     words_per_minute: int = Field(150, ge=60, le=300)
     music: str | None = Field(None, description='music file for the intro, bed and outro, or "default"')

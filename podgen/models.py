@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Any
 
 SCRIPT_VERSION = 1
+MAX_LINE_CHARS = 4000
+"""The longest line a script may hold (about three minutes of speech). A longer one is refused
+when the script is read (writers split theirs at sentences): OpenAI's speech endpoint takes
+4,096 characters at most, and a line of 100,000 would be spoken for many minutes as one clip."""
 
 
 @dataclass

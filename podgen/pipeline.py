@@ -5,7 +5,6 @@ second half (speak + mix), which ``podgen render`` calls on an edited ``script.j
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -14,12 +13,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from . import redact
 from .config import Settings
 from .contracts import Progress
 from .errors import EpisodeError
 from .files import locked, slugify, write_text
-from .models import Episode, Script
-from .record import METADATA, fingerprint, studio_choices, take_metadata, unchanged, write_metadata
+from .folder import load_json
+from .models import MAX_LINE_CHARS, Episode, Script
+from .record import (
+    METADATA, fingerprint, restore_metadata, stamp_files, studio_choices, take_metadata, unchanged, write_metadata,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +65,7 @@ def make_script(
         document = extract_all(sources, settings, progress)
     with _timed(timings, "write", progress):
         script = write_script(document, settings, progress)
-    script.sources = [str(source) for source in sources]
+    script.sources = [redact.url(str(source)) for source in sources]
     script.credits = credits(document)
     script.stats["write_seconds"] = round(timings["write"], 3)
     folder = _claim_folder(settings.output_dir, script)
@@ -88,10 +91,10 @@ def _made_from(folder: Path, sources: list[str]) -> bool:
     if not path.is_file():
         return not any(folder.iterdir())
     try:
-        theirs = json.loads(path.read_text(encoding="utf-8")).get("sources", [])
-    except (ValueError, UnicodeDecodeError, AttributeError):
+        theirs = load_json(path.read_text(encoding="utf-8")).get("sources", [])
+        return [os.path.abspath(s) for s in theirs] == [os.path.abspath(s) for s in sources]
+    except (ValueError, UnicodeDecodeError, AttributeError, TypeError):
         return False
-    return [os.path.abspath(s) for s in theirs] == [os.path.abspath(s) for s in sources]
 
 
 def _save_script(folder: Path, script: Script) -> None:
@@ -107,19 +110,34 @@ def _save_script(folder: Path, script: Script) -> None:
 
 
 def load_script(folder: Path) -> Script:
+    """``folder``'s script.json, checked: every line has text of a sensible length and is spoken
+    by one of its hosts. Raises EpisodeError (one line, exit code 3) for anything else."""
     path = folder / SCRIPT
     if not path.is_file():
         raise EpisodeError(f"No {SCRIPT} in {folder}.")
     try:
-        script = Script.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError) as exc:
+        script = Script.from_dict(load_json(path.read_text(encoding="utf-8")))
+    except RecursionError:
+        raise EpisodeError(f"{path} is not a valid script (it is nested too deeply).",
+                           "Fix the JSON, or run podgen make again.") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise EpisodeError(f"{path} is not a valid script ({exc}).", "Fix the JSON, or run podgen make again.") from None
     if not script.lines:
         raise EpisodeError(f"{path} has no lines.", "Add lines, or run podgen make again.")
-    empty = [i for i, line in enumerate(script.lines) if not line.text.strip()]
-    if empty:
-        raise EpisodeError(f"{path}: line {empty[0]} has no text.", "Give it some text or delete it.")
+    _check_lines(path, script)
     return script
+
+
+def _check_lines(path: Path, script: Script) -> None:
+    for i, line in enumerate(script.lines):
+        if not line.text.strip():
+            raise EpisodeError(f"{path}: line {i} has no text.", "Give it some text or delete it.")
+        if len(line.text) > MAX_LINE_CHARS:
+            raise EpisodeError(f"{path}: line {i} is {len(line.text):,} characters long; a line may have at most "
+                               f"{MAX_LINE_CHARS:,}.", "Split it into several lines, at the ends of sentences.")
+        if script.hosts and line.speaker not in script.hosts:
+            raise EpisodeError(f"{path}: line {i} is spoken by {line.speaker!r}, who is not one of the hosts "
+                               f"{script.hosts}.", 'Use a name listed under "hosts" in script.json.')
 
 
 def render_episode(
@@ -131,19 +149,34 @@ def render_episode(
     An episode whose script, clips, music, cover and settings are what it was made from is
     left as it is: nothing is spoken, mixed or rewritten. With ``keep_studio``, the music,
     stereo and cover the episode was made with are kept unless ``settings`` set them."""
-    from .mix import check_inputs, mix_episode
-    from .speak import backend_choice, clip_paths, speak_script
+    from .mix import check_inputs
+    from .speak import clip_paths
 
     timings = {} if timings is None else timings
     script = load_script(folder)
     settings = studio_choices(folder, settings) if keep_studio else settings
     check_inputs(settings)
+    paths = clip_paths(script, settings)  # every speaker has a voice: checked before anything is set aside
     complete = (folder / METADATA).is_file()  # not a render that failed half way
     previous = take_metadata(folder)
-    made_from = fingerprint(script, clip_paths(script, settings), settings)
+    made_from = fingerprint(script, paths, settings)
     done = unchanged(folder, previous, made_from, timings) if complete and settings.cache else None
     if done is not None:
         return _checked(done, settings, progress)
+    stamps = stamp_files(folder, previous) if complete else None
+    try:
+        episode = _speak_and_mix(folder, script, previous, settings, progress, timings)
+    except BaseException:  # an error, Ctrl-C, SIGTERM: a finished episode whose files are untouched stays
+        restore_metadata(folder, stamps)
+        raise
+    return _checked(episode, settings, progress)
+
+
+def _speak_and_mix(folder: Path, script: Script, previous: dict, settings: Settings, progress: Progress | None,
+                   timings: dict[str, float]) -> Episode:
+    from .mix import mix_episode
+    from .speak import backend_choice, speak_script
+
     start = time.perf_counter()
     clips = speak_script(script, settings, progress)
     timings["speak"] = time.perf_counter() - start
@@ -154,7 +187,7 @@ def render_episode(
     episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)
     episode.stats["voices"] = "{} ({})".format(*backend_choice(settings))
     write_metadata(episode, script, {**previous, "created": created}, made_from, settings)
-    return _checked(episode, settings, progress)
+    return episode
 
 
 def _checked(episode: Episode, settings: Settings, progress: Progress | None) -> Episode:

@@ -14,8 +14,10 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import redact
 from .config import Settings
 from .files import write_text
+from .folder import load_json, read_object
 from .models import Episode, Script, Segment
 
 log = logging.getLogger(__name__)
@@ -32,7 +34,7 @@ def studio_choices(folder: Path, settings: Settings) -> Settings:
     each of them that no flag, variable or podgen.toml set. A cover file that has gone since
     falls back to the episode's own copy of it."""
     unset = [name for name in STUDIO if name not in settings.model_fields_set]
-    meta = read_json(folder / METADATA) or read_json(folder / KEPT_METADATA)
+    meta = read_object(folder / METADATA) or read_object(folder / KEPT_METADATA)
     if not unset or not meta:
         return settings
     recorded = {name: meta.get(name) for name in unset if meta.get(name) is not None}
@@ -41,14 +43,6 @@ def studio_choices(folder: Path, settings: Settings) -> Settings:
         given = Path(recorded["cover"])
         recorded["cover"] = given if given.is_file() else copy if copy.is_file() and copy != folder else None
     return settings.model_copy(update=recorded) if recorded else settings
-
-
-def read_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _digest(path: Path | None) -> str | None:
@@ -89,7 +83,7 @@ def unchanged(folder: Path, meta: dict, made_from: str, timings: dict[str, float
         files = {name: folder / value for name, value in meta["files"].items()}
         if meta.get("made_from") != made_from or not all(p.is_file() for p in files.values()):
             return None
-        body = json.loads(files["transcript_json"].read_text(encoding="utf-8"))["segments"]
+        body = load_json(files["transcript_json"].read_text(encoding="utf-8"))["segments"]
         segments = [Segment(s["speaker"], s["body"], s["startTime"], s["endTime"]) for s in body]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -106,7 +100,42 @@ def take_metadata(folder: Path) -> dict:
     path, kept = folder / METADATA, folder / KEPT_METADATA
     if path.is_file():
         os.replace(path, kept)
-    return read_json(kept)
+    return read_object(kept)
+
+
+def stamp_files(folder: Path, meta: dict) -> dict[str, tuple] | None:
+    """Size, modification time and inode of every file ``meta`` (an episode.json) lists; None
+    when it lists none. A file written again (always by a rename) changes its stamp."""
+    files = meta.get("files")
+    if not isinstance(files, dict) or not files:
+        return None
+    stamps = {}
+    for key, name in files.items():
+        if key == "metadata":
+            continue
+        try:
+            stat = (folder / Path(str(name)).name).stat()
+        except OSError:
+            return None
+        stamps[key] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return stamps
+
+
+def restore_metadata(folder: Path, stamps: dict[str, tuple] | None) -> bool:
+    """After a failed render: put the episode.json set aside back if every file it lists is
+    as it was (``stamps``, taken before the render), so a finished episode stays published.
+    Returns whether it was put back."""
+    kept = folder / KEPT_METADATA
+    if stamps is None or not kept.is_file() or stamp_files(folder, read_object(kept)) != stamps:
+        return False
+    os.replace(kept, folder / METADATA)
+    log.info("%s: the render failed before it changed any file; the finished episode stays as it was", folder)
+    return True
+
+
+def redacted_credit(credit: dict) -> dict:
+    """A source credit with any ``user:password@`` taken out of its addresses."""
+    return {k: redact.url(v) if k in ("source", "url") and isinstance(v, str) else v for k, v in credit.items()}
 
 
 def write_metadata(episode: Episode, script: Script, old: dict, made_from: str, settings: Settings) -> None:
@@ -117,8 +146,8 @@ def write_metadata(episode: Episode, script: Script, old: dict, made_from: str, 
         "title": episode.title,
         "description": episode.description,
         "duration": round(episode.duration, 3),
-        "sources": script.sources,
-        "credits": script.credits,
+        "sources": [redact.url(s) for s in script.sources],
+        "credits": [redacted_credit(c) for c in script.credits],
         "guid": old.get("guid") or str(uuid.uuid4()),
         "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "rendered": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -130,12 +130,18 @@ def test_the_key_changes_with_content_and_options_but_not_with_where_things_go(t
     assert document_key(doc, base) != key
 
 
-def test_failed_checks_are_read_from_check_json(tmp_path):
+def test_failed_checks_are_read_from_a_check_json_of_the_audio_there(tmp_path):
+    from podgen.folder import audio_identity
+
     assert failed_checks(tmp_path) == []
-    (tmp_path / "check.json").write_text(json.dumps({"passed": False, "checked": "2026-01-01T00:00:00+00:00",
-        "findings": [{"check": "loudness", "passed": False, "message": "-12 LUFS, want -19", "line": None,
-                      "time": None}, {"check": "tags", "passed": True, "message": "ok", "line": None, "time": None}]}))
+    (tmp_path / "episode.mp3").write_bytes(b"ID3 audio, as far as this test is concerned")
+    check = {"passed": False, "checked": "2026-01-01T00:00:00+00:00", "audio": audio_identity(tmp_path / "episode.mp3"),
+             "findings": [{"check": "loudness", "passed": False, "message": "-12 LUFS, want -19", "line": None,
+                           "time": None}, {"check": "tags", "passed": True, "message": "ok", "line": None, "time": None}]}
+    (tmp_path / "check.json").write_text(json.dumps(check))
     assert failed_checks(tmp_path) == ["loudness: -12 LUFS, want -19"]
+    (tmp_path / "episode.mp3").write_bytes(b"ID3 other audio, rendered since the check")
+    assert failed_checks(tmp_path) == []
 
 
 @pytest.mark.parametrize("setup, says", [

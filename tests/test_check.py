@@ -2,6 +2,7 @@
 and time; --fix mends a flagged line. Episodes are rendered from a five-line script (20 s)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -114,6 +115,48 @@ def test_a_good_episode_passes_and_writes_check_json(good, good_report):
     assert measured["wer"] < 0.2 and len(measured["line_wer"]) == len(LINES)
     assert abs(measured["loudness"] + 19) <= 1 and measured["true_peak"] <= -1
     assert measured["duration"] == pytest.approx(json.loads((folder / "episode.json").read_text())["duration"], abs=0.1)
+
+
+def test_check_json_names_the_audio_it_heard(good, good_report):
+    folder, _ = good
+    heard = json.loads((folder / "check.json").read_text())["audio"]
+    meta = json.loads((folder / "episode.json").read_text())
+    assert heard["file"] == "episode.mp3" and heard["bytes"] == (folder / "episode.mp3").stat().st_size
+    assert heard["sha256"] == hashlib.sha256((folder / "episode.mp3").read_bytes()).hexdigest()
+    assert heard["made_from"] == meta["made_from"]
+
+
+def test_a_check_of_audio_rendered_over_since_does_not_publish_it(good, tmp_path):
+    """check passes; line 1 is edited and rendered; feed --only-checked must leave the episode
+    out (and batch must not report the old check) until it is checked again."""
+    from podgen.batch import failed_checks
+    from podgen.errors import PublishError
+    from podgen.publish import publish
+
+    from podgen.config import Show
+
+    folder, settings = copy_episode(good, tmp_path)
+    (tmp_path / "episodes").mkdir()
+    folder = folder.rename(tmp_path / "episodes" / folder.name)
+    assert check_episode(folder, settings).passed
+    show = settings.model_copy(update={"show": Show(base_url="https://pods.example.org/ml")})
+    assert [e.slug for e in publish(folder.parent, tmp_path / "site", show, only_checked=True).episodes] == ["lighthouses"]
+    script = json.loads((folder / "script.json").read_text())
+    script["lines"][1]["text"] = "The light at the top of the tower can be seen from very far out at sea."
+    (folder / "script.json").write_text(json.dumps(script))
+    render_episode(folder, settings)
+    assert json.loads((folder / "check.json").read_text())["passed"] is True  # the old check is still there
+    with pytest.raises(PublishError, match="none a complete episode"):
+        publish(folder.parent, tmp_path / "site", show, only_checked=True)
+    stale = json.loads((folder / "check.json").read_text())
+    stale.update(passed=False, findings=[{"check": "loudness", "passed": False, "message": "too loud"}])
+    (folder / "check.json").write_text(json.dumps(stale))
+    assert failed_checks(folder) == []  # a stale check reports nothing either way
+    proc = subprocess.run([sys.executable, "-m", "podgen", "feed", str(folder.parent), "--base-url",
+                           "https://pods.example.org/ml", "-o", str(tmp_path / "site"), "--only-checked"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 3
+    assert "check.json is about other audio: it was rendered again since; check it again" in proc.stderr
 
 
 def test_the_same_audio_gets_the_same_verdict(good, tmp_path):

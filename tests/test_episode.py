@@ -134,7 +134,9 @@ def test_two_sources_make_one_episode(tmp_path, clip_cache):
     assert "Ducks paddle across the pond" in said and "Whisper" in said
 
 
-def test_a_failed_render_leaves_the_folder_marked_incomplete(episode, tmp_path):
+def test_a_script_with_an_unknown_speaker_fails_before_the_episode_is_touched(episode, tmp_path):
+    """The script is checked before episode.json is set aside: the finished episode stays
+    complete (and published) while its edited script is wrong."""
     import shutil
 
     from podgen.errors import EpisodeError
@@ -142,15 +144,37 @@ def test_a_failed_render_leaves_the_folder_marked_incomplete(episode, tmp_path):
     ep, settings = episode
     folder = tmp_path / "copy"
     shutil.copytree(ep.folder, folder)
+    before = (folder / "episode.json").read_bytes()
     script = json.loads((folder / "script.json").read_text())
     script["lines"][0]["speaker"] = "Nobody"
     (folder / "script.json").write_text(json.dumps(script))
-    with pytest.raises(EpisodeError, match="Nobody"):
+    with pytest.raises(EpisodeError, match="line 0 is spoken by 'Nobody', who is not one of the hosts"):
         render_episode(folder, settings)
-    assert not (folder / "episode.json").exists()  # the old episode.mp3 no longer passes for this script's
-    guid = json.loads((ep.folder / "episode.json").read_text())["guid"]
-    script["lines"][0]["speaker"] = "Alex"
+    assert (folder / "episode.json").read_bytes() == before
+    assert not (folder / ".episode.previous.json").exists()
+
+
+def test_a_render_that_fails_before_changing_the_audio_puts_episode_json_back(episode, tmp_path):
+    """Speaking fails (the clip cache cannot be written) after episode.json was set aside: the
+    old audio is untouched, so the finished episode comes back; a later render keeps its guid."""
+    import shutil
+
+    ep, settings = episode
+    folder = tmp_path / "copy"
+    shutil.copytree(ep.folder, folder)
+    before = (folder / "episode.json").read_bytes()
+    script = json.loads((folder / "script.json").read_text())
+    script["lines"][0]["text"] = "An edited first line, which has to be spoken again."
     (folder / "script.json").write_text(json.dumps(script))
+    shutil.copytree(settings.cache_dir, tmp_path / "cache")
+    blocked = tmp_path / "cache" / "clips"
+    shutil.rmtree(blocked)
+    blocked.write_text("a file where the clip folder should be")
+    with pytest.raises(OSError):
+        render_episode(folder, settings.model_copy(update={"cache_dir": tmp_path / "cache"}))
+    assert (folder / "episode.json").read_bytes() == before
+    assert not (folder / ".episode.previous.json").exists()
     render_episode(folder, settings)
-    assert json.loads((folder / "episode.json").read_text())["guid"] == guid  # kept through the failure
+    guid = json.loads(before)["guid"]
+    assert json.loads((folder / "episode.json").read_text())["guid"] == guid
     assert not (folder / ".episode.previous.json").exists()

@@ -17,6 +17,7 @@ from conftest import run_podgen
 from lxml import etree
 from publishing import BASE, HOSTILE_DESCRIPTION, HOSTILE_TITLE, SHOW_TITLE, episode_meta
 
+from podgen.folder import audio_identity
 from podgen.publish.feed import ITUNES, PODCAST, podcast_guid
 
 pytestmark = pytest.mark.slow
@@ -123,13 +124,16 @@ def test_only_checked_leaves_out_unchecked_and_failed_episodes(published, tmp_pa
     copy = tmp_path / "eps"
     shutil.copytree(eps, copy)
     finding = {"check": "loudness", "passed": False, "message": "too loud", "line": None, "time": None}
-    (copy / "iwan-roberts" / "check.json").write_text(json.dumps({"passed": True, "findings": []}))
-    (copy / "hostile" / "check.json").write_text(json.dumps({"passed": False, "findings": [finding]}))
+    heard = {name: audio_identity(copy / name / "episode.mp3") for name in ("iwan-roberts", "hostile")}
+    (copy / "iwan-roberts" / "check.json").write_text(json.dumps({"passed": True, "findings": [],
+                                                                   "audio": heard["iwan-roberts"]}))
+    (copy / "hostile" / "check.json").write_text(json.dumps({"passed": False, "findings": [finding],
+                                                             "audio": heard["hostile"]}))
     proc = run_podgen("feed", str(copy), "--base-url", BASE, "-o", str(tmp_path / "site"), "--only-checked")
     assert proc.returncode == 0, proc.stderr
     parsed = feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes())
     assert [e.title for e in parsed.entries] == ["Iwan Roberts"]
-    assert "left out hostile: not checked, or its check did not pass" in proc.stderr
+    assert "left out hostile: not checked, or its check did not pass (it failed)" in proc.stderr
 
 
 @pytest.mark.parametrize("args, code, says", [

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..asr import SAMPLE_RATE
 from ..config import Settings
 from ..contracts import Progress
+from ..folder import audio_identity
 from .inputs import open_episode
 from .metadata import check_metadata
 from .report import REPORT, Finding, Fix, Report
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 def check_episode(folder: Path, settings: Settings, progress: Progress | None = None) -> Report:
     """Measure the episode in ``folder``; write and return its report."""
     episode = open_episode(folder)
-    report = Report(episode.folder)
+    report = Report(episode.folder, audio=audio_identity(episode.audio, episode.meta.get("made_from")))
     if progress:
         progress("check", 0, 2)
     start = time.perf_counter()
@@ -40,6 +41,9 @@ def check_episode(folder: Path, settings: Settings, progress: Progress | None = 
     findings += standards + check_metadata(episode, samples.size / SAMPLE_RATE)
     report.measured.update(loudness, standards_seconds=round(time.perf_counter() - start, 3))
     report.findings = findings
+    if audio_identity(episode.audio, episode.meta.get("made_from")) != report.audio:
+        log.warning("%s changed while it was checked: check it again", episode.audio)
+        report.audio = {}
     if progress:
         progress("check", 2, 2)
     report.write()

@@ -4,12 +4,12 @@ Anything that makes the folder uncheckable (not an episode, still rendering, no 
 that is not an MP3 or is cut short) is an EpisodeError with a one-line message."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import EpisodeError, MissingDependency
+from ..folder import load_json
 from ..models import Script, Segment
 
 METADATA = "episode.json"
@@ -58,7 +58,7 @@ def open_episode(folder: Path) -> Episode:
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = load_json(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise EpisodeError(f"{path} is not valid JSON ({exc}).", f"Render it again: podgen render {path.parent}") from None
     if not isinstance(data, dict):

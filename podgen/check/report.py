@@ -1,5 +1,5 @@
-"""What a check found: findings, measurements, and check.json (the file `podgen batch` and
-`podgen feed --only-checked` read)."""
+"""What a check found: findings, measurements, the audio it heard, and check.json (the file
+`podgen batch` and `podgen feed --only-checked` read, through ``folder.current_check``)."""
 from __future__ import annotations
 
 import json
@@ -51,6 +51,8 @@ class Report:
     measured: dict[str, Any] = field(default_factory=dict)
     """Figures: duration, loudness, true peak, word error rate, seconds spent per part."""
     fixes: list[Fix] = field(default_factory=list)
+    audio: dict[str, Any] = field(default_factory=dict)
+    """The audio this report is about (``folder.audio_identity``): a check of other audio is no check."""
     checked: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
     @property
@@ -73,7 +75,8 @@ class Report:
         findings = [{k: v for k, v in asdict(f).items() if v is not None or k in ("line", "time")}
                     for f in self.findings]
         return {"passed": self.passed, "checked": self.checked, "episode": str(self.folder),
-                "findings": findings, "measured": self.measured, "fixes": [asdict(x) for x in self.fixes]}
+                "audio": self.audio, "findings": findings, "measured": self.measured,
+                "fixes": [asdict(x) for x in self.fixes]}
 
     def write(self) -> Path:
         """check.json in the episode folder, written atomically."""

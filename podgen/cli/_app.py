@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -12,7 +17,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from .. import __version__
+from .. import __version__, redact
 from ..contracts import Progress as Report
 from ..errors import PodgenError
 from ..llm.client import TOKENS
@@ -32,6 +37,7 @@ err = Console(stderr=True, soft_wrap=True, emoji=False)
 state = {"debug": False}
 
 STAGES = {"batch": "Documents", "ingest": "Reading sources", "pages": "Reading PDF pages", "ocr": "OCR (pages)",
+          "download": "Downloading (KB)", "text": "Cleaning text (KB)",
           "transcribe": "Transcribing (min)", "write": "Writing the script", "tokens": "  model answering",
           "speak": "Speaking lines",
           "mix": "Mixing audio", "check": "Checking"}
@@ -58,7 +64,7 @@ class _ConsoleHandler(logging.Handler):
     """Log lines go through the same console as the progress bars, so they print above them."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        err.print(self.format(record), highlight=False, markup=False)
+        err.print(shown(self.format(record)), highlight=False, markup=False)
 
 
 class _LogFormat(logging.Formatter):
@@ -74,31 +80,73 @@ class _LogFormat(logging.Formatter):
         return f"{record.levelname.lower()}: {record.getMessage()}"
 
 
+_UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def shown(text: str) -> str:
+    """``text`` as it may reach a terminal: control characters (a newline or an escape sequence
+    in a file name) written as Python writes them (``\\n``, ``\\x1b``), so an error stays one line
+    and cannot clear the screen; URL credentials and the API key left out. (Only those: the
+    key-like patterns of ``redact.text`` would also mask file names such as "sk-...".)"""
+    key = os.environ.get("OPENAI_API_KEY", "")
+    text = redact.url(text)
+    text = text.replace(key, redact.MASK) if len(key) >= 8 else text
+    return _UNPRINTABLE_RE.sub(lambda m: repr(m.group(0))[1:-1], text)
+
+
+def fail(message: str) -> None:
+    """Print ``message`` as podgen's one-line error."""
+    err.print(f"[bold red]error:[/] {escape(shown(message))}", highlight=False, soft_wrap=True)
+
+
+class _Terminated(BaseException):
+    """SIGTERM, as an exception: temporary files and folders are removed on the way out."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise _Terminated()
+
+
+@contextmanager
+def _sigterm_unwinds():
+    """While the library works, SIGTERM unwinds the stack (``finally`` blocks run) instead of
+    ending the process on the spot."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run(action: Callable[[], Any]) -> Any:
     """Call the library; map its errors to one line on stderr and an exit code."""
     try:
-        return action()
+        with _sigterm_unwinds():
+            return action()
     except PodgenError as exc:
         if state["debug"]:
             err.print_exception()
-        hint = f" {exc.hint}" if exc.hint else ""
-        err.print(f"[bold red]error:[/] {escape(exc.message + hint)}", highlight=False, soft_wrap=True)
+        fail(exc.message + (f" {exc.hint}" if exc.hint else ""))
         raise typer.Exit(exc.exit_code)
     except OSError as exc:  # the file system said no: a path, a permission, a full disk
         if state["debug"]:
             err.print_exception()
         where = f": {exc.filename}" if exc.filename else ""
-        err.print(f"[bold red]error:[/] {escape(str(exc.strerror or exc) + where)}. Check the path, its permissions and free space.",
-                  highlight=False)
+        fail(f"{exc.strerror or exc}{where}. Check the path, its permissions and free space.")
         raise typer.Exit(1)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted:[/] run the same command again to resume where it stopped.")
         raise typer.Exit(130)
+    except _Terminated:
+        err.print("[yellow]terminated:[/] run the same command again to resume where it stopped.")
+        raise typer.Exit(143)
     except Exception as exc:  # a bug: say so in one line unless --debug
         if state["debug"]:
             raise
-        err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {escape(str(exc))} (run with --debug for details)",
-                  highlight=False, soft_wrap=True)
+        fail(f"unexpected {type(exc).__name__}: {exc} (run with --debug for details)")
         raise typer.Exit(70)
 
 

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..config import Settings
-from ._app import _with_progress, app, err, out
+from ._app import _with_progress, app, err, out, shown
 from .options import EPISODE, with_settings
 
 STYLE = {"made": "green", "skipped": "dim", "failed": "bold red"}
@@ -52,8 +52,8 @@ def _line(outcome) -> None:
     where = outcome.reason if outcome.status == "failed" else outcome.folder
     if outcome.status == "made":
         where = f"{where} ({outcome.seconds:.1f}s)"
-    err.print(f"[{STYLE[outcome.status]}]{outcome.status:>7}[/] {escape(Path(outcome.source).name)}: "
-              f"{escape(where or '')}", highlight=False)
+    err.print(f"[{STYLE[outcome.status]}]{outcome.status:>7}[/] {escape(shown(Path(outcome.source).name))}: "
+              f"{escape(shown(where or ''))}", highlight=False)
 
 
 def _table(report) -> None:
@@ -62,8 +62,8 @@ def _table(report) -> None:
     for column in ("", "document", "episode or reason"):
         table.add_column(column, overflow="fold")
     for o in report.outcomes:
-        detail = o.reason if o.status == "failed" else o.folder or ""
+        detail = shown(o.reason if o.status == "failed" else o.folder or "")
         if o.failed_checks:
-            detail += "\nchecks failed: " + "; ".join(o.failed_checks)
-        table.add_row(f"[{STYLE[o.status]}]{o.status}[/]", escape(Path(o.source).name), escape(detail))
+            detail += "\nchecks failed: " + shown("; ".join(o.failed_checks))
+        table.add_row(f"[{STYLE[o.status]}]{o.status}[/]", escape(shown(Path(o.source).name)), escape(detail))
     out.print(table)

@@ -5,11 +5,12 @@ import json
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from ..config import Settings
 from ..errors import CheckFailed
-from ._app import _with_progress, app, err, out
+from ._app import _with_progress, app, err, out, shown
 from .options import LISTEN, STUDIO, VOICE, with_settings
 
 MARKS = {"pass": "[green]pass[/]", "fail": "[bold red]FAIL[/]", "warn": "[yellow]warn[/]"}
@@ -101,6 +102,6 @@ def summary(path: Path) -> None:
         out.print(f"  check: [green]passed[/] ({path})", highlight=False)
         return
     for f in failed:
-        err.print(f"[bold red]check failed:[/] {f['check']}: {f['message']}", highlight=False)
+        err.print(f"[bold red]check failed:[/] {escape(shown(f['check'] + ': ' + f['message']))}", highlight=False)
     out.print(f"  check: [bold red]FAILED[/] ({len(failed)} problems; podgen check {path.parent} --fix)", highlight=False)
     raise typer.Exit(CheckFailed.exit_code)

@@ -7,7 +7,7 @@ import typer
 from rich.markup import escape
 
 from ..config import Settings
-from ._app import app, err, out, run
+from ._app import app, err, out, run, shown
 from .options import SHOW, with_settings
 
 
@@ -33,7 +33,7 @@ def feed(
 
     report = run(lambda: publish(episodes_dir, site_dir, settings, only_checked))
     for name, reason in report.skipped:
-        err.print(f"[yellow]left out[/] {escape(name)}: {escape(reason)}", highlight=False)
+        err.print(f"[yellow]left out[/] {escape(shown(name))}: {escape(shown(reason))}", highlight=False)
     out.print(f"[bold green]Published[/] {len(report.episodes)} episodes into {escape(str(site_dir))}",
               highlight=False)
     out.print(f"  feed: {report.feed}\n  site: {report.index}  (preview: podgen serve {site_dir})",

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
+from .. import redact
 from ..config import Settings
 from ..contracts import Extractor, Progress
 from ..errors import InputError, SourceNotFound, TooLarge, UnsupportedFormat
@@ -43,7 +44,7 @@ def extract(source: str | Path, settings: Settings, progress: Progress | None = 
     if fetch.is_url(source):
         return _extract_url(str(source).strip(), settings, progress)
     if isinstance(source, str) and re.match(r"^[A-Za-z][\w+.-]+://", source):
-        raise UnsupportedFormat(f"Cannot fetch {source}: podgen fetches only http:// and https:// addresses.",
+        raise UnsupportedFormat(f"Cannot fetch {redact.url(source)}: podgen fetches only http:// and https:// addresses.",
                                 "Download it yourself and give podgen the file.")
     path = Path(source)
     if not path.exists():
@@ -54,11 +55,13 @@ def extract(source: str | Path, settings: Settings, progress: Progress | None = 
 
 
 def _extract_url(url: str, settings: Settings, progress: Progress | None) -> Document:
+    """Download ``url`` into a temporary folder (removed on every way out: an error, Ctrl-C, or a
+    SIGTERM, which the command line turns into an exception) and read it. The Document names
+    the URL without any ``user:password@``."""
     with tempfile.TemporaryDirectory(prefix="podgen-fetch-") as folder:
-        path = fetch.download(url, Path(folder), settings)
+        path = fetch.download(url, Path(folder), settings, progress)
         document = _extract_file(path, settings, progress)
-    document.source = url
-    document.meta["url"] = url
+    document.source = document.meta["url"] = redact.url(url)
     return drop_matter(document)
 
 

@@ -9,6 +9,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
+from typing import Callable
 
 # Spacing accents that TeX-made PDFs emit before the letter they belong on ("O˘guz").
 _SPACING_ACCENTS = {
@@ -23,6 +24,7 @@ _MARKS_RE = re.compile("[\u2217\u2020\u2021\u00a7\u00b6]")  # ∗ † ‡ § ¶ 
 _PAGE_NUMBER_RE = re.compile(r"^(?:page\s*)?[-–—(]?\s*\d{1,4}\s*[-–—)]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _PAGE_OF_RE = re.compile(r"\bpage\s*\d{1,4}\s*(?:of|/)\s*\d{1,4}", re.I)
 _ARXIV_RE = re.compile(r"\barXiv:\s?\d{4}\.\d{4,5}(?:v\d+)?(?:\s*\[[\w.-]+\])?(?:\s+\d{1,2}\s+\w{3,9}\s+\d{4})?")
+_NOT_WORD_START_RE = re.compile(r"(?<!\S)[^\sA-Za-z]")
 _MATH_RE = re.compile(r"[=<>≤≥≈∑∏∫∈∀∃→←⇒·×±√∞∂∇⊂⊆∪∩|]")
 
 _YEAR = r"(?:19|20)\d{2}[a-z]?"
@@ -76,8 +78,8 @@ def _soft(word: str, first: bool) -> str:
 
 def letter_ratio(text: str) -> float:
     """Share of letters among the non-space characters of ``text``."""
-    chars = [c for c in text if not c.isspace()]
-    return sum(c.isalpha() for c in chars) / len(chars) if chars else 0.0
+    chars = "".join(text.split())
+    return sum(map(str.isalpha, chars)) / len(chars) if chars else 0.0
 
 
 def is_page_number(line: str) -> bool:
@@ -98,7 +100,9 @@ def is_symbolic(line: str) -> bool:
         return False
     if _MATH_RE.search(line) and letter_ratio(line) < 0.6:
         return True
-    numeric = sum(1 for t in tokens if not any(c.isalpha() for c in t))
+    if len(_NOT_WORD_START_RE.findall(line)) < 3:  # fewer than 3 tokens could be letter-free: prose
+        return False
+    numeric = sum(1 for t in tokens if not any(map(str.isalpha, t)))
     return numeric >= 3 and (numeric >= 0.5 * len(tokens) or letter_ratio(line) < 0.5)
 
 
@@ -149,27 +153,48 @@ def hyphenated_words(text: str) -> set[str]:
 
 
 _SUSPENDED = frozenset({"and", "or", "nor", "to", "vs"})
+_HYPHENATED_END_RE = re.compile(r"([A-Za-z]+)-$")
+_TAIL = 200
+"""Characters of a growing paragraph that the join rules look at: its last word, never all of it."""
 
 
-def _join_pair(left: str, right: str, keep: set[str]) -> str:
-    """Join two lines, undoing end-of-line hyphenation ("retrie-" + "val")."""
+def _joint(left: str, right: str, keep: set[str]) -> tuple[int, str]:
+    """How ``right`` joins text ending in ``left``: how many characters to drop from the end
+    of the text (1 for an end-of-line hyphen, "retrie-" + "val"), and what goes between."""
     if left.endswith(("–", "—", "://", "@", "/")):
-        return left + right
-    match = re.search(r"([A-Za-z]+)-$", left)
+        return 0, ""
+    match = _HYPHENATED_END_RE.search(left[-_TAIL:]) if left.endswith("-") else None
     if not match or not right:
-        return f"{left} {right}" if left else right
+        return 0, " " if left else ""
     head, tail = match.group(1), re.match(r"[A-Za-z]*", right).group(0)
     if tail.lower() in _SUSPENDED:  # "single- and multi-dataset" keeps its hyphen and space
-        return f"{left} {right}"
+        return 0, " "
     if right[0].islower() and f"{head}-{tail}".lower() not in keep:
-        return left[:-1] + right
-    return left + right
+        return 1, ""
+    return 0, ""
+
+
+class _Paragraph:
+    """Lines joined into one paragraph in time linear in its length: the pieces are kept in a
+    list and joined once, and only the last few characters are looked at for each new line."""
+
+    def __init__(self, first: str = ""):
+        self.pieces, self.tail = ([first], first[-_TAIL:]) if first else ([], "")
+
+    def add(self, line: str, keep: set[str]) -> None:
+        drop, between = _joint(self.tail, line, keep)
+        if drop:
+            self.pieces[-1] = self.pieces[-1][:-drop]
+            self.tail = self.tail[:-drop]
+        self.pieces.append(between + line)
+        self.tail = (self.tail + between + line)[-_TAIL:]
+
+    def text(self) -> str:
+        return "".join(self.pieces)
 
 
 def _ends_paragraph(line: str, typical: float) -> bool:
-    if _ABBREVIATION_END_RE.search(line):
-        return False
-    return line.endswith(_SENTENCE_END) and len(line) < 0.85 * typical
+    return line.endswith(_SENTENCE_END) and len(line) < 0.85 * typical and not _ABBREVIATION_END_RE.search(line)
 
 
 def join_lines(lines: list[str], keep: set[str] | None = None) -> list[str]:
@@ -178,47 +203,61 @@ def join_lines(lines: list[str], keep: set[str] | None = None) -> list[str]:
     keep = keep or set()
     stripped = [x.strip() for x in lines]
     typical = statistics.median([len(x) for x in stripped if x] or [0])
-    paragraphs, current = [], ""
+    paragraphs, current = [], _Paragraph()
     for line in stripped:
         if not line or line.startswith(("•", "▪", "◦")):
-            paragraphs.append(current)
-            current = line.lstrip("•▪◦ ")
+            paragraphs.append(current.text())
+            current = _Paragraph(line.lstrip("•▪◦ "))
             continue
-        current = _join_pair(current, line, keep)
+        current.add(line, keep)
         if _ends_paragraph(line, typical):
-            paragraphs.append(current)
-            current = ""
-    paragraphs.append(current)
+            paragraphs.append(current.text())
+            current = _Paragraph()
+    paragraphs.append(current.text())
     return [p for p in paragraphs if p.strip()]
 
 
+# Each pattern below runs only on text holding the character it needs (a cheap test in C),
+# which keeps cleaning of plain prose fast.
+
 def strip_citations(text: str) -> str:
     """Remove [12], [3, 4], (Lee et al., 2019; Guu et al., 2020) and "Lee (2019)" years."""
-    text = _CITE_BRACKET_RE.sub("", text)
-    text = _ETAL_PAREN_RE.sub("", _CITE_PAREN_RE.sub("", text))
-    return _NARRATIVE_YEAR_RE.sub("", text)
+    if "[" in text:
+        text = _CITE_BRACKET_RE.sub("", text)
+    if "(" in text:
+        text = _ETAL_PAREN_RE.sub("", _CITE_PAREN_RE.sub("", text))
+        text = _NARRATIVE_YEAR_RE.sub("", text)
+    return text
 
 
 def strip_links(text: str) -> str:
     """Remove URLs, e-mail addresses and arXiv identifiers."""
-    text = _EMAIL_RE.sub("", text)
+    if "@" in text:
+        text = _EMAIL_RE.sub("", text)
     text = _URL_RE.sub("", text)
-    return _ARXIV_RE.sub("", text)
+    return _ARXIV_RE.sub("", text) if "arXiv" in text else text
 
 
 def strip_footnote_markers(text: str) -> str:
     """Remove footnote symbols and digits glued after punctuation ("benchmarks.1")."""
-    return _MARKER_RE.sub("", _MARKS_RE.sub("", text))
+    text = _MARKS_RE.sub("", text)
+    return _MARKER_RE.sub("", text) if _DIGIT_RE.search(text) else text
+
+
+_EMPTY_BRACKETS_RE = re.compile(r"\(\s*[,;]?\s*\)|\[\s*\]")
+_SPACE_BEFORE_RE = re.compile(r" +([.,;:!?)])")
+_SPACE_AFTER_RE = re.compile(r"([(\[]) +")
+_DOUBLED_RE = re.compile(r"([.,;:])\1+")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def tidy_spacing(text: str) -> str:
     """Collapse spaces, drop emptied brackets and spaces before punctuation."""
-    text = re.sub(r"\s+", " ", text)
-    text = re.sub(r"\(\s*[,;]?\s*\)|\[\s*\]", "", text)
-    text = re.sub(r"\s+([.,;:!?)])", r"\1", text)
-    text = re.sub(r"([(\[])\s+", r"\1", text)
-    text = re.sub(r"([.,;:])\1+", r"\1", text)
-    return text.strip()
+    text = " ".join(text.split())  # as re.sub(r"\s+", " "), then stripped: both split on Unicode spaces
+    if "(" in text or "[" in text:
+        text = _SPACE_AFTER_RE.sub(r"\1", _EMPTY_BRACKETS_RE.sub("", text))
+    text = _SPACE_BEFORE_RE.sub(r"\1", text)
+    return _DOUBLED_RE.sub(r"\1", text).strip()
 
 
 def clean_paragraph(text: str) -> str:
@@ -228,10 +267,21 @@ def clean_paragraph(text: str) -> str:
     return tidy_spacing(strip_footnote_markers(text))
 
 
-def clean_text(text: str) -> str:
-    """Clean free text (blank-line separated, possibly hard-wrapped) into paragraphs."""
+def clean_text(text: str, progress: Callable[[str, int, int], None] | None = None) -> str:
+    """Clean free text (blank-line separated, possibly hard-wrapped) into paragraphs. With
+    ``progress``, reports ("text", kilobytes cleaned, kilobytes in all) along the way."""
+    total, done, step = len(text) // 1024 + 1, 0, 256 * 1024
+    report = progress or (lambda stage, done, total: None)
+    report("text", 0, total)
     text = normalize_chars(text)
     keep = hyphenated_words(text)
     lines = drop_tables([x for x in text.splitlines() if not is_page_number(x)])
-    paragraphs = (clean_paragraph(p) for p in join_lines(lines, keep))
-    return "\n\n".join(p for p in paragraphs if p)
+    cleaned = []
+    for paragraph in join_lines(lines, keep):
+        if (done + len(paragraph)) // step > done // step:
+            report("text", min(total, (done + len(paragraph)) // 1024), total)
+        done += len(paragraph)
+        if (paragraph := clean_paragraph(paragraph)):
+            cleaned.append(paragraph)
+    report("text", total, total)
+    return "\n\n".join(cleaned)

@@ -4,6 +4,7 @@ footers, comments and footnotes (they are not part of the body python-docx walks
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -14,17 +15,29 @@ from . import sniff
 from .clean import clean_paragraph, letter_ratio, normalize_chars, spoken_heading
 from .extras import need
 from .text import pretty_stem
+from .zips import Members
 
 _NUMBER_RE = re.compile(r"^\s*(?:[-•▪◦*]|\(?[0-9]{1,3}[.)]|\(?[a-zA-Z][.)]|[ivx]{1,4}[.)])\s+")
 _WORDY_RE = re.compile(r"[A-Za-z]{3,}")
 _SENTENCE_END = (".", "!", "?", ":", ";", '"', "”", "’")
 
 
-def _open(path: Path) -> Any:
+def check_size(path: Path, settings: Settings) -> None:
+    """Refuse a document whose parts unzip to more than ``max_unzipped_mb``, or that is a zip
+    bomb, from the archive's directory alone: python-docx reads every part whole."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            Members(archive, path, settings).check()
+    except (zipfile.BadZipFile, OSError):
+        pass  # not a ZIP: python-docx says so, in its words
+
+
+def _open(path: Path, settings: Settings) -> Any:
     docx = need("docx", "docs", "Reading Word documents")
     if sniff.kind(path) == "ole":
         raise EncryptedDocument(f"{path.name} is password-protected or an old Word .doc file, not a .docx.",
                                 "Open it in Word and save it as an unprotected .docx.")
+    check_size(path, settings)
     try:
         return docx.Document(str(path))
     except Exception as exc:  # python-docx raises zip, XML and package errors
@@ -132,8 +145,12 @@ class DocxExtractor:
     def accepts(self, path: Path) -> bool:
         return sniff.accepts(path, "docx", self.extensions)
 
+    def check(self, path: Path, settings: Settings) -> None:
+        """Refuse a zip bomb, or a document that unzips to more than ``max_unzipped_mb``."""
+        check_size(path, settings)
+
     def extract(self, path: Path, settings: Settings) -> Document:
-        document = _open(path)
+        document = _open(path, settings)
         heading_title, parts = _parts(document)
         sections = _sections(parts)
         if not sections:

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..config import Settings
-from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument
+from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, TooLarge
 from ..models import Document, Section
 from . import sniff
 from .clean import clean_paragraph, normalize_chars, spoken_heading
 from .extras import need
 from .text import pretty_stem
+from .zips import Members
 
 _NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf",
        "dc": "http://purl.org/dc/elements/1.1/"}
@@ -27,26 +28,27 @@ _BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dd", "dt", "pre", "bl
 _SKIP_TAGS = {"nav", "table", "figure", "figcaption", "script", "style", "aside", "sup", "head"}
 _SKIP_CLASS_RE = re.compile(r"caption|figcenter|pageno|pagenum|boilerplate|\btoc\b|footnote", re.I)
 _XHTML = ("application/xhtml+xml", "text/html")
+_TEXT_MEMBERS = (".xhtml", ".html", ".htm", ".xml", ".opf", ".ncx")
 
 
-def _xml(archive: zipfile.ZipFile, name: str, path: Path) -> Any:
+def _xml(members: Members, name: str, path: Path) -> Any:
     etree = need("lxml.etree", "docs", "Reading EPUB books")
     try:
-        return etree.fromstring(archive.read(name))
+        return etree.fromstring(members.read(name))
     except (KeyError, etree.XMLSyntaxError) as exc:
         raise CorruptDocument(f"{path.name} is not a readable EPUB ({name}: {str(exc)[:80]}).") from None
 
 
-def _package(archive: zipfile.ZipFile, path: Path) -> tuple[str, Any]:
-    names = set(archive.namelist())
+def _package(members: Members, path: Path) -> tuple[str, Any]:
+    names = set(members.archive.namelist())
     if "META-INF/encryption.xml" in names:
         raise EncryptedDocument(f"{path.name} is DRM-protected (it has META-INF/encryption.xml).",
                                 "Use a DRM-free copy of the book.")
-    container = _xml(archive, "META-INF/container.xml", path)
+    container = _xml(members, "META-INF/container.xml", path)
     opf = container.xpath("string(//c:rootfile/@full-path)", namespaces=_NS)
     if not opf:
         raise CorruptDocument(f"{path.name} is not a readable EPUB (no package file in container.xml).")
-    return opf, _xml(archive, opf, path)
+    return opf, _xml(members, opf, path)
 
 
 def spine(package: Any, opf: str) -> list[str]:
@@ -99,20 +101,23 @@ def _text(element: Any) -> str:
     return "".join(parts)
 
 
-def _sections(archive: zipfile.ZipFile, names: list[str], path: Path) -> list[Section]:
+def _sections(members: Members, names: list[str], path: Path) -> list[Section]:
     lxml_html = need("lxml.html", "docs", "Reading EPUB books")
-    sections = [Section("", "")]
+    members.check(set(names))  # every chapter's size, before any is read
+    parts: list[tuple[str, list[str]]] = [("", [])]
     for name in names:
         try:
-            root = lxml_html.document_fromstring(archive.read(name))
+            root = lxml_html.document_fromstring(members.read(name))
+        except TooLarge:
+            raise
         except (KeyError, ValueError, Exception) as exc:  # a missing or broken chapter: skip it, say so
             raise CorruptDocument(f"{path.name} has an unreadable chapter {name} ({str(exc)[:80]}).") from None
         for tag, text in blocks(root):
             if tag.startswith("h"):
-                sections.append(Section(spoken_heading(text), ""))
+                parts.append((spoken_heading(text), []))
             elif (cleaned := clean_paragraph(text)):
-                sections[-1].text += ("\n\n" if sections[-1].text else "") + cleaned
-    return [s for s in sections if s.text]
+                parts[-1][1].append(cleaned)
+    return [Section(heading, "\n\n".join(body)) for heading, body in parts if body]
 
 
 def _meta(package: Any, tag: str) -> str:
@@ -129,11 +134,21 @@ class EpubExtractor:
     def accepts(self, path: Path) -> bool:
         return sniff.accepts(path, "epub", self.extensions)
 
+    def check(self, path: Path, settings: Settings) -> None:
+        """Refuse a zip bomb, or a book whose text unzips to more than ``max_unzipped_mb``
+        (images, which podgen does not read, do not count)."""
+        try:
+            with zipfile.ZipFile(path) as archive:
+                Members(archive, path, settings).check(n for n in archive.namelist() if n.lower().endswith(_TEXT_MEMBERS))
+        except (zipfile.BadZipFile, OSError):
+            pass  # not a ZIP: extract says so
+
     def extract(self, path: Path, settings: Settings) -> Document:
         try:
             with zipfile.ZipFile(path) as archive:
-                opf, package = _package(archive, path)
-                sections = _sections(archive, spine(package, opf), path)
+                members = Members(archive, path, settings)
+                opf, package = _package(members, path)
+                sections = _sections(members, spine(package, opf), path)
         except zipfile.BadZipFile:
             raise CorruptDocument(f"{path.name} is not a readable EPUB (not a ZIP archive).") from None
         if not sections:

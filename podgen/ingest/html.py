@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import CorruptDocument, EmptyDocument
+from ..errors import EmptyDocument
 from ..models import Document, Section
 from . import sniff
 from .clean import normalize_chars
 from .extras import need
 from .markdown import body_paragraphs, split_sections, strip_inline
-from .text import decode, pretty_stem
+from .text import check_size, decode, pretty_stem, read_bytes
 
 MIN_WORDS = 12
 """Fewer words than this is a page of navigation or an error page, not an article."""
@@ -99,10 +99,11 @@ class HtmlExtractor:
     def accepts(self, path: Path) -> bool:
         return sniff.accepts(path, "html", self.extensions)
 
+    def check(self, path: Path, settings: Settings) -> None:
+        """Refuse a file larger than ``max_text_mb``."""
+        check_size(path, settings)
+
     def extract(self, path: Path, settings: Settings) -> Document:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CorruptDocument(f"Cannot read {path.name}: {exc.strerror or exc}.") from None
+        data = read_bytes(path, settings)
         decode(data, path)  # empty and binary files fail here, with the text reader's words
         return read_html(data, str(path), path)

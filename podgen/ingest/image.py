@@ -1,6 +1,14 @@
-"""Images of text (PNG, JPEG, WebP, TIFF; every frame of a multi-page TIFF) read with OCR."""
+"""Images of text (PNG, JPEG, WebP, TIFF; every frame of a multi-page TIFF) read with OCR.
+
+An image larger than Pillow's limit (``PIL.Image.MAX_IMAGE_PIXELS``, 89.5 megapixels unless
+the host program changed it: a 9459 x 9459 scan, far more than OCR needs) is refused from its
+header with one line, where Pillow would print a three-line DecompressionBombWarning and go on.
+"""
 from __future__ import annotations
 
+import re
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
@@ -14,14 +22,31 @@ from .extras import need
 from .text import pretty_stem
 
 
+@contextmanager
+def pixels_checked(pil: Any, name: str, error: type[Exception] = TooLarge):
+    """Around Pillow's ``open``: its decompression-bomb warning (or error) becomes ``error``, one line."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pil.DecompressionBombWarning)
+        try:
+            yield
+        except (pil.DecompressionBombWarning, pil.DecompressionBombError) as exc:
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            size = f"{int(found.group(1)) / 1e6:,.0f} megapixels" if found else "too large"
+            raise error(f"{name} is {size}; podgen reads images of at most "
+                        f"{pil.MAX_IMAGE_PIXELS / 1e6:,.1f} megapixels (Pillow's decompression-bomb limit).",
+                        "Scale it down: 300 dpi is plenty for OCR, 3000x3000 for a cover.") from None
+
+
 def _frames(path: Path, settings: Settings) -> list[Callable[[], Any]]:
-    """One loader per frame (page) of the image; the count is checked before any OCR."""
+    """One loader per frame (page) of the image; the size and count are checked before any OCR."""
     pil = need("PIL.Image", ocr.EXTRA, "Reading images (OCR)")
     try:
-        with pil.open(path) as image:
+        with pixels_checked(pil, path.name), pil.open(path) as image:
             frames = getattr(image, "n_frames", 1)
             if frames == 1:
                 image.verify()
+    except TooLarge:
+        raise
     except Exception as exc:  # Pillow raises many types for damaged files
         raise CorruptDocument(f"{path.name} is not a readable image ({str(exc)[:100] or type(exc).__name__}).") from None
     if frames > settings.max_pages:

@@ -9,7 +9,7 @@ from ..errors import EmptyDocument
 from ..models import Document, Section
 from . import sniff
 from .clean import clean_paragraph, is_references_heading, normalize_chars
-from .text import pretty_stem, read_text
+from .text import check_size, pretty_stem, read_text
 
 _FRONT_MATTER_RE = re.compile(r"\A---\n.*?\n(?:---|\.\.\.)\n", re.S)
 _FENCE_RE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.S | re.M)
@@ -108,8 +108,12 @@ class MarkdownExtractor:
     def accepts(self, path: Path) -> bool:
         return sniff.accepts(path, "markdown", self.extensions)
 
+    def check(self, path: Path, settings: Settings) -> None:
+        """Refuse a file larger than ``max_text_mb``."""
+        check_size(path, settings)
+
     def extract(self, path: Path, settings: Settings) -> Document:
-        text = _FRONT_MATTER_RE.sub("", read_text(path))
+        text = _FRONT_MATTER_RE.sub("", read_text(path, settings))
         text = _COMMENT_RE.sub("", _FENCE_RE.sub("", text))
         parts = _drop_references(split_sections(text))
         title = _title(parts, path)

@@ -106,12 +106,13 @@ def drop_matter(document: Document) -> Document:
 
 
 def _resection(paragraphs: list[str]) -> list[Section]:
-    sections: list[Section] = []
+    """Sections again from paragraphs with \x00heading\x00 markers (each text joined once)."""
+    parts: list[tuple[str, list[str]]] = []
     for paragraph in paragraphs:
         if paragraph.startswith("\x00") and paragraph.endswith("\x00"):
-            sections.append(Section(paragraph.strip("\x00"), ""))
-        elif sections:
-            sections[-1].text = f"{sections[-1].text}\n\n{paragraph}" if sections[-1].text else paragraph
+            parts.append((paragraph.strip("\x00"), []))
+        elif parts:
+            parts[-1][1].append(paragraph)
         else:
-            sections.append(Section("", paragraph))
-    return sections
+            parts.append(("", [paragraph]))
+    return [Section(heading, "\n\n".join(body)) for heading, body in parts]

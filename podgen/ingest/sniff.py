@@ -34,13 +34,15 @@ def head(path: Path, size: int = HEAD) -> bytes:
 
 
 def _zip_kind(path: Path) -> str | None:
+    from .zips import read_head
+
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == b"application/epub+zip":
-                return "epub"
+            if "mimetype" in names and (read_head(archive, "mimetype", 64) or b"").strip() == b"application/epub+zip":
+                return "epub"  # (only the first 64 bytes are inflated: a mimetype member can be a bomb too)
             return "docx" if "word/document.xml" in names else "zip"
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except Exception:  # BadZipFile, an encrypted or damaged member...: not a container podgen knows
         return None
 
 

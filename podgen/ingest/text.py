@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import CorruptDocument, EmptyDocument
+from ..contracts import Progress
+from ..errors import CorruptDocument, EmptyDocument, TooLarge
 from ..models import Document, Section
 from . import sniff
 from .clean import clean_text, is_references_heading, letter_ratio, normalize_chars
@@ -53,13 +54,36 @@ def _decode_text(data: bytes, encoding: str | None) -> str:
     return data.decode(detected, errors="replace")
 
 
-def read_text(path: Path) -> str:
-    """Read and decode a text file (see :func:`decode`)."""
+def check_size(path: Path, settings: Settings) -> None:
+    """Refuse a text file larger than ``max_text_mb`` before reading any of it."""
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
     except OSError as exc:
         raise CorruptDocument(f"Cannot read {path.name}: {exc.strerror or exc}.") from None
-    return decode(data, path)
+    limit = settings.max_text_mb * 1024 * 1024
+    if size > limit:
+        raise TooLarge(f"{path.name} is {megabytes(size)} MB; podgen reads text files of at most "
+                       f"{settings.max_text_mb:g} MB (max_text_mb).", "Split it, or raise max_text_mb.")
+
+
+def megabytes(size: int) -> str:
+    """A size in MB for a message: "11.0", "0.0042"."""
+    mb = size / 1048576
+    return f"{mb:,.1f}" if mb >= 0.1 else f"{mb:.2g}"
+
+
+def read_bytes(path: Path, settings: Settings) -> bytes:
+    """The bytes of a text file, after :func:`check_size`."""
+    check_size(path, settings)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise CorruptDocument(f"Cannot read {path.name}: {exc.strerror or exc}.") from None
+
+
+def read_text(path: Path, settings: Settings) -> str:
+    """Read and decode a text file (see :func:`check_size` and :func:`decode`)."""
+    return decode(read_bytes(path, settings), path)
 
 
 def pretty_stem(path: Path) -> str:
@@ -118,12 +142,16 @@ class TextExtractor:
     def accepts(self, path: Path) -> bool:
         return sniff.accepts(path, "text", self.extensions)
 
-    def extract(self, path: Path, settings: Settings) -> Document:
-        raw = drop_page_residue(read_text(path))
+    def check(self, path: Path, settings: Settings) -> None:
+        """Refuse a file larger than ``max_text_mb``."""
+        check_size(path, settings)
+
+    def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
+        raw = drop_page_residue(read_text(path, settings))
         title = first_line_title(raw)
         if title:  # the title line is not read twice
             raw = raw.lstrip().split("\n", 1)[1] if "\n" in raw.strip() else ""
-        body = clean_text(drop_references(raw))
+        body = clean_text(drop_references(raw), progress)
         if not body:
             raise EmptyDocument(f"{path.name} has no readable text after cleaning.")
         title = title or pretty_stem(path)

@@ -34,10 +34,14 @@ def check_cover(path: Path) -> str:
     Image, _, _ = _pillow()
     if not path.is_file():
         raise BadMedia(f"Cover file not found: {path}.", "Check the --cover path.")
+    from ..ingest.image import pixels_checked
+
     try:
-        with Image.open(path) as image:
+        with pixels_checked(Image, path.name, BadMedia), Image.open(path) as image:
             image.verify()
             size, kind = image.size, image.format
+    except BadMedia:
+        raise
     except Exception:  # Pillow raises many types for a file that is not an image
         raise BadMedia(f"{path.name} is not an image Pillow can read.", "Give a PNG or JPEG cover.") from None
     if min(size) < MIN_SIZE:

@@ -1,12 +1,12 @@
 """Finished episode folders, read for publishing: ``episode.json`` and the files it lists."""
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import PublishError
+from ..folder import check_state, load_json
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +18,8 @@ KNOWN_FILES = {
     "chapters": "chapters.json",
 }
 COVERS = ("cover.jpg", "cover.jpeg", "cover.png")
+_CHECK_STATES = {"none": "no check.json", "failed": "it failed",
+                 "stale": "check.json is about other audio: it was rendered again since; check it again"}
 
 
 @dataclass
@@ -58,7 +60,8 @@ def collect(episodes_dir: Path, only_checked: bool = False) -> tuple[list[Publis
             skipped.append((folder.name, reason))
             log.info("%s left out: %s", folder, reason)
     if not episodes:
-        found = f"{len(folders)} folders, none a complete episode" if folders else "no episode folders"
+        first = f" ({skipped[0][0]}: {skipped[0][1]}{'; ...' if len(skipped) > 1 else ''})" if skipped else ""
+        found = f"{len(folders)} folders, none a complete episode{first}" if folders else "no episode folders"
         raise PublishError(f"No episodes to publish in {episodes_dir}: {found}.",
                            "Make episodes first: podgen make / podgen batch.")
     episodes.sort(key=lambda e: e.created, reverse=True)
@@ -67,15 +70,15 @@ def collect(episodes_dir: Path, only_checked: bool = False) -> tuple[list[Publis
 
 def _read(folder: Path, only_checked: bool) -> tuple[Published | None, str]:
     try:
-        meta = json.loads((folder / "episode.json").read_text(encoding="utf-8"))
+        meta = load_json((folder / "episode.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None, "no episode.json (incomplete)"
     except (OSError, ValueError) as exc:
         return None, f"episode.json unreadable ({exc})"
     if not isinstance(meta, dict) or not meta.get("guid"):
         return None, "episode.json has no guid"
-    if only_checked and not _passed(folder):
-        return None, "not checked, or its check did not pass"
+    if only_checked and (state := check_state(folder)) != "passed":
+        return None, f"not checked, or its check did not pass ({_CHECK_STATES[state]})"
     files = _files(folder, meta.get("files"))
     if "audio" not in files:
         return None, "no audio file"
@@ -96,18 +99,11 @@ def _files(folder: Path, listed: object) -> dict[str, Path]:
     return found
 
 
-def _passed(folder: Path) -> bool:
-    try:
-        return json.loads((folder / "check.json").read_text(encoding="utf-8")).get("passed") is True
-    except (OSError, ValueError, AttributeError):
-        return False
-
-
 def _json(path: Path | None, key: str) -> list[dict]:
     if not path:
         return []
     try:
-        items = json.loads(path.read_text(encoding="utf-8")).get(key, [])
+        items = load_json(path.read_text(encoding="utf-8")).get(key, [])
     except (OSError, ValueError, AttributeError):
         return []
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from ..contracts import Progress, Writer
 from ..errors import BackendError, PodgenError
-from ..models import Chapter, Document, Line, Script
+from ..models import MAX_LINE_CHARS, Chapter, Document, Line, Script
 from ..registry import Registry
+from .sentences import split_long
 from .spoken import speakable_text
 
 if TYPE_CHECKING:
@@ -38,15 +39,15 @@ def write_script(document: Document, settings: Settings, progress: Progress | No
 
 
 def _make_speakable(script: Script, settings: Settings) -> None:
-    """Every line through the one normaliser; a line left with nothing to say is dropped."""
+    """Every line through the one normaliser; a line left with nothing to say is dropped, and
+    one longer than a script line may be is split at sentences into several."""
     names = script.hosts or settings.host_names
     kept: list[Line] = []
     first_of: dict[int, int] = {}
     for index, line in enumerate(script.lines):
         first_of[index] = len(kept)
         text = speakable_text(line.text, settings.language, names)
-        if text:
-            kept.append(Line(line.speaker, text))
+        kept.extend(Line(line.speaker, piece) for piece in split_long(text, MAX_LINE_CHARS) if piece)
     script.chapters = [Chapter(c.title, first_of.get(c.line, len(kept))) for c in script.chapters
                        if first_of.get(c.line, len(kept)) < len(kept)]
     script.lines = kept

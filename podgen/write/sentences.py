@@ -100,12 +100,21 @@ def _line_width(text: str) -> int:
     return lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
 
 
+_NON_SPACE = re.compile(r"\S")
+_WINDOW = 80
+"""Characters on each side of a candidate sentence end that decide it: the word before it and
+the first characters after the spaces that follow (bounded, so splitting stays linear)."""
+
+
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences, keeping abbreviations, initials and decimals intact."""
     sentences: list[str] = []
     start = 0
     for match in _CANDIDATE_END.finditer(text):
-        if not _is_boundary(text[start : match.start()], match.group(), text[match.end() :]):
+        before = text[max(start, match.start() - _WINDOW) : match.start()]
+        following = _NON_SPACE.search(text, match.end())
+        after = text[following.start() : following.start() + _WINDOW] if following else ""
+        if not _is_boundary(before, match.group(), after):
             continue
         sentences.append(text[start : match.end()].strip())
         start = match.end()
@@ -113,6 +122,25 @@ def split_sentences(text: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return [s for s in sentences if s]
+
+
+def split_long(text: str, limit: int) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut between sentences (a sentence
+    longer than ``limit`` is cut at a space, else anywhere); ``[text]`` when it is short enough."""
+    if len(text) <= limit:
+        return [text]
+    pieces: list[str] = []
+    for sentence in split_sentences(text):
+        while len(sentence) > limit:
+            cut = sentence.rfind(" ", 0, limit + 1)
+            cut = cut if cut > 0 else limit
+            pieces.append(sentence[:cut].strip())
+            sentence = sentence[cut:].strip()
+        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
+            pieces[-1] += " " + sentence
+        elif sentence:
+            pieces.append(sentence)
+    return pieces
 
 
 def _is_boundary(before: str, punct: str, after: str) -> bool:
