@@ -162,3 +162,28 @@ def test_a_context_too_small_is_refused_before_any_request(chat_server, tmp_path
                   "--context-tokens", "600", "-o", str(tmp_path / "out"))
     assert proc.returncode == 2 and "context_tokens=600 is too small" in proc.stderr
     assert chat_server.chat_requests() == []
+
+
+# --- auto ---------------------------------------------------------------------------------------
+
+def test_auto_finds_a_local_chat_server_and_uses_the_model_it_serves(chat_server, tmp_path, monkeypatch):
+    from podgen.config import Settings
+    from podgen.llm import discover
+
+    port = int(chat_server.url.rsplit(":", 1)[1].split("/")[0])
+    monkeypatch.setattr(discover, "KNOWN", (("ollama", 1), ("llama.cpp", port)))  # nothing listens on port 1
+    script = write_script(HONEY, Settings(writer="auto", cache_dir=tmp_path, minutes=1))
+    assert script.writer == "openai" and "llama.cpp server answers on 127.0.0.1" in script.stats["writer_reason"]
+    assert "test-model" in script.stats["writer_reason"]
+    assert {r.body["model"] for r in chat_server.chat_requests()} == {"test-model"}
+
+
+def test_auto_uses_a_configured_gguf_when_no_server_answers(tmp_path):
+    from podgen.config import Settings
+    from podgen.write.auto import choose
+
+    model = tmp_path / "m.gguf"
+    model.write_bytes(b"GGUF" + b"\0" * 60)
+    choice = choose(Settings(model_file=model), environ={}, ports=())
+    assert (choice.writer, choice.updates) == ("local", {"model_file": model})
+    assert choose(Settings(), environ={}, ports=()).writer == "offline"

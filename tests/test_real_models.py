@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import run_podgen as podgen
+from servers.hub import fake_hub  # noqa: F401  (a fixture)
 
 from podgen.llm.local import default_threads
 from podgen.models import Script
@@ -77,11 +78,17 @@ def assert_a_good_script(folder: Path) -> Script:
     return script
 
 
-def test_the_embedded_model_writes_an_episode(smollm, tmp_path):
+def test_the_embedded_model_downloaded_from_a_hub_writes_an_episode(smollm, fake_hub, tmp_path):
+    """`--model REPO/FILE.gguf`: the real huggingface_hub client downloads it once from HF_ENDPOINT
+    (a local server speaking the Hub's resolve protocol), and the writer runs it in process."""
+    fake_hub.add("HuggingFaceTB/SmolLM2-135M-Instruct-GGUF", smollm.name, smollm.read_bytes())
+    hf = {"HF_ENDPOINT": fake_hub.url, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_CACHE": str(tmp_path / "hf" / "hub"),
+          "HF_HUB_DISABLE_TELEMETRY": "1", "PODGEN_CACHE_DIR": str(tmp_path / "cache")}
     out = tmp_path / "out"
-    proc = podgen("make", str(DOC), "--llm", "local", "--model-file", str(smollm), "--minutes", str(MINUTES),
-                  "--fallback", "offline", "-o", str(out), env={"PODGEN_CACHE_DIR": str(tmp_path / "cache")})
+    proc = podgen("make", str(DOC), "--llm", "local", "--model", f"HuggingFaceTB/SmolLM2-135M-Instruct-GGUF/{smollm.name}",
+                  "--minutes", str(MINUTES), "--fallback", "offline", "-o", str(out), env=hf)
     assert proc.returncode == 0, proc.stderr
+    assert len([r for r in fake_hub.requests if r.method == "GET"]) == 1  # downloaded once
     folder = out / "model-card-whisper"
     script = assert_a_good_script(folder)
     meta = json.loads((folder / "episode.json").read_text())
@@ -93,6 +100,8 @@ def test_the_embedded_model_writes_an_episode(smollm, tmp_path):
     assert "tokens/s" in proc.stdout
     print(f"SmolLM2 in process: {len(script.lines)} lines, {script.word_count()} words, "
           f"{len(script.fallback_segments)} of {len(script.chapters)} chapters by the fallback")
+    listed = podgen("writers", env=hf)  # now cached, so auto would use it
+    assert f"local: {tmp_path / 'hf' / 'hub'}" in listed.stdout and "<- auto's choice" in listed.stdout
 
 
 def test_the_same_model_behind_llama_cpp_server_writes_a_script(llama_server, tmp_path):
