@@ -88,7 +88,10 @@ class Settings(BaseModel):
         min_length=1,
         max_length=4,
     )
-    pause_ms: int = Field(350, ge=0, le=3000, description="silence between turns")
+    pause_ms: int = Field(350, ge=0, le=3000, description="silence between turns (the plain style)")
+    style: Literal["natural", "plain"] = Field(
+        "natural", description="natural: turn timing, overlaps and backchannels drawn from how people talk; "
+        "plain: a fixed pause between lines (pause_ms)")
     bitrate: int = Field(96, ge=64, le=320, description="MP3 bitrate in kbit/s (CBR)")
     sample_rate: int = Field(44100, description="MP3 sample rate")
     cache_dir: Path = Field(default_factory=default_cache_dir)

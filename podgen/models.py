@@ -50,10 +50,84 @@ class Document:
         return "\n\n".join(parts) + "\n"
 
 
+TURN_KINDS = ("statement", "question", "answer", "reaction", "topic")
+"""What a line does in the conversation; the mix times the pause before it by its kind."""
+MAX_REACTION_CHARS = 40
+"""A reaction is a short acknowledgement ("Mm-hmm.", "Right.", "Wow."), not a turn of its own."""
+
+
+@dataclass
+class Reaction:
+    """A short sound of another host while a line is spoken: said after sentence ``after``."""
+
+    speaker: str
+    after: int
+    """The sentence of the line it follows (1 = after the first sentence)."""
+    text: str
+
+
 @dataclass
 class Line:
     speaker: str
     text: str
+    kind: str | None = None
+    """One of TURN_KINDS, or None: the mix tells from the text."""
+    overlap: bool | None = None
+    """True: starts before the previous line has quite ended; False: never; None: the mix decides."""
+    reactions: list[Reaction] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The line for script.json: optional fields only when set, so old readers see old lines."""
+        data: dict[str, Any] = {"speaker": self.speaker, "text": self.text}
+        if self.kind is not None:
+            data["kind"] = self.kind
+        if self.overlap is not None:
+            data["overlap"] = self.overlap
+        if self.reactions:
+            data["reactions"] = [asdict(r) for r in self.reactions]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], hosts: list[str] | None = None) -> "Line":
+        """A line of script.json; ValueError names what is wrong with an optional field."""
+        line = cls(speaker=str(data["speaker"]), text=str(data["text"]))
+        line.kind = _kind(data.get("kind"))
+        line.overlap = _flag(data.get("overlap"), "overlap")
+        line.reactions = [_reaction(r, line.speaker, hosts) for r in _items(data.get("reactions"), "reactions")]
+        return line
+
+
+def _kind(value: Any) -> str | None:
+    if value is None or value in TURN_KINDS:
+        return value
+    raise ValueError(f"kind {value!r} is not one of {', '.join(TURN_KINDS)}")
+
+
+def _flag(value: Any, name: str) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValueError(f"{name} must be true or false, not {value!r}")
+
+
+def _items(value: Any, name: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list")
+    return value
+
+
+def _reaction(data: Any, speaker: str, hosts: list[str] | None) -> Reaction:
+    if not isinstance(data, dict) or not {"speaker", "after", "text"} <= set(data):
+        raise ValueError('a reaction needs "speaker", "after" and "text"')
+    after, text, who = data["after"], str(data["text"]).strip(), str(data["speaker"])
+    if isinstance(after, bool) or not isinstance(after, int) or after < 1:
+        raise ValueError(f"a reaction's after must be a sentence number from 1, not {after!r}")
+    if not text or len(text) > MAX_REACTION_CHARS:
+        raise ValueError(f"a reaction's text must have 1 to {MAX_REACTION_CHARS} characters: {text!r}")
+    if who == speaker or (hosts and who not in hosts):
+        raise ValueError(f"a reaction to {speaker}'s line must come from another host, not {who!r}")
+    return Reaction(who, after, text)
 
 
 @dataclass
@@ -85,6 +159,7 @@ class Script:
     def to_dict(self) -> dict[str, Any]:
         data = {"version": SCRIPT_VERSION, **asdict(self)}
         del data["stats"]
+        data["lines"] = [line.to_dict() for line in self.lines]
         for name in ("unsupported_claims", "fallback_segments"):
             if not data[name]:
                 del data[name]
@@ -95,9 +170,10 @@ class Script:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Script":
-        lines = [Line(speaker=str(x["speaker"]), text=str(x["text"])) for x in data["lines"]]
+        named = [str(h) for h in data.get("hosts", [])]
+        lines = [Line.from_dict(x, named) for x in data["lines"]]
         chapters = [Chapter(title=str(c["title"]), line=int(c["line"])) for c in data.get("chapters", [])]
-        hosts = [str(h) for h in data.get("hosts", [])] or _speakers_in_order(lines)
+        hosts = named or _speakers_in_order(lines)
         return cls(
             title=str(data["title"]),
             description=str(data.get("description", "")),

@@ -9,6 +9,7 @@ import logging
 import os
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -19,7 +20,7 @@ from .contracts import Progress
 from .errors import EpisodeError
 from .files import locked, slugify, write_text
 from .folder import load_json
-from .models import MAX_LINE_CHARS, Episode, Script
+from .models import MAX_LINE_CHARS, Episode, Line, Script
 from .record import (
     METADATA, fingerprint, restore_metadata, stamp_files, studio_choices, take_metadata, unchanged, write_metadata,
 )
@@ -156,7 +157,8 @@ def render_episode(
     script = load_script(folder)
     settings = studio_choices(folder, settings) if keep_studio else settings
     check_inputs(settings)
-    paths = clip_paths(script, settings)  # every speaker has a voice: checked before anything is set aside
+    backchannels = _backchannels(script, settings)
+    paths = clip_paths(_voiced(script, backchannels), settings)  # every speaker has a voice: checked first
     complete = (folder / METADATA).is_file()  # not a render that failed half way
     previous = take_metadata(folder)
     made_from = fingerprint(script, paths, settings)
@@ -165,25 +167,40 @@ def render_episode(
         return _checked(done, settings, progress)
     stamps = stamp_files(folder, previous) if complete else None
     try:
-        episode = _speak_and_mix(folder, script, previous, settings, progress, timings)
+        episode = _speak_and_mix(folder, script, backchannels, previous, settings, progress, timings)
     except BaseException:  # an error, Ctrl-C, SIGTERM: a finished episode whose files are untouched stays
         restore_metadata(folder, stamps)
         raise
     return _checked(episode, settings, progress)
 
 
-def _speak_and_mix(folder: Path, script: Script, previous: dict, settings: Settings, progress: Progress | None,
-                   timings: dict[str, float]) -> Episode:
+def _backchannels(script: Script, settings: Settings) -> list:
+    """What the listeners say during long lines (natural style only): the script's reactions
+    and the mix's own backchannels."""
+    from .mix.conversation import backchannels
+
+    return backchannels(script, settings) if settings.style == "natural" else []
+
+
+def _voiced(script: Script, backchannels: list) -> Script:
+    """The script with one more line per backchannel: what the voices must say."""
+    extra = [Line(b.speaker, b.text) for b in backchannels]
+    return replace(script, lines=[*script.lines, *extra], chapters=[]) if extra else script
+
+
+def _speak_and_mix(folder: Path, script: Script, backchannels: list, previous: dict, settings: Settings,
+                   progress: Progress | None, timings: dict[str, float]) -> Episode:
     from .mix import mix_episode
     from .speak import backend_choice, speak_script
 
     start = time.perf_counter()
-    clips = speak_script(script, settings, progress)
+    clips = speak_script(_voiced(script, backchannels), settings, progress)
     timings["speak"] = time.perf_counter() - start
     made_from = fingerprint(script, clips, settings)  # the clips as they are now, spoken or not
     created = previous.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    lines, said = clips[:len(script.lines)], list(zip(backchannels, clips[len(script.lines):]))
     with _timed(timings, "mix", None):
-        duration, segments, files = mix_episode(script, clips, folder, settings, progress, created[:10])
+        duration, segments, files = mix_episode(script, lines, folder, settings, progress, created[:10], said)
     episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)
     episode.stats["voices"] = "{} ({})".format(*backend_choice(settings))
     write_metadata(episode, script, {**previous, "created": created}, made_from, settings)

@@ -69,11 +69,20 @@ def fingerprint(script: Script, clips: list[Path], settings: Settings) -> str:
     music = settings.music if settings.music in (None, "default") else _digest(Path(settings.music).expanduser())
     parts = {
         "version": __version__, "format": FORMAT, "script": script.to_dict(), "clips": [_clip_stamp(p) for p in clips],
-        "mix": settings.model_dump(mode="json", include={"pause_ms", "bitrate", "sample_rate", "stereo"}),
+        "mix": settings.model_dump(mode="json", include={"pause_ms", "style", "bitrate", "sample_rate", "stereo"}),
         "show": show_name(settings),
-        "music": music, "cover": _digest(settings.cover),
+        "music": music, "cover": _digest(settings.cover), "conversation": _conversation_rules(settings),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _conversation_rules(settings: Settings) -> str | None:
+    """The natural style's rules as loaded (an edited conversation.toml re-mixes the episode)."""
+    if settings.style != "natural":
+        return None
+    from .mix.conversation import load_rules
+
+    return repr(load_rules(settings))
 
 
 def unchanged(folder: Path, meta: dict, made_from: str, timings: dict[str, float]) -> Episode | None:

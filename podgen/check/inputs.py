@@ -4,12 +4,13 @@ Anything that makes the folder uncheckable (not an episode, still rendering, no 
 that is not an MP3 or is cut short) is an EpisodeError with a one-line message."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import EpisodeError, MissingDependency
 from ..folder import load_json
+from ..mix.transcripts import split_backchannels
 from ..models import Script, Segment
 
 METADATA = "episode.json"
@@ -26,6 +27,8 @@ class Episode:
     segments: list[Segment]
     mp3: Any
     """mutagen's MP3 (stream info and ID3 tags)."""
+    backchannels: list[Segment] = field(default_factory=list)
+    """The listeners' short words during lines (transcript segments inside another host's line)."""
 
     @property
     def audio(self) -> Path:
@@ -51,7 +54,7 @@ def open_episode(folder: Path) -> Episode:
 
     script = load_script(folder)
     episode = Episode(folder, meta, script, [], None)
-    episode.segments = _segments(folder / TRANSCRIPT)
+    episode.segments, episode.backchannels = split_backchannels(_segments(folder / TRANSCRIPT))
     episode.mp3 = _open_mp3(episode.audio)
     return episode
 

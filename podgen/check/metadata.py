@@ -10,6 +10,8 @@ from .inputs import Episode
 from .report import Finding
 
 TIME_TOLERANCE = 0.002
+MAX_OVERLAP = 0.6
+"""Seconds a line may start before the one before it ends (the natural style's overlaps, with margins)."""
 REQUIRED = ("title", "description", "duration", "guid", "created", "files")
 
 TRANSCRIPT = "Players that show transcripts (Apple Podcasts reads VTT, others SRT or JSON) show {what}."
@@ -26,11 +28,12 @@ def _transcripts(episode: Episode, duration: float) -> Finding:
         if problem:
             break
         path = episode.file(key, name)
-        problem = f"{name} is missing" if path is None else _compare(name, reader(path), episode.segments)
+        problem = f"{name} is missing" if path is None else _compare_all(name, reader(path), episode)
     if problem:
         return Finding("transcripts", False, problem, effect=TRANSCRIPT.format(what="text out of step with the speech"))
+    extra = f" and {len(episode.backchannels)} backchannels" if episode.backchannels else ""
     return Finding("transcripts", True, f"transcript.json, .vtt and .srt agree on the {len(episode.segments)} "
-                   f"script lines, in order, inside the {duration:.1f} s of audio")
+                   f"script lines{extra}, in order, inside the {duration:.1f} s of audio")
 
 
 def _timeline_problem(episode: Episode, duration: float) -> str | None:
@@ -38,25 +41,38 @@ def _timeline_problem(episode: Episode, duration: float) -> str | None:
     if [s.text for s in segments] != [line.text for line in lines]:
         return "transcript.json's lines are not script.json's: the script was edited after the last render"
     for i, (a, b) in enumerate(zip(segments, segments[1:])):
-        if b.start < a.end:
+        if b.start < a.end - MAX_OVERLAP or b.end <= a.end:
             return f"transcript.json: line {i + 1} starts before line {i} ends"
     outside = [i for i, s in enumerate(segments) if s.start < 0 or s.end > duration + 0.05 or s.end < s.start]
     return f"transcript.json: line {outside[0]} lies outside the audio (0–{duration:.1f} s)" if outside else None
 
 
+def _compare_all(name: str, cues: list[tuple[float, float, str]], episode: Episode) -> str | None:
+    """The backchannels' cues (one each, its time and text), then the lines' (``_compare``)."""
+    rest = list(cues)
+    for seg in episode.backchannels:
+        found = next((c for c in rest if abs(c[0] - seg.start) <= TIME_TOLERANCE and abs(c[1] - seg.end) <= TIME_TOLERANCE
+                      and _spaced(c[2].removeprefix(f"{seg.speaker}: ")) == _spaced(seg.text)), None)
+        if found is None:
+            return f"{name} has no cue for {seg.speaker}'s {seg.text!r} at {seg.start:.3f} s"
+        rest.remove(found)
+    return _compare(name, rest, episode.segments)
+
+
 def _compare(name: str, cues: list[tuple[float, float, str]], segments: list[Segment]) -> str | None:
-    """Each line's cues (one, or several for a long line) lie inside its span and say its text."""
+    """Each line's cues (one, or several for a long line) lie inside its span and say its text.
+    A line's cues are the ones that spell it out, in order (lines may overlap at their ends)."""
     k = 0
     for i, seg in enumerate(segments):
-        said = []
-        while k < len(cues) and cues[k][0] < seg.end - TIME_TOLERANCE:
+        said, wanted = "", _spaced(seg.text)
+        while k < len(cues) and said != wanted and (not said or wanted.startswith(said)):
             start, end, text = cues[k]
             if start < seg.start - TIME_TOLERANCE or end > seg.end + TIME_TOLERANCE:
                 return f"{name} cue {k + 1} runs {start:.3f}–{end:.3f} s, outside line {i} ({seg.start:.3f}–{seg.end:.3f} s)"
-            said.append(text.removeprefix(f"{seg.speaker}: "))
+            said = _spaced(f"{said} {text.removeprefix(f'{seg.speaker}: ')}")
             k += 1
-        if _spaced(" ".join(said)) != _spaced(seg.text):
-            return f"{name} says {_spaced(' '.join(said))!r} for line {i}, transcript.json {seg.text!r}"
+        if said != wanted:
+            return f"{name} says {said!r} for line {i}, transcript.json {seg.text!r}"
     if k < len(cues):
         return f"{name} has {len(cues) - k} cue(s) after the last line"
     return None

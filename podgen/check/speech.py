@@ -5,12 +5,17 @@ transcript.json (one segment per script line) by the middle of its time, and eac
 words are compared with the line's text. Word times from Whisper are loose (a word often
 stretches over the pause next to it), so a word counts as "in a pause" only when it lies
 more than ``TOLERANCE`` seconds from every line.
+
+Backchannels (a listener's "right" inside another host's line) are taken out first: the words
+near one that say it are its own, so each line is scored on its own words only; a line heard
+again on its own is heard with the other host's backchannels silenced. Every backchannel must
+be heard where the transcript puts it, in the whole episode or in its stretch heard alone.
 """
 from __future__ import annotations
 
 import bisect
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -23,7 +28,7 @@ from ..ffmpeg import decode
 from ..models import Segment
 from .inputs import Episode
 from .report import Finding
-from .words import word_errors
+from .words import FILLERS, normalise_words, word_errors
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +49,7 @@ WRONG_WORDS = "Listeners hear something other than the script here, and players 
 NO_SPEECH = "Listeners hear nothing where the transcript shows a line; players highlight text over silence."
 IN_PAUSE = "Listeners hear speech that no transcript line covers; players' transcript highlighting falls out of step."
 DEAD_AIR = "Listeners hear dead air in the middle of a sentence; many stop listening at long silences."
+NO_BACKCHANNEL = "Players that show the transcript show a listener's word that listeners do not hear."
 WRONG_LENGTH = "Players and directories show a length that is not the audio's, and transcript and chapter times drift from the speech."
 
 
@@ -55,6 +61,7 @@ class Heard:
     lines: list[list[Word]]
     strays: list[Word] = field(default_factory=list)
     """Words that fall in no line: speech in a pause."""
+    backchannels: list[list[Word]] = field(default_factory=list)
 
 
 def listen(audio: Path, settings: Settings) -> tuple[np.ndarray, list[Word]]:
@@ -97,22 +104,52 @@ def _language(model, settings: Settings) -> str:
     return settings.language.split("-")[0] if model.model.is_multilingual else "en"
 
 
-def _alone(samples: np.ndarray, segment: Segment, settings: Settings) -> str:
-    """What is heard in one line's stretch of audio on its own: the recogniser then cannot
-    carry a mistake over from the line before."""
-    first, last = (max(0, int((t + pad) * SAMPLE_RATE)) for t, pad in ((segment.start, -0.2), (segment.end, 0.2)))
-    return " ".join(w.text for w in hear(samples[first:last], settings))
+def _alone(samples: np.ndarray, segment: Segment, settings: Settings, quiet: list[Segment] = ()) -> str:
+    """What is heard in one stretch of audio on its own, after 0.2 s of silence and before as
+    much (the recogniser then cannot carry a mistake over from the line before), with the
+    ``quiet`` stretches inside it (other hosts' backchannels) silenced."""
+    first, last = (max(0, int(t * SAMPLE_RATE)) for t in (segment.start, segment.end))
+    pad = np.zeros(int(0.2 * SAMPLE_RATE), np.float32)
+    stretch = samples[first:last].copy()
+    for other in quiet:
+        a, b = (min(max(0, int(t * SAMPLE_RATE) - first), len(stretch)) for t in (other.start, other.end))
+        stretch[a:b] = 0
+    return " ".join(w.text for w in hear(np.concatenate([pad, stretch, pad]), settings))
 
 
-def place(words: list[Word], segments: list[Segment], duration: float) -> Heard:
-    """Give each word to the line nearest its middle, or to the strays when none is near."""
-    heard = Heard(duration, [[] for _ in segments])
+def says(text: str, heard: str) -> bool:
+    """Whether ``heard`` holds the words of a backchannel: all of them, or any hum for a hum
+    ("Mm-hmm" is written mm-hmm, hmm, mhm or mmm by recognisers)."""
+    wanted, got = normalise_words(text), normalise_words(heard)
+    words = [w for w in wanted if w not in FILLERS]
+    return all(w in got for w in words) if words else any(w in FILLERS for w in got)
+
+
+def _take_backchannels(words: list[Word], backchannels: list[Segment]) -> tuple[list[Word], list[list[Word]]]:
+    """The words that say each backchannel, near where the transcript puts it; the rest."""
+    taken: list[list[Word]] = []
+    used: set[int] = set()
+    for segment in backchannels:
+        near = [i for i, w in enumerate(words) if i not in used and _distance((w.start + w.end) / 2, segment) <= TOLERANCE
+                and says(segment.text, w.text)]
+        used.update(near)
+        taken.append([words[i] for i in near])
+    return [w for i, w in enumerate(words) if i not in used], taken
+
+
+def place(words: list[Word], segments: list[Segment], duration: float, backchannels: list[Segment] = ()) -> Heard:
+    """Give each backchannel the words that say it, near it; each other word to the line nearest
+    its middle (where two lines overlap, the later one: the earlier only fades there), or to
+    the strays when none is near."""
+    words, taken = _take_backchannels(words, list(backchannels))
+    heard = Heard(duration, [[] for _ in segments], backchannels=taken)
     starts = [s.start for s in segments]
     for word in words:
         middle = (word.start + word.end) / 2
         after = bisect.bisect_right(starts, middle)  # segments[after - 1] starts at or before the middle
         near = [i for i in (after - 1, after) if 0 <= i < len(segments)]
-        distance, index = min(((_distance(middle, segments[i]), i) for i in near), default=(1e9, -1))
+        distance, index = min(((_distance(middle, segments[i]), -i) for i in near), default=(1e9, 1))
+        index = -index
         if distance <= TOLERANCE:
             heard.lines[index].append(word)
         else:
@@ -127,9 +164,11 @@ def _distance(t: float, segment: Segment) -> float:
 def check_speech(episode: Episode, samples: np.ndarray, words: list[Word], settings: Settings
                  ) -> tuple[list[Finding], dict]:
     """Findings about the words, the pauses, the silences and the length; and the figures."""
-    heard = place(words, episode.segments, samples.size / SAMPLE_RATE)
-    lines, measured = _line_findings(episode, heard, lambda seg: _alone(samples, seg, settings), settings.max_wer)
-    findings = lines + _pause_findings(episode.segments, heard.strays)
+    heard = place(words, episode.segments, samples.size / SAMPLE_RATE, episode.backchannels)
+    quiet = episode.backchannels
+    lines, measured = _line_findings(episode, heard, lambda seg: _alone(samples, seg, settings, quiet), settings.max_wer)
+    findings = lines + _backchannel_findings(episode, heard, lambda seg: _alone(samples, seg, settings), measured)
+    findings += _pause_findings(episode.segments, heard.strays)
     findings += _gap_findings(episode.segments, samples) + _length_findings(episode, heard.duration)
     return findings, measured
 
@@ -164,6 +203,28 @@ def _line_findings(episode: Episode, heard: Heard, alone: Callable[[Segment], st
         findings.append(Finding("speech.wer", True, f"every line says its script text: word error rate "
                                 f"{overall:.1%} over {total} words (no line over {max_wer:.0%})"))
     return findings, {"wer": round(overall, 4), "words": total, "line_wer": per_line}
+
+
+def _backchannel_findings(episode: Episode, heard: Heard, alone: Callable[[Segment], str], measured: dict
+                          ) -> list[Finding]:
+    """Each backchannel heard where the transcript puts it: in the whole episode, or else in
+    its own stretch heard alone."""
+    missed = []
+    for segment, words in zip(episode.backchannels, heard.backchannels):
+        if not words and not says(segment.text, alone(replace(segment, start=segment.start - 0.05, end=segment.end + 0.05))):
+            missed.append(segment)
+    measured["backchannels"] = len(episode.backchannels)
+    measured["backchannels_heard"] = len(episode.backchannels) - len(missed)
+    findings = [Finding("speech.backchannel", False, f"{s.speaker}'s {s.text!r} at {_clock(s.start)} was not heard",
+                        _line_at(episode.segments, s), s.start, NO_BACKCHANNEL, expected=s.text) for s in missed]
+    if episode.backchannels and not missed:
+        findings.append(Finding("speech.backchannel", True, f"every backchannel ({len(episode.backchannels)}) "
+                                "heard where the transcript puts it"))
+    return findings
+
+
+def _line_at(segments: list[Segment], moment: Segment) -> int | None:
+    return next((i for i, s in enumerate(segments) if s.start <= moment.start <= s.end), None)
 
 
 def _pause_findings(segments: list[Segment], strays: list[Word]) -> list[Finding]:

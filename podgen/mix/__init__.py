@@ -21,10 +21,12 @@ from . import master, render, transcripts
 from .cover import check_cover, save_cover
 from .loudness import block_power, gated
 from .music import INTRO_S, OUTRO_S, load_music, music_tracks
-from .stitch import LEAD_MS, Timeline, stitch
+from .conversation import Backchannel, load_rules
+from .layout import natural_layout
+from .stitch import LEAD_MS, Timeline, place, stitch
 from .tags import ChapterMark, write_tags
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the mix makes different files from the same inputs: episodes made before re-render."""
 
 
@@ -65,10 +67,23 @@ def chapter_marks(chapters: list[Chapter], segments: list[Segment], duration: fl
     return [ChapterMark(title, start, end) for (start, title), end in zip(starts, ends)]
 
 
-def _measured(script: Script, clips: list[Path], settings: Settings) -> tuple[Timeline, list, float]:
-    """The levelled speech timeline, the music tracks, and the gain that masters their mix."""
+def timeline_of(script: Script, clips: list[Path], settings: Settings,
+                backchannels: list[tuple[Backchannel, Path]] = ()) -> Timeline:
+    """The speech timeline in the settings' style: natural (turn timing, overlaps, backchannels)
+    or plain (a fixed pause between lines, no backchannels)."""
     lead, tail = (INTRO_S, OUTRO_S + 0.5) if settings.music else (LEAD_MS / 1000, LEAD_MS / 1000)
-    timeline = stitch(script, clips, settings.pause_ms, lead, tail)
+    hosts = len(script.hosts) or len({line.speaker for line in script.lines})
+    if settings.style == "plain":
+        return stitch(script, clips, settings.pause_ms, lead, tail, settings.stereo)
+    said = [b for b, _ in backchannels]
+    layout = natural_layout(script, [*clips, *(p for _, p in backchannels)], said, load_rules(settings), lead)
+    return place(layout, [*clips, *(p for _, p in backchannels)], hosts, tail, settings.stereo)
+
+
+def _measured(script: Script, clips: list[Path], settings: Settings,
+              backchannels: list[tuple[Backchannel, Path]]) -> tuple[Timeline, list, float]:
+    """The levelled speech timeline, the music tracks, and the gain that masters their mix."""
+    timeline = timeline_of(script, clips, settings, backchannels)
     master.level(timeline.samples, timeline.rate)
     speech_power = block_power(timeline.samples, timeline.rate)
     tracks = _music(settings, timeline.segments[-1].end, gated(speech_power))
@@ -78,20 +93,21 @@ def _measured(script: Script, clips: list[Path], settings: Settings) -> tuple[Ti
 
 def mix_episode(
     script: Script, clips: list[Path], folder: Path, settings: Settings,
-    progress: Progress | None = None, date: str | None = None,
+    progress: Progress | None = None, date: str | None = None, backchannels: list[tuple[Backchannel, Path]] = (),
 ) -> tuple[float, list[Segment], dict[str, Path]]:
-    """Stitch ``clips`` and write every artifact into ``folder``; return duration, segments, files."""
+    """Stitch ``clips`` (one per line, and one per backchannel in the natural style) and write
+    every artifact into ``folder``; return duration, segments (one per line), files."""
     report = progress or (lambda *_: None)
     report("mix", 0, 3)
-    timeline, tracks, gain = _measured(script, clips, settings)
+    timeline, tracks, gain = _measured(script, clips, settings, list(backchannels))
     report("mix", 1, 3)
     rate, segments, duration = settings.sample_rate, timeline.segments, timeline.seconds
     marks = chapter_marks(script.chapters, segments, duration)
     with atomic_path(folder / "episode.mp3") as mp3, ThreadPoolExecutor(1) as pool:
-        pieces = render.chunks(timeline, rate, settings.stereo, len(script.hosts), tracks)
+        pieces = render.chunks(timeline, rate, tracks)
         channels = 2 if settings.stereo else 1
         encoding = pool.submit(master.encode, pieces, rate, channels, mp3, bitrate(settings), gain)
-        files = _write_side_files(folder, script, segments, marks, settings)  # while ffmpeg encodes
+        files = _write_side_files(folder, script, timeline, marks, settings)  # while ffmpeg encodes
         encoding.result()
         report("mix", 2, 3)
         write_tags(mp3, title=script.title, artist=" & ".join(script.hosts), album=show_name(settings),
@@ -102,12 +118,13 @@ def mix_episode(
     return duration, segments, files
 
 
-def _write_side_files(folder: Path, script: Script, segments: list[Segment], marks: list[ChapterMark],
+def _write_side_files(folder: Path, script: Script, timeline: Timeline, marks: list[ChapterMark],
                       settings: Settings) -> dict[str, Path]:
+    parts, said = timeline.parts or [[s] for s in timeline.segments], timeline.backchannels
     return {
-        "transcript_vtt": write_text(folder / "transcript.vtt", transcripts.to_vtt(segments)),
-        "transcript_srt": write_text(folder / "transcript.srt", transcripts.to_srt(segments)),
-        "transcript_json": write_text(folder / "transcript.json", transcripts.to_json(segments)),
+        "transcript_vtt": write_text(folder / "transcript.vtt", transcripts.to_vtt(parts, said)),
+        "transcript_srt": write_text(folder / "transcript.srt", transcripts.to_srt(parts, said)),
+        "transcript_json": write_text(folder / "transcript.json", transcripts.to_json(timeline.segments, said)),
         "chapters": write_text(folder / "chapters.json", transcripts.chapters_json(marks, script.title)),
         "cover": save_cover(folder, script.title, show_name(settings), settings.cover),
     }

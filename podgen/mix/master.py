@@ -58,8 +58,9 @@ def _gain_reduction(level_db: np.ndarray) -> np.ndarray:
 
 
 def level(speech: np.ndarray, rate: int) -> np.ndarray:
-    """Bring mono speech to SPEECH_LUFS, then compress it in place (fast attack, 150 dB/s release).
-    The first step makes the compressor work the same on any voice backend's levels."""
+    """Bring speech ((n,) mono or (n, 2) stereo) to SPEECH_LUFS, then compress it in place
+    (fast attack, 150 dB/s release; in stereo both channels by the same gain, from the power of
+    both). The first step makes the compressor work the same on any voice backend's levels."""
     loudness = gated(block_power(speech, rate))
     if loudness is not None:
         speech *= np.float32(10 ** ((SPEECH_LUFS - loudness) / 20))
@@ -67,8 +68,9 @@ def level(speech: np.ndarray, rate: int) -> np.ndarray:
     count = len(speech) // step
     if not count:
         return speech
-    frames = speech[: count * step].reshape(count, step)
-    rms = np.sqrt(np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / step + 1e-12)
+    channels = speech.reshape(len(speech), -1)  # a view: (n, 1) for mono
+    frames = channels[: count * step].reshape(count, step, channels.shape[1])
+    rms = np.sqrt(np.einsum("ijk,ijk->i", frames, frames, dtype=np.float64) / step + 1e-12)
     reduction = _gain_reduction(20 * np.log10(rms))
     decay = RELEASE_DB_PER_S * FRAME_S * np.arange(count)
     held = np.maximum.accumulate(reduction + decay) - decay  # instant attack, linear release in dB
@@ -78,8 +80,8 @@ def level(speech: np.ndarray, rate: int) -> np.ndarray:
     ramp = np.arange(step, dtype=np.float32) / step  # from each frame's gain to the next
     for first in range(0, count, 4096):  # a block at a time: no episode-sized temporaries
         block = slice(first, first + 4096)
-        frames[block] *= gain[block, None] + glide[block, None] * ramp
-    speech[count * step:] *= gain[-1]
+        frames[block] *= (gain[block, None] + glide[block, None] * ramp)[..., None]
+    channels[count * step:] *= gain[-1]
     return speech
 
 

@@ -1,4 +1,8 @@
-"""Transcripts (WebVTT, SRT, Podcasting 2.0 JSON) and chapters from the measured timeline."""
+"""Transcripts (WebVTT, SRT, Podcasting 2.0 JSON) and chapters from the measured timeline.
+
+Backchannels are cues and segments of their own, spoken by their host, lying inside the line
+they accompany: that is how a reader tells them from the script's lines (``split_backchannels``).
+A line with backchannels is captioned part by part, each part timed where it is spoken."""
 from __future__ import annotations
 
 import json
@@ -44,41 +48,63 @@ def _chunks(text: str, prefix: str) -> list[str]:
     return [*pieces, current] if current else pieces
 
 
-def cues(segments: list[Segment], prefix: bool = False) -> list[tuple[Segment, list[str]]]:
-    """Caption cues: each line split into pieces of at most two lines, timed by their share of
-    the line's characters inside its measured span. Returns (timed piece, wrapped lines)."""
-    out = []
-    for seg in segments:
-        lead = f"{seg.speaker}: " if prefix else ""
-        pieces = _chunks(seg.text, lead) or [seg.text]
-        total, done = sum(len(p) for p in pieces), 0
-        for piece in pieces:
-            start = seg.start + (seg.end - seg.start) * done / total
-            done += len(piece)
-            end = seg.end if done == total else seg.start + (seg.end - seg.start) * done / total
-            out.append((Segment(seg.speaker, piece, round(start, 3), round(end, 3)), _wrap(lead + piece)))
+def _line_cues(seg: Segment, prefix: bool) -> list[tuple[Segment, list[str]]]:
+    """One stretch of a line split into pieces of at most two caption lines, timed by their
+    share of its characters inside its measured span."""
+    lead = f"{seg.speaker}: " if prefix else ""
+    pieces = _chunks(seg.text, lead) or [seg.text]
+    total, done, out = sum(len(p) for p in pieces), 0, []
+    for piece in pieces:
+        start = seg.start + (seg.end - seg.start) * done / total
+        done += len(piece)
+        end = seg.end if done == total else seg.start + (seg.end - seg.start) * done / total
+        out.append((Segment(seg.speaker, piece, round(start, 3), round(end, 3)), _wrap(lead + piece)))
     return out
 
 
-def to_vtt(segments: list[Segment]) -> str:
+def cues(parts: list[list[Segment]], backchannels: list[Segment] = (), prefix: bool = False
+         ) -> list[tuple[Segment, list[str]]]:
+    """Caption cues in time order: each line's parts (see ``_line_cues``), and each backchannel
+    as one cue. Returns (timed piece, wrapped lines)."""
+    out = [cue for line in parts for part in line for cue in _line_cues(part, prefix)]
+    out += [(b, _wrap(f"{b.speaker}: {b.text}" if prefix else b.text)) for b in backchannels]
+    return sorted(out, key=lambda cue: cue[0].start)
+
+
+def to_vtt(parts: list[list[Segment]], backchannels: list[Segment] = ()) -> str:
     lines = ["WEBVTT", ""]
-    for i, (cue, wrapped) in enumerate(cues(segments), 1):
+    for i, (cue, wrapped) in enumerate(cues(parts, backchannels), 1):
         text = "\n".join(_escape_vtt(part) for part in wrapped)
         lines += [str(i), f"{_clock(cue.start, '.')} --> {_clock(cue.end, '.')}", f"<v {_escape_vtt(cue.speaker)}>{text}", ""]
     return "\n".join(lines)
 
 
-def to_srt(segments: list[Segment]) -> str:
+def to_srt(parts: list[list[Segment]], backchannels: list[Segment] = ()) -> str:
     lines = []
-    for i, (cue, wrapped) in enumerate(cues(segments, prefix=True), 1):
+    for i, (cue, wrapped) in enumerate(cues(parts, backchannels, prefix=True), 1):
         lines += [str(i), f"{_clock(cue.start, ',')} --> {_clock(cue.end, ',')}", *wrapped, ""]
     return "\n".join(lines)
 
 
-def to_json(segments: list[Segment]) -> str:
-    """The Podcasting 2.0 JSON transcript: one segment per script line."""
-    body = [{"speaker": s.speaker, "startTime": s.start, "endTime": s.end, "body": s.text} for s in segments]
+def to_json(segments: list[Segment], backchannels: list[Segment] = ()) -> str:
+    """The Podcasting 2.0 JSON transcript: one segment per script line and per backchannel, in time order."""
+    ordered = sorted([*segments, *backchannels], key=lambda s: s.start)
+    body = [{"speaker": s.speaker, "startTime": s.start, "endTime": s.end, "body": s.text} for s in ordered]
     return json.dumps({"version": "1.0.0", "segments": body}, indent=2, ensure_ascii=False) + "\n"
+
+
+def split_backchannels(segments: list[Segment]) -> tuple[list[Segment], list[Segment]]:
+    """A transcript's segments as (script lines, backchannels): a backchannel lies wholly inside
+    a line of another speaker (lines follow each other, and overlap at most at their ends)."""
+    lines: list[Segment] = []
+    backchannels: list[Segment] = []
+    for seg in segments:
+        host = next((line for line in reversed(lines[-3:]) if line.start <= seg.start and seg.end <= line.end), None)
+        if host is not None and host.speaker != seg.speaker:
+            backchannels.append(seg)
+        else:
+            lines.append(seg)
+    return lines, backchannels
 
 
 def chapters_json(marks: list, title: str) -> str:

@@ -1,0 +1,234 @@
+"""Turn timing drawn from how people talk: the rules of the natural style.
+
+What each line does (its kind: a question, an answer, a reaction, a new topic, or a statement)
+sets how long the next host waits, and whether it starts before the last one has ended; a long
+line gets backchannels from the listener at some of its sentence ends. The numbers, with the
+studies they rest on, are in ``prompts/conversation.toml``. Every draw is seeded by the episode
+title and the line itself: the same script is timed the same way every time, and editing one
+line re-times only that line.
+
+This module only decides; ``layout.py`` finds the places in the audio and puts it together.
+"""
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigError
+from ..models import Script
+from ..prompts import load_toml
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+RULES_FILE = "conversation.toml"
+KINDS = ("statement", "question", "answer", "reaction", "topic")
+REACTION_WORDS = 4
+"""A line of at most this many words, with no question in it, is a reaction ("Exactly.", "Oh, right.")."""
+WORDS_PER_SECOND = 2.5
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_SURPRISING = re.compile(r"\d|\b(?:most|least|largest|smallest|biggest|first|only|never|record|million|billion"
+                         r"|percent|per cent|twice|half|every|fastest|oldest)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Quantiles:
+    p10: float
+    p50: float
+    p90: float
+
+    def draw(self, u: float) -> float:
+        """The value at quantile ``u``: piecewise linear through p10, p50 and p90, running on
+        half as far again below p10 and above p90; never below zero (overlaps are drawn apart)."""
+        points = [(0.0, self.p10 - (self.p50 - self.p10) / 2), (0.1, self.p10), (0.5, self.p50), (0.9, self.p90),
+                  (1.0, self.p90 + (self.p90 - self.p50) / 2)]
+        for (u0, v0), (u1, v1) in zip(points, points[1:]):
+            if u <= u1:
+                return max(0.0, v0 + (v1 - v0) * (u - u0) / (u1 - u0))
+        return max(0.0, points[-1][1])
+
+
+@dataclass(frozen=True)
+class Rules:
+    gaps: dict[str, Quantiles]
+    overlap_chance: dict[str, float]
+    overlap: tuple[float, float]
+    duck_db: float
+    per_minute: float
+    min_words: int
+    min_seconds: float
+    lead: tuple[float, float]
+    resume: tuple[float, float]
+    gain_db: float
+    words: dict[str, dict[str, list[str]]]
+
+
+@dataclass(frozen=True)
+class Backchannel:
+    """A listener's short word during line ``line``, after its sentence ``after`` (from 1)."""
+
+    line: int
+    after: int
+    speaker: str
+    text: str
+
+
+# --- the rules, from prompts/conversation.toml ----------------------------------------------
+
+
+def load_rules(settings: Settings | None = None) -> Rules:
+    data = load_toml(RULES_FILE, settings)
+    try:
+        return _rules(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{RULES_FILE} is not a valid set of conversation rules ({exc}).",
+                          "Compare it with the built-in prompts/conversation.toml.") from None
+
+
+def _rules(data: dict[str, Any]) -> Rules:
+    gaps = {kind: Quantiles(float(q["p10"]), float(q["p50"]), float(q["p90"])) for kind, q in data["gaps"].items()}
+    missing = [k for k in (*KINDS, "same_speaker") if k not in gaps]
+    if missing:
+        raise ValueError(f"[gaps] lacks {', '.join(missing)}")
+    overlap, back = data["overlap"], data["backchannels"]
+    words = {lang: {group: [str(w) for w in listed] for group, listed in groups.items()}
+             for lang, groups in back["words"].items()}
+    return Rules(
+        gaps=gaps, overlap_chance={k: float(v) for k, v in overlap["chance"].items()},
+        overlap=(float(overlap["min"]), float(overlap["max"])), duck_db=float(overlap["duck_db"]),
+        per_minute=float(back["per_minute"]), min_words=int(back["min_words"]), min_seconds=float(back["min_seconds"]),
+        lead=_range(back["lead"]), resume=_range(back["resume"]), gain_db=float(back["gain_db"]), words=words,
+    )
+
+
+def _range(value: Any) -> tuple[float, float]:
+    low, high = (float(v) for v in value)
+    if not 0 <= low <= high:
+        raise ValueError(f"{value!r} is not a range of seconds [low, high]")
+    return low, high
+
+
+# --- what each line does ----------------------------------------------------------------------
+
+
+def sentences(text: str) -> list[str]:
+    """A line's sentences, split where a voice pauses: after . ! or ? and a capital."""
+    parts, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        parts.append(text[start:match.end()].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    return [*parts, tail] if tail else parts
+
+
+def kinds(script: Script) -> list[str]:
+    """Each line's kind: as the script says, else told from the text and the chapters."""
+    starts = {c.line for c in script.chapters if c.line > 0}
+    found = []
+    for i, line in enumerate(script.lines):
+        before = script.lines[i - 1] if i else None
+        if line.kind:
+            found.append(line.kind)
+        elif i in starts:
+            found.append("topic")
+        elif before is not None and before.speaker != line.speaker and before.text.rstrip().endswith("?"):
+            found.append("answer")
+        elif len(line.text.split()) <= REACTION_WORDS and "?" not in line.text:
+            found.append("reaction")
+        else:
+            found.append("question" if line.text.rstrip().endswith("?") else "statement")
+    return found
+
+
+def draws(script: Script, index: int, what: str) -> random.Random:
+    line = script.lines[index]
+    seed = hashlib.sha256(f"{script.title}\n{index}\n{line.speaker}\n{line.text}\n{what}".encode()).hexdigest()
+    return random.Random(seed)
+
+
+# --- the pause before each line ---------------------------------------------------------------
+
+
+def gaps(script: Script, rules: Rules) -> list[float]:
+    """Seconds from the end of the last line's speech to the start of each line's (0 for the
+    first); negative when the line overlaps the one before it (the layout may shorten that)."""
+    found = [0.0]
+    for i, kind in enumerate(kinds(script)[1:], 1):
+        rng = draws(script, i, "gap")
+        if script.lines[i].speaker == script.lines[i - 1].speaker:
+            found.append(round(rules.gaps["same_speaker"].draw(rng.random()), 3))
+        elif _overlaps(script.lines[i].overlap, kind, rules, rng):
+            found.append(-round(rng.uniform(*rules.overlap), 3))
+        else:
+            found.append(round(rules.gaps[kind].draw(rng.random()), 3))
+    return found
+
+
+def _overlaps(marked: bool | None, kind: str, rules: Rules, rng: random.Random) -> bool:
+    chance = rules.overlap_chance.get(kind, 0.0)
+    drawn = rng.random() < chance
+    return marked if marked is not None else drawn
+
+
+# --- backchannels -----------------------------------------------------------------------------
+
+
+def backchannels(script: Script, settings: Settings, rules: Rules | None = None) -> list[Backchannel]:
+    """The script's own reactions, and for lines without any, backchannels at some sentence
+    ends of long lines: about ``per_minute`` a minute, never closer than ``min_seconds``."""
+    rules = rules or load_rules(settings)
+    words = rules.words.get(settings.language.split("-")[0].lower())
+    found: list[Backchannel] = []
+    for i, line in enumerate(script.lines):
+        found += [Backchannel(i, r.after, r.speaker, r.text) for r in line.reactions]
+    if not words or len(script.hosts) < 2:
+        return found
+    automatic = _automatic(script, rules, words, {b.line for b in found}, settings.words_per_minute)
+    return sorted(found + automatic, key=lambda b: (b.line, b.after))
+
+
+def _automatic(script: Script, rules: Rules, words: dict[str, list[str]], taken: set[int],
+               words_per_minute: int) -> list[Backchannel]:
+    places = list(_places(script, rules, taken))
+    minutes = script.word_count() / words_per_minute
+    chance = min(1.0, rules.per_minute * minutes / len(places)) if places else 0.0
+    found: list[Backchannel] = []
+    last_word, last_at = "", -1e9  # words of speech before the last backchannel
+    for i, after, at, sentence in places:
+        rng = draws(script, i, f"backchannel/{after}")
+        if rng.random() < chance and (at - last_at) / WORDS_PER_SECOND >= rules.min_seconds:
+            word = _word(words, sentence, last_word, rng)
+            found.append(Backchannel(i, after, _listener(script, i), word))
+            last_word, last_at = word, at
+    return found
+
+
+def _places(script: Script, rules: Rules, taken: set[int]):
+    """(line, after sentence, words of speech before that point, the sentence) for every
+    sentence end of a long line that may get a backchannel."""
+    total = 0
+    for i, line in enumerate(script.lines):
+        parts = sentences(line.text)
+        before = 0
+        for k, sentence in enumerate(parts[:-1], 1):
+            before += len(sentence.split())
+            if i not in taken and before >= rules.min_words and len(parts[k].split()) >= 3:
+                yield i, k, total + before, sentence
+        total += len(line.text.split())
+
+
+def _listener(script: Script, index: int) -> str:
+    """Who listens to line ``index``: the host who spoke last, else the one who speaks next."""
+    speaker = script.lines[index].speaker
+    around = [script.lines[j].speaker for j in (index - 1, index + 1) if 0 <= j < len(script.lines)]
+    others = [s for s in around if s != speaker] + [h for h in script.hosts if h != speaker]
+    return others[0]
+
+
+def _word(words: dict[str, list[str]], sentence: str, last: str, rng: random.Random) -> str:
+    surprised = words.get("surprise") and _SURPRISING.search(sentence) and rng.random() < 0.5
+    choices = [w for w in words["surprise" if surprised else "listening"] if w != last] or words["listening"]
+    return rng.choice(choices)
