@@ -9,6 +9,8 @@ import pytest
 from audiotools import decode, normalise_words, wer
 from conftest import DATA
 
+from podgen.mix.transcripts import split_backchannels
+from podgen.models import Segment
 from podgen.pipeline import make_episode, render_episode
 
 PAPER = DATA / "paper-twocolumn.pdf"
@@ -58,21 +60,24 @@ def test_audio_says_what_the_script_says(episode, heard):
 
 
 def test_transcript_timings_match_the_audio(episode, heard):
-    """Each recognised word lands inside the transcript segment whose text contains it."""
+    """Each recognised word lands inside a transcript segment whose text contains it: a line's,
+    or a backchannel's (which lies inside the line it accompanies)."""
     ep, _ = episode
-    segments = json.loads((ep.folder / "transcript.json").read_text())["segments"]
-    assert [s["body"] for s in segments] == [x["text"] for x in json.loads((ep.folder / "script.json").read_text())["lines"]]
-    assert all(a["endTime"] <= b["startTime"] for a, b in zip(segments, segments[1:]))
+    everything = [Segment(s["speaker"], s["body"], s["startTime"], s["endTime"])
+                  for s in json.loads((ep.folder / "transcript.json").read_text())["segments"]]
+    segments, backchannels = split_backchannels(everything)
+    assert [s.text for s in segments] == [x["text"] for x in json.loads((ep.folder / "script.json").read_text())["lines"]]
+    assert all(b.start >= a.end - 0.6 and b.end > a.end for a, b in zip(segments, segments[1:]))  # overlaps are short
     placed = 0
     for word in heard:
         middle = (word.start + word.end) / 2
-        inside = [s for s in segments if s["startTime"] - 0.15 <= middle <= s["endTime"] + 0.15]
-        assert len(inside) <= 1
-        if inside and normalise_words(word.word) and set(normalise_words(word.word)) & set(normalise_words(inside[0]["body"])):
+        inside = [s for s in everything if s.start - 0.15 <= middle <= s.end + 0.15]
+        words = set(normalise_words(word.word))
+        if words and any(words & set(normalise_words(s.text)) for s in inside):
             placed += 1
     assert placed / len(heard) >= 0.85, f"{placed}/{len(heard)} words inside their segment"
     audio_seconds = len(decode(ep.audio)) / 16000
-    assert segments[-1]["endTime"] <= audio_seconds
+    assert segments[-1].end <= audio_seconds
     assert audio_seconds == pytest.approx(ep.duration, abs=0.15)
 
 
@@ -85,10 +90,11 @@ def test_render_respeaks_only_the_edited_line(episode):
     guid = json.loads((ep.folder / "episode.json").read_text())["guid"]
     seen = []
     again = render_episode(ep.folder, settings, progress=lambda stage, done, total: seen.append((stage, done, total)))
-    first_speak = next(x for x in seen if x[0] == "speak")
-    assert first_speak == ("speak", len(script["lines"]) - 1, len(script["lines"]))
-    body = json.loads((ep.folder / "transcript.json").read_text())["segments"][1]["body"]
-    assert body.startswith("This line was edited by hand")
+    _, done, total = next(x for x in seen if x[0] == "speak")
+    assert total >= len(script["lines"]) and done == total - 1  # lines and backchannels: only the edited line is new
+    lines, _ = split_backchannels([Segment(s["speaker"], s["body"], s["startTime"], s["endTime"])
+                                   for s in json.loads((ep.folder / "transcript.json").read_text())["segments"]])
+    assert lines[1].text.startswith("This line was edited by hand")
     assert json.loads((ep.folder / "episode.json").read_text())["guid"] == guid
     assert again.duration > 0
 

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 
 SENTENCE_GAP = 0.18  # seconds of silence between sentences inside one line
 FILTER_PAD = 0.3  # rubberband smears a clip's first syllable unless it starts in silence
+FILTER_KEEP = 0.1
+"""Seconds of the trailing pad kept after the filter: its very end holds a click (-27 dBFS,
+50 ms) that the pitch and tempo filters leave when they flush, which trimming alone kept."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class PiperVoice:
         self.name = f"{model}-{variant}" if variant else model
 
     def cache_key(self) -> str:
-        return f"piper/{self.name}/{self.variant}/gap={SENTENCE_GAP}/pad={FILTER_PAD}/trim"
+        return f"piper/{self.name}/{self.variant}/gap={SENTENCE_GAP}/pad={FILTER_PAD}/keep={FILTER_KEEP}/trim"
 
     def synthesize(self, text: str) -> tuple[bytes, int]:
         from piper import SynthesisConfig
@@ -121,7 +124,8 @@ class PiperVoice:
         audio_filter = self.variant.audio_filter(rate)
         if audio_filter and pcm:
             pad = silence(FILTER_PAD, rate)
-            pcm = filter_pcm(pad + pcm + pad, rate, audio_filter)
+            kept = len(pad) + len(pcm) + len(silence(FILTER_KEEP, rate))
+            pcm = filter_pcm(pad + pcm + pad, rate, audio_filter)[:kept]
         return trim(pcm, rate), rate
 
 
