@@ -26,11 +26,12 @@ METADATA = "episode.json"
 KEPT_METADATA = ".episode.previous.json"
 
 
-STUDIO = ("music", "stereo", "cover")
+STUDIO = ("music", "stereo", "cover", "style")
+STYLES = ("natural", "plain")
 
 
 def studio_choices(folder: Path, settings: Settings) -> Settings:
-    """``settings`` with the music, stereo and cover recorded in ``folder``'s episode.json for
+    """``settings`` with the music, stereo, cover and style recorded in ``folder``'s episode.json for
     each of them that no flag, variable or podgen.toml set. A cover file that has gone since
     falls back to the episode's own copy of it."""
     unset = [name for name in STUDIO if name not in settings.model_fields_set]
@@ -38,6 +39,8 @@ def studio_choices(folder: Path, settings: Settings) -> Settings:
     if not unset or not meta:
         return settings
     recorded = {name: meta.get(name) for name in unset if meta.get(name) is not None}
+    if recorded.get("style") not in (None, *STYLES):
+        del recorded["style"]
     if recorded.get("cover"):
         copy = folder / str(meta.get("files", {}).get("cover", ""))
         given = Path(recorded["cover"])
@@ -165,6 +168,7 @@ def write_metadata(episode: Episode, script: Script, old: dict, made_from: str, 
         "files": {name: p.name for name, p in episode.files.items()},
         "music": None if not settings.music else settings.music if settings.music == "default" else str(settings.music),
         "stereo": settings.stereo,
+        "style": settings.style,
         "cover": str(Path(settings.cover).expanduser().resolve()) if settings.cover else None,
         "made_from": made_from,
     }

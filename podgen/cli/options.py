@@ -105,6 +105,8 @@ STUDIO = (
     opt("music", str, "--music", help='Music for the intro, bed and outro: an audio file, or "default" for the built-in bed.'),
     opt("cover", Path, "--cover", help="Cover image, PNG or JPEG, at least 1400x1400 [default: one drawn from the title]."),
     flag("stereo", "--stereo", help="Stereo at -16 LUFS, 128 kbit/s, hosts placed apart [default: mono, -19 LUFS]."),
+    opt("style", str, "--style", help="natural: turns timed as people talk, short overlaps, backchannels; "
+        "plain: a fixed pause between lines [default: natural]."),
 )
 LISTEN = (
     opt("asr_model", Path, "--asr-model", help="faster-whisper model folder the check listens with [default: Whisper tiny.en]."),

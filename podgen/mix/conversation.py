@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from ..models import Script
+from ..models import TURN_KINDS, Script
 from ..prompts import load_toml
 
 if TYPE_CHECKING:
     from ..config import Settings
 
 RULES_FILE = "conversation.toml"
-KINDS = ("statement", "question", "answer", "reaction", "topic")
+KINDS = TURN_KINDS
 REACTION_WORDS = 4
 """A line of at most this many words, with no question in it, is a reaction ("Exactly.", "Oh, right.")."""
 WORDS_PER_SECOND = 2.5

@@ -7,6 +7,7 @@ its own. Every writer's lines pass through one normaliser (``spoken.speakable_te
 from __future__ import annotations
 
 import inspect
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..contracts import Progress, Writer
@@ -40,14 +41,18 @@ def write_script(document: Document, settings: Settings, progress: Progress | No
 
 def _make_speakable(script: Script, settings: Settings) -> None:
     """Every line through the one normaliser; a line left with nothing to say is dropped, and
-    one longer than a script line may be is split at sentences into several."""
+    one longer than a script line may be is split at sentences into several (the first keeps
+    the line's kind and overlap; reactions stay only on a line that is not split)."""
     names = script.hosts or settings.host_names
     kept: list[Line] = []
     first_of: dict[int, int] = {}
     for index, line in enumerate(script.lines):
         first_of[index] = len(kept)
         text = speakable_text(line.text, settings.language, names)
-        kept.extend(Line(line.speaker, piece) for piece in split_long(text, MAX_LINE_CHARS) if piece)
+        pieces = [piece for piece in split_long(text, MAX_LINE_CHARS) if piece]
+        reactions = line.reactions if len(pieces) == 1 else []
+        kept.extend(replace(line, text=piece, reactions=reactions) if n == 0 else Line(line.speaker, piece)
+                    for n, piece in enumerate(pieces))
     script.chapters = [Chapter(c.title, first_of.get(c.line, len(kept))) for c in script.chapters
                        if first_of.get(c.line, len(kept)) < len(kept)]
     script.lines = kept
