@@ -1,9 +1,12 @@
 """The offline writer: a two-host show built only from the document's own sentences.
 
-No model runs. Host A guides (welcomes, opens each topic, reacts); host B explains by
+No model runs. Host A guides (welcomes, opens each topic, asks); host B explains by
 reading the section's most central sentences verbatim, and host A reads some of them too.
+Host A's questions are made from the sentence host B reads next (``questions.py``): its
+subject and the kind of claim it makes, so host A asks what a listener would ask.
 Everything factual in the script is a sentence of the document; the phrases around them
-come from ``prompts/offline.toml`` and hold no facts. Same input, same script.
+come from ``prompts/offline.toml`` and hold no facts (a question's only words from the
+document are those of the sentence that answers it). Same input, same script.
 """
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ from typing import TYPE_CHECKING
 from ..errors import ConfigError, EmptyDocument, UsageError
 from ..models import Chapter, Document, Line, Script, Section
 from ..prompts import load_toml, user_file
+from .questions import KINDS as QUESTION_KINDS
+from .questions import question_for
 from .sentences import Centrality, Sentence, candidates, ranked
 
 if TYPE_CHECKING:
@@ -25,10 +30,10 @@ if TYPE_CHECKING:
 NAME = "offline"
 PHRASES_FILE = "offline.toml"
 KINDS = (
-    "description", "intro", "intro_about", "first_topic", "open_topic", "segue", "answer",
-    "their_words", "reaction", "read_aloud", "agree", "outro", "outro_close",
+    "description", "intro", "intro_about", "first_topic", "open_topic", "open_with_question", "segue", "answer",
+    "their_words", "reaction", "read_aloud", "agree", "outro", "outro_close", *QUESTION_KINDS,
 )
-FIELDS = frozenset({"title", "heading", "host", "other", "topics"})
+FIELDS = frozenset({"title", "heading", "host", "other", "topics", "subject", "verb", "participle"})
 SOURCE = "source"
 """The kind of a Part copied from the document (every other kind names a phrase list)."""
 
@@ -65,6 +70,8 @@ class Part:
 class Turn:
     speaker: int
     parts: list[Part]
+    kind: str | None = None
+    """What the turn does in the conversation (models.TURN_KINDS), when the writer knows."""
 
     @property
     def text(self) -> str:
@@ -123,8 +130,10 @@ def _check_fields(phrase: str, kind: str, where: str) -> None:
 class Phrases:
     """Picks phrases deterministically: shuffled per kind, cycling, never the same twice in a row."""
 
-    def __init__(self, lists: dict[str, list[str]], seed: str, hosts: list[str], title: str):
+    def __init__(self, lists: dict[str, list[str]], seed: str, hosts: list[str], title: str,
+                 lowercase: frozenset[str] = frozenset()):
         self._lists = lists
+        self._lowercase = lowercase
         self._seed = seed
         self._hosts = hosts
         self._fields = {"title": title, "heading": "", "topics": ""}
@@ -136,6 +145,11 @@ class Phrases:
         values = {**self._fields, "host": self._hosts[speaker], "other": self._hosts[1 - speaker], **fields}
         text = self._next(kind).format(**values)
         return Part(re.sub(r"([?!])[.,]", r"\1", text), kind)  # "What is cancer?." -> "What is cancer?"
+
+    def ask(self, sentence: Sentence, speaker: int) -> Part | None:
+        """A question that ``sentence`` answers (only its own words in it), or None."""
+        found = question_for(sentence.text, self._lowercase)
+        return self.say(found.kind, speaker, **found.fields) if found else None
 
     def _next(self, kind: str) -> str:
         if not self._queues.get(kind):
@@ -173,6 +187,8 @@ class Material:
     opening: Sentence
     """The sentence that says what the document is about."""
     topics: list[Topic]
+    lowercase: frozenset[str] = frozenset()
+    """Words the document writes in lower case somewhere (a question says "the models", not "The models")."""
 
 
 def plain(text: str) -> str:
@@ -199,7 +215,8 @@ def gather(document: Document, title: str) -> Material:
     opening = ranked(lead[0] if lead else [s for _, c in found for s in c], centrality, everything)[0]
     body = found[1:] if lead and len(found) > 1 else found
     topics = [Topic(h or title, ranked([s for s in c if s != opening], centrality)) for h, c in body]
-    return Material(opening, _substantial(topics))
+    lowercase = frozenset(w for text in everything for w in re.findall(r"(?<![\w'’-])[a-z][\w'’-]*", text))
+    return Material(opening, _substantial(topics), lowercase)
 
 
 def _merged(sections: list[Section]) -> list[Section]:
@@ -279,23 +296,29 @@ def _just_agreed(turns: list[Turn]) -> bool:
 
 
 def _segment(index: int, heading: str, sentences: list[Sentence], phrases: Phrases, agreed: bool) -> list[Turn]:
-    opener = [phrases.say("segue", HOST_A)] if index and not agreed else []
-    opener.append(phrases.say("open_topic" if index else "first_topic", HOST_A, heading=heading))
-    turns = [Turn(HOST_A, opener)]
     chunks = _chunks(sentences)
     readers = _readers(index, len(chunks))
+    opener = [phrases.say("segue", HOST_A)] if index and not agreed else []
+    asked = phrases.ask(chunks[0][0], HOST_A) if 0 not in readers else None
+    if asked:
+        opener += [phrases.say("open_with_question", HOST_A, heading=heading), asked]
+    else:
+        opener.append(phrases.say("open_topic" if index else "first_topic", HOST_A, heading=heading))
+    turns = [Turn(HOST_A, opener, "topic")]
     pending: list[Part] = []
     for number, chunk in enumerate(chunks):
         if number in readers:
-            turns.append(Turn(HOST_A, [phrases.say("read_aloud", HOST_A), *_source(chunk)]))
+            turns.append(Turn(HOST_A, [phrases.say("read_aloud", HOST_A), *_source(chunk)], "statement"))
             pending = [phrases.say("agree", HOST_B)]
             continue
         if number and number - 1 not in readers:
-            turns.append(Turn(HOST_A, [phrases.say("reaction", HOST_A)]))
-        turns.append(Turn(HOST_B, pending + _explain(chunk, number == 0 and index % 2 == 0, phrases)))
-        pending = []
+            asked = phrases.ask(chunk[0], HOST_A)
+            turns.append(Turn(HOST_A, [asked or phrases.say("reaction", HOST_A)], "question" if asked else "reaction"))
+        first = number == 0 and index % 2 == 0 and not asked
+        turns.append(Turn(HOST_B, pending + _explain(chunk, first, phrases), "answer" if asked else None))
+        pending, asked = [], None
     if pending:
-        turns.append(Turn(HOST_B, pending))
+        turns.append(Turn(HOST_B, pending, "reaction"))
     return turns
 
 
@@ -379,11 +402,11 @@ class OfflineWriter:
         title = self.title(document, settings)
         material = gather(document, title)
         draft = self.draft(document, settings, material)
-        phrases = Phrases(load_phrases(settings), title, settings.host_names, title)
+        phrases = Phrases(load_phrases(settings), title, settings.host_names, title, material.lowercase)
         return Script(
             title=title,
             description=finish(phrases.say("description", HOST_A).text + " " + material.opening.text),
-            lines=[Line(settings.host_names[t.speaker], t.text) for t in draft.turns],
+            lines=[Line(settings.host_names[t.speaker], t.text, kind=t.kind) for t in draft.turns],
             chapters=draft.chapters,
             hosts=settings.host_names,
             sources=[document.source],
@@ -403,7 +426,7 @@ class OfflineWriter:
         drafts = []
         for step in range(BUDGET_STEPS):  # try sentence budgets from 30% to 130% of the target
             covered = plan(material.topics, target * (0.3 + step / (BUDGET_STEPS - 1)))
-            drafts.append(compose(material, covered, Phrases(lists, title, settings.host_names, title)))
+            drafts.append(compose(material, covered, Phrases(lists, title, settings.host_names, title, material.lowercase)))
         return min(drafts, key=lambda d: abs(d.words() - target))
 
 
