@@ -42,7 +42,10 @@ DOCS = ("article-wikipedia-duck.html", "modelcard-whisper.md", "paper-autogen.do
 RATE = 16000
 FRAME = 0.01
 VAD_DB = 30.0
-"""A frame is speech when it is within this many dB of its host's loud level (95th percentile)."""
+"""A frame is speech when it is within this many dB of its host's loud level (95th percentile)..."""
+LEAK_DB = 15.0
+"""... and no more than this many dB under the other host in the same frame: the MP3 leaves each
+host's voice about 30 dB down (20 dB at its peaks) in the other's separated signal."""
 FLOOR_DB = -60.0
 OVERLAP_S = -0.02
 STOPWORDS = set("""a an the and or but of to in on at by for with from as is are was were be been being it its this
@@ -75,13 +78,13 @@ def frame_db(signal: np.ndarray) -> np.ndarray:
 
 def activity(voices: np.ndarray) -> np.ndarray:
     """(hosts, frames) booleans: where each host speaks; a frame counts only when the host is
-    louder there than the other host's leakage into its channel could make it."""
+    louder there than the other host's leakage into its signal could make it."""
     levels = np.stack([frame_db(v) for v in voices])
     active = []
     for h, db in enumerate(levels):
         loud = np.percentile(db[db > FLOOR_DB], 95) if (db > FLOOR_DB).any() else 0.0
         others = np.delete(levels, h, axis=0).max(axis=0)
-        active.append((db > max(loud - VAD_DB, FLOOR_DB)) & (db > others - 25))
+        active.append((db > max(loud - VAD_DB, FLOOR_DB)) & (db > others - LEAK_DB))
     return np.stack(active)
 
 

@@ -12,6 +12,7 @@ This module only decides; ``layout.py`` finds the places in the audio and puts i
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 import re
 from dataclasses import dataclass
@@ -24,12 +25,20 @@ from ..prompts import load_toml
 if TYPE_CHECKING:
     from ..config import Settings
 
+log = logging.getLogger(__name__)
+
 RULES_FILE = "conversation.toml"
 KINDS = TURN_KINDS
 REACTION_WORDS = 4
 """A line of at most this many words, with no question in it, is a reaction ("Exactly.", "Oh, right.")."""
 WORDS_PER_SECOND = 2.5
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_CLAUSE_END = re.compile(r"[,;:](?=\s)|\s[–—](?=\s)")
+_ANY_END = re.compile(r"[.!?,;:]+[\"'”’)\]]*(?=\s)|\s[–—](?=\s)")
+LONG_SENTENCE = 20
+"""Words a sentence needs before a backchannel may come at one of its clause ends (a comma)."""
+CLAUSE_WORDS = 6
+"""Words a clause end needs on each side of it within its sentence."""
 _SURPRISING = re.compile(r"\d|\b(?:most|least|largest|smallest|biggest|first|only|never|record|million|billion"
                          r"|percent|per cent|twice|half|every|fastest|oldest)\b", re.IGNORECASE)
 
@@ -68,10 +77,11 @@ class Rules:
 
 @dataclass(frozen=True)
 class Backchannel:
-    """A listener's short word during line ``line``, after its sentence ``after`` (from 1)."""
+    """A listener's short word during line ``line``, where its text is cut at character ``at``
+    (the end of a sentence, or of a clause of a long sentence)."""
 
     line: int
-    after: int
+    at: int
     speaker: str
     text: str
 
@@ -114,14 +124,40 @@ def _range(value: Any) -> tuple[float, float]:
 # --- what each line does ----------------------------------------------------------------------
 
 
+def sentence_ends(text: str) -> list[int]:
+    """Where each sentence of a line ends (character offsets), all but the last."""
+    return [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
 def sentences(text: str) -> list[str]:
     """A line's sentences, split where a voice pauses: after . ! or ? and a capital."""
-    parts, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        parts.append(text[start:match.end()].strip())
-        start = match.end()
-    tail = text[start:].strip()
-    return [*parts, tail] if tail else parts
+    return cut(text, sentence_ends(text))
+
+
+def cut(text: str, ends: list[int]) -> list[str]:
+    """``text`` cut at the character offsets ``ends``; the pieces rejoined with spaces say it all."""
+    bounds = [0, *ends, len(text)]
+    return [piece for a, b in zip(bounds, bounds[1:]) if (piece := text[a:b].strip())]
+
+
+def clause_ends(text: str) -> list[int]:
+    """Offsets of the clause ends (commas, semicolons, colons, dashes) inside the long sentences
+    of a line that have at least CLAUSE_WORDS words on each side within their sentence."""
+    found, start = [], 0
+    for end in [*sentence_ends(text), len(text)]:
+        sentence = text[start:end]
+        if len(sentence.split()) >= LONG_SENTENCE:
+            for match in _CLAUSE_END.finditer(sentence):
+                before, after = sentence[:match.end()].split(), sentence[match.end():].split()
+                if len(before) >= CLAUSE_WORDS and len(after) >= CLAUSE_WORDS:
+                    found.append(start + match.end())
+        start = end
+    return found
+
+
+def pause_marks(text: str) -> list[int]:
+    """Every offset in a line where a voice may pause (punctuation followed by a space)."""
+    return [m.end() for m in _ANY_END.finditer(text)]
 
 
 def kinds(script: Script) -> list[str]:
@@ -178,16 +214,20 @@ def _overlaps(marked: bool | None, kind: str, rules: Rules, rng: random.Random) 
 
 def backchannels(script: Script, settings: Settings, rules: Rules | None = None) -> list[Backchannel]:
     """The script's own reactions, and for lines without any, backchannels at some sentence
-    ends of long lines: about ``per_minute`` a minute, never closer than ``min_seconds``."""
+    (or long sentences' clause) ends: about ``per_minute`` a minute, never closer than
+    ``min_seconds``, and only after ``min_words`` of the line."""
     rules = rules or load_rules(settings)
     words = rules.words.get(settings.language.split("-")[0].lower())
     found: list[Backchannel] = []
     for i, line in enumerate(script.lines):
-        found += [Backchannel(i, r.after, r.speaker, r.text) for r in line.reactions]
+        ends = sentence_ends(line.text)
+        found += [Backchannel(i, ends[r.after - 1], r.speaker, r.text) for r in line.reactions if r.after <= len(ends)]
+        if any(r.after > len(ends) for r in line.reactions):
+            log.warning("line %d has %d sentence(s): a reaction after a later one is left out", i, len(ends) + 1)
     if not words or len(script.hosts) < 2:
         return found
     automatic = _automatic(script, rules, words, {b.line for b in found}, settings.words_per_minute)
-    return sorted(found + automatic, key=lambda b: (b.line, b.after))
+    return sorted(found + automatic, key=lambda b: (b.line, b.at))
 
 
 def _automatic(script: Script, rules: Rules, words: dict[str, list[str]], taken: set[int],
@@ -197,27 +237,26 @@ def _automatic(script: Script, rules: Rules, words: dict[str, list[str]], taken:
     chance = min(1.0, rules.per_minute * minutes / len(places)) if places else 0.0
     found: list[Backchannel] = []
     last_word, last_at = "", -1e9  # words of speech before the last backchannel
-    for i, after, at, sentence in places:
-        rng = draws(script, i, f"backchannel/{after}")
-        if rng.random() < chance and (at - last_at) / WORDS_PER_SECOND >= rules.min_seconds:
-            word = _word(words, sentence, last_word, rng)
-            found.append(Backchannel(i, after, _listener(script, i), word))
-            last_word, last_at = word, at
+    for i, at, spoken, said in places:
+        rng = draws(script, i, f"backchannel/{at}")
+        if rng.random() < chance and (spoken - last_at) / WORDS_PER_SECOND >= rules.min_seconds:
+            word = _word(words, said, last_word, rng)
+            found.append(Backchannel(i, at, _listener(script, i), word))
+            last_word, last_at = word, spoken
     return found
 
 
 def _places(script: Script, rules: Rules, taken: set[int]):
-    """(line, after sentence, words of speech before that point, the sentence) for every
-    sentence end of a long line that may get a backchannel."""
+    """(line, character offset, words of the episode before it, the text just said) for every
+    sentence end, or clause end of a long sentence, that a backchannel may follow."""
     total = 0
     for i, line in enumerate(script.lines):
-        parts = sentences(line.text)
-        before = 0
-        for k, sentence in enumerate(parts[:-1], 1):
-            before += len(sentence.split())
-            if i not in taken and before >= rules.min_words and len(parts[k].split()) >= 3:
-                yield i, k, total + before, sentence
-        total += len(line.text.split())
+        text = line.text
+        for at in sorted({*sentence_ends(text), *clause_ends(text)}) if i not in taken else []:
+            before, after = len(text[:at].split()), len(text[at:].split())
+            if before >= rules.min_words and after >= 3:
+                yield i, at, total + before, text[max(0, at - 200):at]
+        total += len(text.split())
 
 
 def _listener(script: Script, index: int) -> str:
@@ -228,7 +267,8 @@ def _listener(script: Script, index: int) -> str:
     return others[0]
 
 
-def _word(words: dict[str, list[str]], sentence: str, last: str, rng: random.Random) -> str:
+def _word(words: dict[str, list[str]], said: str, last: str, rng: random.Random) -> str:
+    sentence = re.split(r"[.!?]\s", said)[-1]
     surprised = words.get("surprise") and _SURPRISING.search(sentence) and rng.random() < 0.5
     choices = [w for w in words["surprise" if surprised else "listening"] if w != last] or words["listening"]
     return rng.choice(choices)

@@ -8,6 +8,7 @@ backend leaves on its clips.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from . import conversation
 from .conversation import Backchannel, Rules
 from .stitch import Layout, Piece, header, host_index, read_clip
 from .voicing import Voicing, voicing
+
+log = logging.getLogger(__name__)
 
 MARGIN_S = 0.05
 """A transcript line or cue starts this long before its speech and ends this long after it."""
@@ -92,27 +95,26 @@ def _place_line(layout: Layout, script: Script, i: int, origin: int, found: list
     """Line ``i``'s clip from timeline sample ``origin`` on, split at its backchannels."""
     line, v, rate = script.lines[i], found[i], found[i].rate
     host = host_index(script, line.speaker)
-    texts = conversation.sentences(line.text) or [line.text]
-    shares = [len(t) / sum(len(x) for x in texts) for t in texts]
+    marks = [at / len(line.text) for at in conversation.pause_marks(line.text)]
     first, said, stretch_start, parts = 0, 0, origin + v.start, []
     for clip, backchannel in mine:
-        pause = v.boundary(shares, backchannel.after)
+        pause = v.boundary(backchannel.at / len(line.text), marks)
         if pause is None or pause[0] <= first or found[clip].silent:
+            log.debug("line %d: no pause for a backchannel at character %d", i, backchannel.at)
             continue
         resume, segment = _backchannel(layout, script, clip, backchannel, origin + pause[0], found[clip], rules)
         shift = max(0, resume - (origin + pause[1]))
         split = (pause[0] + pause[1]) // 2
         layout.pieces.append(Piece(i, first, split, origin + first, host))
-        parts.append(_part(line.speaker, " ".join(texts[said:backchannel.after]), stretch_start, origin + pause[0], rate))
+        parts.append(_part(line.speaker, line.text[said:backchannel.at], stretch_start, origin + pause[0], rate))
         layout.backchannels.append(segment)
-        origin, first, said = origin + shift, split, backchannel.after
+        origin, first, said = origin + shift, split, backchannel.at
         stretch_start = origin + pause[1]
     piece = Piece(i, first, v.length, origin + first, host)
     layout.pieces.append(piece)
     end = origin + v.end
-    parts.append(_part(line.speaker, " ".join(texts[said:]), stretch_start, end, rate))
-    whole = Segment(line.speaker, line.text, parts[0].start, parts[-1].end)
-    layout.segments.append(whole)
+    parts.append(_part(line.speaker, line.text[said:], stretch_start, end, rate))
+    layout.segments.append(Segment(line.speaker, line.text, parts[0].start, parts[-1].end))
     layout.parts.append(parts)
     return _Line(end, piece, v)
 
@@ -121,7 +123,7 @@ def _backchannel(layout: Layout, script: Script, clip: int, backchannel: Backcha
                  v: Voicing, rules: Rules) -> tuple[int, Segment]:
     """Place a backchannel after a sentence that ends at ``sentence_end``; returns the sample
     where the speaker may go on, and the backchannel's transcript segment."""
-    rng = conversation.draws(script, backchannel.line, f"place/{backchannel.after}")
+    rng = conversation.draws(script, backchannel.line, f"place/{backchannel.at}")
     rate = v.rate
     speech_at = sentence_end + round(rng.uniform(*rules.lead) * rate)
     margin = round(BACKCHANNEL_MARGIN_S * rate)
@@ -135,4 +137,4 @@ def _backchannel(layout: Layout, script: Script, clip: int, backchannel: Backcha
 
 def _part(speaker: str, text: str, start: int, end: int, rate: int) -> Segment:
     margin = round(MARGIN_S * rate)
-    return Segment(speaker, text, round(max(0, start - margin) / rate, 3), round((end + margin) / rate, 3))
+    return Segment(speaker, text.strip(), round(max(0, start - margin) / rate, 3), round((end + margin) / rate, 3))

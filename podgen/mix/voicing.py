@@ -54,17 +54,25 @@ class Voicing:
         return Voicing(rate, r(self.length), r(self.start), r(self.end), r(self.body_start), r(self.body_end),
                        tuple((r(a), r(b)) for a, b in self.pauses))
 
-    def boundary(self, shares: list[float], after: int) -> tuple[int, int] | None:
-        """The pause that ends sentence ``after`` (from 1), given each sentence's share of the
-        line's characters: the pause nearest to where that share of the speech ends, within a
-        window; None when no pause is near (the voice ran the sentences together)."""
-        if not 1 <= after < len(shares) or not self.pauses:
+    def boundary(self, share: float, marks: list[float]) -> tuple[int, int] | None:
+        """The pause where the line's text is cut after ``share`` of its characters: the pause
+        nearest to where that share of the speech ends, if it lies within a window and no other
+        place the voice may pause (``marks``, shares too) lies nearer to it; else None (the
+        voice ran on there, or the pause could belong to another comma)."""
+        if not self.pauses:
             return None
-        expected = self.start + (self.end - self.start) * sum(shares[:after])
-        window = max(0.6 * self.rate, 0.2 * (self.end - self.start))
-        near = [(abs((a + b) / 2 - expected) - (b - a) / 2, (a, b)) for a, b in self.pauses]
-        distance, pause = min(near)
-        return pause if distance <= window else None
+        where = lambda f: self.start + (self.end - self.start) * f  # noqa: E731
+        expected = where(share)
+        window = max(0.6 * self.rate, 0.15 * (self.end - self.start))
+        distance, pause = min((_distance(expected, p), p) for p in self.pauses)
+        if distance > window:
+            return None
+        nearest = min(marks, key=lambda f: _distance(where(f), pause), default=share)
+        return pause if abs(nearest - share) < 1e-9 else None
+
+
+def _distance(t: float, pause: tuple[int, int]) -> float:
+    return max(pause[0] - t, 0.0, t - pause[1])
 
 
 def voicing(samples: np.ndarray, rate: int) -> Voicing:
