@@ -85,6 +85,7 @@ def _measured(script: Script, clips: list[Path], settings: Settings,
     """The levelled speech timeline, the music tracks, and the gain that masters their mix."""
     timeline = timeline_of(script, clips, settings, backchannels)
     master.level(timeline.samples, timeline.rate)
+    timeline.soften()
     speech_power = block_power(timeline.samples, timeline.rate)
     tracks = _music(settings, timeline.segments[-1].end, gated(speech_power))
     loudness = master.mix_loudness(speech_power, tracks, settings.sample_rate)

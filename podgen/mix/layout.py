@@ -128,8 +128,9 @@ def _backchannel(layout: Layout, script: Script, clip: int, backchannel: Backcha
     speech_at = sentence_end + round(rng.uniform(*rules.lead) * rate)
     margin = round(BACKCHANNEL_MARGIN_S * rate)
     first, last = max(0, v.start - margin), min(v.length, v.end + margin)
-    layout.pieces.append(Piece(clip, first, last, speech_at - (v.start - first), host_index(script, backchannel.speaker),
-                               gain=10 ** (rules.gain_db / 20)))
+    at = speech_at - (v.start - first)
+    layout.pieces.append(Piece(clip, first, last, at, host_index(script, backchannel.speaker)))
+    layout.softer.append((at, at + last - first, 10 ** (rules.gain_db / 20)))
     speech_end = speech_at + v.end - v.start
     segment = Segment(backchannel.speaker, backchannel.text, round(speech_at / rate, 3), round(speech_end / rate, 3))
     return speech_end + round(rng.uniform(*rules.resume) * rate), segment

@@ -53,6 +53,9 @@ class Layout:
     parts: list[list[Segment]]
     """Per line, its stretches between backchannels (one, the whole line, when it has none)."""
     backchannels: list[Segment] = field(default_factory=list)
+    softer: list[tuple[int, int, float]] = field(default_factory=list)
+    """(first, end sample, gain): stretches turned down once the speech is levelled (backchannels:
+    before it, the compressor would take back most of their difference)."""
 
 
 @dataclass
@@ -66,10 +69,16 @@ class Timeline:
     """(first sample, end sample, host index) per line."""
     parts: list[list[Segment]] = field(default_factory=list)
     backchannels: list[Segment] = field(default_factory=list)
+    softer: list[tuple[int, int, float]] = field(default_factory=list)
 
     @property
     def seconds(self) -> float:
         return len(self.samples) / self.rate
+
+    def soften(self) -> None:
+        """Turn down the stretches ``softer`` names (call after levelling)."""
+        for first, end, gain in self.softer:
+            self.samples[first:end] *= np.float32(gain)
 
 
 def pan_gains(hosts: int) -> np.ndarray:
@@ -131,7 +140,7 @@ def place(layout: Layout, clips: list[Path], hosts: int, tail_s: float, stereo: 
         target = samples[piece.at:piece.at + len(sound)]
         target += sound[:len(target), None] * gains[piece.host] if stereo else sound[:len(target)]
     spans = [_span(layout, i, seg) for i, seg in enumerate(layout.segments)]
-    return Timeline(samples, layout.rate, layout.segments, spans, layout.parts, layout.backchannels)
+    return Timeline(samples, layout.rate, layout.segments, spans, layout.parts, layout.backchannels, layout.softer)
 
 
 class _Reader:
