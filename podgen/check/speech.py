@@ -175,17 +175,18 @@ def check_speech(episode: Episode, samples: np.ndarray, words: list[Word], setti
 
 def _line_findings(episode: Episode, heard: Heard, alone: Callable[[Segment], str], max_wer: float
                    ) -> tuple[list[Finding], dict]:
-    """Each line's words against its text. A line over ``max_wer`` is heard again on its own
-    (the recogniser cannot carry a mistake over from the line before, but on a short stretch
-    it sometimes invents words): it is flagged when both hearings are over."""
+    """Each line's words against its text. A line over ``max_wer``, or with nothing heard (the
+    batched pass sometimes drops a whole stretch), is heard again on its own (the recogniser
+    cannot carry a mistake over from the line before, but on a short stretch it sometimes
+    invents words): it is flagged when both hearings are bad."""
     findings, errors, total, per_line = [], 0, 0, []
     for i, (line, segment, words) in enumerate(zip(episode.script.lines, episode.segments, heard.lines)):
         said = " ".join(w.text for w in words)
         wrong, count = word_errors(line.text, said)
-        if words and wrong >= MIN_ERRORS and wrong > max_wer * count:
+        if not words or (wrong >= MIN_ERRORS and wrong > max_wer * count):
             again = alone(segment)
             errors_again, _ = word_errors(line.text, again)
-            if errors_again < wrong:  # flagged only when both hearings are bad; the better one is kept
+            if errors_again < wrong or (not said and again):  # flagged only when both hearings are bad
                 said, wrong = again, errors_again
         errors, total = errors + wrong, total + count
         rate = wrong / count if count else float(wrong > 0)
