@@ -425,3 +425,51 @@ def test_the_writer_keeps_a_suspended_hyphen_that_ingest_kept() -> None:
     """Line-end hyphens are ingest's to repair; the writer must not undo "single- and multi-"."""
     text = "Results improve further by combining the two retrievers in both single- and multi-dataset settings."
     assert [s.text for s in candidates(text)] == [text]
+
+
+# --- host A's questions ------------------------------------------------------------------------
+
+
+def question_fields(text: str, templates: list[str]) -> list[str] | None:
+    """The words a question put into its template's placeholders, or None if no template fits."""
+    for template in templates:
+        parts = re.split(r"\{[a-z]+\}", template)
+        found = re.fullmatch("(.+?)".join(re.escape(p) for p in parts), text)
+        if found:
+            return list(found.groups())
+    return None
+
+
+@pytest.mark.parametrize("sentence, asked", [
+    ("The models were trained on 680,000 hours of audio.", "How were the models trained?"),
+    ("Whisper is a pre-trained model for automatic speech recognition.", "What is Whisper?"),
+    ("Ducks have a cosmopolitan distribution, and are found on every continent except Antarctica.",
+     "What should we know about ducks?"),
+    ("In practice, applications of varying complexities may need distinct sets of agents.",
+     "What should we know about applications of varying complexities?"),
+    ("It was lonely work.", None),  # a pronoun is no subject to ask about
+])
+def test_a_question_is_made_from_the_sentence_that_answers_it(sentence: str, asked: str | None) -> None:
+    from podgen.write.questions import question_for
+
+    found = question_for(sentence, {"ducks", "applications"})
+    assert (found is None) == (asked is None)
+    if found is not None:
+        assert found.fields["subject"] in asked and found.fields["subject"].lower() in sentence.lower()
+
+
+def test_host_a_asks_content_questions_that_add_no_facts(card: Document, phrases: dict[str, list[str]]) -> None:
+    from podgen.write.questions import KINDS as ASKING
+
+    draft = draft_for(card, Settings(minutes=3))
+    asked = 0
+    for turn, answer in pairwise(draft.turns):
+        for part in (p for p in turn.parts if p.kind in ASKING):
+            asked += 1
+            source = next(p.text for p in answer.parts if p.kind == SOURCE)
+            filled = question_fields(part.text, phrases[part.kind])
+            assert filled and all(words.lower() in source.lower() for words in filled), (part.text, source)
+    host_a = [t for t in draft.turns if t.speaker == 0]
+    assert asked >= 0.25 * len(host_a)
+    script = OfflineWriter().write(card, Settings(minutes=3))
+    assert {line.kind for line in script.lines} >= {"topic", "answer"}
