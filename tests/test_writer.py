@@ -447,6 +447,7 @@ def question_fields(text: str, templates: list[str]) -> list[str] | None:
      "What should we know about ducks?"),
     ("In practice, applications of varying complexities may need distinct sets of agents.",
      "What should we know about applications of varying complexities?"),
+    ("Our models perform unevenly across languages.", "What should we know about the models?"),
     ("It was lonely work.", None),  # a pronoun is no subject to ask about
 ])
 def test_a_question_is_made_from_the_sentence_that_answers_it(sentence: str, asked: str | None) -> None:
@@ -455,7 +456,8 @@ def test_a_question_is_made_from_the_sentence_that_answers_it(sentence: str, ask
     found = question_for(sentence, {"ducks", "applications"})
     assert (found is None) == (asked is None)
     if found is not None:
-        assert found.fields["subject"] in asked and found.fields["subject"].lower() in sentence.lower()
+        assert found.fields["subject"] in asked
+        assert set(found.fields["subject"].lower().split()) - {"the"} <= set(sentence.lower().split())
 
 
 def test_host_a_asks_content_questions_that_add_no_facts(card: Document, phrases: dict[str, list[str]]) -> None:
@@ -468,7 +470,7 @@ def test_host_a_asks_content_questions_that_add_no_facts(card: Document, phrases
             asked += 1
             source = next(p.text for p in answer.parts if p.kind == SOURCE)
             filled = question_fields(part.text, phrases[part.kind])
-            assert filled and all(words.lower() in source.lower() for words in filled), (part.text, source)
+            assert filled and set(words(" ".join(filled))) - {"the"} <= set(words(source)), (part.text, source)
     host_a = [t for t in draft.turns if t.speaker == 0]
     assert asked >= 0.25 * len(host_a)
     script = OfflineWriter().write(card, Settings(minutes=3))

@@ -3,8 +3,9 @@
 The question names the sentence's subject and asks for the kind of claim it makes: what
 something is (a definition), how it is done, its numbers, a comparison, a time, a finding,
 a cause, or else what there is to know about it. Only words of the sentence itself are put
-into the question (its subject, and its verb where the question needs one), the rest is a
-phrase of ``prompts/offline.toml``: the question holds no fact the answer does not say next.
+into the question (its subject, and its verb where the question needs one; "this", "our" or
+"their" before it become "the"), the rest is a phrase of ``prompts/offline.toml``: the
+question holds no fact the answer does not say next.
 English only, by a few plain rules; a sentence they cannot read gets no question (None).
 """
 from __future__ import annotations
@@ -30,6 +31,8 @@ _OPENERS = frozenset(
     also moreover furthermore additionally instead still yet so thus therefore finally first second third
     overall generally typically""".split())
 _LOWER_WORDS = frozenset("the a an".split())
+_POINTING = frozenset("this these that those our their its".split())
+"""Determiners that point back or at the authors: asked about as "the" ("our models" -> "the models")."""
 _NUMBER = re.compile(r"\d|\b(?:hundred|thousand|million|billion|percent|per cent|half|twice|dozen)\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b|\bcentur(?:y|ies)\b")
 _COMPARE = re.compile(r"\b(?:than|compared|outperforms?|unlike|whereas|better|worse|faster|slower)\b", re.IGNORECASE)
@@ -81,6 +84,8 @@ def _subject(words: list[str]) -> tuple[list[str], str, list[str]] | None:
         past = bare.endswith("ed") and len(bare) > 4 and after in _OBJECT_START
         if i and (bare in AUXILIARIES or bare in _VERBS or past):
             subject = words[:i]
+            if len(subject) > 1 and subject[0].lower() in _POINTING:
+                subject = ["the", *subject[1:]]
             if _plain(subject):
                 return subject, word, words[i + 1:]
             return None
