@@ -267,3 +267,20 @@ def test_the_plain_style_keeps_a_fixed_pause_and_no_backchannels(cache, tmp_path
     gaps = [b.start - a.end for a, b in zip(lines, lines[1:])]
     assert all(0.29 <= g <= 0.43 for g in gaps), gaps  # pause_ms 350, varied by at most 20%
     assert json.loads((folder / "episode.json").read_text())["style"] == "plain"
+
+
+def test_what_a_writer_gets_wrong_in_the_new_fields_is_dropped_not_saved(tmp_path):
+    from podgen.write import _make_speakable
+
+    script = Script("T", "", [Line("Alex", "One idea here. And a second one.", kind="joke", overlap="yes",
+                                   reactions=[Reaction("Sam", 1, "Right."), Reaction("Alex", 1, "Me?"),
+                                              Reaction("Sam", 2, "Too late."), Reaction("Kim", 1, "Who?")]),
+                              Line("Sam", "Yes.", kind="reaction", overlap=True)], hosts=["Alex", "Sam"])
+    _make_speakable(script, Settings())
+    first, second = script.lines
+    assert (first.kind, first.overlap, first.reactions) == (None, None, [Reaction("Sam", 1, "Right.")])
+    assert (second.kind, second.overlap) == ("reaction", True)
+    folder = tmp_path / "ep"
+    folder.mkdir()
+    (folder / "script.json").write_text(script.to_json())
+    assert load_script(folder).lines == script.lines

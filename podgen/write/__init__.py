@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..contracts import Progress, Writer
 from ..errors import BackendError, PodgenError
-from ..models import MAX_LINE_CHARS, Chapter, Document, Line, Script
+from ..models import MAX_LINE_CHARS, MAX_REACTION_CHARS, TURN_KINDS, Chapter, Document, Line, Script
 from ..registry import Registry
 from .sentences import split_long
 from .spoken import speakable_text
@@ -50,12 +50,28 @@ def _make_speakable(script: Script, settings: Settings) -> None:
         first_of[index] = len(kept)
         text = speakable_text(line.text, settings.language, names)
         pieces = [piece for piece in split_long(text, MAX_LINE_CHARS) if piece]
+        line = _conversational(line, names, text)
         reactions = line.reactions if len(pieces) == 1 else []
         kept.extend(replace(line, text=piece, reactions=reactions) if n == 0 else Line(line.speaker, piece)
                     for n, piece in enumerate(pieces))
     script.chapters = [Chapter(c.title, first_of.get(c.line, len(kept))) for c in script.chapters
                        if first_of.get(c.line, len(kept)) < len(kept)]
     script.lines = kept
+
+
+def _conversational(line: Line, hosts: list[str], text: str) -> Line:
+    """The line with only the kind, overlap and reactions that script.json accepts: a writer
+    (a model above all) may name an unknown kind, a host who is not there, or a sentence the
+    line does not have; those are dropped, not saved into a script that cannot be read back."""
+    from ..mix.conversation import sentence_ends
+
+    kind = line.kind if line.kind in TURN_KINDS else None
+    overlap = line.overlap if isinstance(line.overlap, bool) else None
+    sentences = len(sentence_ends(text))
+    reactions = [r for r in line.reactions if r.speaker in hosts and r.speaker != line.speaker
+                 and isinstance(r.after, int) and not isinstance(r.after, bool) and 1 <= r.after <= sentences
+                 and 0 < len(str(r.text).strip()) <= MAX_REACTION_CHARS]
+    return replace(line, kind=kind, overlap=overlap, reactions=reactions)
 
 
 def _write(writer: Writer, document: Document, settings: Settings, progress: Progress | None) -> Script:
