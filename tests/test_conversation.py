@@ -284,3 +284,21 @@ def test_what_a_writer_gets_wrong_in_the_new_fields_is_dropped_not_saved(tmp_pat
     folder.mkdir()
     (folder / "script.json").write_text(script.to_json())
     assert load_script(folder).lines == script.lines
+
+
+def test_the_check_gives_each_word_to_the_line_or_backchannel_that_says_it():
+    from podgen.asr import Word
+    from podgen.check.speech import place
+
+    lines = [Segment("Sam", "The keepers lit the lamp. It burned all night.", 0.0, 4.0),
+             Segment("Alex", "Yeah, all night.", 5.0, 6.0), Segment("Sam", "So on we go.", 5.8, 7.0)]
+    backchannels = [Segment("Alex", "Right.", 1.9, 2.2)]
+    words = [Word("The", 0.1, 0.3, 1), Word("keepers", 0.3, 0.8, 1), Word("lamp.", 1.2, 1.7, 1),
+             Word("Right.", 1.95, 2.25, 1),  # the backchannel: its own, not Sam's
+             Word("night.", 3.7, 5.2, 1),  # stretched over the pause after it: still Sam's
+             Word("Yeah,", 5.05, 5.3, 1), Word("So", 5.85, 6.05, 1)]  # inside two lines: the later one's
+    heard = place(words, lines, 8.0, backchannels)
+    assert [w.text for w in heard.backchannels[0]] == ["Right."]
+    assert [w.text for w in heard.lines[0]] == ["The", "keepers", "lamp.", "night."]
+    assert [w.text for w in heard.lines[1]] == ["Yeah,"] and [w.text for w in heard.lines[2]] == ["So"]
+    assert not heard.strays

@@ -139,8 +139,9 @@ def _take_backchannels(words: list[Word], backchannels: list[Segment]) -> tuple[
 
 def place(words: list[Word], segments: list[Segment], duration: float, backchannels: list[Segment] = ()) -> Heard:
     """Give each backchannel the words that say it, near it; each other word to the line nearest
-    its middle (where two lines overlap, the later one: the earlier only fades there), or to
-    the strays when none is near."""
+    its middle (where two lines overlap, the later one: the earlier only fades there), else to
+    the line it starts in (the recogniser stretches a line's last word over a long pause after
+    it), or to the strays when none is near."""
     words, taken = _take_backchannels(words, list(backchannels))
     heard = Heard(duration, [[] for _ in segments], backchannels=taken)
     starts = [s.start for s in segments]
@@ -150,7 +151,9 @@ def place(words: list[Word], segments: list[Segment], duration: float, backchann
         near = [i for i in (after - 1, after) if 0 <= i < len(segments)]
         distance, index = min(((_distance(middle, segments[i]), -i) for i in near), default=(1e9, 1))
         index = -index
-        if distance <= TOLERANCE:
+        if distance > TOLERANCE:
+            index = next((i for i in near if segments[i].start <= word.start < segments[i].end), None)
+        if index is not None and (distance <= TOLERANCE or word.end > segments[index].start):
             heard.lines[index].append(word)
         else:
             heard.strays.append(word)

@@ -76,7 +76,8 @@ def timeline_of(script: Script, clips: list[Path], settings: Settings,
     if settings.style == "plain":
         return stitch(script, clips, settings.pause_ms, lead, tail, settings.stereo)
     said = [b for b, _ in backchannels]
-    layout = natural_layout(script, [*clips, *(p for _, p in backchannels)], said, load_rules(settings), lead)
+    layout = natural_layout(script, [*clips, *(p for _, p in backchannels)], said, load_rules(settings), lead,
+                            settings.language)
     return place(layout, [*clips, *(p for _, p in backchannels)], hosts, tail, settings.stereo)
 
 

@@ -73,6 +73,7 @@ class Rules:
     resume: tuple[float, float]
     gain_db: float
     words: dict[str, dict[str, list[str]]]
+    lead_ins: dict[str, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ def _rules(data: dict[str, Any]) -> Rules:
         overlap=(float(overlap["min"]), float(overlap["max"])), duck_db=float(overlap["duck_db"]),
         per_minute=float(back["per_minute"]), min_words=int(back["min_words"]), min_seconds=float(back["min_seconds"]),
         lead=_range(back["lead"]), resume=_range(back["resume"]), gain_db=float(back["gain_db"]), words=words,
+        lead_ins={lang: frozenset(str(w).lower() for w in listed) for lang, listed in overlap["lead_ins"].items()},
     )
 
 
@@ -188,25 +190,33 @@ def draws(script: Script, index: int, what: str) -> random.Random:
 # --- the pause before each line ---------------------------------------------------------------
 
 
-def gaps(script: Script, rules: Rules) -> list[float]:
+def gaps(script: Script, rules: Rules, language: str = "en") -> list[float]:
     """Seconds from the end of the last line's speech to the start of each line's (0 for the
     first); negative when the line overlaps the one before it (the layout may shorten that)."""
+    lead_ins = rules.lead_ins.get(language.split("-")[0].lower(), frozenset())
     found = [0.0]
     for i, kind in enumerate(kinds(script)[1:], 1):
         rng = draws(script, i, "gap")
-        if script.lines[i].speaker == script.lines[i - 1].speaker:
+        line = script.lines[i]
+        if line.speaker == script.lines[i - 1].speaker:
             found.append(round(rules.gaps["same_speaker"].draw(rng.random()), 3))
-        elif _overlaps(script.lines[i].overlap, kind, rules, rng):
+        elif _overlaps(line.overlap, rules.overlap_chance.get(kind, 0.0), _leads_in(line.text, lead_ins), rng):
             found.append(-round(rng.uniform(*rules.overlap), 3))
         else:
             found.append(round(rules.gaps[kind].draw(rng.random()), 3))
     return found
 
 
-def _overlaps(marked: bool | None, kind: str, rules: Rules, rng: random.Random) -> bool:
-    chance = rules.overlap_chance.get(kind, 0.0)
-    drawn = rng.random() < chance
-    return marked if marked is not None else drawn
+def _leads_in(text: str, lead_ins: frozenset[str]) -> bool:
+    """Whether a line opens with a word that carries no content ("Yeah, ...", "So ..."): only
+    such a line starts over the end of the last one unless the script asks for it."""
+    first = re.match(r"[\w'’]+", text.strip())
+    return bool(first) and first.group(0).lower() in lead_ins
+
+
+def _overlaps(marked: bool | None, chance: float, leads_in: bool, rng: random.Random) -> bool:
+    drawn = rng.random() < chance  # drawn always: a line's other draws do not depend on it
+    return marked if marked is not None else drawn and leads_in
 
 
 # --- backchannels -----------------------------------------------------------------------------

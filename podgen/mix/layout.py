@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 MARGIN_S = 0.05
 """A transcript line or cue starts this long before its speech and ends this long after it."""
 BACKCHANNEL_MARGIN_S = 0.02
-SHORTEST_OVERLAP_S = 0.03
+SHORTEST_OVERLAP_S = 0.02
 """An overlap the voices leave less room for than this becomes a gap of zero (latching)."""
 
 
@@ -48,11 +48,11 @@ def _voicing(path: Path, rate: int) -> Voicing:
 
 
 def natural_layout(script: Script, clips: list[Path], backchannels: list[Backchannel], rules: Rules,
-                   lead_s: float) -> Layout:
+                   lead_s: float, language: str = "en") -> Layout:
     """Lines (``clips[:len(script.lines)]``) and backchannels (the clips after them) on one timeline."""
     rate = max(header(path)[1] for path in clips)
     found = voicings(clips, rate)
-    gaps = conversation.gaps(script, rules)
+    gaps = conversation.gaps(script, rules, language)
     layout = Layout(rate, 0, [], [], [])
     last: _Line | None = None
     for i, line in enumerate(script.lines):

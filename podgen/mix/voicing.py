@@ -14,7 +14,7 @@ import numpy as np
 
 FRAME_S = 0.01
 SPEECH_DB = 30.0
-BODY_DB = 12.0
+BODY_DB = 18.0
 FLOOR_DB = -60.0
 MIN_PAUSE_S = 0.1
 """Shorter silences are stops and breaths inside words and phrases, not pauses between sentences."""
