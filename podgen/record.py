@@ -83,9 +83,11 @@ def _conversation_rules(settings: Settings) -> str | None:
     """The natural style's rules as loaded (an edited conversation.toml re-mixes the episode)."""
     if settings.style != "natural":
         return None
+    from dataclasses import asdict
+
     from .mix.conversation import load_rules
 
-    return repr(load_rules(settings))
+    return json.dumps(asdict(load_rules(settings)), sort_keys=True, default=sorted)  # sets sorted: the same in every process
 
 
 def unchanged(folder: Path, meta: dict, made_from: str, timings: dict[str, float]) -> Episode | None:

@@ -43,7 +43,8 @@ def rms_db(samples: np.ndarray) -> float:
 @pytest.fixture(scope="module")
 def with_music(tmp_path_factory, clip_cache):
     folder = write_script(tmp_path_factory.mktemp("music") / "ep")
-    settings = Settings(tts="piper", cache_dir=clip_cache, music="default", stereo=True)
+    settings = Settings(tts="piper", cache_dir=clip_cache, music="default", stereo=True,
+                        style="plain")  # the bed is measured in a pause of the opening lines: pauses of pause_ms
     return render_episode(folder, settings)
 
 
