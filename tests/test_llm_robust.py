@@ -172,6 +172,7 @@ def test_auto_finds_a_local_chat_server_and_uses_the_model_it_serves(chat_server
 
     port = int(chat_server.url.rsplit(":", 1)[1].split("/")[0])
     monkeypatch.setattr(discover, "KNOWN", (("ollama", 1), ("llama.cpp", port)))  # nothing listens on port 1
+    monkeypatch.setattr(discover, "PROBE_SECONDS", 10.0)  # a busy test machine answers slowly
     script = write_script(HONEY, Settings(writer="auto", cache_dir=tmp_path, minutes=1))
     assert script.writer == "openai" and "llama.cpp server answers on 127.0.0.1" in script.stats["writer_reason"]
     assert "test-model" in script.stats["writer_reason"]

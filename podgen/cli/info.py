@@ -95,7 +95,7 @@ def _endpoint_lines(endpoint: Endpoint | None) -> list[str]:
 
     if endpoint is None:
         return []
-    if endpoint.base_url in endpoint.reason:
+    if endpoint.display in endpoint.reason:
         detail = "an API key is set" if endpoint.has_key else "no API key"
     else:
         detail = endpoint.base_url

@@ -131,7 +131,7 @@ def _add_segments(job: Job, asker: Asker, segments: list[Written]) -> list[Writt
         extra = Written(f"More on {base.title}", base.source)
         values = dict(number=len(segments), count=len(segments) + 1, outline="", segment_title=extra.title,
                       points="", position=job.table("positions").get("middle", ""), lines=max(2, missing // 22),
-                      covers="the parts it was written from")
+                      covers="the same parts as an earlier segment, with what it left out")
         try:
             extra.lines = to_lines(job, _ask(job, asker, extra, values, segments, missing, False).value)
         except InvalidAnswer:

@@ -68,9 +68,11 @@ class LlmWriter:
     @staticmethod
     def _write(job: Job) -> tuple[list[Written], list, str]:
         asker = Asker(job)
-        chunks = chunk_document(job)
-        parts = read_whole(job, chunks)
-        if parts is None:
+        whole = read_whole(job)
+        if whole is not None:
+            parts, chunks = whole
+        else:
+            chunks = chunk_document(job)
             log.info("the document does not fit one request: summarising %d pieces", len(chunks))
             parts = condense(job, asker, summarise(job, asker, chunks))
         plan = outline(job, asker, parts)
