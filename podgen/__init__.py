@@ -1,7 +1,7 @@
 """podgen: documents in, a finished two-host podcast episode out."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .about import __version__
 
 __all__ = ["__version__", "make_episode", "make_script", "render_episode", "extract", "extract_all", "load_settings",
            "Settings", "check_episode", "fix_episode"]

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import redact
+from .about import __version__
 from .config import Settings
 from .files import write_text
 from .folder import load_json, read_object
@@ -63,7 +64,6 @@ def _clip_stamp(path: Path) -> list:
 
 def fingerprint(script: Script, clips: list[Path], settings: Settings) -> str:
     """A hash of everything the episode's files are made from."""
-    from . import __version__
     from .mix import FORMAT, show_name
 
     music = settings.music if settings.music in (None, "default") else _digest(Path(settings.music).expanduser())

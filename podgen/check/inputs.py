@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..about import pip_install
 from ..errors import EpisodeError, MissingDependency
 from ..folder import load_json
 from ..models import Script, Segment
@@ -83,7 +84,7 @@ def _open_mp3(path: Path):
         from mutagen import MutagenError
         from mutagen.mp3 import MP3
     except ImportError as exc:
-        raise MissingDependency(f"The check needs mutagen ({exc.name} is missing).", "pip install 'podgen[check]'") from None
+        raise MissingDependency(f"The check needs mutagen ({exc.name} is missing).", pip_install("check")) from None
     if not path.is_file():
         raise EpisodeError(f"{path.parent} has no {path.name}.", f"Render it again: podgen render {path.parent}")
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..about import pip_install
 from ..errors import MissingDependency
 from ..models import Segment
 from .inputs import Episode
@@ -72,7 +73,7 @@ def _read_vtt(path: Path) -> list[tuple[float, float, str]]:
         import webvtt
         import webvtt.errors
     except ImportError as exc:
-        raise MissingDependency(f"The check needs webvtt-py ({exc.name} is missing).", "pip install 'podgen[check]'") from None
+        raise MissingDependency(f"The check needs webvtt-py ({exc.name} is missing).", pip_install("check")) from None
     try:
         return [(c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000, c.text)
                 for c in webvtt.read(str(path))]
@@ -84,7 +85,7 @@ def _read_srt(path: Path) -> list[tuple[float, float, str]]:
     try:
         import srt
     except ImportError as exc:
-        raise MissingDependency(f"The check needs srt ({exc.name} is missing).", "pip install 'podgen[check]'") from None
+        raise MissingDependency(f"The check needs srt ({exc.name} is missing).", pip_install("check")) from None
     try:
         text = path.read_text(encoding="utf-8")
         return [(c.start.total_seconds(), c.end.total_seconds(), c.content) for c in srt.parse(text)]

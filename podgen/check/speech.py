@@ -16,6 +16,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..about import pip_install
 from ..asr import SAMPLE_RATE, Word, load_model, transcribe_words
 from ..config import Settings
 from ..errors import MissingDependency
@@ -89,7 +90,7 @@ def _model(settings: Settings):
     try:
         return load_model(settings.asr_model)
     except MissingDependency as exc:
-        raise MissingDependency(exc.message, "pip install 'podgen[check]'") from None
+        raise MissingDependency(exc.message, pip_install("check")) from None
 
 
 def _language(model, settings: Settings) -> str:

@@ -17,7 +17,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from .. import __version__, redact
+from .. import redact
+from ..about import __version__
 from ..contracts import Progress as Report
 from ..errors import PodgenError
 from ..llm.client import TOKENS
