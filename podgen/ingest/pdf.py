@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-import warnings
 import zlib
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -20,8 +18,9 @@ from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, MissingD
 from ..models import Document
 from . import sniff
 from .clean import letter_ratio, normalize_chars
-from .pdf_pages import read_spans
 from .pdf_layout import Span, body_size, drop_furniture, page_lines, sections_of, text_title
+from .pdf_pages import read_spans
+from .pdf_quiet import pypdf_quiet
 from .text import pretty_stem
 
 log = logging.getLogger(__name__)
@@ -30,29 +29,6 @@ _BAD_META_TITLE_RE = re.compile(
     r"^(?:microsoft\s+\w+\s+-|untitled\b|document\d*$)|\.(?:docx?|pdf|tex|dvi|txt|rtf|odt|pptx?|indd|ps)$",
     re.I,
 )
-
-
-class _ToDebug(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        log.debug("pypdf: %s", record.getMessage())
-
-
-@contextmanager
-def pypdf_quiet() -> Iterator[None]:
-    """Route pypdf's log records and warnings to podgen's logger at DEBUG."""
-    logger, handler = logging.getLogger("pypdf"), _ToDebug()
-    propagate = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield
-        for warning in caught:
-            log.debug("pypdf warning: %s", warning.message)
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
 
 
 def _open(path: Path) -> Any:
