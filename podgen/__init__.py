@@ -16,10 +16,14 @@ def __getattr__(name: str):  # lazy: `import podgen` stays cheap
         from . import ingest
 
         return getattr(ingest, name)
-    if name in ("check_episode", "fix_episode"):
-        from . import check
+    if name == "check_episode":
+        from .check import check_episode
 
-        return getattr(check, name)
+        return check_episode
+    if name == "fix_episode":
+        from .fix import fix_episode
+
+        return fix_episode
     if name in ("load_settings", "Settings"):
         from . import config
 

@@ -24,6 +24,7 @@ from .config import Settings
 from .contracts import Progress
 from .errors import InputError, PodgenError
 from .files import write_text
+from .folder import METADATA, current_check, read_object
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +122,6 @@ def make_one(source: str, settings: Settings, key: str) -> Outcome:
 def failed_checks(folder: Path) -> list[str]:
     """The failed findings of ``folder/check.json`` ("check: message"), if there is a check of
     the audio the folder holds now (a check of audio rendered over since is no check)."""
-    from .folder import current_check
-
     findings = (current_check(folder) or {}).get("findings", [])
     if not isinstance(findings, list):
         return []
@@ -135,13 +134,11 @@ class _State:
 
     def __init__(self, output_dir: Path):
         self.path = output_dir / STATE
-        from .folder import read_object
-
         self.done: dict[str, dict] = read_object(self.path)
 
     def unchanged(self, source: str, key: str) -> dict | None:
         entry = self.done.get(source)
-        if entry and entry.get("key") == key and Path(entry.get("folder", ""), "episode.json").is_file():
+        if entry and entry.get("key") == key and Path(entry.get("folder", ""), METADATA).is_file():
             return entry
         return None
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
 
-from podgen.check import check_episode, fix_episode
+from podgen.check import check_episode
 from podgen.check.words import normalise_words, wer
 from podgen.config import Settings
 from podgen.ffmpeg import ffmpeg_exe
+from podgen.fix import fix_episode
 from podgen.models import Script
 from podgen.pipeline import render_episode
 from podgen.speak import host_voices, open_backend

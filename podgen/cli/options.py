@@ -16,6 +16,8 @@ from typing import Any, Callable, Optional
 
 import typer
 
+from .console import settings_from
+
 
 @dataclass(frozen=True)
 class Opt:
@@ -146,8 +148,6 @@ def with_settings(*groups: tuple[Opt, ...]) -> Callable[[Callable[..., Any]], Ca
 
         @functools.wraps(func)
         def command(*args: Any, **kwargs: Any) -> Any:
-            from ._app import settings_from
-
             config = kwargs.pop(CONFIG.name)
             overrides: dict[str, Any] = {}
             for o in options:

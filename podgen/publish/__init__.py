@@ -12,6 +12,7 @@ from urllib.parse import quote, urlsplit
 from ..config import Settings
 from ..errors import PublishError, UsageError
 from ..files import atomic_path, slugify
+from ..folder import numbered
 from .episodes import Published, collect
 from .feed import Channel, build_feed
 from .site import write_site
@@ -68,12 +69,8 @@ def _name_slugs(episodes: list[Published]) -> None:
     """Each episode's folder name in the site: a slug, unique, never leaving ``episodes/``."""
     taken: set[str] = set()
     for ep in sorted(episodes, key=lambda e: e.folder.name):
-        slug, n = slugify(ep.folder.name), 1
-        while slug in taken:
-            n += 1
-            slug = f"{slugify(ep.folder.name)}-{n}"
-        taken.add(slug)
-        ep.slug = slug
+        ep.slug = next(name for name in numbered(slugify(ep.folder.name)) if name not in taken)
+        taken.add(ep.slug)
 
 
 def place(source: Path, target: Path) -> Path:
