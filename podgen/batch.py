@@ -20,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .config import Settings
+from .config import Settings, shaping
 from .contracts import Progress
 from .errors import InputError, PodgenError
 from .files import write_text
@@ -30,9 +30,6 @@ log = logging.getLogger(__name__)
 
 STATE = ".podgen-batch.json"
 REPORT = "batch-report.json"
-_NOT_SHAPING = {"output_dir", "cache_dir", "tts_concurrency", "cache", "password", "prompts_dir",
-                "llm_concurrency", "llm_timeout", "llm_retries"}
-"""Settings that do not change what an episode sounds like (or are secret): left out of the hash."""
 
 
 @dataclass
@@ -90,14 +87,12 @@ def find_documents(folder: Path, recursive: bool = False) -> list[Path]:
 
 
 def document_key(path: Path, settings: Settings) -> str:
-    """A hash of the document's bytes and the settings that shape its episode."""
+    """A hash of the document's bytes and the settings that shape its episode (as marked in config)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    shaping = {k: v for k, v in settings.model_dump(mode="json", exclude=_NOT_SHAPING).items()
-               if not any(word in k for word in ("key", "token", "secret"))}  # secrets never go into a hash
-    digest.update(json.dumps(shaping, sort_keys=True).encode())
+    digest.update(json.dumps(shaping(settings), sort_keys=True).encode())  # never a secret
     return digest.hexdigest()
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import redact
 from .about import __version__
-from .config import Settings
+from .config import Settings, shaping
 from .files import write_text
 from .folder import METADATA, drop_kept_metadata, put_back_metadata, read_segments, recorded_metadata
 from .models import Episode, Script
@@ -58,15 +58,14 @@ def _clip_stamp(path: Path) -> list:
 
 
 def fingerprint(script: Script, clips: list[Path], settings: Settings) -> str:
-    """A hash of everything the episode's files are made from."""
-    from .mix import FORMAT, show_name
+    """A hash of everything the episode's files are made from: the script, the clips, and the
+    settings marked as shaping the mix (files by their contents)."""
+    from .mix import FORMAT
 
     music = settings.music if settings.music in (None, "default") else _digest(Path(settings.music).expanduser())
     parts = {
         "version": __version__, "format": FORMAT, "script": script.to_dict(), "clips": [_clip_stamp(p) for p in clips],
-        "mix": settings.model_dump(mode="json", include={"pause_ms", "bitrate", "sample_rate", "stereo"}),
-        "show": show_name(settings),
-        "music": music, "cover": _digest(settings.cover),
+        "mix": {**shaping(settings, ["mix"]), "music": music, "cover": _digest(settings.cover)},
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 

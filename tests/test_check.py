@@ -389,6 +389,14 @@ def test_check_settings_come_from_the_environment_and_the_file(tmp_path):
     toml = tmp_path / "podgen.toml"
     toml.write_text('check = true\nmax_wer = 0.25\n')
     assert load_settings(config_file=toml, environ={}).check is True
-    env = load_settings(environ={"PODGEN_CHECK": "1", "PODGEN_MAX_WER": "0.5", "PODGEN_ASR_MODEL": "models/small"})
-    assert env.check and env.max_wer == 0.5 and env.asr_model == Path("models/small")
+    env = load_settings(environ={"PODGEN_CHECK": "1", "PODGEN_MAX_WER": "0.5", "PODGEN_CHECK_ASR_MODEL": "models/small"})
+    assert env.check and env.max_wer == 0.5 and env.check_asr_model == Path("models/small") and env.asr_model is None
+
+
+def test_the_check_listens_with_its_own_model_else_the_sources_one():
+    from podgen.check.speech import listener
+
+    assert listener(Settings()) is None  # the built-in Whisper tiny.en
+    assert listener(Settings(asr_model="big")) == Path("big")
+    assert listener(Settings(asr_model="big", check_asr_model="small")) == Path("small")
     assert load_settings(environ={}).check is False

@@ -82,7 +82,12 @@ def hear(samples: np.ndarray, settings: Settings) -> list[Word]:
     """Every word in a short stretch of audio (one line, one take)."""
     if not samples.size:
         return []
-    return transcribe_words(samples, settings.asr_model, _language(_model(settings), settings), repeatable=True)
+    return transcribe_words(samples, listener(settings), _language(_model(settings), settings), repeatable=True)
+
+
+def listener(settings: Settings) -> Path | None:
+    """The model folder the check listens with: check_asr_model, else asr_model (None: the built-in one)."""
+    return settings.check_asr_model or settings.asr_model
 
 
 def clip_error_rate(pcm: bytes, rate: int, text: str, settings: Settings) -> float:
@@ -99,7 +104,7 @@ def clip_error_rate(pcm: bytes, rate: int, text: str, settings: Settings) -> flo
 
 def _model(settings: Settings):
     try:
-        return load_model(settings.asr_model)
+        return load_model(listener(settings))
     except MissingDependency as exc:
         raise MissingDependency(exc.message, pip_install("check")) from None
 
