@@ -48,6 +48,9 @@ def publish(episodes_dir: Path, site_dir: Path, settings: Settings, only_checked
     image_url = image if image is None or "://" in image else f"{base}/{quote(image)}"
     if image is None:
         log.warning("the show has no artwork (Apple Podcasts needs it): pass --image, or give episodes a cover")
+    if not settings.show.owner_email:
+        log.warning("the show has no owner e-mail, so the feed has no itunes:owner (Apple Podcasts asks for it) and "
+                    "no podcast:locked: pass --owner-email, or set owner_email in the [show] table")
     channel = _channel(settings, episodes_dir, base, image_url)
     feed = write_text_bytes(site_dir / FEED, build_feed(channel, episodes, url))
     index = write_site(site_dir, channel, episodes, image)
