@@ -166,12 +166,14 @@ def _content_streams(page: Any) -> list[Any]:
 
 def damaged_streams(reader: Any) -> int:
     """How many Flate-compressed page content streams fail zlib's checks. pypdf reads on past
-    the damage without a word, so a damaged file would otherwise pass for a whole one."""
+    the damage without a word, so a damaged file would otherwise pass for a whole one. Only a
+    stream whose first filter is Flate holds zlib data as stored (reportlab, for one, stores
+    ASCII85 of it: ``[/ASCII85Decode /FlateDecode]``)."""
     damaged = 0
     for page in reader.pages:
         for stream in _content_streams(page):
             flt = stream.get("/Filter")
-            if "/FlateDecode" not in (flt if isinstance(flt, list) else [flt]):
+            if (flt if isinstance(flt, list) else [flt])[:1] != ["/FlateDecode"]:
                 continue
             try:
                 zlib.decompress(stream._data)
