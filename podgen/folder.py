@@ -44,6 +44,8 @@ CHAPTERS = "chapters.json"
 COVER, COVER_JPEG = "cover.png", "cover.jpg"
 """The cover a render draws or converts to; a JPEG cover given stays a JPEG."""
 COVERS = (COVER, COVER_JPEG, "cover.jpeg")
+RAW_ANSWER = "llm-answer.txt"
+"""What the model writer keeps of an answer that stayed invalid, in the folder of :func:`folder_for`."""
 FILES = {"audio": AUDIO, "transcript_vtt": TRANSCRIPT_VTT, "transcript_srt": TRANSCRIPT_SRT,
          "transcript_json": TRANSCRIPT_JSON, "chapters": CHAPTERS}
 """episode.json's "files" keys and each file's usual name."""
