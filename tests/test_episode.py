@@ -11,6 +11,7 @@ from conftest import DATA
 
 from podgen.pipeline import make_episode, render_episode
 
+pytestmark = pytest.mark.slow  # every test makes or renders a whole episode
 PAPER = DATA / "paper-twocolumn.pdf"
 
 

@@ -16,12 +16,12 @@ from typing import Callable
 
 import numpy as np
 
+from ..about import pip_install
 from ..asr import SAMPLE_RATE, Word, load_model, transcribe_words
 from ..config import Settings
 from ..errors import MissingDependency
-from ..ffmpeg import decode
-from ..models import Segment
-from .inputs import Episode
+from ..ffmpeg import decode, run
+from ..models import Episode, Segment
 from .report import Finding
 from .words import word_errors
 
@@ -82,14 +82,31 @@ def hear(samples: np.ndarray, settings: Settings) -> list[Word]:
     """Every word in a short stretch of audio (one line, one take)."""
     if not samples.size:
         return []
-    return transcribe_words(samples, settings.asr_model, _language(_model(settings), settings), repeatable=True)
+    return transcribe_words(samples, listener(settings), _language(_model(settings), settings), repeatable=True)
+
+
+def listener(settings: Settings) -> Path | None:
+    """The model folder the check listens with: check_asr_model, else asr_model (None: the built-in one)."""
+    return settings.check_asr_model or settings.asr_model
+
+
+def clip_error_rate(pcm: bytes, rate: int, text: str, settings: Settings) -> float:
+    """Word error rate of one clip (mono 16-bit PCM at ``rate``) heard alone, against ``text``;
+    1.0 for an empty clip."""
+    if not pcm:
+        return 1.0
+    raw = run(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-f", "s16le", "-ar", str(SAMPLE_RATE),
+               "pipe:1"], data=pcm)
+    samples = np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768
+    errors, words = word_errors(text, " ".join(w.text for w in hear(samples, settings)))
+    return errors / words if words else 1.0
 
 
 def _model(settings: Settings):
     try:
-        return load_model(settings.asr_model)
+        return load_model(listener(settings))
     except MissingDependency as exc:
-        raise MissingDependency(exc.message, "pip install 'podgen[check]'") from None
+        raise MissingDependency(exc.message, pip_install("check")) from None
 
 
 def _language(model, settings: Settings) -> str:
