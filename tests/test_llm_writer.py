@@ -16,7 +16,7 @@ from podgen.llm.tokens import message_tokens
 from podgen.models import Document, Section
 from podgen.write import write_script
 from podgen.write.llm.structured import extract_json
-from podgen.write.llm.writer import RAW_ANSWER
+from podgen.folder import RAW_ANSWER
 
 HONEY = Document("Honey Bees", [
     Section("Colonies", "A honey bee colony has one queen and up to 60,000 workers. The queen lays up to 2,000 eggs "
