@@ -107,7 +107,7 @@ def test_a_segment_the_model_cannot_write_falls_back_and_is_listed(chat_server, 
 
 def test_without_a_fallback_the_error_names_the_segment(chat_server, tmp_path):
     chat_server.rules.append(lambda r: Answer("No.") if is_segment(r) or len(r.body["messages"]) == 4 else None)
-    with pytest.raises(BackendError, match=r"^Segment 'Segment 1': .*unusable after 2 repairs"):
+    with pytest.raises(BackendError, match=r"^Segment '[^']+': .*unusable after 2 repairs"):
         write_script(HONEY, settings_for(chat_server, tmp_path, minutes=1))
 
 
@@ -188,3 +188,12 @@ def test_auto_uses_a_configured_gguf_when_no_server_answers(tmp_path):
     choice = choose(Settings(model_file=model), environ={}, ports=())
     assert (choice.writer, choice.updates) == ("local", {"model_file": model})
     assert choose(Settings(), environ={}, ports=()).writer == "offline"
+
+
+def test_a_sentence_cut_across_two_lines_is_joined_and_part_labels_go():
+    from podgen.write.llm.segments import joined
+
+    lines = [("Alex", "Both natural language and computer code can"), ("Sam", "be used to program agents."),
+             ("Alex", "Part 2: Introduction"), ("Sam", "Part 3: The results were clear.")]
+    assert joined(lines) == [("Alex", "Both natural language and computer code can be used to program agents."),
+                             ("Alex", "Introduction"), ("Sam", "The results were clear.")]

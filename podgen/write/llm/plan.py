@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 
 from ...llm.tokens import chars_for
@@ -167,7 +168,7 @@ def outline(job: Job, asker: Asker, parts: list[Part]) -> Outline:
     job.client.expect(1 + segment_count(job))  # the outline, then about this many segments
     try:
         planned = asker.ask(Outline, prompt, outline_tokens(job), "outline")
-        kept = [s for s in (_valid(s, len(parts)) for s in planned.segments) if s is not None]
+        kept = [s for s in (_valid(s, parts) for s in planned.segments) if s is not None]
         if not kept:
             raise InvalidAnswer("The model's outline names no part of the document.", planned.model_dump_json())
     except InvalidAnswer as exc:
@@ -198,6 +199,16 @@ def _regroup(segments: list[PlannedSegment], count: int) -> list[PlannedSegment]
                            points=" ".join(s.points for s in g)[:400]) for g in groups]
 
 
-def _valid(segment: PlannedSegment, count: int) -> PlannedSegment | None:
-    numbers = sorted({n for n in segment.parts if 1 <= n <= count})
-    return segment.model_copy(update={"parts": numbers}) if numbers else None
+_NO_TITLE = re.compile(r"^(?:part|segment|section|chapter)\b|^(?:first|second|third|fourth|fifth|last)\s+part$",
+                       re.IGNORECASE)
+
+
+def _valid(segment: PlannedSegment, parts: list[Part]) -> PlannedSegment | None:
+    """The segment with only parts that exist, and a real title ("Part 2" is the heading's)."""
+    numbers = sorted({n for n in segment.parts if 1 <= n <= len(parts)})
+    if not numbers:
+        return None
+    title = segment.title
+    if _NO_TITLE.search(title.strip()):
+        title = plain(parts[numbers[0] - 1].heading)[:60] or title
+    return segment.model_copy(update={"parts": numbers, "title": title})

@@ -89,15 +89,32 @@ def true_speaker(speaker: str, text: str, names: list[str]) -> str:
     return speaker
 
 
+_PART_LABEL = re.compile(r"^\s*Part \d+\s*[:.]\s*")
+_ENDED = re.compile(r"[.!?…\"'”’)]\s*$")
+
+
+def joined(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Lines without the source's part labels, and a sentence cut across two lines made whole again
+    (a schema's length limit can end a line mid-sentence; the model then goes on in the next)."""
+    whole: list[tuple[str, str]] = []
+    for speaker, text in lines:
+        text = _PART_LABEL.sub("", text).strip()
+        if whole and text[:1].islower() and not _ENDED.search(whole[-1][1]):
+            whole[-1] = (whole[-1][0], f"{whole[-1][1]} {text}")
+        elif text:
+            whole.append((speaker, text))
+    return whole
+
+
 def to_lines(job: Job, answer: object, keep: bool = True) -> list[tuple[str, str]]:
     """The model's lines as speakable text; empty and repeated lines are dropped."""
     language, names = job.settings.language, job.host_names
     kept: list[tuple[str, str]] = []
-    for line in answer.lines:  # type: ignore[attr-defined]
-        text = speakable_text(line.text, language, names)
+    for speaker, raw in joined([(line.speaker, line.text) for line in answer.lines]):  # type: ignore[attr-defined]
+        text = speakable_text(raw, language, names)
         if len(text.split()) < 2 or repeats(text, job.spoken + [t for _, t in kept]):
             continue
-        kept.append((true_speaker(line.speaker, text, names), text))
+        kept.append((true_speaker(speaker, text, names), text))
     if keep:
         job.spoken += [t for _, t in kept]
     return kept
