@@ -1,10 +1,11 @@
-# podgen: `make demo` makes an episode from examples/, `make test` runs the test suite.
+# podgen: `make demo` makes an episode from examples/, `make test` runs the test suite,
+# `make test-fast` the tests that make no whole episode (the inner loop).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 DEMO   ?= examples/dense-passage-retrieval.pdf
 
-.PHONY: install install-local install-test demo test bench clean
+.PHONY: install install-local install-test demo test test-fast bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "podgen needs Python 3.11 or newer; run: make PYTHON=python3.11 ...")'
@@ -42,6 +43,9 @@ demo: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+test-fast: install-test
+	$(BIN)/python -m pytest -m 'not slow' -q
 
 bench: install-test
 	$(BIN)/pip install --quiet -e '.[bench]'

@@ -99,6 +99,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def default_threads() -> int:
+    from podgen.llm.local import default_threads as choose
+
+    return choose()
+
+
 def start_server(model: Path, threads: int) -> tuple[subprocess.Popen, str]:
     import httpx
 
@@ -154,6 +160,7 @@ def measure(script, document, seconds: float, minutes: float) -> dict:
             "unsupported": [c["unsupported"] for c in script.unsupported_claims],
             "questions": sum("?" in t for t in texts) / max(len(texts), 1),
             "seconds": seconds, "requests": stats.get("requests", 0), "tokens_out": stats.get("tokens_out", 0),
+            "write rate": stats.get("tokens_per_second", 0.0) or 1.0,
             "source chars": len(document.to_markdown()), "script chars": len(json.dumps([l.__dict__ for l in script.lines]))}
 
 
@@ -166,7 +173,8 @@ def _chapter_lines(script, title: str) -> int:
 
 
 def floor_seconds(row: dict, model: Path, prompt_rate: float, write_rate: float) -> float:
-    """The source read once and the script written once, at the measured speeds."""
+    """The source read once and the script written once, at the speeds measured for this episode:
+    the prompt speed just before it, the writing speed during it."""
     from llama_cpp import Llama
 
     vocab = Llama(str(model), vocab_only=True, verbose=False)
@@ -196,7 +204,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=len(DOCS))
     parser.add_argument("--minutes", type=float, default=3.0)
     parser.add_argument("--modes", default="local,server")
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=None, help="[default: the writer's own choice, by load]")
     parser.add_argument("--no-speeds", action="store_true")
     parser.add_argument("--keep", type=Path, help="folder to keep the scripts in")
     args = parser.parse_args()
@@ -205,24 +213,26 @@ def main() -> None:
           f"target {args.minutes:g} min; context {CONTEXT}\n", flush=True)
     if not args.no_speeds:
         print_speeds(model)
-    prompt_rate, write_rate = speed(model, args.threads, False)
-    print(f"speeds for the floor ({args.threads} threads): prompt {prompt_rate:.1f} tok/s, write {write_rate:.1f} tok/s")
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-local-llm-"))
     for mode in args.modes.split(","):
-        server, url = start_server(model, args.threads) if mode == "server" else (None, None)
+        fixed = args.threads or (default_threads() if mode == "server" else None)
+        server, url = start_server(model, fixed) if mode == "server" else (None, None)
         rows, floors = [], []
         try:
             for name in DOCS[: args.docs]:
-                row = episode(CORPUS / name, mode, model, url, work / mode, args.minutes, args.threads)
+                threads = fixed or default_threads()
+                prompt_rate, _ = speed(model, threads, False)  # the machine as it is now
+                row = episode(CORPUS / name, mode, model, url, work / mode, args.minutes, threads)
                 rows.append(row)
                 if row["made"]:
                     script = json.loads((work / mode / f"{mode}-{Path(name).stem}.json").read_text())
                     row["_source"], row["_script"] = _source_text(CORPUS / name), json.dumps(script["lines"])
-                    floors.append(floor_seconds(row, model, prompt_rate, write_rate))
+                    floors.append(floor_seconds(row, model, prompt_rate, row["write rate"]))
                 else:
                     floors.append(0.0)
-                print(f"  {mode} {name}: {'made' if row['made'] else 'not made'} in {row.get('seconds', 0):.0f}s",
-                      flush=True)
+                print(f"  {mode} {name}: {'made' if row['made'] else 'not made'} in {row.get('seconds', 0):.0f}s "
+                      f"({threads} threads; prompt {prompt_rate:.1f} tok/s before it, the model wrote "
+                      f"{row.get('write rate', 0):.1f} tok/s; load {os.getloadavg()[0]:.1f})", flush=True)
         finally:
             if server:
                 server.terminate()

@@ -1,7 +1,7 @@
 """podgen: documents in, a finished two-host podcast episode out."""
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .about import __version__
 
 __all__ = ["__version__", "make_episode", "make_script", "render_episode", "extract", "extract_all", "load_settings",
            "Settings", "check_episode", "fix_episode"]
@@ -16,10 +16,14 @@ def __getattr__(name: str):  # lazy: `import podgen` stays cheap
         from . import ingest
 
         return getattr(ingest, name)
-    if name in ("check_episode", "fix_episode"):
-        from . import check
+    if name == "check_episode":
+        from .check import check_episode
 
-        return getattr(check, name)
+        return check_episode
+    if name == "fix_episode":
+        from .fix import fix_episode
+
+        return fix_episode
     if name in ("load_settings", "Settings"):
         from . import config
 

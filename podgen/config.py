@@ -1,13 +1,17 @@
 """One validated settings model, built once at the edge and passed down.
 
 Precedence: command-line flags > environment (PODGEN_*) > podgen.toml > defaults.
+
+Each setting says, where it is declared, which stages of an episode it shapes (``shapes(...)``)
+and whether it is secret. Batch's skip hash and the render fingerprint read those marks through
+:func:`shaping`: a setting that shapes no stage, and a secret one, never goes into either.
 """
 from __future__ import annotations
 
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -15,6 +19,17 @@ from .errors import ConfigError
 
 CONFIG_FILE = "podgen.toml"
 ENV_PREFIX = "PODGEN_"
+STAGES = ("ingest", "write", "speak", "mix", "check")
+"""The stages of making an episode; ``publish`` (the feed) comes after and shapes no episode."""
+
+
+def shapes(*stages: str, secret: bool = False) -> dict[str, Any]:
+    """The marks of a setting (its Field's ``json_schema_extra``): the stages it shapes, and
+    whether it is secret (never written into a hash, a file or a log)."""
+    unknown = set(stages) - {*STAGES, "publish"}
+    if unknown:
+        raise ValueError(f"unknown stages {sorted(unknown)}")
+    return {"shapes": list(stages), "secret": secret}
 
 
 def default_cache_dir() -> Path:
@@ -22,43 +37,58 @@ def default_cache_dir() -> Path:
     return Path(base) / "podgen"
 
 
+WRITE, SPEAK, MIX, CHECK, INGEST, PUBLISH = (shapes(s) for s in ("write", "speak", "mix", "check", "ingest", "publish"))
+NOTHING = shapes()
+"""Shapes no episode: where files go, how fast or how patiently the work is done, limits."""
+
+
 class Host(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=40)
-    voice: str | None = Field(None, min_length=1, description="Piper voice [default: by position]")
-    voices: dict[str, str] = Field(default_factory=dict, description="voice per backend, e.g. {edge = \"...\"}")
-    persona: str | None = Field(None, max_length=300, description="who the host is, for model-based writers")
+    name: str = Field(min_length=1, max_length=40, json_schema_extra=shapes("write", "speak"))
+    voice: str | None = Field(None, min_length=1, description="Piper voice [default: by position]", json_schema_extra=SPEAK)
+    voices: dict[str, str] = Field(default_factory=dict, description="voice per backend, e.g. {edge = \"...\"}",
+                                   json_schema_extra=SPEAK)
+    persona: str | None = Field(None, max_length=300, description="who the host is, for model-based writers",
+                                json_schema_extra=WRITE)
 
 
 class Show(BaseModel):
     """The podcast as a whole, for ``podgen feed``: the ``[show]`` table of podgen.toml."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
-    base_url: str | None = Field(None, description="absolute URL the site is published at")
-    title: str | None = Field(None, description="show title [default: the episodes folder's name]")
-    description: str | None = None
-    author: str = "podgen"
-    owner_name: str | None = None
-    owner_email: str | None = Field(None, description="owner's e-mail: itunes:owner, podcast:locked owner")
-    image: str | None = Field(None, description="show artwork: a file or an absolute URL [default: first episode cover]")
-    category: str = "Technology"
-    explicit: bool = False
-    locked: bool = True
-    language: str | None = Field(None, description="[default: the language setting]")
+    base_url: str | None = Field(None, description="absolute URL the site is published at", json_schema_extra=PUBLISH)
+    title: str | None = Field(None, description="show title [default: the episodes folder's name]",
+                              json_schema_extra=shapes("mix", "publish"))  # the ID3 album
+    description: str | None = Field(None, json_schema_extra=PUBLISH)
+    author: str = Field("podgen", json_schema_extra=PUBLISH)
+    owner_name: str | None = Field(None, json_schema_extra=PUBLISH)
+    owner_email: str | None = Field(None, pattern=r"^[A-Za-z0-9_.+'-]+@([A-Za-z0-9-]+\.)+[A-Za-z0-9-]{2,}$",
+                                    description="owner's e-mail: itunes:owner, podcast:locked owner",
+                                    json_schema_extra=PUBLISH)
+    image: str | None = Field(None, description="show artwork: a file or an absolute URL [default: first episode cover]",
+                              json_schema_extra=PUBLISH)
+    category: str = Field("Technology", json_schema_extra=PUBLISH)
+    explicit: bool = Field(False, json_schema_extra=PUBLISH)
+    locked: bool = Field(True, json_schema_extra=PUBLISH)
+    language: str | None = Field(None, description="[default: the language setting]", json_schema_extra=PUBLISH)
 
 
 class Sampling(BaseModel):
     """How the model samples, per kind of request: the ``[sampling]`` table of podgen.toml."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
-    summary: float = Field(0.3, ge=0, le=2, description="temperature of summaries")
-    outline: float = Field(0.5, ge=0, le=2, description="temperature of the outline")
-    segment: float = Field(0.8, ge=0, le=2, description="temperature of the dialogue")
-    revise: float = Field(0.5, ge=0, le=2, description="temperature of length and grounding repairs")
-    frequency_penalty: float = Field(0.3, ge=-2, le=2, description="OpenAI frequency_penalty (every server)")
-    presence_penalty: float = Field(0.0, ge=-2, le=2, description="OpenAI presence_penalty (every server)")
-    repeat_penalty: float = Field(1.1, ge=0.5, le=2, description="llama.cpp repeat_penalty (the local writer)")
-    seed: int | None = Field(None, description="sampling seed, for servers that take one")
+    summary: float = Field(0.3, ge=0, le=2, description="temperature of summaries", json_schema_extra=WRITE)
+    outline: float = Field(0.5, ge=0, le=2, description="temperature of the outline", json_schema_extra=WRITE)
+    segment: float = Field(0.8, ge=0, le=2, description="temperature of the dialogue", json_schema_extra=WRITE)
+    revise: float = Field(0.5, ge=0, le=2, description="temperature of length and grounding repairs",
+                          json_schema_extra=WRITE)
+    frequency_penalty: float = Field(0.3, ge=-2, le=2, description="OpenAI frequency_penalty (every server)",
+                                     json_schema_extra=WRITE)
+    presence_penalty: float = Field(0.0, ge=-2, le=2, description="OpenAI presence_penalty (every server)",
+                                    json_schema_extra=WRITE)
+    repeat_penalty: float = Field(1.1, ge=0.5, le=2, description="llama.cpp repeat_penalty (the local writer)",
+                                  json_schema_extra=WRITE)
+    seed: int | None = Field(None, description="sampling seed, for servers that take one", json_schema_extra=WRITE)
 
     def temperature(self, kind: str) -> float:
         return float(getattr(self, kind, self.segment))
@@ -67,69 +97,101 @@ class Sampling(BaseModel):
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    output_dir: Path = Path("episodes")
-    minutes: float = Field(5.0, gt=0, le=180, description="target episode length")
-    title: str | None = None
+    output_dir: Path = Field(Path("episodes"), json_schema_extra=NOTHING)
+    minutes: float = Field(5.0, gt=0, le=180, description="target episode length", json_schema_extra=WRITE)
+    title: str | None = Field(None, json_schema_extra=WRITE)
     language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
-                          description="language of the script and voices (ISO 639 code, for example en, de, pt-BR)")
-    writer: str = Field("auto", description="script writer backend; auto = openai when a key or base URL is set")
-    tts: str = Field("auto", description="voice backend: auto (edge-tts when online, else piper), edge, openai, piper")
-    tts_base_url: str | None = Field(None, description="OpenAI-compatible speech server, e.g. http://localhost:8880/v1")
-    tts_model: str = Field("gpt-4o-mini-tts", description="speech model of the openai backend")
-    tts_instructions: str | None = Field(None, description="tone of voice, for models that take instructions")
-    tts_speed: float = Field(1.0, ge=0.5, le=2.0, description="speaking speed (openai speed, edge-tts rate)")
-    tts_pitch: int = Field(0, ge=-50, le=50, description="edge-tts pitch shift in Hz")
+                          description="language of the script and voices (ISO 639 code, for example en, de, pt-BR)",
+                          json_schema_extra=shapes("ingest", "write", "speak", "check"))
+    writer: str = Field("auto", description="script writer backend; auto = openai when a key or base URL is set",
+                        json_schema_extra=WRITE)
+    tts: str = Field("auto", description="voice backend: auto (edge-tts when online, else piper), edge, openai, piper",
+                     json_schema_extra=SPEAK)
+    tts_base_url: str | None = Field(None, description="OpenAI-compatible speech server, e.g. http://localhost:8880/v1",
+                                     json_schema_extra=SPEAK)
+    tts_model: str = Field("gpt-4o-mini-tts", description="speech model of the openai backend", json_schema_extra=SPEAK)
+    tts_instructions: str | None = Field(None, description="tone of voice, for models that take instructions",
+                                         json_schema_extra=SPEAK)
+    tts_speed: float = Field(1.0, ge=0.5, le=2.0, description="speaking speed (openai speed, edge-tts rate)",
+                             json_schema_extra=SPEAK)
+    tts_pitch: int = Field(0, ge=-50, le=50, description="edge-tts pitch shift in Hz", json_schema_extra=SPEAK)
     tts_concurrency: int | None = Field(None, ge=1, le=64, description="lines spoken at the same time "
-                                        "[default: 8 for network backends, the core count for piper]")
-    voices: list[str] | None = Field(None, description="voices for the current backend, one per host")
-    cache: bool = Field(True, description="reuse clips already spoken (False: speak every line again)")
+                                        "[default: 8 for network backends, the core count for piper]",
+                                        json_schema_extra=NOTHING)
+    voices: list[str] | None = Field(None, description="voices for the current backend, one per host",
+                                     json_schema_extra=SPEAK)
+    cache: bool = Field(True, description="reuse clips already spoken (False: speak every line again)",
+                        json_schema_extra=NOTHING)
     hosts: list[Host] = Field(
         default_factory=lambda: [Host(name="Alex", voice="joe"), Host(name="Sam", voice="joe-bright")],
         min_length=1,
         max_length=4,
+        json_schema_extra=shapes("write", "speak"),
     )
-    pause_ms: int = Field(350, ge=0, le=3000, description="silence between turns (the plain style)")
+    pause_ms: int = Field(350, ge=0, le=3000, description="silence between turns (the plain style)",
+                          json_schema_extra=MIX)
     style: Literal["natural", "plain"] = Field(
         "natural", description="natural: turn timing, overlaps and backchannels drawn from how people talk; "
-        "plain: a fixed pause between lines (pause_ms)")
-    bitrate: int = Field(96, ge=64, le=320, description="MP3 bitrate in kbit/s (CBR)")
-    sample_rate: int = Field(44100, description="MP3 sample rate")
-    cache_dir: Path = Field(default_factory=default_cache_dir)
-    password: str | None = Field(None, description="password for encrypted PDFs")
-    max_pages: int = Field(1000, ge=1, le=100000, description="longest document read, in pages")
-    max_audio_minutes: float = Field(180, gt=0, le=6000, description="longest recording transcribed, in minutes")
-    asr_model: Path | None = Field(None, description="local CTranslate2 Whisper model folder for audio and video")
-    describe_images: bool = Field(False, description="a vision-capable chat model describes images instead of OCR")
-    fetch_timeout: float = Field(20, gt=0, le=600, description="seconds to wait for a URL")
-    max_download_mb: float = Field(50, gt=0, le=2000, description="largest URL download, in MB")
-    max_text_mb: float = Field(10, gt=0, le=2000, description="largest text, Markdown or HTML file read, in MB")
+        "plain: a fixed pause between lines (pause_ms)", json_schema_extra=MIX)
+    bitrate: int = Field(96, ge=64, le=320, description="MP3 bitrate in kbit/s (CBR)", json_schema_extra=MIX)
+    sample_rate: int = Field(44100, description="MP3 sample rate", json_schema_extra=MIX)
+    cache_dir: Path = Field(default_factory=default_cache_dir, json_schema_extra=NOTHING)
+    password: str | None = Field(None, description="password for encrypted PDFs", json_schema_extra=shapes(secret=True))
+    max_pages: int = Field(1000, ge=1, le=100000, description="longest document read, in pages",
+                           json_schema_extra=NOTHING)
+    max_audio_minutes: float = Field(180, gt=0, le=6000, description="longest recording transcribed, in minutes",
+                                     json_schema_extra=NOTHING)
+    asr_model: Path | None = Field(None, description="faster-whisper (CTranslate2) model folder that transcribes "
+                                   "audio and video sources [default: Whisper tiny.en, built in]",
+                                   json_schema_extra=INGEST)
+    describe_images: bool = Field(False, description="a vision-capable chat model describes images instead of OCR",
+                                  json_schema_extra=INGEST)
+    fetch_timeout: float = Field(20, gt=0, le=600, description="seconds to wait for a URL", json_schema_extra=NOTHING)
+    max_download_mb: float = Field(50, gt=0, le=2000, description="largest URL download, in MB",
+                                   json_schema_extra=NOTHING)
+    max_text_mb: float = Field(10, gt=0, le=2000, description="largest text, Markdown or HTML file read, in MB",
+                               json_schema_extra=NOTHING)
     max_unzipped_mb: float = Field(200, gt=0, le=10000,
-                                   description="largest EPUB or Word document once unzipped, in MB")
-    prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones")
-    words_per_minute: int = Field(150, ge=60, le=300)
-    music: str | None = Field(None, description='music file for the intro, bed and outro, or "default"')
-    cover: Path | None = Field(None, description="cover image (PNG or JPEG, at least 1400x1400)")
-    stereo: bool = Field(False, description="stereo at -16 LUFS and 128+ kbit/s instead of mono at -19 LUFS")
-    check: bool = Field(False, description="run podgen check on each episode after it is rendered")
-    asr_model: Path | None = Field(None, description="faster-whisper model folder for the check [default: Whisper tiny.en]")
-    max_wer: float = Field(0.4, ge=0, le=1, description="word error rate over which the check flags a line")
+                                   description="largest EPUB or Word document once unzipped, in MB",
+                                   json_schema_extra=NOTHING)
+    prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones",
+                                     json_schema_extra=WRITE)
+    words_per_minute: int = Field(150, ge=60, le=300, json_schema_extra=WRITE)
+    music: str | None = Field(None, description='music file for the intro, bed and outro, or "default"',
+                              json_schema_extra=MIX)
+    cover: Path | None = Field(None, description="cover image (PNG or JPEG, at least 1400x1400)",
+                               json_schema_extra=MIX)
+    stereo: bool = Field(False, description="stereo at -16 LUFS and 128+ kbit/s instead of mono at -19 LUFS",
+                         json_schema_extra=MIX)
+    check: bool = Field(False, description="run podgen check on each episode after it is rendered",
+                        json_schema_extra=CHECK)
+    check_asr_model: Path | None = Field(None, description="faster-whisper model folder the check listens with "
+                                         "[default: asr_model, else Whisper tiny.en]", json_schema_extra=CHECK)
+    max_wer: float = Field(0.4, ge=0, le=1, description="word error rate over which the check flags a line",
+                           json_schema_extra=CHECK)
     # --- model-based writing (OpenAI-compatible chat); the API key comes only from OPENAI_API_KEY
-    model: str = Field("gpt-4o-mini", min_length=1, description="chat model name")
-    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]")
-    llm_concurrency: int = Field(4, ge=1, le=32, description="chat requests at the same time")
+    model: str = Field("gpt-4o-mini", min_length=1, description="chat model name", json_schema_extra=WRITE)
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]",
+                                     json_schema_extra=WRITE)
+    llm_concurrency: int = Field(4, ge=1, le=32, description="chat requests at the same time",
+                                 json_schema_extra=NOTHING)
     llm_timeout: float = Field(300.0, gt=0, le=3600, description="seconds to wait for an answer's first token, "
-                               "or between two tokens (a server that stops mid-answer)")
-    llm_retries: int = Field(4, ge=0, le=10, description="retries of a chat request on 429, 5xx and timeouts")
-    context_tokens: int = Field(8192, ge=256, le=2_000_000, description="the model's context window in tokens")
+                               "or between two tokens (a server that stops mid-answer)", json_schema_extra=NOTHING)
+    llm_retries: int = Field(4, ge=0, le=10, description="retries of a chat request on 429, 5xx and timeouts",
+                             json_schema_extra=NOTHING)
+    context_tokens: int = Field(8192, ge=256, le=2_000_000, description="the model's context window in tokens",
+                                json_schema_extra=WRITE)
     fallback: Literal["auto", "offline", "none"] = Field(
         "auto", description="who writes a segment the model cannot: offline (the extractive writer) or none "
-        "(fail); auto = offline under --llm auto, none otherwise")
+        "(fail); auto = offline under --writer auto, none otherwise", json_schema_extra=WRITE)
     sampling: Sampling = Field(default_factory=Sampling)
-    model_file: Path | None = Field(None, description="GGUF model file for the local writer")
+    model_file: Path | None = Field(None, description="GGUF model file for the local writer", json_schema_extra=WRITE)
     llm_threads: int | None = Field(None, ge=1, le=256, description="CPU threads of the local writer "
-                                    "[default: the cores not busy]")
-    format: Literal["deep-dive", "brief", "critique", "debate"] = Field("deep-dive", description="episode format")
-    focus: str | None = Field(None, max_length=500, description="what the episode should concentrate on")
+                                    "[default: the cores not busy]", json_schema_extra=NOTHING)
+    format: Literal["deep-dive", "brief", "critique", "debate"] = Field("deep-dive", description="episode format",
+                                                                         json_schema_extra=WRITE)
+    focus: str | None = Field(None, max_length=500, description="what the episode should concentrate on",
+                              json_schema_extra=WRITE)
     show: Show = Field(default_factory=Show)
 
     @field_validator("voices", mode="before")
@@ -159,7 +221,31 @@ class Settings(BaseModel):
         return [h.name for h in self.hosts]
 
 
-_ENV_FIELDS = [name for name in Settings.model_fields if name not in ("hosts", "show", "sampling")]
+TABLES = ("hosts", "show", "sampling")
+"""Settings that are tables of their own in podgen.toml (and have no environment variable)."""
+
+
+def marks(model: type[BaseModel], name: str) -> dict[str, Any]:
+    """A setting's marks (see :func:`shapes`); a table without marks of its own has its fields'."""
+    extra = model.model_fields[name].json_schema_extra
+    return extra if isinstance(extra, dict) else {}
+
+
+def shaping(model: BaseModel, stages: Iterable[str] = STAGES) -> dict[str, Any]:
+    """The settings of ``model`` that shape any of ``stages``, as JSON values; secrets never.
+    A table (``[show]``, ``[sampling]``) without marks of its own gives its fields that do."""
+    wanted, found = set(stages), {}
+    for name in type(model).model_fields:
+        value, mark = getattr(model, name), marks(type(model), name)
+        if not mark and isinstance(value, BaseModel):
+            inner = shaping(value, wanted)
+            found.update({name: inner} if inner else {})
+        elif not mark.get("secret") and wanted & set(mark.get("shapes", ())):
+            found[name] = model.model_dump(mode="json", include={name})[name]
+    return found
+
+
+_ENV_FIELDS = [name for name in Settings.model_fields if name not in TABLES]
 
 
 def _from_env(environ: dict[str, str]) -> dict[str, Any]:

@@ -211,6 +211,8 @@ class Segment:
 
 @dataclass
 class Episode:
+    """A finished episode: what a render made, or what ``folder.open_episode`` read back."""
+
     slug: str
     folder: Path
     title: str
@@ -218,11 +220,21 @@ class Episode:
     duration: float
     segments: list[Segment]
     files: dict[str, Path] = field(default_factory=dict)
+    """Its files by episode.json's "files" keys: audio, transcript_vtt, ..., metadata, check."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds spent per stage: ingest, write, speak, mix."""
     stats: dict[str, Any] = field(default_factory=dict)
     """How the script was written (see ``Script.stats``); empty after a render alone."""
+    meta: dict[str, Any] = field(default_factory=dict)
+    """episode.json as read back; empty for an episode just rendered."""
+    script: Script | None = None
+    """The script it was read back with; None for an episode just rendered."""
 
     @property
     def audio(self) -> Path:
-        return self.folder / "episode.mp3"
+        return self.files["audio"]
+
+    def file(self, key: str) -> Path | None:
+        """One of its files by key, if it is there."""
+        path = self.files.get(key)
+        return path if path is not None and path.is_file() else None

@@ -6,7 +6,6 @@ second half (speak + mix), which ``podgen render`` calls on an edited ``script.j
 from __future__ import annotations
 
 import logging
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import replace
@@ -17,17 +16,12 @@ from typing import Iterator, Sequence
 from . import redact
 from .config import Settings
 from .contracts import Progress
-from .errors import EpisodeError
-from .files import locked, slugify, write_text
-from .folder import load_json
-from .models import MAX_LINE_CHARS, Episode, Line, Script
-from .record import (
-    METADATA, fingerprint, restore_metadata, stamp_files, studio_choices, take_metadata, unchanged, write_metadata,
-)
+from .folder import METADATA, claim, load_script, restore_metadata, set_aside_metadata, stamp_files
+from .models import Episode, Line, Script
+from .record import fingerprint, studio_choices, unchanged, write_metadata
 
 log = logging.getLogger(__name__)
-
-SCRIPT = "script.json"
+__all__ = ["make_episode", "make_script", "render_episode", "load_script"]
 
 
 @contextmanager
@@ -69,76 +63,8 @@ def make_script(
     script.sources = [redact.url(str(source)) for source in sources]
     script.credits = credits(document)
     script.stats["write_seconds"] = round(timings["write"], 3)
-    folder = _claim_folder(settings.output_dir, script)
+    folder = claim(settings.output_dir, script)
     return folder, script
-
-
-def _claim_folder(parent: Path, script: Script) -> Path:
-    """``<parent>/<slug>``, or ``<slug>-2``, ... when that folder holds an episode of other sources:
-    two documents with one title get two episodes, and a re-run of a document finds its own."""
-    base = slugify(script.title)
-    with locked(parent):
-        for n in range(1, 10_000):
-            folder = parent / (base if n == 1 else f"{base}-{n}")
-            if not folder.exists() or _made_from(folder, script.sources):
-                _save_script(folder, script)
-                return folder
-    raise EpisodeError(f"Too many episodes named {base} in {parent}.", "Give this one a --title.")
-
-
-def _made_from(folder: Path, sources: list[str]) -> bool:
-    """Whether ``folder`` is the episode of ``sources`` (or an empty folder)."""
-    path = folder / SCRIPT
-    if not path.is_file():
-        return not any(folder.iterdir())
-    try:
-        theirs = load_json(path.read_text(encoding="utf-8")).get("sources", [])
-        return [os.path.abspath(s) for s in theirs] == [os.path.abspath(s) for s in sources]
-    except (ValueError, UnicodeDecodeError, AttributeError, TypeError):
-        return False
-
-
-def _save_script(folder: Path, script: Script) -> None:
-    """Write script.json; a different one already there (perhaps edited by hand) is kept."""
-    path, text = folder / SCRIPT, script.to_json()
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return  # the same script: an unchanged episode stays untouched
-    if path.is_file():
-        backup = folder / "script.previous.json"
-        os.replace(path, backup)
-        log.warning("%s was different from the new script; the old one is kept as %s", path, backup.name)
-    write_text(path, text)
-
-
-def load_script(folder: Path) -> Script:
-    """``folder``'s script.json, checked: every line has text of a sensible length and is spoken
-    by one of its hosts. Raises EpisodeError (one line, exit code 3) for anything else."""
-    path = folder / SCRIPT
-    if not path.is_file():
-        raise EpisodeError(f"No {SCRIPT} in {folder}.")
-    try:
-        script = Script.from_dict(load_json(path.read_text(encoding="utf-8")))
-    except RecursionError:
-        raise EpisodeError(f"{path} is not a valid script (it is nested too deeply).",
-                           "Fix the JSON, or run podgen make again.") from None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise EpisodeError(f"{path} is not a valid script ({exc}).", "Fix the JSON, or run podgen make again.") from None
-    if not script.lines:
-        raise EpisodeError(f"{path} has no lines.", "Add lines, or run podgen make again.")
-    _check_lines(path, script)
-    return script
-
-
-def _check_lines(path: Path, script: Script) -> None:
-    for i, line in enumerate(script.lines):
-        if not line.text.strip():
-            raise EpisodeError(f"{path}: line {i} has no text.", "Give it some text or delete it.")
-        if len(line.text) > MAX_LINE_CHARS:
-            raise EpisodeError(f"{path}: line {i} is {len(line.text):,} characters long; a line may have at most "
-                               f"{MAX_LINE_CHARS:,}.", "Split it into several lines, at the ends of sentences.")
-        if script.hosts and line.speaker not in script.hosts:
-            raise EpisodeError(f"{path}: line {i} is spoken by {line.speaker!r}, who is not one of the hosts "
-                               f"{script.hosts}.", 'Use a name listed under "hosts" in script.json.')
 
 
 def render_episode(
@@ -160,7 +86,7 @@ def render_episode(
     backchannels = _backchannels(script, settings)
     paths = clip_paths(_voiced(script, backchannels), settings)  # every speaker has a voice: checked first
     complete = (folder / METADATA).is_file()  # not a render that failed half way
-    previous = take_metadata(folder)
+    previous = set_aside_metadata(folder)
     made_from = fingerprint(script, paths, settings)
     done = unchanged(folder, previous, made_from, timings) if complete and settings.cache else None
     if done is not None:

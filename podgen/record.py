@@ -1,30 +1,26 @@
 """episode.json: what an episode is and what it was made from.
 
 It is written last, so a folder with an episode.json holds a complete episode; a render sets it
-aside while it works (keeping the guid, which podcast apps know an episode by). Its
-``made_from`` fingerprint lets a render of an unchanged episode do nothing at all.
+aside while it works (``folder.set_aside_metadata``), keeping the guid, which podcast apps know
+an episode by. Its ``made_from`` fingerprint lets a render of an unchanged episode do nothing at all.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-import os
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import redact
-from .config import Settings
+from .about import __version__
+from .config import Settings, shaping
 from .files import write_text
-from .folder import load_json, read_object
-from .models import Episode, Script, Segment
+from .folder import METADATA, drop_kept_metadata, put_back_metadata, read_segments, recorded_metadata
+from .models import Episode, Script
 
 log = logging.getLogger(__name__)
-
-METADATA = "episode.json"
-KEPT_METADATA = ".episode.previous.json"
-
 
 STUDIO = ("music", "stereo", "cover", "style")
 STYLES = ("natural", "plain")
@@ -35,7 +31,7 @@ def studio_choices(folder: Path, settings: Settings) -> Settings:
     each of them that no flag, variable or podgen.toml set. A cover file that has gone since
     falls back to the episode's own copy of it."""
     unset = [name for name in STUDIO if name not in settings.model_fields_set]
-    meta = read_object(folder / METADATA) or read_object(folder / KEPT_METADATA)
+    meta = recorded_metadata(folder)
     if not unset or not meta:
         return settings
     recorded = {name: meta.get(name) for name in unset if meta.get(name) is not None}
@@ -65,16 +61,15 @@ def _clip_stamp(path: Path) -> list:
 
 
 def fingerprint(script: Script, clips: list[Path], settings: Settings) -> str:
-    """A hash of everything the episode's files are made from."""
-    from . import __version__
-    from .mix import FORMAT, show_name
+    """A hash of everything the episode's files are made from: the script, the clips, and the
+    settings marked as shaping the mix (files by their contents)."""
+    from .mix import FORMAT
 
     music = settings.music if settings.music in (None, "default") else _digest(Path(settings.music).expanduser())
     parts = {
         "version": __version__, "format": FORMAT, "script": script.to_dict(), "clips": [_clip_stamp(p) for p in clips],
-        "mix": settings.model_dump(mode="json", include={"pause_ms", "style", "bitrate", "sample_rate", "stereo"}),
-        "show": show_name(settings),
-        "music": music, "cover": _digest(settings.cover), "conversation": _conversation_rules(settings),
+        "mix": {**shaping(settings, ["mix"]), "music": music, "cover": _digest(settings.cover)},
+        "conversation": _conversation_rules(settings),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -94,57 +89,16 @@ def unchanged(folder: Path, meta: dict, made_from: str, timings: dict[str, float
     """The finished episode in ``folder`` if it was made from exactly ``made_from`` (its
     episode.json, set aside, goes back untouched), else None."""
     try:
-        files = {name: folder / value for name, value in meta["files"].items()}
+        files = {name: folder / Path(str(value)).name for name, value in meta["files"].items()}
         if meta.get("made_from") != made_from or not all(p.is_file() for p in files.values()):
             return None
-        body = load_json(files["transcript_json"].read_text(encoding="utf-8"))["segments"]
-        segments = [Segment(s["speaker"], s["body"], s["startTime"], s["endTime"]) for s in body]
+        segments = read_segments(files["transcript_json"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    os.replace(folder / KEPT_METADATA, folder / METADATA)
+    files["metadata"] = put_back_metadata(folder)
     log.info("%s is up to date: nothing to do", folder)
     timings.update(speak=0.0, mix=0.0)
-    files["metadata"] = folder / METADATA
     return Episode(folder.name, folder, meta["title"], meta["description"], meta["duration"], segments, files, timings)
-
-
-def take_metadata(folder: Path) -> dict:
-    """Set episode.json aside: until a render writes it again, the folder is not complete.
-    It is kept (hidden) so that a failed render does not lose the episode's guid."""
-    path, kept = folder / METADATA, folder / KEPT_METADATA
-    if path.is_file():
-        os.replace(path, kept)
-    return read_object(kept)
-
-
-def stamp_files(folder: Path, meta: dict) -> dict[str, tuple] | None:
-    """Size, modification time and inode of every file ``meta`` (an episode.json) lists; None
-    when it lists none. A file written again (always by a rename) changes its stamp."""
-    files = meta.get("files")
-    if not isinstance(files, dict) or not files:
-        return None
-    stamps = {}
-    for key, name in files.items():
-        if key == "metadata":
-            continue
-        try:
-            stat = (folder / Path(str(name)).name).stat()
-        except OSError:
-            return None
-        stamps[key] = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
-    return stamps
-
-
-def restore_metadata(folder: Path, stamps: dict[str, tuple] | None) -> bool:
-    """After a failed render: put the episode.json set aside back if every file it lists is
-    as it was (``stamps``, taken before the render), so a finished episode stays published.
-    Returns whether it was put back."""
-    kept = folder / KEPT_METADATA
-    if stamps is None or not kept.is_file() or stamp_files(folder, read_object(kept)) != stamps:
-        return False
-    os.replace(kept, folder / METADATA)
-    log.info("%s: the render failed before it changed any file; the finished episode stays as it was", folder)
-    return True
 
 
 def redacted_credit(credit: dict) -> dict:
@@ -179,5 +133,5 @@ def write_metadata(episode: Episode, script: Script, old: dict, made_from: str, 
     if script.fallback_segments:
         meta["fallback_segments"] = script.fallback_segments
     write_text(path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
-    (episode.folder / KEPT_METADATA).unlink(missing_ok=True)
+    drop_kept_metadata(episode.folder)
     episode.files["metadata"] = path

@@ -4,7 +4,9 @@ pyproject.toml, exactly as an outside plug-in declares its own:
     [project.entry-points."podgen.voices"]
     mytts = "my_package.module:MyVoiceBackend"
 
-Entry points are loaded lazily, the first time a registry is asked for them.
+Entry points are loaded lazily, the first time a registry is asked for them. The three
+registries live here, below every stage, so that a backend can look at its own stage's
+registry without importing the stage's package.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import logging
 from importlib.metadata import entry_points
 from typing import Any, Callable, Generic, TypeVar
 
+from .contracts import Extractor, VoiceBackend, Writer
 from .errors import UnknownBackend
 
 log = logging.getLogger(__name__)
@@ -60,3 +63,8 @@ class Registry(Generic[T]):
 
     def all(self, *args: Any, **kwargs: Any) -> list[T]:
         return [self.create(name, *args, **kwargs) for name in self.names()]
+
+
+extractors: Registry[Extractor] = Registry("podgen.extractors", "extractor")
+writers: Registry[Writer] = Registry("podgen.writers", "writer")
+voices: Registry[VoiceBackend] = Registry("podgen.voices", "voice backend")

@@ -1,5 +1,6 @@
 """podgen check on real episodes: a good one passes; broken ones are caught at the right line
-and time; --fix mends a flagged line. Episodes are rendered from a five-line script (20 s)."""
+and time; --fix mends a flagged line. Episodes are rendered from a five-line script (20 s) and
+heard by Whisper, so every test here is slow (the parts that need no episode: test_check_units.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,14 +14,16 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
 
-from podgen.check import check_episode, fix_episode
-from podgen.check.words import normalise_words, wer
+from podgen.check import check_episode
 from podgen.config import Settings
 from podgen.ffmpeg import ffmpeg_exe
+from podgen.fix import fix_episode
 from podgen.models import Script
 from podgen.pipeline import render_episode
 from podgen.speak import host_voices, open_backend
 from podgen.speak.cache import ClipCache
+
+pytestmark = pytest.mark.slow
 
 LINES = [
     ("Alex", "Welcome to the show. Today we talk about lighthouses and the people who kept them."),
@@ -92,14 +95,6 @@ def reencode(folder: Path, audio_filter: str) -> None:
     ffmpeg("-i", str(mp3), "-af", audio_filter, "-ar", "44100", "-ac", "1", "-b:a", "96k", "-map_metadata", "0",
            "-id3v2_version", "3", str(folder / "edited.mp3"))
     (folder / "edited.mp3").replace(mp3)
-
-
-def test_words_are_compared_as_a_listener_hears_them():
-    assert normalise_words("TF-IDF scores 7 single-vector models") == ["tfidf", "scores", "seven", "single", "vector", "models"]
-    assert wer("Today we talk about lighthouses.", "today we talk about light houses") == 0
-    assert wer("the keepers climbed the tower", "the keepers climb the tower") == pytest.approx(0.2)
-    assert wer("a line", "") == 1.0
-    assert wer("Alright, OK: 5 percent.", "All right, okay, five per cent.") == 0  # one sound, two spellings
 
 
 def test_a_good_episode_passes_and_writes_check_json(good, good_report):
@@ -300,7 +295,6 @@ def test_an_episode_with_its_id3_chapters_or_cover_removed_fails(good, tmp_path)
     assert not report.passed and json.loads((folder / "check.json").read_text())["passed"] is False
 
 
-@pytest.mark.slow
 def test_fix_turns_a_flagged_line_into_a_passing_one(good, tmp_path):
     folder, settings = copy_episode(good, tmp_path)
     swapped = clip(folder, settings, 1)
@@ -380,14 +374,3 @@ def test_render_with_check_writes_check_json(good, tmp_path):
     assert proc.returncode == 6 and "check: FAILED" in proc.stdout
     assert "check failed: speech.wer: line 1" in proc.stderr
     assert json.loads((folder / "check.json").read_text())["passed"] is False
-
-
-def test_check_settings_come_from_the_environment_and_the_file(tmp_path):
-    from podgen.config import load_settings
-
-    toml = tmp_path / "podgen.toml"
-    toml.write_text('check = true\nmax_wer = 0.25\n')
-    assert load_settings(config_file=toml, environ={}).check is True
-    env = load_settings(environ={"PODGEN_CHECK": "1", "PODGEN_MAX_WER": "0.5", "PODGEN_ASR_MODEL": "models/small"})
-    assert env.check and env.max_wer == 0.5 and env.asr_model == Path("models/small")
-    assert load_settings(environ={}).check is False

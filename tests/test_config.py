@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from podgen.config import Settings, load_settings
+from podgen.config import STAGES, Host, Sampling, Settings, Show, load_settings, marks, shaping
 from podgen.errors import ConfigError
 
 
@@ -84,3 +84,43 @@ def test_one_to_four_hosts_with_personas_and_distinct_names(tmp_path):
                  "".join(f'[[hosts]]\nname = "H{i}"\nvoice = "joe"\n' for i in range(5))):
         with pytest.raises(ConfigError, match="hosts"):
             load_settings(config_file=write(tmp_path, text), environ={})
+
+
+@pytest.mark.parametrize("model", [Settings, Show, Sampling, Host])
+def test_every_setting_says_which_stages_it_shapes(model):
+    """One place marks what shapes an episode and what is secret: each setting's declaration."""
+    for name in model.model_fields:
+        if name not in ("show", "sampling"):  # tables: their fields carry the marks
+            assert set(marks(model, name)) == {"shapes", "secret"}, f"{model.__name__}.{name} has no marks"
+
+
+def test_the_skip_hash_and_the_render_fingerprint_read_the_same_marks():
+    s = Settings(password="hunter2", pause_ms=500, minutes=3, output_dir="elsewhere", llm_timeout=9)
+    every = shaping(s)
+    assert "password" not in every and "output_dir" not in every and "llm_timeout" not in every
+    assert every["minutes"] == 3 and every["pause_ms"] == 500 and every["context_tokens"] == 8192
+    assert every["show"] == {"title": None}  # the feed's settings shape no episode; the show title is its ID3 album
+    mix = shaping(s, ["mix"])
+    assert mix["pause_ms"] == 500 and "minutes" not in mix and set(mix) <= set(every)
+    assert set(STAGES) == {"ingest", "write", "speak", "mix", "check"}
+
+
+def test_writer_has_one_name_and_llm_is_its_alias():
+    from podgen.cli.options import WRITE
+
+    option = next(o for o in WRITE if o.name == "writer")
+    assert option.option.param_decls == ("--writer", "--llm")
+
+
+def test_an_option_declared_twice_fails_loudly():
+    from podgen.cli.options import INGEST, LISTEN, _unique, opt
+
+    assert {o.name for o in INGEST} & {o.name for o in LISTEN} == set()  # asr_model and check_asr_model
+    twice = (opt("minutes", float, "--minutes", help="a"),), (opt("minutes", float, "--length", help="b"),)
+    with pytest.raises(ValueError, match="minutes"):
+        _unique(twice)
+    shared_flag = (opt("minutes", float, "--minutes", help="a"),), (opt("title", str, "--minutes", help="b"),)
+    with pytest.raises(ValueError, match="--minutes"):
+        _unique(shared_flag)
+    one = opt("title", str, "--title", help="c")
+    assert _unique(((one,), (one,))) == [one]  # one option in two groups is one declaration

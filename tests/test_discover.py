@@ -59,6 +59,14 @@ def test_finds_the_servers_that_list_models_and_skips_the_rest(servers):
     assert [path for path, _ in ollama.requests] == ["/v1/models"]
 
 
+@pytest.fixture(autouse=True)
+def patient(monkeypatch):
+    """A busy test machine answers slowly: the probes wait longer here than the half second of real use."""
+    from podgen.llm import discover
+
+    monkeypatch.setattr(discover, "PROBE_SECONDS", 3.0)
+
+
 @pytest.mark.parametrize("body", [
     b"[]", b'{"data": "none"}', b'{"object": "list", "data": []}', b'{"data": [{"name": "no id"}, 3, {"id": ""}]}',
     b'{"models": [{"id": "ollama-native-shape"}]}', b"not json at all",
@@ -81,7 +89,7 @@ def test_slow_servers_do_not_hide_a_fast_one(servers):
     silent = [("silent", servers(SilentServer()).port) for _ in range(3)]
     fast = servers(models_server("phi3:mini"))
     start = time.monotonic()
-    found = find_local_servers([*silent, ("lm-studio", fast.port)], timeout=0.5)
+    found = find_local_servers([*silent, ("lm-studio", fast.port)], timeout=2.0)
     assert [(f.name, f.models) for f in found] == [("lm-studio", ["phi3:mini"])]
     assert found[0].reason.startswith("an LM Studio server answers") and time.monotonic() - start < 5
 

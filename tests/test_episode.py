@@ -13,6 +13,7 @@ from podgen.mix.transcripts import split_backchannels
 from podgen.models import Segment
 from podgen.pipeline import make_episode, render_episode
 
+pytestmark = pytest.mark.slow  # every test makes or renders a whole episode
 PAPER = DATA / "paper-twocolumn.pdf"
 
 

@@ -236,7 +236,7 @@ def test_without_huggingface_hub_the_error_names_the_extra(monkeypatch):
     assert cached_gguf(SMOL) is None
     with pytest.raises(MissingDependency) as raised:
         fetch_gguf(SMOL)
-    assert raised.value.exit_code == 5 and "pip install 'podgen[local]'" in raised.value.hint
+    assert raised.value.exit_code == 5 and "pip install 'podgen-cli[local]'" in raised.value.hint
 
 
 # -- model names and local files

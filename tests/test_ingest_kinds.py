@@ -270,12 +270,12 @@ def test_parallel_pdf_pages_read_the_same_as_one_process() -> None:
 
 
 def test_a_missing_extra_names_the_pip_command() -> None:
-    """Python started with the OCR engine hidden, as if podgen[ocr] were not installed."""
+    """Python started with the OCR engine hidden, as if podgen-cli[ocr] were not installed."""
     code = ("import sys; sys.modules['rapidocr_onnxruntime'] = None\n"
             "from podgen.cli import main; sys.argv = ['podgen', 'extract', sys.argv[1]]; main()")
     proc = subprocess.run([sys.executable, "-c", code, str(DATA / "scan-image-only.pdf")], capture_output=True, text=True)
     assert proc.returncode == 3
-    assert "needs OCR" in proc.stderr and "pip install 'podgen[ocr]'" in proc.stderr
+    assert "needs OCR" in proc.stderr and "pip install 'podgen-cli[ocr]'" in proc.stderr
 
 
 # -- PDF structure -------------------------------------------------------------------------
@@ -331,6 +331,30 @@ def test_front_and_back_matter_is_dropped_from_any_document() -> None:
     assert "Paragraph 19 of the story" in text
     for gone in ("Gutenberg", "Leeds", "Copyright", "ISBN", "INTRODUCTION 1-1", "Printed by", "Other books", "Licence"):
         assert gone not in text, gone
+
+
+def test_calls_to_action_and_site_furniture_are_dropped() -> None:
+    from podgen.ingest.matter import drop_matter
+    from podgen.models import Document, Section
+
+    body = "\n\n".join(f"Paragraph {i}: ducks fly south in the autumn, and some come back." for i in range(6))
+    doc = Document("Ducks", [
+        Section("How ducks fly", body + " Please join our Discord server to talk about ducks!\n\nSubscribe to "
+                "our newsletter.\n\nShare this article\n\nFollow the river south and you find them."),
+        Section("Where they go", body + "\n\nFor Further Reading\n\nWhy do you think ducks fly in a V?\n\n"
+                "Which ducks have you seen near your home?"),
+        Section("Related articles", "Geese, and why they honk"),
+    ])
+    kept = drop_matter(doc)
+    assert [s.heading for s in kept.sections] == ["How ducks fly", "Where they go"]
+    text = kept.text
+    assert "Paragraph 5: ducks fly south in the autumn, and some come back." in text
+    assert "Follow the river south and you find them." in text  # an instruction, but not a call to action
+    for gone in ("Discord", "newsletter", "Share this", "Further Reading", "V?", "your home", "Geese"):
+        assert gone not in text, gone
+    for section in ("For further reading", "Discussion questions", "You may also like"):
+        one = Document("Ducks", [Section("Ducks", body), Section(section, "What did you learn about ducks?")])
+        assert [s.heading for s in drop_matter(one).sections] == ["Ducks"], section
 
 
 @pytest.mark.slow

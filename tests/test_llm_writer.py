@@ -16,7 +16,7 @@ from podgen.llm.tokens import message_tokens
 from podgen.models import Document, Section
 from podgen.write import write_script
 from podgen.write.llm.structured import extract_json
-from podgen.write.llm.writer import RAW_ANSWER
+from podgen.folder import RAW_ANSWER
 
 HONEY = Document("Honey Bees", [
     Section("Colonies", "A honey bee colony has one queen and up to 60,000 workers. The queen lays up to 2,000 eggs "
@@ -146,8 +146,10 @@ def test_a_script_too_short_is_extended(chat_server, tmp_path):
                                   {"speaker": "Sam", "text": "They do, from nectar."}]})
     chat_server.rules.append(once(is_segment, Answer(short)))
     script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=1))
-    assert any("Extend it" in r.text for r in chat_server.chat_requests())
+    extra = [r for r in chat_server.chat_requests() if "More on" in r.text]
+    assert extra and "<previous>" in extra[0].text and "They do, from nectar." in extra[0].text  # it goes on
     assert abs(script.word_count() - 150) <= 0.15 * 150
+    assert [line.text for line in script.lines][:2] == ["Bees make honey.", "They do, from nectar."]
 
 
 def distinct_lines(count: int, words: int = 12) -> list[dict[str, str]]:
@@ -161,10 +163,10 @@ def distinct_lines(count: int, words: int = 12) -> list[dict[str, str]]:
 
 def test_a_script_too_long_is_trimmed(chat_server, tmp_path):
     long = Answer(json.dumps({"lines": distinct_lines(40)}))
-    chat_server.rules.append(lambda r: long if is_segment(r) or "Trim it" in r.text else None)
+    chat_server.rules.append(lambda r: long if is_segment(r) else None)
     script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=1))
-    assert any("Trim it" in r.text for r in chat_server.chat_requests())  # the model was asked first, in vain
-    assert abs(script.word_count() - 150) <= 0.15 * 150  # then whole lines were dropped by the code
+    assert len(chat_server.chat_requests()) == 2  # the outline and the segment: no rewrite was asked for
+    assert abs(script.word_count() - 150) <= 0.15 * 150  # whole lines were dropped by the code
     first, last = distinct_lines(40)[0]["text"], distinct_lines(40)[-1]["text"]
     kept = [line.text for line in script.lines]
     assert kept[0] == first and first != last and len(kept) < 20  # the opening stays

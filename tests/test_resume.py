@@ -8,6 +8,7 @@ import sys
 import time
 import wave
 
+import pytest
 from conftest import DATA
 
 from podgen.config import Settings
@@ -18,6 +19,7 @@ def finished_clips(cache) -> list:
     return [p for p in cache.rglob("*.wav") if not p.name.startswith(".")]
 
 
+@pytest.mark.slow  # makes a whole episode, twice
 def test_a_killed_run_resumes_from_the_clips_it_had_spoken(tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "episodes"
     env = {**os.environ, "PODGEN_CACHE_DIR": str(cache)}

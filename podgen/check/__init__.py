@@ -1,7 +1,8 @@
 """Check an episode: does it say what its script says, and does it meet podcast standards?
 
-``check_episode`` measures an episode folder and writes ``check.json`` into it;
-``fix_episode`` speaks flagged lines again, re-mixes and checks again.
+``check_episode`` measures an episode folder and writes ``check.json`` into it. The check
+measures and changes nothing else: speaking flagged lines again and re-mixing (``--fix``) is
+``podgen.fix``, beside the pipeline it drives.
 """
 from __future__ import annotations
 
@@ -12,33 +13,36 @@ from pathlib import Path
 from ..asr import SAMPLE_RATE
 from ..config import Settings
 from ..contracts import Progress
-from ..folder import audio_identity
-from .inputs import open_episode
+from ..folder import audio_identity, open_episode
+from ..mix.transcripts import split_backchannels
 from .metadata import check_metadata
-from .report import REPORT, Finding, Fix, Report
+from .mp3 import open_mp3
+from .report import Finding, Fix, Report
 from .speech import check_speech, listen
 from .standards import check_standards
 
-__all__ = ["REPORT", "Finding", "Fix", "Report", "check_episode", "fix_episode"]
+__all__ = ["Finding", "Fix", "Report", "check_episode"]
 log = logging.getLogger(__name__)
 
 
 def check_episode(folder: Path, settings: Settings, progress: Progress | None = None) -> Report:
     """Measure the episode in ``folder``; write and return its report."""
     episode = open_episode(folder)
+    episode.segments, backchannels = split_backchannels(episode.segments)  # the script's lines, and the rest
+    mp3 = open_mp3(episode.audio)
     report = Report(episode.folder, audio=audio_identity(episode.audio, episode.meta.get("made_from")))
     if progress:
         progress("check", 0, 2)
     start = time.perf_counter()
     samples, words = listen(episode.audio, settings)
-    findings, report.measured = check_speech(episode, samples, words, settings)
+    findings, report.measured = check_speech(episode, samples, words, settings, backchannels)
     report.measured["duration"] = round(samples.size / SAMPLE_RATE, 3)
     report.measured["speech_seconds"] = round(time.perf_counter() - start, 3)
     if progress:
         progress("check", 1, 2)
     start = time.perf_counter()
-    standards, loudness = check_standards(episode)
-    findings += standards + check_metadata(episode, samples.size / SAMPLE_RATE)
+    standards, loudness = check_standards(episode, mp3)
+    findings += standards + check_metadata(episode, samples.size / SAMPLE_RATE, backchannels)
     report.measured.update(loudness, standards_seconds=round(time.perf_counter() - start, 3))
     report.findings = findings
     if audio_identity(episode.audio, episode.meta.get("made_from")) != report.audio:
@@ -50,10 +54,3 @@ def check_episode(folder: Path, settings: Settings, progress: Progress | None = 
     for finding in report.failures:
         log.info("%s: %s", finding.check, finding.message)
     return report
-
-
-def fix_episode(folder: Path, settings: Settings, progress: Progress | None = None, rounds: int = 3) -> Report:
-    """Check; speak each flagged line again and keep the better take; re-mix; check again."""
-    from .fix import fix_rounds
-
-    return fix_rounds(folder, settings, progress, rounds)

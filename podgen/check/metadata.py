@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..about import pip_install
 from ..errors import MissingDependency
-from ..models import Segment
-from .inputs import Episode
+from ..folder import METADATA, SCRIPT, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT
+from ..models import Episode, Segment
 from .report import Finding
 
 TIME_TOLERANCE = 0.002
@@ -14,43 +15,45 @@ MAX_OVERLAP = 0.6
 """Seconds a line may start before the one before it ends (the natural style's overlaps, with margins)."""
 REQUIRED = ("title", "description", "duration", "guid", "created", "files")
 
-TRANSCRIPT = "Players that show transcripts (Apple Podcasts reads VTT, others SRT or JSON) show {what}."
-METADATA = "A feed built from episode.json would lack {what}: directories reject an item without a guid or title, and apps show no length or description."
+TRANSCRIPT_EFFECT = "Players that show transcripts (Apple Podcasts reads VTT, others SRT or JSON) show {what}."
+METADATA_EFFECT = "A feed built from episode.json would lack {what}: directories reject an item without a guid or title, and apps show no length or description."
 
 
-def check_metadata(episode: Episode, duration: float) -> list[Finding]:
-    return [_transcripts(episode, duration), _episode_json(episode)]
+def check_metadata(episode: Episode, duration: float, backchannels: list[Segment] = ()) -> list[Finding]:
+    """``episode.segments`` are the script's lines; ``backchannels`` the transcript's other segments."""
+    return [_transcripts(episode, duration, list(backchannels)), _episode_json(episode)]
 
 
-def _transcripts(episode: Episode, duration: float) -> Finding:
+def _transcripts(episode: Episode, duration: float, backchannels: list[Segment]) -> Finding:
     problem = _timeline_problem(episode, duration)
-    for reader, key, name in ((_read_vtt, "transcript_vtt", "transcript.vtt"), (_read_srt, "transcript_srt", "transcript.srt")):
+    for reader, key, name in ((_read_vtt, "transcript_vtt", TRANSCRIPT_VTT), (_read_srt, "transcript_srt", TRANSCRIPT_SRT)):
         if problem:
             break
-        path = episode.file(key, name)
-        problem = f"{name} is missing" if path is None else _compare_all(name, reader(path), episode)
+        path = episode.file(key)
+        problem = f"{name} is missing" if path is None else _compare_all(name, reader(path), episode, backchannels)
     if problem:
-        return Finding("transcripts", False, problem, effect=TRANSCRIPT.format(what="text out of step with the speech"))
-    extra = f" and {len(episode.backchannels)} backchannels" if episode.backchannels else ""
-    return Finding("transcripts", True, f"transcript.json, .vtt and .srt agree on the {len(episode.segments)} "
+        return Finding("transcripts", False, problem, effect=TRANSCRIPT_EFFECT.format(what="text out of step with the speech"))
+    extra = f" and {len(backchannels)} backchannels" if backchannels else ""
+    return Finding("transcripts", True, f"{TRANSCRIPT_JSON}, .vtt and .srt agree on the {len(episode.segments)} "
                    f"script lines{extra}, in order, inside the {duration:.1f} s of audio")
 
 
 def _timeline_problem(episode: Episode, duration: float) -> str | None:
     segments, lines = episode.segments, episode.script.lines
     if [s.text for s in segments] != [line.text for line in lines]:
-        return "transcript.json's lines are not script.json's: the script was edited after the last render"
+        return f"{TRANSCRIPT_JSON}'s lines are not {SCRIPT}'s: the script was edited after the last render"
     for i, (a, b) in enumerate(zip(segments, segments[1:])):
         if b.start < a.end - MAX_OVERLAP or b.end <= a.end:
-            return f"transcript.json: line {i + 1} starts before line {i} ends"
+            return f"{TRANSCRIPT_JSON}: line {i + 1} starts before line {i} ends"
     outside = [i for i, s in enumerate(segments) if s.start < 0 or s.end > duration + 0.05 or s.end < s.start]
-    return f"transcript.json: line {outside[0]} lies outside the audio (0–{duration:.1f} s)" if outside else None
+    return f"{TRANSCRIPT_JSON}: line {outside[0]} lies outside the audio (0–{duration:.1f} s)" if outside else None
 
 
-def _compare_all(name: str, cues: list[tuple[float, float, str]], episode: Episode) -> str | None:
+def _compare_all(name: str, cues: list[tuple[float, float, str]], episode: Episode,
+                 backchannels: list[Segment]) -> str | None:
     """The backchannels' cues (one each, its time and text), then the lines' (``_compare``)."""
     rest = list(cues)
-    for seg in episode.backchannels:
+    for seg in backchannels:
         found = next((c for c in rest if abs(c[0] - seg.start) <= TIME_TOLERANCE and abs(c[1] - seg.end) <= TIME_TOLERANCE
                       and _spaced(c[2].removeprefix(f"{seg.speaker}: ")) == _spaced(seg.text)), None)
         if found is None:
@@ -72,7 +75,7 @@ def _compare(name: str, cues: list[tuple[float, float, str]], segments: list[Seg
             said = _spaced(f"{said} {text.removeprefix(f'{seg.speaker}: ')}")
             k += 1
         if said != wanted:
-            return f"{name} says {said!r} for line {i}, transcript.json {seg.text!r}"
+            return f"{name} says {said!r} for line {i}, {TRANSCRIPT_JSON} {seg.text!r}"
     if k < len(cues):
         return f"{name} has {len(cues) - k} cue(s) after the last line"
     return None
@@ -88,7 +91,7 @@ def _read_vtt(path: Path) -> list[tuple[float, float, str]]:
         import webvtt
         import webvtt.errors
     except ImportError as exc:
-        raise MissingDependency(f"The check needs webvtt-py ({exc.name} is missing).", "pip install 'podgen[check]'") from None
+        raise MissingDependency(f"The check needs webvtt-py ({exc.name} is missing).", pip_install("check")) from None
     try:
         return [(c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000, c.text)
                 for c in webvtt.read(str(path))]
@@ -100,7 +103,7 @@ def _read_srt(path: Path) -> list[tuple[float, float, str]]:
     try:
         import srt
     except ImportError as exc:
-        raise MissingDependency(f"The check needs srt ({exc.name} is missing).", "pip install 'podgen[check]'") from None
+        raise MissingDependency(f"The check needs srt ({exc.name} is missing).", pip_install("check")) from None
     try:
         text = path.read_text(encoding="utf-8")
         return [(c.start.total_seconds(), c.end.total_seconds(), c.content) for c in srt.parse(text)]
@@ -115,5 +118,5 @@ def _episode_json(episode: Episode) -> Finding:
     absent = [name for name in files.values() if not (episode.folder / str(name)).is_file()]
     if missing or absent:
         what = ", ".join(missing + [f"{name} (listed but not in the folder)" for name in absent])
-        return Finding("episode.json", False, f"episode.json lacks {what}", effect=METADATA.format(what=what))
-    return Finding("episode.json", True, f"episode.json complete; {len(files)} files listed, all present")
+        return Finding(METADATA, False, f"{METADATA} lacks {what}", effect=METADATA_EFFECT.format(what=what))
+    return Finding(METADATA, True, f"{METADATA} complete; {len(files)} files listed, all present")

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..files import write_text
-
-REPORT = "check.json"
+from ..folder import CHECK
 
 
 @dataclass
@@ -69,7 +68,7 @@ class Report:
 
     @property
     def path(self) -> Path:
-        return self.folder / REPORT
+        return self.folder / CHECK
 
     def to_dict(self) -> dict[str, Any]:
         findings = [{k: v for k, v in asdict(f).items() if v is not None or k in ("line", "time")}

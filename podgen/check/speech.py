@@ -21,12 +21,12 @@ from typing import Callable
 
 import numpy as np
 
+from ..about import pip_install
 from ..asr import SAMPLE_RATE, Word, load_model, transcribe_words
 from ..config import Settings
 from ..errors import MissingDependency
-from ..ffmpeg import decode
-from ..models import Segment
-from .inputs import Episode
+from ..ffmpeg import decode, run
+from ..models import Episode, Segment
 from .report import Finding
 from .words import FILLERS, normalise_words, word_errors
 
@@ -89,14 +89,31 @@ def hear(samples: np.ndarray, settings: Settings) -> list[Word]:
     """Every word in a short stretch of audio (one line, one take)."""
     if not samples.size:
         return []
-    return transcribe_words(samples, settings.asr_model, _language(_model(settings), settings), repeatable=True)
+    return transcribe_words(samples, listener(settings), _language(_model(settings), settings), repeatable=True)
+
+
+def listener(settings: Settings) -> Path | None:
+    """The model folder the check listens with: check_asr_model, else asr_model (None: the built-in one)."""
+    return settings.check_asr_model or settings.asr_model
+
+
+def clip_error_rate(pcm: bytes, rate: int, text: str, settings: Settings) -> float:
+    """Word error rate of one clip (mono 16-bit PCM at ``rate``) heard alone, against ``text``;
+    1.0 for an empty clip."""
+    if not pcm:
+        return 1.0
+    raw = run(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-f", "s16le", "-ar", str(SAMPLE_RATE),
+               "pipe:1"], data=pcm)
+    samples = np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768
+    errors, words = word_errors(text, " ".join(w.text for w in hear(samples, settings)))
+    return errors / words if words else 1.0
 
 
 def _model(settings: Settings):
     try:
-        return load_model(settings.asr_model)
+        return load_model(listener(settings))
     except MissingDependency as exc:
-        raise MissingDependency(exc.message, "pip install 'podgen[check]'") from None
+        raise MissingDependency(exc.message, pip_install("check")) from None
 
 
 def _language(model, settings: Settings) -> str:
@@ -164,13 +181,15 @@ def _distance(t: float, segment: Segment) -> float:
     return max(segment.start - t, 0.0, t - segment.end)
 
 
-def check_speech(episode: Episode, samples: np.ndarray, words: list[Word], settings: Settings
-                 ) -> tuple[list[Finding], dict]:
-    """Findings about the words, the pauses, the silences and the length; and the figures."""
-    heard = place(words, episode.segments, samples.size / SAMPLE_RATE, episode.backchannels)
-    quiet = episode.backchannels
+def check_speech(episode: Episode, samples: np.ndarray, words: list[Word], settings: Settings,
+                 backchannels: list[Segment] = ()) -> tuple[list[Finding], dict]:
+    """Findings about the words, the pauses, the silences and the length; and the figures.
+    ``episode.segments`` are the script's lines; ``backchannels`` the transcript's other segments."""
+    quiet = list(backchannels)
+    heard = place(words, episode.segments, samples.size / SAMPLE_RATE, quiet)
     lines, measured = _line_findings(episode, heard, lambda seg: _alone(samples, seg, settings, quiet), settings.max_wer)
-    findings = lines + _backchannel_findings(episode, heard, lambda seg: _alone(samples, seg, settings), measured)
+    findings = lines + _backchannel_findings(episode.segments, quiet, heard, lambda seg: _alone(samples, seg, settings),
+                                             measured)
     findings += _pause_findings(episode.segments, heard.strays)
     findings += _gap_findings(episode.segments, samples) + _length_findings(episode, heard.duration)
     return findings, measured
@@ -209,20 +228,20 @@ def _line_findings(episode: Episode, heard: Heard, alone: Callable[[Segment], st
     return findings, {"wer": round(overall, 4), "words": total, "line_wer": per_line}
 
 
-def _backchannel_findings(episode: Episode, heard: Heard, alone: Callable[[Segment], str], measured: dict
-                          ) -> list[Finding]:
+def _backchannel_findings(lines: list[Segment], backchannels: list[Segment], heard: Heard,
+                          alone: Callable[[Segment], str], measured: dict) -> list[Finding]:
     """Each backchannel heard where the transcript puts it: in the whole episode, or else in
     its own stretch heard alone."""
     missed = []
-    for segment, words in zip(episode.backchannels, heard.backchannels):
+    for segment, words in zip(backchannels, heard.backchannels):
         if not words and not says(segment.text, alone(replace(segment, start=segment.start - 0.05, end=segment.end + 0.05))):
             missed.append(segment)
-    measured["backchannels"] = len(episode.backchannels)
-    measured["backchannels_heard"] = len(episode.backchannels) - len(missed)
+    measured["backchannels"] = len(backchannels)
+    measured["backchannels_heard"] = len(backchannels) - len(missed)
     findings = [Finding("speech.backchannel", False, f"{s.speaker}'s {s.text!r} at {_clock(s.start)} was not heard",
-                        _line_at(episode.segments, s), s.start, NO_BACKCHANNEL, expected=s.text) for s in missed]
-    if episode.backchannels and not missed:
-        findings.append(Finding("speech.backchannel", True, f"every backchannel ({len(episode.backchannels)}) "
+                        _line_at(lines, s), s.start, NO_BACKCHANNEL, expected=s.text) for s in missed]
+    if backchannels and not missed:
+        findings.append(Finding("speech.backchannel", True, f"every backchannel ({len(backchannels)}) "
                                 "heard where the transcript puts it"))
     return findings
 

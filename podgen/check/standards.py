@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from ..ffmpeg import run
-from .inputs import Episode
+from ..models import Episode
 from .report import Finding
 
 TARGET_MONO, TARGET_STEREO = -19.0, -16.0
@@ -42,15 +42,16 @@ def _number(match: re.Match | None) -> float | None:
     return float(match.group(1)) if match and match.group(1) != "-inf" else None
 
 
-def check_standards(episode: Episode) -> tuple[list[Finding], dict]:
+def check_standards(episode: Episode, mp3) -> tuple[list[Finding], dict]:
+    """Findings about ``episode``'s MP3 (``mp3`` is mutagen's, see ``mp3.open_mp3``), and the loudness."""
     measured = measure_loudness(episode.audio)
-    findings = _loudness(episode, measured) + _format(episode) + _tags(episode)
-    findings += _cover(episode) + _chapters(episode)
+    findings = _loudness(mp3, measured) + _format(mp3) + _tags(episode, mp3)
+    findings += _cover(episode, mp3) + _chapters(episode, mp3)
     return findings, measured
 
 
-def _loudness(episode: Episode, measured: dict) -> list[Finding]:
-    stereo = episode.mp3.info.channels > 1
+def _loudness(mp3, measured: dict) -> list[Finding]:
+    stereo = mp3.info.channels > 1
     target = TARGET_STEREO if stereo else TARGET_MONO
     loud, peak = measured["loudness"], measured["true_peak"]
     measured["loudness_target"] = target
@@ -69,10 +70,10 @@ def _loudness(episode: Episode, measured: dict) -> list[Finding]:
                            effect="" if peak_ok or peak is None else PEAK)]
 
 
-def _format(episode: Episode) -> list[Finding]:
+def _format(mp3) -> list[Finding]:
     from mutagen.mp3 import BitrateMode
 
-    info = episode.mp3.info
+    info = mp3.info
     problems = []
     if info.sample_rate != SAMPLE_RATE:
         problems.append(f"{info.sample_rate} Hz instead of {SAMPLE_RATE}")
@@ -84,8 +85,8 @@ def _format(episode: Episode) -> list[Finding]:
     return [Finding("mp3.format", True, f"{described}, constant bitrate")]
 
 
-def _tags(episode: Episode) -> list[Finding]:
-    tags = episode.mp3.tags
+def _tags(episode: Episode, mp3) -> list[Finding]:
+    tags = mp3.tags
     wanted = {"TIT2": "title", "TPE1": "artist", "TALB": "album"}
     missing = [name for frame, name in wanted.items() if tags is None or not str(tags.get(frame, "")).strip()]
     if missing:
@@ -97,9 +98,9 @@ def _tags(episode: Episode) -> list[Finding]:
     return [Finding("id3.tags", True, f"ID3 title {title!r}, artist {str(tags['TPE1'])!r}, album {str(tags['TALB'])!r}")]
 
 
-def _cover(episode: Episode) -> list[Finding]:
-    pictures = episode.mp3.tags.getall("APIC") if episode.mp3.tags is not None else []
-    cover = episode.file("cover", "cover.png") or episode.file("cover", "cover.jpg")
+def _cover(episode: Episode, mp3) -> list[Finding]:
+    pictures = mp3.tags.getall("APIC") if mp3.tags is not None else []
+    cover = episode.file("cover")
     if pictures:
         pic = pictures[0]
         ok = pic.mime in ("image/png", "image/jpeg") and len(pic.data) > 0
@@ -110,10 +111,10 @@ def _cover(episode: Episode) -> list[Finding]:
     return []
 
 
-def _chapters(episode: Episode) -> list[Finding]:
-    path = episode.file("chapters", "chapters.json")
+def _chapters(episode: Episode, mp3) -> list[Finding]:
+    path = episode.file("chapters")
     listed = _listed_chapters(path) if path else []
-    tags = episode.mp3.tags
+    tags = mp3.tags
     frames = sorted(tags.getall("CHAP"), key=lambda c: c.start_time) if tags is not None else []
     if not listed and not frames:
         return []

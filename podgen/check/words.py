@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from ..about import pip_install
 from ..errors import MissingDependency
 
 FILLERS = frozenset("mm mmm hmm hm mhm um umm uh er erm".split())
@@ -55,7 +56,7 @@ def word_errors(reference: str, hypothesis: str) -> tuple[int, int]:
     try:
         import jiwer
     except ImportError as exc:
-        raise MissingDependency(f"The check needs jiwer ({exc.name} is missing).", "pip install 'podgen[check]'") from None
+        raise MissingDependency(f"The check needs jiwer ({exc.name} is missing).", pip_install("check")) from None
     ref = [w for w in normalise_words(reference) if w not in FILLERS]
     hyp = [w for w in normalise_words(hypothesis) if w not in FILLERS]
     hyp, ref = _join_compounds(hyp, set(ref)), _join_compounds(ref, set(hyp))

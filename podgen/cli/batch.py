@@ -9,7 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..config import Settings
-from ._app import _with_progress, app, err, out, shown
+from ._app import app
+from .console import err, out, shown, with_progress
 from .options import EPISODE, with_settings
 
 STYLE = {"made": "green", "skipped": "dim", "failed": "bold red"}
@@ -40,7 +41,7 @@ def batch(
     """
     from ..batch import REPORT, run_batch
 
-    report = _with_progress(lambda bars: run_batch(
+    report = with_progress(lambda bars: run_batch(
         folder, settings, recursive=recursive, jobs=jobs, scheduler=scheduler, progress=bars, on_outcome=_line))
     _table(report)
     out.print(f"Report: {settings.output_dir / REPORT}", highlight=False)

@@ -6,8 +6,9 @@ from pathlib import Path
 import typer
 
 from ..config import Settings
-from ._app import app, produce, produce_script
+from ._app import app
 from .options import CHECK, EPISODE, SOURCES_HELP, STUDIO, VOICE, with_settings
+from .results import produce, produce_script
 
 
 @app.command()

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Sequence
 import typer
 
 from ..config import Settings
-from ._app import _with_progress, app, out, run
+from ._app import app
+from .console import out, run, with_progress
 from .options import INGEST, LANGUAGE, LLM_BASE_URL, MODEL_FILE, SOURCES_HELP, TTS, TTS_BASE_URL, with_settings
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def extract(
     """
     from ..ingest import extract_all
 
-    document = _with_progress(lambda bars: extract_all(sources, settings, bars))
+    document = with_progress(lambda bars: extract_all(sources, settings, bars))
     sys.stdout.write(document.to_json() if as_json else document.to_markdown())
 
 
@@ -48,7 +49,7 @@ def voices(*, settings: Settings) -> None:
 
     * `podgen voices --tts edge --language de`
     """
-    from ..speak import voices as registry
+    from ..registry import voices as registry
 
     names = registry.names() if settings.tts == "auto" else [settings.tts]
     for name in names:
@@ -80,7 +81,7 @@ def writer_lines(settings: Settings, ports: Sequence[tuple[str, int]] | None = N
     ``ports``: the local servers to look for [default: the usual ones, ``discover.KNOWN``]."""
     from ..llm import find_endpoint
     from ..redact import text
-    from ..write import writers as registry
+    from ..registry import writers as registry
 
     endpoint = find_endpoint(settings.llm_base_url, os.environ)
     choices = [*_endpoint_lines(endpoint), *_server_lines(ports), *_gguf_lines(settings), "offline: always available"]
@@ -95,7 +96,7 @@ def _endpoint_lines(endpoint: Endpoint | None) -> list[str]:
 
     if endpoint is None:
         return []
-    if endpoint.base_url in endpoint.reason:
+    if endpoint.display in endpoint.reason:
         detail = "an API key is set" if endpoint.has_key else "no API key"
     else:
         detail = endpoint.base_url

@@ -16,6 +16,8 @@ from typing import Any, Callable, Optional
 
 import typer
 
+from .console import settings_from
+
 
 @dataclass(frozen=True)
 class Opt:
@@ -58,30 +60,31 @@ SOURCES_HELP = ("Files or http(s) URLs: .pdf .docx .epub .html .md .txt, images 
 INGEST = (
     opt("password", str, "--password", help="Password of an encrypted PDF."),
     opt("max_pages", int, "--max-pages", help="Refuse documents longer than this many pages [default: 1000]."),
-    flag("describe_images", "--describe-images", help="Have the chat model (--llm openai) describe images "
+    flag("describe_images", "--describe-images", help="Have the chat model (--writer openai) describe images "
          "instead of reading them with OCR; the model must accept images."),
-    opt("asr_model", Path, "--asr-model", help="Local CTranslate2 Whisper model folder for audio and video "
-        "[default: Whisper tiny.en, built in]."),
+    opt("asr_model", Path, "--asr-model", help="faster-whisper (CTranslate2) model folder that transcribes audio "
+        "and video sources [default: Whisper tiny.en, built in]."),
 )
 LLM_BASE_URL = opt("llm_base_url", str, "--llm-base-url", help="OpenAI-compatible endpoint, e.g. "
                    "http://localhost:11434/v1 [default: OPENAI_BASE_URL].")
-MODEL_FILE = opt("model_file", Path, "--model-file", help="GGUF model file for --llm local.")
+MODEL_FILE = opt("model_file", Path, "--model-file", help="GGUF model file for --writer local.")
 LANGUAGE = opt("language", str, "--language", "-l",
                help="Language of the script and voices, e.g. en, de, fr [default: en].")
 WRITE = (
     opt("minutes", float, "--minutes", "-m", help="Target length in minutes [default: 5]."),
     opt("title", str, "--title", "-t", help="Episode title [default: the document's]."),
     LANGUAGE,
-    opt("writer", str, "--llm", help="Script writer: auto, openai, local or offline [default: auto = openai "
+    opt("writer", str, "--writer", "--llm", help="Script writer (--llm is the same option): auto, openai, local or "
+        "offline [default: auto = openai "
         "when OPENAI_API_KEY or a base URL is set, else a local chat server (Ollama, llama.cpp, LM Studio, vLLM), "
         "else a GGUF model already on disk (local), else offline]."),
-    opt("model", str, "--model", help="Chat model name; for --llm local a GGUF on the Hugging Face Hub as "
+    opt("model", str, "--model", help="Chat model name; for --writer local a GGUF on the Hugging Face Hub as "
         "REPO/FILE.gguf, downloaded once [default: gpt-4o-mini; local: Qwen2.5-1.5B-Instruct Q4_K_M]."),
     MODEL_FILE,
     LLM_BASE_URL,
     opt("fallback", str, "--fallback", help="Who writes a segment the model cannot: offline (read from the "
-        "source) or none (fail) [default: offline under --llm auto, else none]."),
-    opt("llm_threads", int, "--llm-threads", help="CPU threads of --llm local [default: the cores not busy]."),
+        "source) or none (fail) [default: offline under --writer auto, else none]."),
+    opt("llm_threads", int, "--llm-threads", help="CPU threads of --writer local [default: the cores not busy]."),
     opt("llm_concurrency", int, "--llm-concurrency", help="Chat requests at the same time [default: 4]."),
     opt("context_tokens", int, "--context-tokens", help="The model's context window; no request is larger "
         "[default: 8192]."),
@@ -109,7 +112,8 @@ STUDIO = (
         "plain: a fixed pause between lines [default: natural]."),
 )
 LISTEN = (
-    opt("asr_model", Path, "--asr-model", help="faster-whisper model folder the check listens with [default: Whisper tiny.en]."),
+    opt("check_asr_model", Path, "--check-asr-model", help="faster-whisper model folder the check listens with "
+        "[default: --asr-model, else Whisper tiny.en]."),
     opt("max_wer", float, "--max-wer", help="Word error rate over which a line is flagged [default: 0.4]."),
 )
 CHECK = (
@@ -129,11 +133,22 @@ EPISODE = OUTPUT + INGEST + WRITE + VOICE + STUDIO + CHECK
 
 
 def _unique(groups: tuple[tuple[Opt, ...], ...]) -> list[Opt]:
+    """The options of ``groups``, each once. One option may sit in several groups; two options
+    for one setting, or two that share a flag, are a mistake that fails here, loudly."""
     seen: dict[str, Opt] = {}
-    for group in groups:
-        for option in group:
-            seen.setdefault(option.name, option)
+    flags: dict[str, Opt] = {}
+    for option in (o for group in groups for o in group):
+        if seen.setdefault(option.name, option) is not option:
+            raise ValueError(f"the setting {option.name!r} has two options: {_flags(seen[option.name])} and "
+                             f"{_flags(option)}")
+        for name in option.option.param_decls:
+            if flags.setdefault(name, option) is not option:
+                raise ValueError(f"{name} is declared for {flags[name].name!r} and for {option.name!r}")
     return list(seen.values())
+
+
+def _flags(option: Opt) -> str:
+    return "/".join(option.option.param_decls)
 
 
 def with_settings(*groups: tuple[Opt, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -148,8 +163,6 @@ def with_settings(*groups: tuple[Opt, ...]) -> Callable[[Callable[..., Any]], Ca
 
         @functools.wraps(func)
         def command(*args: Any, **kwargs: Any) -> Any:
-            from ._app import settings_from
-
             config = kwargs.pop(CONFIG.name)
             overrides: dict[str, Any] = {}
             for o in options:

@@ -7,7 +7,8 @@ import typer
 from rich.markup import escape
 
 from ..config import Settings
-from ._app import app, err, out, run, shown
+from ._app import app
+from .console import err, out, run, shown
 from .options import SHOW, with_settings
 
 

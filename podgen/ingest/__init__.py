@@ -19,12 +19,11 @@ from ..config import Settings
 from ..contracts import Extractor, Progress
 from ..errors import InputError, SourceNotFound, TooLarge, UnsupportedFormat
 from ..models import Document, Section
-from ..registry import Registry
+from ..registry import extractors
 from . import fetch, sniff
 from .matter import drop_matter
 
 log = logging.getLogger(__name__)
-extractors: Registry[Extractor] = Registry("podgen.extractors", "extractor")
 
 
 def _candidates(path: Path) -> list[Extractor]:

@@ -51,4 +51,4 @@ def describe_all(images: list[Any], settings: Settings) -> list[str]:
 
     client = ChatClient(settings)
     return client.map(lambda load: client.chat(messages(load(), settings), max_tokens=2 * WORDS * 2,
-                                               temperature=0.2).text.strip(), images)
+                                               kind="summary").text.strip(), images)  # factual: sampled as summaries

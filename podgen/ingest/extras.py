@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
+from ..about import pip_install
 from ..errors import MissingDependency
 
 
@@ -14,4 +15,4 @@ def need(module: str, extra: str, purpose: str) -> ModuleType:
     except ImportError as exc:
         missing = exc.name or module
         raise MissingDependency(f"{purpose} needs {missing}, which is not installed.",
-                                f"pip install 'podgen[{extra}]'") from None
+                                pip_install(extra)) from None

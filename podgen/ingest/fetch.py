@@ -17,7 +17,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Coroutine
 from urllib.parse import unquote, urlsplit
 
-from .. import __version__, redact
+from .. import redact
+from ..about import __version__
 from ..config import Settings
 from ..contracts import Progress
 from ..errors import FetchError

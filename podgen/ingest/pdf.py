@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-import warnings
 import zlib
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -20,8 +18,9 @@ from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, MissingD
 from ..models import Document
 from . import sniff
 from .clean import letter_ratio, normalize_chars
-from .pdf_pages import read_spans
 from .pdf_layout import Span, body_size, drop_furniture, page_lines, sections_of, text_title
+from .pdf_pages import read_spans
+from .pdf_quiet import pypdf_quiet
 from .text import pretty_stem
 
 log = logging.getLogger(__name__)
@@ -30,29 +29,6 @@ _BAD_META_TITLE_RE = re.compile(
     r"^(?:microsoft\s+\w+\s+-|untitled\b|document\d*$)|\.(?:docx?|pdf|tex|dvi|txt|rtf|odt|pptx?|indd|ps)$",
     re.I,
 )
-
-
-class _ToDebug(logging.Handler):
-    def emit(self, record: logging.LogRecord) -> None:
-        log.debug("pypdf: %s", record.getMessage())
-
-
-@contextmanager
-def pypdf_quiet() -> Iterator[None]:
-    """Route pypdf's log records and warnings to podgen's logger at DEBUG."""
-    logger, handler = logging.getLogger("pypdf"), _ToDebug()
-    propagate = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield
-        for warning in caught:
-            log.debug("pypdf warning: %s", warning.message)
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
 
 
 def _open(path: Path) -> Any:
@@ -190,12 +166,14 @@ def _content_streams(page: Any) -> list[Any]:
 
 def damaged_streams(reader: Any) -> int:
     """How many Flate-compressed page content streams fail zlib's checks. pypdf reads on past
-    the damage without a word, so a damaged file would otherwise pass for a whole one."""
+    the damage without a word, so a damaged file would otherwise pass for a whole one. Only a
+    stream whose first filter is Flate holds zlib data as stored (reportlab, for one, stores
+    ASCII85 of it: ``[/ASCII85Decode /FlateDecode]``)."""
     damaged = 0
     for page in reader.pages:
         for stream in _content_streams(page):
             flt = stream.get("/Filter")
-            if "/FlateDecode" not in (flt if isinstance(flt, list) else [flt]):
+            if (flt if isinstance(flt, list) else [flt])[:1] != ["/FlateDecode"]:
                 continue
             try:
                 zlib.decompress(stream._data)

@@ -2,7 +2,9 @@
 
 Text much smaller than the body (footnotes, superscript markers, table cells) is dropped;
 bold or larger lines are heading candidates. Sections come from the PDF outline when it has
-one, else from detected headings (numbered, well-known names, short bold lines).
+one, else from detected headings (numbered, well-known names, short bold lines, even of one
+word, as review articles set them at the body's size) and from run-in headings: a bold
+"Fertility." that starts a paragraph set in regular type.
 """
 from __future__ import annotations
 
@@ -30,6 +32,11 @@ _KNOWN_RE = re.compile(
 )
 
 _CAPTION_RE = re.compile(r"^(?:table|figure|fig\.)\s*\d+[:.]", re.I)
+_RUN_IN_RE = re.compile(r"^(?!(?:notes?|sources?|abbreviations?|key|legend|table|figure|fig|box|panel)\b)"
+                        r"[A-Z][^\d.:;,!?()\[\]]{1,60}$", re.I)
+"""What a run-in heading may say: a few words, no numbers or inner punctuation, and not the
+lead-in of a table note ("Note.", "Source:")."""
+RUN_IN_WORDS = 6
 
 DISPLAY = 1.2
 BOLD_HEADING = 1.35
@@ -51,6 +58,13 @@ class Line:
     text: str
     size: float
     bold: bool
+    run_in: str = ""
+    """The run-in heading the line starts with, without its full stop or colon; "" for none."""
+
+    @property
+    def after_run_in(self) -> str:
+        """The line's text after its run-in heading."""
+        return self.text[len(self.run_in):].lstrip(" .:")
 
 
 @dataclass
@@ -84,7 +98,22 @@ def _run_in_heading(spans: list[Span]) -> list[Span]:
     return spans[:lead - 1] + [(text.rstrip() + ". ", size, bold)] + spans[lead:]
 
 
+def _run_in_head(spans: list[Span]) -> str:
+    """A bold lead-in set off by a full stop or colon ("Fertility." then regular text that
+    starts a sentence): a run-in heading. Unpunctuated lead-ins ("Encoders Although ...") are
+    left to :func:`_run_in_heading`: bold terms start lines of running text too."""
+    spans = [s for s in spans if s[0].strip()] if spans and not spans[0][0].strip() else spans
+    lead = next((i for i, s in enumerate(spans) if not s[2]), len(spans))
+    head = normalize_chars("".join(s[0] for s in spans[:lead])).strip()
+    rest = "".join(s[0] for s in spans[lead:]).strip()
+    if not 0 < lead < len(spans) or head[-1:] not in (".", ":") or not rest[:1].isupper():
+        return ""
+    name = head[:-1].strip()
+    return name if _RUN_IN_RE.match(name) and len(name.split()) <= RUN_IN_WORDS else ""
+
+
 def _make_line(spans: list[Span]) -> Line | None:
+    run_in = _run_in_head(spans)
     spans = _run_in_heading(spans)
     text = normalize_chars("".join(s[0] for s in spans)).strip()
     weights = [max(len(s[0].strip()), 0) for s in spans]
@@ -93,7 +122,7 @@ def _make_line(spans: list[Span]) -> Line | None:
         return None
     size = max(spans, key=lambda s: len(s[0].strip()))[1]
     bold = sum(w for w, s in zip(weights, spans) if s[2]) >= 0.8 * total
-    return Line(text, size, bold)
+    return Line(text, size, bold, run_in if text.startswith(run_in) else "")
 
 
 def page_lines(spans: list[Span], body: float) -> list[Line]:
@@ -182,12 +211,17 @@ class HeadingFinder:
         acronyms = sum(1 for w in words if sum(c.isupper() for c in w) >= 2)
         return (
             0.97 * self.body <= size <= BOLD_HEADING * self.body
-            and 2 <= len(words) <= 10
+            and (2 <= len(words) <= 10 or _one_word_heading(text))
             and acronyms <= len(words) / 3
             and text[0].isupper()
             and not text.endswith((".", ":"))
             and not _CAPTION_RE.match(text)
         )
+
+
+def _one_word_heading(text: str) -> bool:
+    """A heading of one word ("Epidemiology", "Follow-up"): letters only, four at least."""
+    return len(text) >= 4 and text.replace("-", "").isalpha()
 
 
 def _key(title: str) -> str:
@@ -210,13 +244,16 @@ class OutlineFinder:
         return line.text, True
 
 
-def split_parts(lines: list[Line], find: Finder, body: float) -> list[Part]:
-    """Cut lines into parts at headings; stop at the references. Short lines set much
-    larger than the body that are not headings (figure labels, call-outs) are dropped."""
+def split_parts(lines: list[Line], find: Finder, body: float, run_ins: bool = False) -> list[Part]:
+    """Cut lines into parts at headings (and, with ``run_ins``, at run-in headings); stop at
+    the references. Short lines set much larger than the body that are not headings (figure
+    labels, call-outs) are dropped."""
     parts = [Part("")]
     for line in lines:
         found = find(line)
-        if found is None:
+        if found is None and run_ins and line.run_in:
+            parts.append(Part(line.run_in, False, [line.after_run_in]))
+        elif found is None:
             if line.size <= DISPLAY * body or len(line.text.split()) >= 8:
                 parts[-1].lines.append(line.text)
             elif parts[-1].heading and not parts[-1].lines and not parts[-1].strong and line.text[0].islower():
@@ -252,10 +289,10 @@ def _parts(lines: list[Line], outline: list[str], body: float) -> list[Part]:
         if finder.matched >= len(outline) / 2:
             return parts
     styled = any(x.bold or x.size > 1.1 * body for x in lines)
-    parts = split_parts(lines, HeadingFinder(body, styled), body)
+    parts = split_parts(lines, HeadingFinder(body, styled), body, run_ins=True)
     words = sum(len(x.text.split()) for x in lines)
     if sum(1 for p in parts if p.heading) < 3 and words >= FEW_HEADINGS_WORDS:
-        display = split_parts(lines, HeadingFinder(body, styled, display=True), body)
+        display = split_parts(lines, HeadingFinder(body, styled, display=True), body, run_ins=True)
         parts = display if len(display) > len(parts) else parts
     return parts
 

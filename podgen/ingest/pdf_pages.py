@@ -16,6 +16,7 @@ from typing import Any
 from ..contracts import Progress
 from ..errors import CorruptDocument
 from .pdf_layout import Span
+from .pdf_quiet import pypdf_quiet
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,6 @@ def _safe_spans(page: Any, number: int, name: str) -> list[Span] | None:
 def _worker(path: str, password: str | None, first: int, last: int) -> list[list[Span] | None]:
     """Runs in a worker process: open the PDF again and read pages ``first`` to ``last - 1``."""
     from pypdf import PdfReader
-
-    from .pdf import pypdf_quiet
 
     with pypdf_quiet():
         reader = PdfReader(path, strict=False)

@@ -33,11 +33,16 @@ class Found:
     """Why it counts, for the user: which server answers where, with how many models."""
 
 
+PROBE_SECONDS = 0.5
+"""How long a local server has to answer ``GET /v1/models``."""
+
+
 def find_local_servers(ports: Sequence[tuple[str, int]] = KNOWN, host: str = "127.0.0.1",
-                       timeout: float = 0.5) -> list[Found]:
+                       timeout: float | None = None) -> list[Found]:
     """The servers among ``ports`` that answer with a model list, in the order given.
 
     All are asked at once; one that has not answered within ``timeout`` seconds is skipped."""
+    timeout = PROBE_SECONDS if timeout is None else timeout
     if not ports:
         return []
     pool = ThreadPoolExecutor(max_workers=len(ports), thread_name_prefix="podgen-discover")

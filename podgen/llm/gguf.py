@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from .. import redact
+from ..about import pip_install
 from ..errors import BackendError, MissingDependency, PodgenError, UsageError
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,7 @@ def _hub():
         import huggingface_hub
     except ImportError as exc:
         raise MissingDependency("Downloading a GGUF model needs huggingface_hub.",
-                                f"pip install 'podgen[local]', {_ELSEWHERE}.") from exc
+                                f"{pip_install('local')}, {_ELSEWHERE}.") from exc
     return huggingface_hub
 
 

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
+from ..about import pip_install
 from ..errors import BackendError, MissingDependency, UsageError
 from .stream import Delta
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ..config import Settings
 
 log = logging.getLogger(__name__)
-EXTRA = "pip install 'podgen[local]'"
+EXTRA = pip_install("local")
 _MODELS: dict[tuple[str, int, int], Any] = {}
 _LOAD = threading.Lock()
 

@@ -16,6 +16,7 @@ import numpy as np
 from ..config import Settings
 from ..contracts import Progress
 from ..files import atomic_path, write_text
+from ..folder import AUDIO, CHAPTERS, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT
 from ..models import Chapter, Script, Segment
 from . import master, render, transcripts
 from .cover import check_cover, save_cover
@@ -105,7 +106,7 @@ def mix_episode(
     report("mix", 1, 3)
     rate, segments, duration = settings.sample_rate, timeline.segments, timeline.seconds
     marks = chapter_marks(script.chapters, segments, duration)
-    with atomic_path(folder / "episode.mp3") as mp3, ThreadPoolExecutor(1) as pool:
+    with atomic_path(folder / AUDIO) as mp3, ThreadPoolExecutor(1) as pool:
         pieces = render.chunks(timeline, rate, tracks)
         channels = 2 if settings.stereo else 1
         encoding = pool.submit(master.encode, pieces, rate, channels, mp3, bitrate(settings), gain)
@@ -115,7 +116,7 @@ def mix_episode(
         write_tags(mp3, title=script.title, artist=" & ".join(script.hosts), album=show_name(settings),
                    date=date or Date.today().isoformat(), description=script.description,
                    cover=files["cover"], chapters=marks)
-    files["audio"] = folder / "episode.mp3"
+    files["audio"] = folder / AUDIO
     report("mix", 3, 3)
     return duration, segments, files
 
@@ -124,9 +125,9 @@ def _write_side_files(folder: Path, script: Script, timeline: Timeline, marks: l
                       settings: Settings) -> dict[str, Path]:
     parts, said = timeline.parts or [[s] for s in timeline.segments], timeline.backchannels
     return {
-        "transcript_vtt": write_text(folder / "transcript.vtt", transcripts.to_vtt(parts, said)),
-        "transcript_srt": write_text(folder / "transcript.srt", transcripts.to_srt(parts, said)),
-        "transcript_json": write_text(folder / "transcript.json", transcripts.to_json(timeline.segments, said)),
-        "chapters": write_text(folder / "chapters.json", transcripts.chapters_json(marks, script.title)),
+        "transcript_vtt": write_text(folder / TRANSCRIPT_VTT, transcripts.to_vtt(parts, said)),
+        "transcript_srt": write_text(folder / TRANSCRIPT_SRT, transcripts.to_srt(parts, said)),
+        "transcript_json": write_text(folder / TRANSCRIPT_JSON, transcripts.to_json(timeline.segments, said)),
+        "chapters": write_text(folder / CHAPTERS, transcripts.chapters_json(marks, script.title)),
         "cover": save_cover(folder, script.title, show_name(settings), settings.cover),
     }

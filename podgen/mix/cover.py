@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import BadMedia, MissingDependency
 from ..files import atomic_path
+from ..folder import COVER, COVER_JPEG
 
 SIZE = 3000
 MIN_SIZE = 1400
@@ -54,7 +55,7 @@ def save_cover(folder: Path, title: str, show: str, source: Path | None) -> Path
     """Write cover.png (or cover.jpg for a JPEG given) into ``folder`` atomically; return its path."""
     if source is not None:
         suffix = check_cover(source)
-        target = folder / f"cover{suffix}"
+        target = folder / (COVER_JPEG if suffix == ".jpg" else COVER)
         with atomic_path(target) as tmp:
             if suffix == ".jpg":
                 shutil.copyfile(source, tmp)
@@ -63,10 +64,10 @@ def save_cover(folder: Path, title: str, show: str, source: Path | None) -> Path
                 with Image.open(source) as image:
                     image.convert("RGB").save(tmp, format="PNG")
     else:
-        target = folder / "cover.png"
+        target = folder / COVER
         with atomic_path(target) as tmp:
             draw_cover(title, show).save(tmp, format="PNG", optimize=False, compress_level=6)
-    for other in {folder / "cover.png", folder / "cover.jpg"} - {target}:
+    for other in {folder / COVER, folder / COVER_JPEG} - {target}:
         other.unlink(missing_ok=True)
     return target
 

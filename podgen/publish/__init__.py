@@ -12,6 +12,7 @@ from urllib.parse import quote, urlsplit
 from ..config import Settings
 from ..errors import PublishError, UsageError
 from ..files import atomic_path, slugify
+from ..folder import numbered
 from .episodes import Published, collect
 from .feed import Channel, build_feed
 from .site import write_site
@@ -47,6 +48,9 @@ def publish(episodes_dir: Path, site_dir: Path, settings: Settings, only_checked
     image_url = image if image is None or "://" in image else f"{base}/{quote(image)}"
     if image is None:
         log.warning("the show has no artwork (Apple Podcasts needs it): pass --image, or give episodes a cover")
+    if not settings.show.owner_email:
+        log.warning("the show has no owner e-mail, so the feed has no itunes:owner (Apple Podcasts asks for it) and "
+                    "no podcast:locked: pass --owner-email, or set owner_email in the [show] table")
     channel = _channel(settings, episodes_dir, base, image_url)
     feed = write_text_bytes(site_dir / FEED, build_feed(channel, episodes, url))
     index = write_site(site_dir, channel, episodes, image)
@@ -68,12 +72,8 @@ def _name_slugs(episodes: list[Published]) -> None:
     """Each episode's folder name in the site: a slug, unique, never leaving ``episodes/``."""
     taken: set[str] = set()
     for ep in sorted(episodes, key=lambda e: e.folder.name):
-        slug, n = slugify(ep.folder.name), 1
-        while slug in taken:
-            n += 1
-            slug = f"{slugify(ep.folder.name)}-{n}"
-        taken.add(slug)
-        ep.slug = slug
+        ep.slug = next(name for name in numbered(slugify(ep.folder.name)) if name not in taken)
+        taken.add(ep.slug)
 
 
 def place(source: Path, target: Path) -> Path:

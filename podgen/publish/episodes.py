@@ -6,20 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import PublishError
-from ..folder import check_state, load_json
+from ..folder import CHECK, METADATA, check_state, listed_files, load_json, read_segments
+from ..models import Segment
 
 log = logging.getLogger(__name__)
 
-KNOWN_FILES = {
-    "audio": "episode.mp3",
-    "transcript_vtt": "transcript.vtt",
-    "transcript_srt": "transcript.srt",
-    "transcript_json": "transcript.json",
-    "chapters": "chapters.json",
-}
-COVERS = ("cover.jpg", "cover.jpeg", "cover.png")
-_CHECK_STATES = {"none": "no check.json", "failed": "it failed",
-                 "stale": "check.json is about other audio: it was rendered again since; check it again"}
+_CHECK_STATES = {"none": f"no {CHECK}", "failed": "it failed",
+                 "stale": f"{CHECK} is about other audio: it was rendered again since; check it again"}
 
 
 @dataclass
@@ -30,7 +23,7 @@ class Published:
     slug: str
     meta: dict
     files: dict[str, Path]
-    segments: list[dict] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
     chapters: list[dict] = field(default_factory=list)
 
     @property
@@ -70,33 +63,30 @@ def collect(episodes_dir: Path, only_checked: bool = False) -> tuple[list[Publis
 
 def _read(folder: Path, only_checked: bool) -> tuple[Published | None, str]:
     try:
-        meta = load_json((folder / "episode.json").read_text(encoding="utf-8"))
+        meta = load_json((folder / METADATA).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None, "no episode.json (incomplete)"
+        return None, f"no {METADATA} (incomplete)"
     except (OSError, ValueError) as exc:
-        return None, f"episode.json unreadable ({exc})"
+        return None, f"{METADATA} unreadable ({exc})"
     if not isinstance(meta, dict) or not meta.get("guid"):
-        return None, "episode.json has no guid"
+        return None, f"{METADATA} has no guid"
     if only_checked and (state := check_state(folder)) != "passed":
         return None, f"not checked, or its check did not pass ({_CHECK_STATES[state]})"
-    files = _files(folder, meta.get("files"))
+    files = {key: path for key, path in listed_files(folder, meta).items() if path.is_file()}
     if "audio" not in files:
         return None, "no audio file"
     episode = Published(folder, folder.name, meta, files)
-    episode.segments = _json(files.get("transcript_json"), "segments")
+    episode.segments = _segments(files.get("transcript_json"))
     episode.chapters = _json(files.get("chapters"), "chapters")
     return episode, ""
 
 
-def _files(folder: Path, listed: object) -> dict[str, Path]:
-    """Files named in episode.json (or the usual names), only those inside ``folder`` that exist."""
-    names = dict(KNOWN_FILES)
-    names.update({k: Path(str(v)).name for k, v in (listed.items() if isinstance(listed, dict) else [])})
-    if "cover" not in names:
-        names["cover"] = next((c for c in COVERS if (folder / c).is_file()), "")
-    found = {key: folder / name for key, name in names.items() if name and (folder / name).is_file()}
-    found.pop("metadata", None)
-    return found
+def _segments(path: Path | None) -> list[Segment]:
+    """The transcript's lines for the episode's page; none when it is missing or broken."""
+    try:
+        return read_segments(path) if path else []
+    except (OSError, ValueError):
+        return []
 
 
 def _json(path: Path | None, key: str) -> list[dict]:

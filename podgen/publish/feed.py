@@ -75,15 +75,21 @@ def _channel(head: etree._Element, c: Channel) -> None:
     _sub(head, f"{{{ITUNES}}}category", text=c.category)
     _sub(head, f"{{{ITUNES}}}explicit", "true" if c.explicit else "false")
     _sub(head, f"{{{ITUNES}}}author", c.author)
-    owner = _sub(head, f"{{{ITUNES}}}owner")
-    _sub(owner, f"{{{ITUNES}}}name", c.owner_name or c.author)
-    if c.owner_email:
-        _sub(owner, f"{{{ITUNES}}}email", c.owner_email)
+    _owner(head, c)
     _sub(head, f"{{{ITUNES}}}type", "episodic")
     _sub(head, f"{{{PODCAST}}}guid", podcast_guid(c.feed_url))
-    locked = _sub(head, f"{{{PODCAST}}}locked", "yes" if c.locked else "no")
-    if c.owner_email:
-        locked.set("owner", c.owner_email)
+
+
+def _owner(head: etree._Element, c: Channel) -> None:
+    """``itunes:owner`` (its ``itunes:email`` first, then ``itunes:name``) and ``podcast:locked``
+    with its ``owner``: both only with an owner e-mail. An owner without one is invalid (the W3C
+    validator's "Missing itunes:owner element: itunes:email"), and a lock nobody can open is no use."""
+    if not c.owner_email:
+        return
+    owner = _sub(head, f"{{{ITUNES}}}owner")
+    _sub(owner, f"{{{ITUNES}}}name", c.owner_name or c.author)
+    _sub(owner, f"{{{ITUNES}}}email", c.owner_email)
+    _sub(head, f"{{{PODCAST}}}locked", "yes" if c.locked else "no", owner=c.owner_email)
 
 
 def _item(item: etree._Element, ep: Published, c: Channel, url: Callable[[Published, str], str]) -> None:

@@ -11,6 +11,7 @@ import socket
 from pathlib import Path
 from typing import Any, Callable
 
+from ..about import pip_install
 from ..errors import MissingDependency, PublishError, UsageError
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def site_app(site_dir: Path) -> Any:
         from starlette.routing import Mount
         from starlette.staticfiles import StaticFiles
     except ImportError:
-        raise MissingDependency("podgen serve needs starlette and uvicorn.", "pip install 'podgen[serve]'") from None
+        raise MissingDependency("podgen serve needs starlette and uvicorn.", pip_install("serve")) from None
     if not site_dir.is_dir():
         raise PublishError(f"{site_dir} is not a folder.", "Give the folder podgen feed wrote (-o).")
     for suffix, mime in MIME_TYPES.items():
@@ -40,7 +41,7 @@ def serve(site_dir: Path, port: int, on_ready: Callable[[str], None] | None = No
     try:
         import uvicorn
     except ImportError:
-        raise MissingDependency("podgen serve needs starlette and uvicorn.", "pip install 'podgen[serve]'") from None
+        raise MissingDependency("podgen serve needs starlette and uvicorn.", pip_install("serve")) from None
     sock = _bind(port)
     url = f"http://{HOST}:{sock.getsockname()[1]}/"
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")

@@ -46,8 +46,8 @@ def _page(ep: Published) -> dict:
         "cover": files.get("cover"),
         "chapters": [{"start": _seconds(c.get("startTime")), "clock": clock(_seconds(c.get("startTime"))),
                       "title": str(c.get("title", ""))} for c in ep.chapters],
-        "segments": [{"start": _seconds(s.get("startTime")), "end": _seconds(s.get("endTime")),
-                      "speaker": str(s.get("speaker", "")), "body": str(s.get("body", ""))} for s in ep.segments],
+        "segments": [{"start": round(s.start, 3), "end": round(s.end, 3), "speaker": s.speaker, "body": s.text}
+                     for s in ep.segments],
         "downloads": [(label, files[key]) for key, label in DOWNLOADS.items() if key in files],
     }
 

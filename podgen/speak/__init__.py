@@ -14,12 +14,11 @@ from ..config import Settings
 from ..contracts import Progress, Voice, VoiceBackend
 from ..errors import BackendError, EpisodeError
 from ..models import Script
-from ..registry import Registry
+from ..registry import voices
 from .cache import ClipCache
 from .casting import cast
 
 log = logging.getLogger(__name__)
-voices: Registry[VoiceBackend] = Registry("podgen.voices", "voice backend")
 
 
 def backend_name(settings: Settings) -> str:

@@ -28,3 +28,8 @@ class ClipCache:
                 out.setsampwidth(2)
                 out.setframerate(rate)
                 out.writeframes(pcm)
+
+    def read(self, path: Path) -> tuple[bytes, int]:
+        """A stored clip's PCM and sample rate."""
+        with wave.open(str(path), "rb") as src:
+            return src.readframes(src.getnframes()), src.getframerate()

@@ -12,6 +12,7 @@ import logging
 from ..config import Host, Settings
 from ..contracts import VoiceBackend
 from ..errors import UnsupportedLanguage, UsageError
+from ..registry import voices
 
 log = logging.getLogger(__name__)
 
@@ -92,16 +93,12 @@ def _free_default(defaults: list[str], chosen: list[str | None], index: int) -> 
 
 
 def _unsupported(backend: str, settings: Settings) -> UnsupportedLanguage:
-    from . import voices
-
     able = [name for name in voices.names() if name != backend and _speaks(name, settings)]
     hint = f"Use --tts {' or --tts '.join(able)}, which speak it." if able else "Name voices with --voices."
     return UnsupportedLanguage(f"The {backend} backend has no voice for language {settings.language!r}.", hint)
 
 
 def _speaks(name: str, settings: Settings) -> bool:
-    from . import voices
-
     try:
         return bool(voices.create(name, settings).default_voices(settings.language))
     except Exception:  # a plug-in that cannot even be created speaks nothing

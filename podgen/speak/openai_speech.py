@@ -28,20 +28,9 @@ TIMEOUT = 120.0
 
 def split_text(text: str, limit: int = INPUT_LIMIT) -> list[str]:
     """Pieces of at most ``limit`` characters, cut between sentences where possible."""
-    from ..write.sentences import split_sentences
+    from ..write.sentences import split_long
 
-    pieces: list[str] = []
-    for sentence in split_sentences(text):
-        while len(sentence) > limit:  # one sentence too long: cut at a space, else anywhere
-            cut = sentence.rfind(" ", 0, limit + 1)
-            cut = cut if cut > 0 else limit
-            pieces.append(sentence[:cut].strip())
-            sentence = sentence[cut:].strip()
-        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
-            pieces[-1] += " " + sentence
-        elif sentence:
-            pieces.append(sentence)
-    return pieces
+    return [piece for piece in split_long(text, limit) if piece]
 
 
 class OpenAIVoice:

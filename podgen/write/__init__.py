@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 from ..contracts import Progress, Writer
 from ..errors import BackendError, PodgenError
 from ..models import MAX_LINE_CHARS, MAX_REACTION_CHARS, TURN_KINDS, Chapter, Document, Line, Script
-from ..registry import Registry
+from ..registry import writers
 from .sentences import split_long
 from .spoken import speakable_text
 
 if TYPE_CHECKING:
     from ..config import Settings
 
-writers: Registry[Writer] = Registry("podgen.writers", "writer")
+__all__ = ["writers", "write_script", "check_script"]
 
 
 def write_script(document: Document, settings: Settings, progress: Progress | None = None) -> Script:

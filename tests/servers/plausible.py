@@ -123,7 +123,7 @@ def _covered(prompt: str) -> str:
     source = tagged(prompt, "source")
     pieces = re.split(r"^Part (\d+): ", source, flags=re.M)
     parts = {int(pieces[i]): pieces[i + 1] for i in range(1, len(pieces) - 1, 2)}
-    covers = re.search(r"covers parts? (\d+)(?: to (\d+))?", prompt)
+    covers = re.search(r"is about parts? (\d+)(?: to (\d+))?", prompt)
     if not parts or not covers:
         return re.sub(r"^Part \d+: ", "", source, flags=re.M)
     first, last = int(covers.group(1)), int(covers.group(2) or covers.group(1))

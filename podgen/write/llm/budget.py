@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass
 
 from ...llm.tokens import chars_for, estimate_tokens
-from .structured import REPAIR_TOKENS
 
 SUMMARY_TOKENS = 700
 """Largest summary answer."""
 CHUNK_TOKENS = 1500
 """Source per summary request: small enough for a focused summary and many parallel requests."""
 MIN_SOURCE_TOKENS = 300
+REPAIR_TOKENS = 300
+"""Room a repair request needs beyond the original request and the bad answer."""
 
 
 def answer_tokens(words: int, context: int) -> int:

@@ -83,6 +83,7 @@ class Job:
             "focus": Template(focus["given"]).safe_substitute(focus=self.settings.focus)
             if self.settings.focus else focus.get("none", ""),
             "hosts": "\n".join(_host_line(h) for h in self.hosts),
+            "guide": self.hosts[0].name,
         }
 
     def prompt(self, name: str, **values: Any) -> str:

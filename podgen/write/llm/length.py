@@ -1,20 +1,18 @@
 """Length: the script lands within ±15% of the target, whatever the model does.
 
-First the model is asked to extend or trim the segments that missed (at most ``ROUNDS``
-rounds). Then the code enforces it: a script still too long loses whole lines from the
-middle of its longest segments (never a segment's opening or hand-over, nor the show's
-welcome and goodbye); one still too short gets further segments, written by the model from
-the outline's richest parts, or by the fallback writer.
+A script too long loses whole lines from the middle of its longest segments (never a
+segment's opening or hand-over, nor the show's welcome and goodbye); one too short gets
+further segments, written by the model from the richest parts of the source, or by the
+fallback writer. Neither asks the model to rewrite what it wrote: on a local model a rewrite
+costs as much as the first draft, and small models often make it longer when asked to trim.
 """
 from __future__ import annotations
 
 import logging
 
 from ..offline import fallback_lines
-from .budget import MIN_SOURCE_TOKENS, answer_tokens, room, source_chars
 from .job import Job
-from .schema import segment_model
-from .segments import Written, as_lines, repeats, to_lines
+from .segments import Written, repeats, to_lines
 from .structured import Asker, InvalidAnswer
 
 log = logging.getLogger(__name__)
@@ -22,8 +20,6 @@ TOLERANCE = 0.15
 """The script must land within this fraction of the target word count."""
 AIM = 0.08
 """Trimming and extending by code aim this far inside the tolerance."""
-SEGMENT_SLACK = 0.10
-ROUNDS = 2
 EXTRA_SEGMENTS = 3
 """Further segments the model may be asked for when the script is still too short."""
 KEEP_ENDS = 1
@@ -40,21 +36,6 @@ def total(segments: list[Written]) -> int:
 
 def fit_length(job: Job, asker: Asker, segments: list[Written]) -> list[Written]:
     target = job.target_words
-    tried: set[int] = set()
-    for _ in range(ROUNDS):
-        if within(total(segments), target):
-            break
-        share = target / len(segments)
-        longer = total(segments) < target
-        todo = [s for s in segments if not s.fallback and (s.words() < share * (1 - SEGMENT_SLACK)) == longer
-                and abs(s.words() - share) > SEGMENT_SLACK * share and _state(s) not in tried]
-        if not todo:
-            break
-        log.info("script has %d words for a target of %d: %s %d segment(s)", total(segments), target,
-                 "extending" if longer else "trimming", len(todo))
-        job.client.expect(len(todo))
-        tried |= {_state(s) for s in todo}  # the same request again would only get the same answer
-        job.client.map(lambda s: _resize(job, asker, s, round(share), "extend" if longer else "trim"), todo)
     if total(segments) > target * (1 + TOLERANCE):
         trim_lines(segments, round(target * (1 + AIM)))
     if total(segments) < target * (1 - TOLERANCE):
@@ -63,37 +44,6 @@ def fit_length(job: Job, asker: Asker, segments: list[Written]) -> list[Written]
         log.warning("the script has %d words, %+.0f%% off the target of %d for %g minutes", total(segments),
                     100 * (total(segments) - target) / target, target, job.settings.minutes)
     return segments
-
-
-def _state(segment: Written) -> int:
-    return hash((segment.title, tuple(segment.lines)))
-
-
-def _resize(job: Job, asker: Asker, segment: Written, words: int, direction: str) -> None:
-    model = segment_model(job.host_names, max(words, segment.words()))
-    max_tokens = answer_tokens(max(words, segment.words()), job.settings.context_tokens)
-    values = dict(current=segment.words(), words=words, direction=job.table("directions")[direction],
-                  lines=as_lines(segment.lines))
-    fixed = job.fixed(model.model_json_schema()) + job.prompt("resize", source="", **values)
-    if room(job.settings.context_tokens, max_tokens, fixed) < MIN_SOURCE_TOKENS:
-        log.warning("segment %r is too long to revise within context_tokens; kept as it is", segment.title)
-        return
-    source = job.material(segment.source, source_chars(job.settings.context_tokens, max_tokens, fixed))
-    try:
-        answer = asker.ask(model, job.prompt("resize", source=source, **values), max_tokens, "revise")
-    except InvalidAnswer as exc:
-        log.info("segment %r kept as it is: %s", segment.title, exc.message)
-        return
-    mine = [t for _, t in segment.lines]
-    others = [t for t in job.spoken if t not in mine]
-    spoken, job.spoken = job.spoken, others
-    lines = to_lines(job, answer, keep=False)
-    job.spoken = spoken
-    enough = len(lines) >= 2 or (len(job.host_names) == 1 and lines)
-    shorter = sum(len(t.split()) for _, t in lines) < segment.words()
-    if enough and (direction == "trim") == shorter:  # a revision that went the wrong way is not kept
-        job.spoken = others + [t for _, t in lines]
-        segment.lines = lines
 
 
 def trim_lines(segments: list[Written], goal: int) -> None:
@@ -131,7 +81,7 @@ def _add_segments(job: Job, asker: Asker, segments: list[Written]) -> list[Writt
         extra = Written(f"More on {base.title}", base.source)
         values = dict(number=len(segments), count=len(segments) + 1, outline="", segment_title=extra.title,
                       points="", position=job.table("positions").get("middle", ""), lines=max(2, missing // 22),
-                      covers="the parts it was written from")
+                      covers="the same parts as an earlier segment, with what it left out")
         try:
             extra.lines = to_lines(job, _ask(job, asker, extra, values, segments, missing, False).value)
         except InvalidAnswer:
@@ -152,6 +102,7 @@ def _insert(segments: list[Written], extra: Written) -> list[Written]:
     if len(segments) > 1:
         return segments[:-1] + [extra, segments[-1]]
     only = segments[0]
-    only.lines = only.lines[:-2] + extra.lines + only.lines[-2:]
+    at = len(only.lines) - 1 if len(only.lines) >= 3 else len(only.lines)  # before the goodbye, if it has one
+    only.lines = only.lines[:at] + extra.lines + only.lines[at:]
     only.fallback = only.fallback or extra.fallback
     return segments

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 
 from ...llm.tokens import chars_for
 from .budget import CHUNK_TOKENS, SUMMARY_TOKENS, Chunk, answer_tokens, source_chars, split_text
 from .job import Job
 from .schema import Outline, PlannedSegment, Summary, segment_model
+from ..offline import plain
 from .structured import Asker, InvalidAnswer
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,8 @@ class Part:
     first: int
     last: int
     summary: str
+    heading: str = ""
+    """The heading of the section the part starts in."""
 
     def line(self, number: int) -> str:
         return f"Part {number}: {self.summary}"
@@ -41,10 +45,15 @@ WHOLE_ALLOWANCE = 700
 """Tokens a segment request carries besides the document: outline, previous lines, instructions."""
 
 
-def chunk_document(job: Job) -> list[Chunk]:
+WHOLE_PART_CHARS = 1500
+"""A part of a document read whole: small enough that each segment can be given its own parts."""
+
+
+def chunk_document(job: Job, size: int | None = None) -> list[Chunk]:
+    """The document in chunks of at most ``size`` characters [default: what a summary request holds]."""
     context = job.settings.context_tokens
     fixed = job.fixed(Summary.model_json_schema()) + job.prompt("summary", source="")
-    size = min(chars_for(CHUNK_TOKENS), source_chars(context, SUMMARY_TOKENS, fixed))
+    size = size or min(chars_for(CHUNK_TOKENS), source_chars(context, SUMMARY_TOKENS, fixed))
     chunks: list[Chunk] = []
     for section in job.document.sections:
         text = f"{section.heading}\n\n{section.text}" if section.heading else section.text
@@ -60,8 +69,10 @@ def numbered(chunks: list[Chunk]) -> str:
     return "\n\n".join(f"Part {c.number + 1}: {c.text}" for c in chunks)
 
 
-def read_whole(job: Job, chunks: list[Chunk]) -> list[Part] | None:
-    """The chunks as parts, and ``job.whole`` set, when the whole document fits every request."""
+def read_whole(job: Job) -> tuple[list[Part], list[Chunk]] | None:
+    """The document in small numbered parts, and ``job.whole`` set, when the whole of it fits every
+    request; None when it does not."""
+    chunks = chunk_document(job, WHOLE_PART_CHARS)
     text = numbered(chunks)
     words = max(40, round(job.target_words / segment_count(job)))
     answer = max(answer_tokens(words, job.settings.context_tokens), outline_tokens(job))
@@ -69,15 +80,21 @@ def read_whole(job: Job, chunks: list[Chunk]) -> list[Part] | None:
     if len(text) > source_chars(job.settings.context_tokens, answer + WHOLE_ALLOWANCE, fixed):
         return None
     job.whole = text
-    return [Part(c.number, c.number, c.text) for c in chunks]
+    return [Part(c.number, c.number, c.text, c.heading) for c in chunks], chunks
 
 
 def summarise(job: Job, asker: Asker, chunks: list[Chunk]) -> list[Part]:
     def one(chunk: Chunk) -> Part:
         prompt = job.prompt("summary", part=chunk.number + 1, parts=len(chunks), words=SUMMARY_WORDS,
                             source=chunk.text)
-        answer = asker.ask(Summary, prompt, SUMMARY_TOKENS, "summary")
-        return Part(chunk.number, chunk.number, _summary_text(answer))
+        try:
+            text = _summary_text(asker.ask(Summary, prompt, SUMMARY_TOKENS, "summary"))
+        except InvalidAnswer:
+            if job.fallback != "offline":
+                raise
+            log.warning("part %d: the model wrote no usable summary; its opening stands in", chunk.number + 1)
+            text = _opening(chunk.text)
+        return Part(chunk.number, chunk.number, text, chunk.heading)
 
     job.client.expect(len(chunks))
     return job.client.map(one, chunks)
@@ -130,22 +147,68 @@ def _merge(job: Job, asker: Asker, numbered: tuple[int, list[Part]], total: int)
     index, batch = numbered
     source = "\n\n".join(p.summary for p in batch)
     prompt = job.prompt("summary", part=index + 1, parts=total, words=SUMMARY_WORDS, source=source)
-    return Part(batch[0].first, batch[-1].last,
-                _summary_text(asker.ask(Summary, prompt, SUMMARY_TOKENS, "summary")))
+    try:
+        text = _summary_text(asker.ask(Summary, prompt, SUMMARY_TOKENS, "summary"))
+    except InvalidAnswer:
+        if job.fallback != "offline":
+            raise
+        text = " ".join(_opening(p.summary, 600 // len(batch)) for p in batch)
+    return Part(batch[0].first, batch[-1].last, text, batch[0].heading)
+
+
+def _opening(text: str, chars: int = 600) -> str:
+    """The first ``chars`` characters of ``text``, ending at a word."""
+    cut = " ".join(text.split())[:chars]
+    return cut.rsplit(" ", 1)[0] if len(cut) == chars else cut
 
 
 def outline(job: Job, asker: Asker, parts: list[Part]) -> Outline:
     lines = job.whole or "\n".join(p.line(i + 1) for i, p in enumerate(parts))
     prompt = job.prompt("outline", segments=segment_count(job), source=lines)
     job.client.expect(1 + segment_count(job))  # the outline, then about this many segments
-    planned = asker.ask(Outline, prompt, outline_tokens(job), "outline")
-    segments = [_valid(s, len(parts)) for s in planned.segments]
-    kept = [s for s in segments if s is not None]
-    if not kept:
-        raise InvalidAnswer("The model's outline names no part of the document.", planned.model_dump_json())
-    return Outline(description=planned.description, segments=kept)
+    try:
+        planned = asker.ask(Outline, prompt, outline_tokens(job), "outline")
+        kept = [s for s in (_valid(s, parts) for s in planned.segments) if s is not None]
+        if not kept:
+            raise InvalidAnswer("The model's outline names no part of the document.", planned.model_dump_json())
+    except InvalidAnswer as exc:
+        if job.fallback != "offline":
+            raise
+        log.warning("the model wrote no usable outline (%s); the document's own parts are the outline", exc.message)
+        return outline_by_code(job, parts)
+    return Outline(description=planned.description, segments=_regroup(kept, segment_count(job)))
 
 
-def _valid(segment: PlannedSegment, count: int) -> PlannedSegment | None:
-    numbers = sorted({n for n in segment.parts if 1 <= n <= count})
-    return segment.model_copy(update={"parts": numbers}) if numbers else None
+def outline_by_code(job: Job, parts: list[Part]) -> Outline:
+    """Consecutive parts in about ``segment_count`` groups, each titled by its first heading."""
+    count = max(1, min(segment_count(job), len(parts)))
+    size = math.ceil(len(parts) / count)
+    segments = [PlannedSegment(title=(plain(parts[i].heading) or f"Part {i + 1}")[:60],
+                               parts=list(range(i + 1, min(i + size, len(parts)) + 1)))
+                for i in range(0, len(parts), size)]
+    return Outline(description=f"A conversation about {job.title}.", segments=segments)
+
+
+def _regroup(segments: list[PlannedSegment], count: int) -> list[PlannedSegment]:
+    """An outline of far more segments than asked for, merged into ``count`` (each too short otherwise)."""
+    if len(segments) <= count + 1:
+        return segments
+    size = math.ceil(len(segments) / count)
+    groups = [segments[i:i + size] for i in range(0, len(segments), size)]
+    return [PlannedSegment(title=g[0].title, parts=sorted({n for s in g for n in s.parts}),
+                           points=" ".join(s.points for s in g)[:400]) for g in groups]
+
+
+_NO_TITLE = re.compile(r"^(?:part|segment|section|chapter)\b|^(?:first|second|third|fourth|fifth|last)\s+part$",
+                       re.IGNORECASE)
+
+
+def _valid(segment: PlannedSegment, parts: list[Part]) -> PlannedSegment | None:
+    """The segment with only parts that exist, and a real title ("Part 2" is the heading's)."""
+    numbers = sorted({n for n in segment.parts if 1 <= n <= len(parts)})
+    if not numbers:
+        return None
+    title = segment.title
+    if _NO_TITLE.search(title.strip()):
+        title = plain(parts[numbers[0] - 1].heading)[:60] or title
+    return segment.model_copy(update={"parts": numbers, "title": title})

@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 MIN_LINE_WORDS = 2
 """A line says something: "Right." alone is a reaction the mix adds, not a line to write."""
 MIN_LINE_CHARS = 8
-MAX_LINE_CHARS = 420
-"""One turn of one to four sentences."""
+MAX_LINE_CHARS = 700
+"""One turn of one to four sentences (a line cut here by a grammar is joined to the next by the code)."""
 WORDS_PER_LINE = 8
 """Fewest words a line has on average, for a segment's most lines."""
 TITLE_CHARS = 60

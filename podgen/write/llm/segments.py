@@ -75,15 +75,46 @@ def repeats(text: str, earlier: list[str]) -> bool:
     return False
 
 
+def true_speaker(speaker: str, text: str, names: list[str]) -> str:
+    """The speaker of a line, corrected when a small model got it wrong in an obvious way: with two
+    hosts, a line where the speaker introduces themself as the other host ("I'm Sam") or speaks to
+    themself by name ("That's right, Alex.") belongs to the other host."""
+    if len(names) != 2 or speaker not in names:
+        return speaker
+    other = names[1 - names.index(speaker)]
+    mine, theirs = re.escape(speaker), re.escape(other)
+    if re.search(rf"\b(?:I'?m|I am|my name is|this is) {theirs}\b", text, re.I) or \
+            re.search(rf"(?:^|[,;]\s*){mine}\s*[,.!?]", text):
+        return other
+    return speaker
+
+
+_PART_LABEL = re.compile(r"^\s*Part \d+\s*[:.]\s*")
+_ENDED = re.compile(r"[.!?…\"'”’)]\s*$")
+
+
+def joined(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Lines without the source's part labels, and a sentence cut across two lines made whole again
+    (a schema's length limit can end a line mid-sentence; the model then goes on in the next)."""
+    whole: list[tuple[str, str]] = []
+    for speaker, text in lines:
+        text = _PART_LABEL.sub("", text).strip()
+        if whole and text[:1].islower() and not _ENDED.search(whole[-1][1]):
+            whole[-1] = (whole[-1][0], f"{whole[-1][1]} {text}")
+        elif text:
+            whole.append((speaker, text))
+    return whole
+
+
 def to_lines(job: Job, answer: object, keep: bool = True) -> list[tuple[str, str]]:
     """The model's lines as speakable text; empty and repeated lines are dropped."""
     language, names = job.settings.language, job.host_names
     kept: list[tuple[str, str]] = []
-    for line in answer.lines:  # type: ignore[attr-defined]
-        text = speakable_text(line.text, language, names)
+    for speaker, raw in joined([(line.speaker, line.text) for line in answer.lines]):  # type: ignore[attr-defined]
+        text = speakable_text(raw, language, names)
         if len(text.split()) < 2 or repeats(text, job.spoken + [t for _, t in kept]):
             continue
-        kept.append((line.speaker, text))
+        kept.append((true_speaker(speaker, text, names), text))
     if keep:
         job.spoken += [t for _, t in kept]
     return kept
@@ -156,8 +187,8 @@ def _fall_back(job: Job, segment: Written, words: int, first: bool, exc: Invalid
 
 def _covers(numbers: list[int]) -> str:
     if len(numbers) == 1:
-        return f"it covers part {numbers[0]}"
-    return f"it covers parts {numbers[0]} to {numbers[-1]}"
+        return f"part {numbers[0]}"
+    return f"parts {numbers[0]} to {numbers[-1]}"
 
 
 def _position(job: Job, number: int, count: int) -> str:

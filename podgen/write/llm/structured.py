@@ -32,8 +32,6 @@ REPAIRS = 2
 MODES = ("json_schema", "json_object_schema", "json_object", "text")
 ERROR_CHARS = 600
 """The longest validation error sent back (keeps a repair request within budget)."""
-REPAIR_TOKENS = 300
-"""Room a repair request needs beyond the original request and the bad answer."""
 CUT = ("length", "repeat")
 """Finish reasons of an answer that did not end by itself."""
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from ... import redact
 from ...contracts import Progress
 from ...errors import BackendError, UsageError
-from ...files import slugify, write_text
+from ...files import write_text
+from ...folder import RAW_ANSWER, folder_for
 from ...llm import ChatClient, Transport
 from ...models import Chapter, Document, Line, Script
 from ..offline import plain
@@ -29,8 +30,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NAME = "openai"
-RAW_ANSWER = "llm-answer.txt"
-"""Saved in the episode folder when the model's answer stays invalid."""
 
 
 class LlmWriter:
@@ -53,7 +52,8 @@ class LlmWriter:
             segments, claims, description = self._write(job)
         except InvalidAnswer as exc:
             secrets = [getattr(getattr(client.transport, "endpoint", None), "api_key", "")]
-            path = write_text(settings.output_dir / slugify(title) / RAW_ANSWER, redact.text(exc.raw, secrets))
+            folder = folder_for(settings.output_dir, title, [document.source])
+            path = write_text(folder / RAW_ANSWER, redact.text(exc.raw, secrets))
             raise BackendError(exc.message, f"The model's last answer is in {path}. Run again (finished "
                                "calls are cached), try another --model, or --fallback offline.") from None
         finally:
@@ -68,9 +68,11 @@ class LlmWriter:
     @staticmethod
     def _write(job: Job) -> tuple[list[Written], list, str]:
         asker = Asker(job)
-        chunks = chunk_document(job)
-        parts = read_whole(job, chunks)
-        if parts is None:
+        whole = read_whole(job)
+        if whole is not None:
+            parts, chunks = whole
+        else:
+            chunks = chunk_document(job)
             log.info("the document does not fit one request: summarising %d pieces", len(chunks))
             parts = condense(job, asker, summarise(job, asker, chunks))
         plan = outline(job, asker, parts)
