@@ -27,7 +27,7 @@ from podgen.pipeline import load_script, render_episode
 LONG = ("The keepers climbed the tower every evening to light the lamp. They trimmed the wick and wound the "
         "clockwork that turned the heavy lens. It was lonely work, and a storm could cut them off for weeks.")
 ANSWER = ("Boats brought food, oil and letters whenever the sea allowed it. In winter the boats could not land for "
-          "weeks, so the keepers stored enough food for months. They salted fish and baked their own bread.")
+          "weeks, so the keepers stored enough food for months. They salted fish and dried it for the winter sea.")
 SCRIPT = {
     "version": 1, "title": "Lighthouses", "description": "Two hosts talk about lighthouses.", "writer": "hand",
     "hosts": ["Alex", "Sam"], "sources": [],
