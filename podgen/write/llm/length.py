@@ -40,6 +40,8 @@ def fit_length(job: Job, asker: Asker, segments: list[Written]) -> list[Written]
         trim_lines(segments, round(target * (1 + AIM)))
     if total(segments) < target * (1 - TOLERANCE):
         segments = _add_segments(job, asker, segments)
+        if total(segments) > target * (1 + TOLERANCE):  # a further segment said more than was missing
+            trim_lines(segments, round(target * (1 + AIM)))
     if not within(total(segments), target):
         log.warning("the script has %d words, %+.0f%% off the target of %d for %g minutes", total(segments),
                     100 * (total(segments) - target) / target, target, job.settings.minutes)
@@ -51,10 +53,17 @@ def trim_lines(segments: list[Written], goal: int) -> None:
     before = total(segments)
     while total(segments) > goal:
         segment = max(segments, key=lambda s: s.words() if _removable(s, segments) else -1)
-        spans = _removable(segment, segments)
-        if not spans:
-            break
-        start, end = spans[-1]
+        if _removable(segment, segments):
+            start, end = _removable(segment, segments)[-1]
+        else:  # few long lines: the line whose loss lands nearest the goal, never far below it
+            segment = _last_resort_segment(segments)
+            spans = _inner(segment, segments)
+            if not spans:
+                break
+            over = total(segments) - goal
+            start, end = min(spans, key=lambda sp: abs(_words(segment, sp) - over))
+            if total(segments) - _words(segment, (start, end)) < goal * (1 - 2 * TOLERANCE):
+                break
         del segment.lines[start:end]
     log.info("trimmed the script from %d to %d words by dropping whole lines", before, total(segments))
 
@@ -65,6 +74,21 @@ def _removable(segment: Written, segments: list[Written]) -> list[tuple[int, int
     last = len(segment.lines) - KEEP_ENDS - (1 if segment is segments[-1] else 0)
     step = 2 if len({s for s, _ in segment.lines}) > 1 else 1
     return [(i, i + step) for i in range(first, last - step + 1, step)]
+
+
+def _last_resort_segment(segments: list[Written]) -> Written:
+    """The longest segment that still has a line that is neither the welcome nor the goodbye."""
+    return max(segments, key=lambda s: s.words() if _inner(s, segments) else -1)
+
+
+def _words(segment: Written, span: tuple[int, int]) -> int:
+    return sum(len(t.split()) for _, t in segment.lines[span[0]:span[1]])
+
+
+def _inner(segment: Written, segments: list[Written]) -> list[tuple[int, int]]:
+    first = 1 if segment is segments[0] else 0
+    last = len(segment.lines) - (1 if segment is segments[-1] else 0)
+    return [(i, i + 1) for i in range(first, last)]
 
 
 def _add_segments(job: Job, asker: Asker, segments: list[Written]) -> list[Written]:
@@ -98,11 +122,11 @@ def _add_segments(job: Job, asker: Asker, segments: list[Written]) -> list[Writt
 
 
 def _insert(segments: list[Written], extra: Written) -> list[Written]:
-    """``extra`` before the goodbye: its own segment, or inside a script of one segment."""
+    """``extra`` as its own chapter before the goodbye (in a script of one segment, the goodbye is
+    its last line, which then closes the extra chapter)."""
     if len(segments) > 1:
         return segments[:-1] + [extra, segments[-1]]
     only = segments[0]
-    at = len(only.lines) - 1 if len(only.lines) >= 3 else len(only.lines)  # before the goodbye, if it has one
-    only.lines = only.lines[:at] + extra.lines + only.lines[at:]
-    only.fallback = only.fallback or extra.fallback
-    return segments
+    if len(only.lines) >= 3:
+        only.lines, extra.lines = only.lines[:-1], extra.lines + only.lines[-1:]
+    return [only, extra]

@@ -183,7 +183,7 @@ def outline_by_code(job: Job, parts: list[Part]) -> Outline:
     """Consecutive parts in about ``segment_count`` groups, each titled by its first heading."""
     count = max(1, min(segment_count(job), len(parts)))
     size = math.ceil(len(parts) / count)
-    segments = [PlannedSegment(title=(plain(parts[i].heading) or f"Part {i + 1}")[:60],
+    segments = [PlannedSegment(title=(plain(parts[i].heading) or (job.title if i == 0 else f"Part {i + 1}"))[:60],
                                parts=list(range(i + 1, min(i + size, len(parts)) + 1)))
                 for i in range(0, len(parts), size)]
     return Outline(description=f"A conversation about {job.title}.", segments=segments)
