@@ -36,14 +36,15 @@ def default_threads() -> int:
 
 def model_file(settings: Settings) -> Path:
     """The GGUF to run: --model-file, else --model as REPO/FILE.gguf (downloaded once), else the default."""
-    from .gguf import DEFAULT_GGUF, check_gguf, fetch_gguf
+    from .gguf import DEFAULT_GGUF, cached_gguf, check_gguf, fetch_gguf
 
     if settings.model_file is not None:
         return check_gguf(settings.model_file)
     spec = settings.model if settings.model.endswith(".gguf") else DEFAULT_GGUF
     if Path(spec).expanduser().is_file():
         return check_gguf(Path(spec).expanduser())
-    return fetch_gguf(spec)
+    found = fetch_gguf(spec)
+    return cached_gguf(spec) or found  # the snapshot's path keeps the file's name (the blob's is a hash)
 
 
 class LocalTransport:
