@@ -45,6 +45,13 @@ def settings(tmp_path, clip_cache) -> Settings:
     return Settings(output_dir=tmp_path / "episodes", cache_dir=clip_cache, tts="piper")
 
 
+@pytest.fixture
+def no_proxy(monkeypatch):
+    """No proxy from the environment: requests to the tests' own servers go straight to 127.0.0.1."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(autouse=True)
 def _no_llm_endpoint(monkeypatch, tmp_path_factory):
     """Tests choose their chat endpoint themselves: none leaks in from the environment, `--llm auto`

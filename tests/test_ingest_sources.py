@@ -18,6 +18,10 @@ from podgen.errors import FetchError
 from podgen.ingest import extract, extract_all
 from podgen.ingest.fetch import USER_AGENT
 
+pytestmark = pytest.mark.usefixtures("no_proxy")
+"""No request here goes through a proxy: the servers are the tests' own, on 127.0.0.1."""
+
+
 DATA = Path(__file__).parent / "data"
 SEEN: list[dict] = []
 
@@ -60,12 +64,6 @@ def server():
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
-
-
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch):
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def test_a_url_to_an_html_page_without_an_extension(server: str) -> None:

@@ -21,6 +21,10 @@ from podgen.errors import FetchError, TooLarge
 from podgen.ingest import clean, extract
 
 
+pytestmark = pytest.mark.usefixtures("no_proxy")
+"""No request here goes through a proxy: the servers are the tests' own, on 127.0.0.1."""
+
+
 # --- text: linear cleaning and a size cap -------------------------------------------------
 
 def test_joining_lines_never_looks_back_over_the_whole_paragraph(monkeypatch) -> None:
@@ -122,12 +126,6 @@ def drip():
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
-
-
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch):
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
 
 
 def test_a_url_that_drips_meets_the_deadline_for_the_whole_download(drip: str) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import ConfigError
 from ...llm import ChatClient
 from ...prompts import load_text, load_toml
+from .budget import fit
 
 if TYPE_CHECKING:
     from ...config import Host, Settings
@@ -36,8 +37,6 @@ class Job:
 
     def material(self, texts: list[str], max_chars: int) -> str:
         """The source text a request carries: the whole document when it fits, else ``texts``."""
-        from .budget import fit
-
         return self.whole if self.whole is not None else fit(texts, max_chars)
 
     @classmethod

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from ..offline import fallback_lines
 from .job import Job
-from .segments import Written, repeats, to_lines
+from .segments import Written, ask_segment, fall_back, lines_for, to_lines
 from .structured import Asker, InvalidAnswer
 
 log = logging.getLogger(__name__)
@@ -53,8 +52,9 @@ def trim_lines(segments: list[Written], goal: int) -> None:
     before = total(segments)
     while total(segments) > goal:
         segment = max(segments, key=lambda s: s.words() if _removable(s, segments) else -1)
-        if _removable(segment, segments):
-            start, end = _removable(segment, segments)[-1]
+        spans = _removable(segment, segments)
+        if spans:
+            start, end = spans[-1]
         else:  # few long lines: the line whose loss lands nearest the goal, never far below it
             segment = _last_resort_segment(segments)
             spans = _inner(segment, segments)
@@ -93,8 +93,6 @@ def _inner(segment: Written, segments: list[Written]) -> list[tuple[int, int]]:
 
 def _add_segments(job: Job, asker: Asker, segments: list[Written]) -> list[Written]:
     """Further segments, before the goodbye, until the script is long enough."""
-    from .segments import _ask  # the same request as any segment
-
     target = job.target_words
     richest = sorted(segments[:-1] or segments, key=lambda s: -sum(len(t) for t in s.source))
     for index in range(EXTRA_SEGMENTS):
@@ -104,18 +102,13 @@ def _add_segments(job: Job, asker: Asker, segments: list[Written]) -> list[Writt
         base = richest[index % len(richest)]
         extra = Written(f"More on {base.title}", base.source)
         values = dict(number=len(segments), count=len(segments) + 1, outline="", segment_title=extra.title,
-                      points="", position=job.table("positions").get("middle", ""), lines=max(2, missing // 22),
+                      points="", position=job.table("positions").get("middle", ""), lines=lines_for(missing),
                       covers="the same parts as an earlier segment, with what it left out")
         try:
-            extra.lines = to_lines(job, _ask(job, asker, extra, values, segments, missing, False).value)
+            extra.lines = to_lines(job, ask_segment(job, asker, extra, values, segments, missing, False).value)
         except InvalidAnswer:
             extra.lines = []
-        if not extra.lines and job.fallback == "offline":
-            extra.lines = [(s, t) for s, t in fallback_lines(base.title, "\n\n".join(base.source), job.settings,
-                                                             missing, False) if not repeats(t, job.spoken)]
-            extra.fallback = bool(extra.lines)
-            job.fallbacks += [extra.title] if extra.lines else []
-        if extra.lines:
+        if extra.lines or fall_back(job, extra, missing, False, None):
             log.info("the script was short: added segment %r (%d words)", extra.title, extra.words())
             segments = _insert(segments, extra)
     return segments

@@ -31,7 +31,7 @@ ENOUGH = 0.7
 """A cut-off segment with this share of its words needs no continuation."""
 NEAR = 0.8
 """Word overlap (Jaccard) at which a line repeats an earlier one."""
-WORDS_PER_LINE = 22
+TURN_WORDS = 22
 """About this many words a turn, to say how many lines to write."""
 _WORD = re.compile(r"[\w']+")
 
@@ -40,7 +40,7 @@ _WORD = re.compile(r"[\w']+")
 class Written:
     title: str
     source: list[str]
-    """The source texts the segment was written from (for resizing and grounding)."""
+    """The source texts the segment was written from (for further segments and grounding)."""
     lines: list[tuple[str, str]] = field(default_factory=list)
     fallback: bool = False
     """Written by the fallback writer, not the model."""
@@ -128,7 +128,7 @@ def write_segments(job: Job, asker: Asker, plan: Outline, parts: list[Part], chu
         segment = Written(planned.title, source_texts(parts, planned.parts, chunks))
         values = dict(number=number, count=len(plan.segments), outline=outline_text, segment_title=planned.title,
                       points=planned.points, position=_position(job, number, len(plan.segments)), words=words,
-                      lines=max(2, round(words / WORDS_PER_LINE)), covers=_covers(planned.parts))
+                      lines=lines_for(words), covers=_covers(planned.parts))
         _write_one(job, asker, segment, values, written, words)
         written.append(segment)
     return written
@@ -137,7 +137,7 @@ def write_segments(job: Job, asker: Asker, plan: Outline, parts: list[Part], chu
 def _write_one(job: Job, asker: Asker, segment: Written, values: dict, before: list[Written], words: int) -> None:
     try:
         for attempt in range(1 + CONTINUATIONS):
-            got = _ask(job, asker, segment, values, before, words - segment.words(), attempt > 0)
+            got = ask_segment(job, asker, segment, values, before, words - segment.words(), attempt > 0)
             segment.lines += to_lines(job, got.value)
             if not got.cut or segment.words() >= ENOUGH * words:
                 break
@@ -146,14 +146,21 @@ def _write_one(job: Job, asker: Asker, segment: Written, values: dict, before: l
         if segment.lines:
             log.warning("segment %r: the rest could not be written (%s); keeping %d lines", segment.title,
                         exc.message, len(segment.lines))
-        elif not _fall_back(job, segment, words, not before, exc):
+        elif not fall_back(job, segment, words, not before, exc):
             raise
-    if not segment.lines and not _fall_back(job, segment, words, not before, None):
+    if not segment.lines and not fall_back(job, segment, words, not before, None):
         raise BackendError(f"The model wrote no usable line for segment {segment.title!r}.",
                            "Try another --model, or --fallback offline.")
 
 
-def _ask(job: Job, asker: Asker, segment: Written, values: dict, before: list[Written], words: int, more: bool):
+def lines_for(words: int) -> int:
+    """How many lines to ask for, for about ``words`` words."""
+    return max(2, round(words / TURN_WORDS))
+
+
+def ask_segment(job: Job, asker: Asker, segment: Written, values: dict, before: list[Written], words: int,
+                more: bool):
+    """One segment request: about ``words`` more words after the lines ``before`` (and its own so far)."""
     model = segment_model(job.host_names, max(words, 40))
     so_far = [line for s in before for line in s.lines] + segment.lines
     previous = as_lines(so_far[-PREVIOUS_LINES:]) or "(nothing yet: this is the start)"
@@ -165,7 +172,7 @@ def _ask(job: Job, asker: Asker, segment: Written, values: dict, before: list[Wr
     return asker.ask_more(model, job.prompt("segment", source=source, **values), max_tokens, "segment")
 
 
-def _fall_back(job: Job, segment: Written, words: int, first: bool, exc: InvalidAnswer | None) -> bool:
+def fall_back(job: Job, segment: Written, words: int, first: bool, exc: InvalidAnswer | None) -> bool:
     """Let the fallback writer write ``segment``; False when there is no fallback (or it has nothing)."""
     if job.fallback != "offline":
         if exc is not None:
