@@ -56,7 +56,10 @@ def natural_layout(script: Script, clips: list[Path], backchannels: list[Backcha
     layout = Layout(rate, 0, [], [], [])
     last: _Line | None = None
     for i, line in enumerate(script.lines):
-        start = round(lead_s * rate) + found[i].start if last is None else last.end + _gap(gaps[i], last, found[i], rules)
+        if last is None:  # the first cue starts ``lead_s`` in, whatever silence the clip begins with
+            start = max(round((lead_s + MARGIN_S) * rate), found[i].start)
+        else:
+            start = last.end + _gap(gaps[i], last, found[i], rules)
         mine = [(len(script.lines) + j, b) for j, b in enumerate(backchannels) if b.line == i]
         placed = _place_line(layout, script, i, start - found[i].start, found, mine, rules)
         if last is not None and start >= last.end:
