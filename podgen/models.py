@@ -135,6 +135,8 @@ class Chapter:
     title: str
     line: int
     """Index of the first script line of the chapter."""
+    points: list[str] = field(default_factory=list)
+    """The chapter's key points, as its video slide shows them (the model writer's outline)."""
 
 
 @dataclass
@@ -153,6 +155,8 @@ class Script:
     """Lines whose numbers or names the writer could not find in the sources (for a person to check)."""
     fallback_segments: list[str] = field(default_factory=list)
     """Chapters the model could not write, read from the source by the offline writer instead."""
+    highlight: list[int] = field(default_factory=list)
+    """[first, last]: the lines a short video clip should come from (the writer's pick, or a person's)."""
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
     """How the script was made (writer chosen and why, model requests and tokens); not saved."""
 
@@ -160,9 +164,12 @@ class Script:
         data = {"version": SCRIPT_VERSION, **asdict(self)}
         del data["stats"]
         data["lines"] = [line.to_dict() for line in self.lines]
-        for name in ("unsupported_claims", "fallback_segments"):
+        for name in ("unsupported_claims", "fallback_segments", "highlight"):
             if not data[name]:
                 del data[name]
+        for chapter in data["chapters"]:
+            if not chapter["points"]:
+                del chapter["points"]
         return data
 
     def to_json(self) -> str:
@@ -172,7 +179,8 @@ class Script:
     def from_dict(cls, data: dict[str, Any]) -> "Script":
         named = [str(h) for h in data.get("hosts", [])]
         lines = [Line.from_dict(x, named) for x in data["lines"]]
-        chapters = [Chapter(title=str(c["title"]), line=int(c["line"])) for c in data.get("chapters", [])]
+        chapters = [Chapter(str(c["title"]), int(c["line"]), [str(p) for p in _items(c.get("points"), "points")])
+                    for c in data.get("chapters", [])]
         hosts = named or _speakers_in_order(lines)
         return cls(
             title=str(data["title"]),
@@ -185,10 +193,19 @@ class Script:
             writer=str(data.get("writer", "")),
             unsupported_claims=[c for c in data.get("unsupported_claims", []) if isinstance(c, dict)],
             fallback_segments=[str(t) for t in data.get("fallback_segments", []) if isinstance(t, str)],
+            highlight=_highlight(data.get("highlight"), len(lines)),
         )
 
     def word_count(self) -> int:
         return sum(len(line.text.split()) for line in self.lines)
+
+
+def _highlight(value: Any, count: int) -> list[int]:
+    """[first, last] line numbers within the script; anything else is no highlight."""
+    if (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)
+            and 0 <= value[0] <= value[1] < count):
+        return [value[0], value[1]]
+    return []
 
 
 def _speakers_in_order(lines: list[Line]) -> list[str]:

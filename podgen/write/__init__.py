@@ -54,8 +54,11 @@ def _make_speakable(script: Script, settings: Settings) -> None:
         reactions = line.reactions if len(pieces) == 1 else []
         kept.extend(replace(line, text=piece, reactions=reactions) if n == 0 else Line(line.speaker, piece)
                     for n, piece in enumerate(pieces))
-    script.chapters = [Chapter(c.title, first_of.get(c.line, len(kept))) for c in script.chapters
+    script.chapters = [Chapter(c.title, first_of.get(c.line, len(kept)), c.points) for c in script.chapters
                        if first_of.get(c.line, len(kept)) < len(kept)]
+    if script.highlight:
+        last = script.highlight[1] + 1
+        script.highlight = [first_of[script.highlight[0]], first_of.get(last, len(kept)) - 1]
     script.lines = kept
 
 

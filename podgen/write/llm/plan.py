@@ -176,7 +176,18 @@ def outline(job: Job, asker: Asker, parts: list[Part]) -> Outline:
             raise
         log.warning("the model wrote no usable outline (%s); the document's own parts are the outline", exc.message)
         return outline_by_code(job, parts)
-    return Outline(description=planned.description, segments=_regroup(kept, segment_count(job)))
+    segments = _regroup(kept, segment_count(job))
+    return Outline(description=planned.description, segments=segments,
+                   highlight=_highlighted(planned, kept, len(segments)))
+
+
+def _highlighted(planned: Outline, kept: list[PlannedSegment], count: int) -> int:
+    """The number of the segment the model picked for a clip, among the segments kept (0: none)."""
+    if not 1 <= planned.highlight <= len(planned.segments):
+        return 0
+    title = planned.segments[planned.highlight - 1].title
+    index = next((i for i, s in enumerate(kept) if s.title == title), None)
+    return 0 if index is None else 1 + index * count // len(kept)
 
 
 def outline_by_code(job: Job, parts: list[Part]) -> Outline:

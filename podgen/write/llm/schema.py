@@ -40,6 +40,7 @@ class PlannedSegment(_Answer):
 class Outline(_Answer):
     description: str = Field(min_length=1, max_length=DESCRIPTION_CHARS)
     segments: list[PlannedSegment] = Field(min_length=1, max_length=40)
+    highlight: int = Field(0, ge=0, le=40)
 
 
 class Fix(_Answer):

@@ -44,6 +44,10 @@ class Written:
     lines: list[tuple[str, str]] = field(default_factory=list)
     fallback: bool = False
     """Written by the fallback writer, not the model."""
+    points: str = ""
+    """What the outline said the segment should cover."""
+    highlight: bool = False
+    """The outline's pick for a short clip."""
 
     def words(self) -> int:
         return sum(len(text.split()) for _, text in self.lines)
@@ -125,7 +129,8 @@ def write_segments(job: Job, asker: Asker, plan: Outline, parts: list[Part], chu
     outline_text = "\n".join(f"{i}. {s.title}: {s.points}" for i, s in enumerate(plan.segments, 1))
     written: list[Written] = []
     for number, planned in enumerate(plan.segments, 1):
-        segment = Written(planned.title, source_texts(parts, planned.parts, chunks))
+        segment = Written(planned.title, source_texts(parts, planned.parts, chunks), points=planned.points,
+                          highlight=number == plan.highlight)
         values = dict(number=number, count=len(plan.segments), outline=outline_text, segment_title=planned.title,
                       points=planned.points, position=_position(job, number, len(plan.segments)), words=words,
                       lines=lines_for(words), covers=_covers(planned.parts))

@@ -6,6 +6,7 @@ Both use the same steps and requests; "openai" sends them to an OpenAI-compatibl
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from ... import redact
@@ -94,12 +95,21 @@ def check_context(job: Job) -> None:
 def _script(job: Job, segments: list[Written], description: str, writer: str) -> Script:
     lines: list[Line] = []
     chapters: list[Chapter] = []
+    highlight: list[int] = []
     for segment in segments:
         if segment.lines:
-            chapters.append(Chapter(segment.title, len(lines)))
+            chapters.append(Chapter(segment.title, len(lines), key_points(segment.points)))
+            if segment.highlight:
+                highlight = [len(lines), len(lines) + len(segment.lines) - 1]
             lines += [Line(speaker, text) for speaker, text in segment.lines]
     return Script(title=job.title, description=" ".join(description.split()), lines=lines, chapters=chapters,
-                  hosts=job.host_names, sources=[job.document.source], writer=writer)
+                  hosts=job.host_names, sources=[job.document.source], writer=writer, highlight=highlight)
+
+
+def key_points(points: str) -> list[str]:
+    """The outline's few sentences on a segment, as the points its slide lists."""
+    found = [p.strip(" -•*\t") for p in re.split(r"(?<=[.!?;])\s+|\n+|\s+-\s+", points)]
+    return [p.rstrip(".;") for p in found if len(p.split()) >= 2][:4]
 
 
 LOCAL_CONTEXT = 16384
