@@ -169,6 +169,16 @@ class Settings(BaseModel):
                                          "[default: asr_model, else Whisper tiny.en]", json_schema_extra=CHECK)
     max_wer: float = Field(0.4, ge=0, le=1, description="word error rate over which the check flags a line",
                            json_schema_extra=CHECK)
+    # --- videos, made after the mix from the finished episode
+    video: bool = Field(False, description="also make episode.mp4, a 1920x1080 video for YouTube",
+                        json_schema_extra=NOTHING)
+    short: bool = Field(False, description="also make short.mp4, a vertical clip of at most 60 s",
+                        json_schema_extra=NOTHING)
+    video_style: str = Field("classic", pattern=r"^[A-Za-z0-9_-]{1,40}$",
+                             description="video style: classic (the cover's colours), whiteboard, or "
+                             "styles/NAME.toml in prompts_dir", json_schema_extra=NOTHING)
+    font: Path | None = Field(None, description="TrueType/OpenType font for the videos' text "
+                              "[default: Pillow's built-in font, Latin only]", json_schema_extra=NOTHING)
     # --- model-based writing (OpenAI-compatible chat); the API key comes only from OPENAI_API_KEY
     model: str = Field("gpt-4o-mini", min_length=1, description="chat model name", json_schema_extra=WRITE)
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]",
