@@ -174,7 +174,7 @@ def _plan(sources: list[str], settings: Settings, state: _State) -> tuple[list[O
     for source in sources:
         key = document_key(Path(source), settings)
         entry = state.unchanged(source, key)
-        if entry:
+        if entry and not _videos_missing(Path(entry["folder"]), settings):
             skipped.append(Outcome(source, "skipped", entry["folder"], entry.get("title"), "unchanged", key=key))
         else:
             todo.append((source, key))
@@ -182,6 +182,13 @@ def _plan(sources: list[str], settings: Settings, state: _State) -> tuple[list[O
 
 
 Runner = Callable[[list[tuple[str, str]], Settings], Iterable[Outcome]]
+
+
+def _videos_missing(folder: Path, settings: Settings) -> bool:
+    """Whether --video or --short asks for a video the episode does not have (up to date)."""
+    from .video import missing_videos
+
+    return bool(missing_videos(folder, settings))
 
 
 def _in_processes(jobs: int) -> Runner:

@@ -134,7 +134,14 @@ def _speak_and_mix(folder: Path, script: Script, backchannels: list, previous: d
 
 
 def _checked(episode: Episode, settings: Settings, progress: Progress | None) -> Episode:
-    """With ``settings.check``: podgen check on the finished episode (check.json beside it)."""
+    """With ``settings.video`` / ``settings.short``: the episode's videos (those not up to date).
+    With ``settings.check``: podgen check on the finished episode (check.json beside it)."""
+    if settings.video or settings.short:
+        from .video import make_videos
+
+        with _timed(episode.timings, "video", None):
+            made = make_videos(episode.folder, settings, progress, long=settings.video, short=settings.short)
+        episode.files.update({kind: episode.folder / entry["file"] for kind, entry in made.items()})
     if settings.check:
         from .check import check_episode
 

@@ -17,6 +17,7 @@ from ..folder import audio_identity, open_episode
 from ..mix.transcripts import split_backchannels
 from .metadata import check_metadata
 from .mp3 import open_mp3
+from .video import check_videos
 from .report import Finding, Fix, Report
 from .speech import check_speech, listen
 from .standards import check_standards
@@ -43,6 +44,7 @@ def check_episode(folder: Path, settings: Settings, progress: Progress | None = 
     start = time.perf_counter()
     standards, loudness = check_standards(episode, mp3)
     findings += standards + check_metadata(episode, samples.size / SAMPLE_RATE, backchannels)
+    findings += check_videos(episode, samples.size / SAMPLE_RATE)
     report.measured.update(loudness, standards_seconds=round(time.perf_counter() - start, 3))
     report.findings = findings
     if audio_identity(episode.audio, episode.meta.get("made_from")) != report.audio:

@@ -7,7 +7,7 @@ import typer
 
 from ..config import Settings
 from ._app import app
-from .options import CHECK, EPISODE, SOURCES_HELP, STUDIO, VOICE, with_settings
+from .options import CHECK, EPISODE, SOURCES_HELP, STUDIO, VIDEO, VOICE, with_settings
 from .results import produce, produce_script
 
 
@@ -32,6 +32,8 @@ def make(
     * `podgen make paper.pdf --tts openai --voices nova,onyx` (or `--tts edge`, `--tts piper`)
 
     * `podgen make paper.pdf --language fr` (French voices)
+
+    * `podgen make paper.pdf --video --short` — also episode.mp4 for YouTube and short.mp4 for Shorts
     """
     from ..pipeline import make_episode
 
@@ -58,7 +60,7 @@ def script(
 
 
 @app.command()
-@with_settings(VOICE, STUDIO, CHECK)
+@with_settings(VOICE, STUDIO, VIDEO, CHECK)
 def render(
     episode_dir: Path = typer.Argument(..., help="An episode folder holding script.json.", show_default=False),
     *, settings: Settings,
@@ -70,6 +72,8 @@ def render(
     * `podgen render episodes/dense-passage-retrieval`
 
     * `podgen render episodes/dense-passage-retrieval --tts edge --tts-concurrency 4`
+
+    * `podgen render episodes/dense-passage-retrieval --video` — and its video, made again if the audio changed
     """
     from ..pipeline import render_episode
 

@@ -128,7 +128,17 @@ SHOW = (
     opt("show.image", str, "--image", help="Show artwork: a .png/.jpg file or an absolute URL [default: first episode cover]."),
 )
 
-EPISODE = OUTPUT + INGEST + WRITE + VOICE + STUDIO + CHECK
+LOOK = (
+    opt("video_style", str, "--video-style", help="Video style: classic (the cover's colours) or whiteboard "
+        "(dark on light), or NAME for styles/NAME.toml in prompts_dir [default: classic]."),
+    opt("font", Path, "--font", help="TrueType/OpenType font for the videos' text, for scripts Pillow's built-in "
+        "font cannot draw (CJK, Arabic, Devanagari...) [default: built-in, Latin only]."),
+)
+VIDEO = (
+    flag("video", "--video", help="Also make episode.mp4: 1920x1080, a slide per chapter, captions (for YouTube)."),
+    flag("short", "--short", help="Also make short.mp4: 1080x1920, the best 30-60 s, word-by-word captions."),
+) + LOOK
+EPISODE = OUTPUT + INGEST + WRITE + VOICE + STUDIO + VIDEO + CHECK
 """Everything that shapes an episode: what `make` and `batch` take."""
 
 

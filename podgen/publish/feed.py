@@ -100,6 +100,10 @@ def _item(item: etree._Element, ep: Published, c: Channel, url: Callable[[Publis
     _sub(item, "pubDate", rfc2822(ep.created))
     audio = ep.files["audio"]
     _sub(item, "enclosure", url=url(ep, "audio"), length=str(audio.stat().st_size), type="audio/mpeg")
+    if "video" in ep.files:  # Podcasting 2.0: the same episode as a video, for apps that play one
+        video = _sub(item, f"{{{PODCAST}}}alternateEnclosure", type="video/mp4",
+                     length=str(ep.files["video"].stat().st_size), title="Video", height="1080")
+        _sub(video, f"{{{PODCAST}}}source", uri=url(ep, "video"))
     _sub(item, f"{{{ITUNES}}}duration", str(round(float(ep.meta.get("duration") or 0))))
     _sub(item, f"{{{ITUNES}}}explicit", "true" if c.explicit else "false")
     _sub(item, f"{{{ITUNES}}}episodeType", "full")

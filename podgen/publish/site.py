@@ -14,8 +14,8 @@ from .feed import Channel
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = ("player.js", "style.css")
-DOWNLOADS = {"audio": "MP3", "transcript_vtt": "WebVTT", "transcript_srt": "SRT",
-             "transcript_json": "JSON transcript", "chapters": "chapters"}
+DOWNLOADS = {"audio": "MP3", "video": "video (MP4)", "short": "short (vertical MP4)", "transcript_vtt": "WebVTT",
+             "transcript_srt": "SRT", "transcript_json": "JSON transcript", "chapters": "chapters"}
 
 
 def write_site(site_dir: Path, channel: Channel, episodes: list[Published], show_image: str | None) -> Path:
@@ -44,6 +44,8 @@ def _page(ep: Published) -> dict:
         "hosts": [str(h) for h in ep.meta.get("hosts") or []],
         "audio": files["audio"],
         "cover": files.get("cover"),
+        "video": files.get("video"),
+        "captions": files.get("transcript_vtt"),
         "chapters": [{"start": _seconds(c.get("startTime")), "clock": clock(_seconds(c.get("startTime"))),
                       "title": str(c.get("title", ""))} for c in ep.chapters],
         "segments": [{"start": round(s.start, 3), "end": round(s.end, 3), "speaker": s.speaker, "body": s.text}

@@ -21,7 +21,7 @@ from ..folder import METADATA, read_object, sha256
 log = logging.getLogger(__name__)
 VIDEO, SHORT, YOUTUBE = "episode.mp4", "short.mp4", "youtube.txt"
 KINDS = {"video": VIDEO, "short": SHORT}
-__all__ = ["make_videos", "VIDEO", "SHORT", "YOUTUBE", "KINDS", "recorded_videos"]
+__all__ = ["make_videos", "missing_videos", "VIDEO", "SHORT", "YOUTUBE", "KINDS", "recorded_videos"]
 
 
 def make_videos(folder: Path, settings: Settings, progress: Progress | None = None,
@@ -95,6 +95,12 @@ _ISO639_2 = {"en": "eng", "de": "ger", "fr": "fre", "es": "spa", "it": "ita", "p
 def _iso639_2(language: str) -> str:
     """The three-letter code an MP4 subtitle track is tagged with."""
     return _ISO639_2.get(language.split("-")[0], "und")
+
+
+def missing_videos(folder: Path, settings: Settings) -> list[str]:
+    """The kinds of video the settings ask for that ``folder`` has none of, up to date."""
+    wanted = [kind for kind, on in (("video", settings.video), ("short", settings.short)) if on]
+    return [kind for kind in wanted if _up_to_date(Path(folder), kind, settings.video_style) is None]
 
 
 def recorded_videos(meta: dict) -> dict[str, dict]:

@@ -21,6 +21,7 @@ from ..ffmpeg import ffmpeg_exe
 from ..files import atomic_path
 
 KEYFRAME_S = 4
+CLOSING_S = 0.04
 
 
 @dataclass
@@ -66,11 +67,14 @@ def _draw_all(clip: Clip, folder: Path, progress: Progress | None, stage: str) -
 def _concat(clip: Clip, folder: Path) -> str:
     """The concat demuxer's list: each frame for as long as it shows; the last one twice (the
     demuxer honours the duration of a file only when another follows)."""
-    ends = [*clip.starts[1:], clip.duration]
+    close = clip.duration - CLOSING_S  # the last picture once more just before the end: the stream lasts as long as the audio
+    starts = [*clip.starts, max(close, clip.starts[-1] + 0.001)]
+    ends = [*starts[1:], clip.duration]
     rows = ["ffconcat version 1.0"]
-    for i, (start, end) in enumerate(zip(clip.starts, ends)):
-        rows += [f"file '{folder / f'{i:06d}.png'}'", f"duration {max(end - start, 0.001):.3f}"]
-    rows.append(f"file '{folder / f'{len(ends) - 1:06d}.png'}'")
+    for i, (start, end) in enumerate(zip(starts, ends)):
+        name = folder / f"{min(i, len(clip.starts) - 1):06d}.png"
+        rows += [f"file '{name}'", f"duration {max(end - start, 0.001):.3f}"]
+    rows.append(f"file '{folder / f'{len(clip.starts) - 1:06d}.png'}'")
     return "\n".join(rows) + "\n"
 
 
