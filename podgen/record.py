@@ -90,7 +90,8 @@ def unchanged(folder: Path, meta: dict, made_from: str, timings: dict[str, float
     episode.json, set aside, goes back untouched), else None."""
     try:
         files = {name: folder / Path(str(value)).name for name, value in meta["files"].items()}
-        if meta.get("made_from") != made_from or not all(p.is_file() for p in files.values()):
+        needed = [p for name, p in files.items() if name not in VIDEO_FILES]  # a video deleted is made again by itself
+        if meta.get("made_from") != made_from or not all(p.is_file() for p in needed):
             return None
         segments = read_segments(files["transcript_json"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -104,6 +105,21 @@ def unchanged(folder: Path, meta: dict, made_from: str, timings: dict[str, float
 def redacted_credit(credit: dict) -> dict:
     """A source credit with any ``user:password@`` taken out of its addresses."""
     return {k: redact.url(v) if k in ("source", "url") and isinstance(v, str) else v for k, v in credit.items()}
+
+
+VIDEO_FILES = ("video", "short", "youtube")
+"""episode.json "files" of the videos: made after the episode, from it (``podgen.video``)."""
+
+
+def _keep_videos(meta: dict, old: dict, folder: Path) -> None:
+    """The videos an earlier episode.json recorded stay listed while their files are there: each
+    records the audio it was made from, so a check and the feed know one that is out of date."""
+    videos = old.get("videos")
+    files = old.get("files") if isinstance(old.get("files"), dict) else {}
+    kept = {k: str(v) for k, v in files.items() if k in VIDEO_FILES and (folder / Path(str(v)).name).is_file()}
+    if kept and isinstance(videos, dict):
+        meta["files"].update(kept)
+        meta["videos"] = videos
 
 
 def write_metadata(episode: Episode, script: Script, old: dict, made_from: str, settings: Settings) -> None:
@@ -128,6 +144,7 @@ def write_metadata(episode: Episode, script: Script, old: dict, made_from: str, 
         "cover": str(Path(settings.cover).expanduser().resolve()) if settings.cover else None,
         "made_from": made_from,
     }
+    _keep_videos(meta, old, episode.folder)
     if script.unsupported_claims:
         meta["unsupported_claims"] = script.unsupported_claims
     if script.fallback_segments:

@@ -277,3 +277,28 @@ def test_a_style_that_does_not_exist_is_a_one_line_error(folder):
     proc = run_podgen("video", str(folder), "--video-style", "neon")
     assert proc.returncode != 0 and "No video style 'neon'" in proc.stderr and "classic" in proc.stderr
     _no_video_left(folder)
+
+
+def test_a_render_that_changes_the_audio_makes_the_video_stale_until_made_again(made, tmp_path, clip_cache):
+    from podgen.check.video import check_videos
+    from podgen.folder import open_episode
+
+    copy = shutil.copytree(made, tmp_path / "episodes" / made.name)
+    script = json.loads((copy / "script.json").read_text())
+    script["lines"][1]["text"] = "Great to be here. AutoGen lets several agents talk to each other to solve a task."
+    (copy / "script.json").write_text(json.dumps(script))
+    env = {"PODGEN_CACHE_DIR": str(clip_cache)}
+    assert run_podgen("render", str(copy), env=env).returncode == 0
+    meta = _meta(copy)
+    assert meta["files"]["video"] == "episode.mp4" and meta["videos"]["video"]["made_from"] != meta["made_from"]
+    episode = open_episode(copy)
+    stale = {f.check: f for f in check_videos(episode, episode.duration)}
+    assert not stale["video.video.current"].passed and not stale["video.short.current"].passed
+    proc = run_podgen("feed", str(copy.parent), "-o", str(tmp_path / "site"), "--base-url", "https://pods.example.org/v")
+    assert proc.returncode == 0 and "made from earlier audio and is left out" in proc.stderr
+    assert b"alternateEnclosure" not in (tmp_path / "site" / "feed.xml").read_bytes()
+    proc = run_podgen("render", str(copy), "--video", "--short", env=env)
+    assert proc.returncode == 0, proc.stderr
+    episode = open_episode(copy)
+    assert all(f.passed for f in check_videos(episode, episode.duration))
+    assert abs(_meta(copy)["videos"]["video"]["duration"] - episode.duration) < 0.01

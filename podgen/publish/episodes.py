@@ -73,12 +73,24 @@ def _read(folder: Path, only_checked: bool) -> tuple[Published | None, str]:
     if only_checked and (state := check_state(folder)) != "passed":
         return None, f"not checked, or its check did not pass ({_CHECK_STATES[state]})"
     files = {key: path for key, path in listed_files(folder, meta).items() if path.is_file()}
+    for kind in _stale_videos(meta):
+        files.pop(kind, None)
+        files.pop("youtube", None) if kind == "video" else None
+        log.warning("%s: %s was made from earlier audio and is left out; run podgen video %s again", folder.name,
+                    meta["videos"][kind]["file"], folder)
     if "audio" not in files:
         return None, "no audio file"
     episode = Published(folder, folder.name, meta, files)
     episode.segments = _segments(files.get("transcript_json"))
     episode.chapters = _json(files.get("chapters"), "chapters")
     return episode, ""
+
+
+def _stale_videos(meta: dict) -> list[str]:
+    """The videos episode.json lists that show other audio than the episode's own."""
+    videos = meta.get("videos") if isinstance(meta.get("videos"), dict) else {}
+    return [kind for kind, entry in videos.items()
+            if isinstance(entry, dict) and "file" in entry and entry.get("made_from") != meta.get("made_from")]
 
 
 def _segments(path: Path | None) -> list[Segment]:
