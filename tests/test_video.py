@@ -217,6 +217,16 @@ def test_an_episode_without_chapters_is_a_one_line_error(folder):
     _no_video_left(folder)
 
 
+def test_an_episode_of_a_single_line_is_a_one_line_error(folder):
+    script = json.loads((folder / "script.json").read_text())
+    script["lines"], script["chapters"] = script["lines"][:1], script["chapters"][:1]
+    (folder / "script.json").write_text(json.dumps(script))
+    proc = run_podgen("video", str(folder), "--long", "--short")
+    assert proc.returncode == 3 and "a single line" in proc.stderr and "Traceback" not in proc.stderr
+    _no_video_left(folder)
+    assert not (folder / "short.mp4").exists()
+
+
 def test_a_corrupt_cover_is_an_error_and_a_missing_one_a_warning(folder):
     (folder / "cover.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     proc = run_podgen("video", str(folder))

@@ -36,6 +36,9 @@ def _summary(episode, elapsed: float) -> None:
               highlight=False)
     cover = episode.files["cover"].name if "cover" in episode.files else COVER
     out.print(f"  transcripts: {', '.join(TRANSCRIPTS)}; {CHAPTERS}; {cover}", highlight=False)
+    for kind in ("video", "short"):
+        if kind in episode.files:
+            out.print(f"  {kind}: {episode.files[kind]}", highlight=False)
     if "voices" in episode.stats:
         out.print(f"  voices: {episode.stats['voices']}", highlight=False)
     _writing(episode.stats)

@@ -79,13 +79,19 @@ def _palette(seed: bytes) -> tuple[tuple[int, int, int], tuple[int, int, int], t
     return rgb(hue, 0.62, 0.22), rgb(hue + 0.08, 0.55, 0.95), rgb(hue, 0.05, 0.98)
 
 
+TITLE_TOP, TITLE_HEIGHT = MARGIN + 470, 1560
+"""Where the title starts, and the room it has above the tallest waveform bar."""
+
+
 def _title_lines(title: str, font_for, width: int) -> tuple[list[str], object]:
-    """The largest font size at which the title fits in four lines across ``width``."""
+    """The largest font size at which the title fits in four lines across ``width`` and above the
+    bars, its words whole."""
     for size in range(440, 150, -20):
         font = font_for(size)
         chars = max(8, int(width / (size * 0.52)))
-        lines = textwrap.wrap(title, chars, break_long_words=True)
-        if len(lines) <= 4 and all(font.getlength(line) <= width for line in lines):
+        lines = textwrap.wrap(title, chars, break_long_words=False)
+        if (len(lines) <= 4 and len(lines) * int(size * 1.18) <= TITLE_HEIGHT
+                and all(font.getlength(line) <= width for line in lines)):
             return lines, font
     return textwrap.wrap(title, 22, max_lines=4, placeholder="…"), font_for(150)
 
@@ -108,7 +114,7 @@ def draw_cover(title: str, show: str):
     draw.text((MARGIN, MARGIN), show.upper(), font=small, fill=accent, stroke_width=2, stroke_fill=accent)
     draw.rectangle((MARGIN, MARGIN + 270, MARGIN + 480, MARGIN + 292), fill=accent)
     lines, font = _title_lines(title, lambda s: ImageFont.load_default(size=s), SIZE - 2 * MARGIN)
-    y = MARGIN + 470
+    y = TITLE_TOP
     for line in lines:
         draw.text((MARGIN, y), line, font=font, fill=ink, stroke_width=4, stroke_fill=ink)
         y += int(font.size * 1.18)

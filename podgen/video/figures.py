@@ -62,7 +62,10 @@ def place_figures(shown: Shown, settings: Settings) -> None:
 def _from_source(path: Path, settings: Settings) -> list[Found]:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return _pdf(path, settings)
+        from ..ingest.pdf_quiet import pypdf_quiet
+
+        with pypdf_quiet():
+            return _pdf(path, settings)
     if suffix in (".docx", ".epub"):
         return _zipped(path, settings)
     if suffix in (".html", ".htm"):

@@ -15,7 +15,7 @@ from ..folder import open_episode
 from ..models import Episode, Segment
 
 POINTS = 3
-POINT_WORDS = 12
+POINT_WORDS = 18
 
 
 @dataclass
@@ -97,13 +97,9 @@ def key_points(texts: list[str], count: int = POINTS) -> list[str]:
 
 
 def shorten(sentence: str, words: int = POINT_WORDS) -> str:
-    """A sentence cut to a slide's point: no opening filler, at most ``words`` words, ending at
-    a clause where it can."""
+    """A sentence as a slide's point: no opening filler, whole up to ``words`` words (a clause
+    alone often says less than it seems to), else its first words and an ellipsis."""
     text = _OPENERS.sub("", sentence.strip()).rstrip(".!")
     text = text[:1].upper() + text[1:]
     parts = text.split()
-    if len(parts) <= words:
-        return text
-    head = " ".join(parts[:words])
-    clause = max(head.rfind(","), head.rfind(";"), head.rfind(":"))
-    return head[:clause] if clause > len(head) // 2 else head.rstrip(",;:") + "…"
+    return text if len(parts) <= words else " ".join(parts[:words - 2]).rstrip(",;:") + "…"

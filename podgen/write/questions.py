@@ -25,7 +25,9 @@ _PARTICIPLES = re.compile(r"^(?:\w{3,}ed|built|made|done|known|shown|given|taken
                           r"|left|run|sold|told|thought|brought|bought|caught|taught|spent|sent|set|put|paid)$")
 _NOT_SUBJECT = frozenset(
     """it its this that these those they them their he she his her we our us you your there here such which who
-    what where when how why one some many most each every all both either neither another other""".split())
+    what where when how why one some many most each every all both either neither another other
+    with without from into onto of to about across against among between through under over upon via""".split())
+"""Words a subject never opens with: pronouns, quantifiers and prepositions ("With the help of ...")."""
 _OPENERS = frozenset(
     """in on at for during after before since by however although though while when as because today now
     also moreover furthermore additionally instead still yet so thus therefore finally first second third
