@@ -17,10 +17,10 @@ from ..folder import audio_identity, open_episode
 from ..mix.transcripts import split_backchannels
 from .metadata import check_metadata
 from .mp3 import open_mp3
-from .video import check_videos
 from .report import Finding, Fix, Report
 from .speech import check_speech, listen
 from .standards import check_standards
+from .video import check_videos
 
 __all__ = ["Finding", "Fix", "Report", "check_episode"]
 log = logging.getLogger(__name__)

@@ -12,11 +12,16 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..contracts import Progress
 from ..files import write_text
 from ..folder import METADATA, read_object, sha256
+
+if TYPE_CHECKING:
+    from .slides import Shown
+    from .style import Style
 
 log = logging.getLogger(__name__)
 VIDEO, SHORT, YOUTUBE = "episode.mp4", "short.mp4", "youtube.txt"
@@ -60,7 +65,7 @@ def make_videos(folder: Path, settings: Settings, progress: Progress | None = No
     return made
 
 
-def _long(shown, style, show: str, cover, settings: Settings, progress: Progress | None) -> dict:
+def _long(shown: Shown, style: Style, show: str, cover, settings: Settings, progress: Progress | None) -> dict:
     from .encode import encode
     from .long import long_clip, youtube_description
 
@@ -76,7 +81,7 @@ def _long(shown, style, show: str, cover, settings: Settings, progress: Progress
             "subtitles": clip.subtitles is not None}
 
 
-def _short(shown, style, show: str, cover, settings: Settings, progress: Progress | None) -> dict:
+def _short(shown: Shown, style: Style, show: str, cover, settings: Settings, progress: Progress | None) -> dict:
     from .encode import encode
     from .short import pick, short_clip
 

@@ -13,6 +13,8 @@ import hashlib
 import io
 import logging
 import math
+import posixpath
+import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -119,8 +121,6 @@ def _zipped(path: Path, settings: Settings) -> list[Found]:
 
 def _refs(raw: bytes) -> list[str]:
     """Image references in a document part: ``src``/``href`` of images, and Word's relationship ids."""
-    import re
-
     text = raw.decode("utf-8", "replace")
     return re.findall(r'<img[^>]+src="([^"]+)"', text) + re.findall(r'<image[^>]+href="([^"]+)"', text) + \
         re.findall(r'r:embed="([^"]+)"', text)
@@ -128,9 +128,6 @@ def _refs(raw: bytes) -> list[str]:
 
 def _resolve(part: str, ref: str, names: dict, archive: zipfile.ZipFile) -> str | None:
     """The archive member ``ref`` names from ``part``: a relative path, or a Word relationship id."""
-    import posixpath
-    import re
-
     if ref.startswith("rId"):
         folder, file = posixpath.split(part)
         rels = posixpath.join(folder, "_rels", file + ".rels")

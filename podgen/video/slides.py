@@ -43,10 +43,6 @@ class Shown:
     def duration(self) -> float:
         return self.episode.duration
 
-    @property
-    def show(self) -> str:
-        return str(self.episode.meta.get("show") or "")
-
 
 def read_episode(folder: Path) -> Shown:
     """The finished episode in ``folder`` as slides; an EpisodeError when it cannot be a video."""
