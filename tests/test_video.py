@@ -14,7 +14,6 @@ import pytest
 from conftest import run_podgen
 
 pytestmark = pytest.mark.slow
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
 DOC = DATA / "paper-autogen.docx"
 
