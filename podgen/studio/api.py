@@ -75,14 +75,15 @@ async def cancel(request: Request) -> JSONResponse:
 
 
 async def events(request: Request) -> StreamingResponse:
-    """Server-sent events: the job as JSON each time it changes, until it is finished."""
+    """Server-sent events: the job as JSON each time it changes, until it is finished. (Starlette
+    stops the stream when the client goes away.)"""
     queue = _studio(request).jobs
     if queue.get(request.path_params["job"]) is None:
         raise NotFound(f"No job {request.path_params['job']!r}.", "See the jobs listed at /api/jobs.")
 
     async def stream():
         seen = -1
-        while not await request.is_disconnected():
+        while True:
             current = queue.get(request.path_params["job"])
             if current.version != seen:
                 seen = current.version

@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SITE_TEMPLATES = HERE.parent / "publish" / "templates"
 STATE = ".studio"
-MAX_UPLOAD_MB = 200
 
 
 @dataclass
@@ -69,7 +68,7 @@ def studio_app(settings: Settings, token: str, hosts: set[str]) -> Any:
     studio = Studio(settings, token)
     app = Starlette(routes=routes(studio), exception_handlers={PodgenError: _error, 404: _not_found})
     app.state.studio = studio
-    return Guard(app, token, hosts, MAX_UPLOAD_MB * 1_000_000)
+    return Guard(app, token, hosts, int(settings.max_download_mb * 1_000_000))  # the limit of a URL download
 
 
 async def _error(request: Any, exc: PodgenError) -> Any:

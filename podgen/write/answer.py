@@ -30,7 +30,8 @@ READ_OUT = 2
 CONTEXT = 15
 """Source sentences a model answers from."""
 MIN_SCORE = 0.12
-"""How close (cosine) a sentence must be to the question to count as an answer."""
+"""How close (cosine) a sentence must be to the question to count as an answer; it must also share
+two of the question's words (one, for a question of one word)."""
 ANSWER_TOKENS = 300
 
 
@@ -51,7 +52,9 @@ def relevant(question: str, document: Document, most: int) -> list[str]:
         return []
     centrality = Centrality(found)
     asked = centrality.vector(question)
-    scores = [sum(w * v.get(t, 0.0) for t, w in asked.items()) for v in map(centrality.vector, found)]
+    needed = min(2, len(asked))
+    scores = [sum(w * v.get(t, 0.0) for t, w in asked.items()) if len(asked.keys() & v.keys()) >= needed else 0.0
+              for v in map(centrality.vector, found)]
     best = sorted((i for i, s in enumerate(scores) if s >= MIN_SCORE), key=lambda i: -scores[i])[:most]
     return [found[i] for i in sorted(best)]
 
