@@ -72,6 +72,7 @@ def page(studio, question_wav, tmp_path_factory):
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
+            bypass_csp=True,
             args=[*ARGS, f"--use-file-for-fake-audio-capture={question_wav}%noloop"])
         context.set_default_timeout(120_000)  # a bound on waiting, not a speed check
         page = context.new_page()
