@@ -42,7 +42,7 @@ def make(sources: list[str], settings: Settings) -> Action:
         from ..pipeline import make_episode
 
         episode = make_episode(sources, settings, progress)
-        return {"slug": episode.folder.name, "title": episode.title, "spoken": job.spoken(),
+        return {"slug": episode.folder.name, "title": episode.title, **job.spoken(),
                 "duration": round(episode.duration, 2)}
 
     return run
@@ -53,7 +53,7 @@ def render(folder: Path, settings: Settings) -> Action:
         from ..pipeline import render_episode
 
         episode = render_episode(folder, settings, progress)
-        return {"slug": folder.name, "spoken": job.spoken(), "duration": round(episode.duration, 2)}
+        return {"slug": folder.name, **job.spoken(), "duration": round(episode.duration, 2)}
 
     return run
 

@@ -188,17 +188,27 @@ async def speak_line(request: Request) -> JSONResponse:
 
 
 async def ask(request: Request) -> JSONResponse:
-    """A question, typed (JSON {"question"}) or spoken (a form with an "audio" file)."""
+    """A question, typed (JSON {"question", "time"}) or spoken (a form with an "audio" file and
+    "time"); the answer, and "after": the line it would be kept after (with a time given)."""
     studio, folder = _studio(request), folder_of(request)
     if request.headers.get("content-type", "").startswith("multipart/"):
-        question = await _heard(request, studio)
+        form = await request.form(max_files=1, max_fields=5)
+        question, at = await _heard(form, studio), form.get("time")
     else:
-        question = str((await _json(request)).get("question") or "")
-    return JSONResponse(await run_in_threadpool(studio.join.ask, folder, question))
+        data = await _json(request)
+        question, at = str(data.get("question") or ""), data.get("time")
+    answer = await run_in_threadpool(studio.join.ask, folder, question)
+    return JSONResponse({**answer, "after": None if at in (None, "") else join.line_at(folder, _seconds(at))})
 
 
-async def _heard(request: Request, studio) -> str:
-    form = await request.form(max_files=1, max_fields=5)
+def _seconds(value: Any) -> float:
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        raise UsageError(f"The time {value!r} is not a number of seconds.") from None
+
+
+async def _heard(form, studio) -> str:
     audio = form.get("audio")
     if not getattr(audio, "filename", None):
         raise UsageError("The form has no audio file.", 'Send the recording as the "audio" field.')
@@ -215,7 +225,7 @@ async def keep(request: Request) -> JSONResponse:
     lines = data.get("lines")
     if not isinstance(lines, list) or not lines:
         raise UsageError('The body needs "lines" (the exchange) and "time" (seconds) or "after" (a line).')
-    after = data["after"] if isinstance(data.get("after"), int) else join.line_at(folder, float(data.get("time") or 0))
+    after = data["after"] if isinstance(data.get("after"), int) else join.line_at(folder, _seconds(data.get("time") or 0))
     try:
         first = join.keep(folder, after, lines)
     except (ValueError, KeyError, TypeError) as exc:

@@ -47,10 +47,13 @@ class Job:
     def public(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items()}
 
-    def spoken(self) -> int:
-        """Lines spoken (not taken from the clip cache) in this job's speak stage."""
+    def spoken(self) -> dict[str, int]:
+        """Of the clips this job's speak stage needed (lines and backchannels), how many were
+        spoken and how many came from the clip cache: the stage's first report counts those."""
         speak = self.stages.get("speak")
-        return int(speak["total"] - speak["first"]) if speak else 0
+        if not speak:
+            return {"spoken": 0, "cached": 0}
+        return {"spoken": int(speak["total"] - speak["first"]), "cached": int(speak["first"])}
 
 
 Action = Callable[[Callable[[str, int, int], None], Job], dict[str, Any]]

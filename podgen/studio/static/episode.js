@@ -119,6 +119,8 @@
     status.textContent = answer.extractive ? "Offline answer: read from the sources word for word (extractive)." :
       "Answered by the " + answer.writer + " writer's model, from the sources.";
     keepButton.hidden = false;
+    keepButton.textContent = "Keep this in the episode" + (answer.after === null ? "" : answer.after < 0 ?
+      " (before line 0)" : " (after line " + answer.after + ")");
     var i = 0;
     function next() {
       if (i >= answer.clips.length) { answerPlayer.onended = null; audio.currentTime = pausedAt; audio.play().catch(function () {}); return; }
@@ -136,7 +138,7 @@
   }
 
   document.getElementById("ask").addEventListener("click", function () {
-    asking(s.api("POST", base + "/ask", {question: document.getElementById("question").value}));
+    asking(s.api("POST", base + "/ask", {question: document.getElementById("question").value, time: pausedAt}));
   });
 
   recordButton.addEventListener("click", function () {
@@ -150,6 +152,7 @@
         recordButton.textContent = "Record a question";
         var form = new FormData();
         form.append("audio", new Blob(parts, {type: recorder.mimeType}), "question.webm");
+        form.append("time", String(pausedAt));
         asking(s.api("POST", base + "/ask", form));
       };
       recorder.start();
@@ -161,7 +164,8 @@
   keepButton.addEventListener("click", function () {
     if (!exchange) { return; }
     keepButton.hidden = true;
-    s.api("POST", base + "/keep", {lines: exchange.lines, time: pausedAt}).then(function (kept) {
+    s.api("POST", base + "/keep", exchange.after === null ? {lines: exchange.lines, time: pausedAt} :
+      {lines: exchange.lines, after: exchange.after}).then(function (kept) {
       var node = s.el("div");
       jobBox.textContent = "";
       jobBox.appendChild(node);

@@ -33,8 +33,8 @@
 
   function summary(job) {
     if (job.state === "done" && job.result && job.result.spoken !== undefined) {
-      var n = job.result.spoken;
-      return "done: " + n + (n === 1 ? " line" : " lines") + " spoken";
+      var n = job.result.spoken, cached = job.result.cached;
+      return "done: " + n + (n === 1 ? " line" : " lines") + " spoken" + (cached ? ", " + cached + " from the cache" : "");
     }
     if (job.state === "done" && job.result && job.result.passed !== undefined) {
       return job.result.passed ? "done: the check passed" : "done: the check found " + job.result.failures + " problem(s)";
