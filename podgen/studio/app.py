@@ -19,8 +19,6 @@ from ..config import Settings
 from ..errors import MissingDependency, PodgenError, UsageError
 
 log = logging.getLogger(__name__)
-HERE = Path(__file__).parent
-SITE_TEMPLATES = HERE.parent / "publish" / "templates"
 STATE = ".studio"
 
 

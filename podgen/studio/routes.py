@@ -1,6 +1,7 @@
 """The studio's pages (New episode, Episode, Library) and its route table."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -12,9 +13,11 @@ from starlette.templating import Jinja2Templates
 from ..config import Settings
 from ..errors import PodgenError
 from . import api
-from .app import HERE, SITE_TEMPLATES
 from .views import episode_view, library
 
+HERE = Path(__file__).parent
+SITE_TEMPLATES = HERE.parent / "publish" / "templates"
+"""The site's player and style sheet, which the episode page uses as they are."""
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 FORMATS = ("deep-dive", "brief", "critique", "debate")
 WRITERS = ("auto", "offline", "openai", "local")
