@@ -237,7 +237,7 @@ async def keep(request: Request) -> JSONResponse:
 async def publish(request: Request) -> JSONResponse:
     studio, data = _studio(request), await _json(request)
     base = str(data.get("base_url") or "") or studio.site_url(request)
-    return _job(studio.jobs.submit("publish", "publish", actions.publish(studio.root, studio.site, studio.settings, base)))
+    return _job(studio.jobs.submit("publish", "feed and site", actions.publish(studio.root, studio.site, studio.settings, base)))
 
 
 # --- files

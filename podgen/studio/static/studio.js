@@ -39,12 +39,16 @@
     if (job.state === "done" && job.result && job.result.passed !== undefined) {
       return job.result.passed ? "done: the check passed" : "done: the check found " + job.result.failures + " problem(s)";
     }
+    if (job.state === "done" && job.result && job.result.episodes !== undefined) {
+      return "done: " + job.result.episodes + " episode(s) in the feed" +
+        (job.result.skipped.length ? ", " + job.result.skipped.length + " left out (not finished)" : "");
+    }
     return job.state;
   }
 
   function drawJob(job, node) {
     node.textContent = "";
-    node.className = "job " + job.state;
+    node.className = "job " + job.state + (job.result && job.result.passed === false ? " problems" : "");
     node.dataset.state = job.state;
     var head = el("div", "head");
     head.appendChild(el("strong", "", job.kind + ": " + job.title));
