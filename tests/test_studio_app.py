@@ -40,9 +40,12 @@ def studio(tmp_path_factory, clip_cache):
         proc.kill()
         pytest.fail(f"podgen studio did not start: {line}{proc.stderr.read()}")
     first = line.split("studio: ")[1].strip()
-    yield first, first.split("/?")[0], first.split("token=")[1], root, proc
+    token = first.split("token=")[1]
+    yield first, first.split("/?")[0], token, root, proc
     proc.terminate()
-    proc.wait(timeout=30)
+    logged = "".join(proc.communicate(timeout=30))
+    if token in logged:  # the printed first URL was read above: nothing after it may hold the token
+        pytest.fail(f"the studio logged its token: {logged}")
 
 
 @pytest.fixture(scope="module")
@@ -374,3 +377,19 @@ def test_an_offline_answer_reads_the_source_and_says_so(settings):
     assert all(sentence in answer.lines[1].text for sentence in answer.sources)
     nothing = answer_question("Who won the 1966 world cup final?", document, settings, ["Alex", "Sam"])
     assert not nothing.sources and "document" in nothing.lines[1].text
+
+
+def test_a_model_answers_from_the_closest_sentences_and_its_claims_are_checked(settings, chat_server, no_proxy):
+    from podgen.ingest import extract_all
+    from podgen.write.answer import answer_question
+    from servers.chat import Answer
+
+    document = extract_all([DOC], settings)
+    settings.writer, settings.llm_base_url, settings.model = "openai", chat_server.url, "test-model"
+    chat_server.push(Answer("The models learned from 680,000 hours of audio. They were made by Zorblax Labs in 1850. "
+                            "They work best in English."))
+    answer = answer_question("How much audio were the models trained on?", document, settings, ["Alex", "Sam"])
+    assert not answer.extractive and answer.writer == "openai"
+    assert "680,000 hours" in answer.lines[1].text and set(answer.unsupported) >= {"Zorblax", "1850"}
+    asked = chat_server.requests[-1].text
+    assert "680,000 hours" in asked and "How much audio were the models trained on?" in asked

@@ -178,6 +178,8 @@ async def speak_line(request: Request) -> JSONResponse:
 
     studio, folder, data = _studio(request), folder_of(request), await _json(request)
     row = Row.from_dict(data)
+    if not row.text:
+        raise UsageError("The line has no text to speak.", "Type the line first.")
     hosts = load_script(folder).hosts
     if row.speaker not in hosts:
         raise UsageError(f"{row.speaker!r} is not one of the hosts {hosts}.", "Choose one of the episode's hosts.")

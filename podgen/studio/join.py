@@ -29,7 +29,7 @@ class Join:
         answer = answer_question(question, self.document(script), self.settings, script.hosts or self.settings.host_names)
         return {"question": question, "lines": [line.to_dict() for line in answer.lines],
                 "clips": self.speak(answer.lines, script.hosts), "extractive": answer.extractive,
-                "sources": answer.sources, "writer": answer.writer}
+                "sources": answer.sources, "writer": answer.writer, "unsupported": answer.unsupported}
 
     def speak(self, lines: list[Line], hosts: list[str]) -> list[str]:
         """Speak ``lines`` in the episode's voices; the clips' names in the studio's clip folder."""

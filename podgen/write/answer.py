@@ -17,7 +17,7 @@ from ..errors import BackendError, ConfigError
 from ..models import Document, Line
 from ..prompts import load_text, load_toml
 from .offline import finish
-from .sentences import Centrality, candidates
+from .sentences import Centrality, candidates, split_sentences
 from .spoken import speakable_text
 
 if TYPE_CHECKING:
@@ -32,7 +32,10 @@ CONTEXT = 15
 MIN_SCORE = 0.12
 """How close (cosine) a sentence must be to the question to count as an answer; it must also share
 two of the question's words (one, for a question of one word)."""
-ANSWER_TOKENS = 300
+MAX_QUESTION = 500
+ANSWER_TOKENS = 160
+MOST_SENTENCES = 4
+"""A model's answer is cut after this many sentences (small models ramble on)."""
 
 
 @dataclass
@@ -43,6 +46,8 @@ class Answer:
     sources: list[str] = field(default_factory=list)
     """The source sentences the answer rests on."""
     writer: str = "offline"
+    unsupported: list[str] = field(default_factory=list)
+    """Numbers and names in a model's answer that the sources do not hold (as the writer's grounding finds them)."""
 
 
 def relevant(question: str, document: Document, most: int) -> list[str]:
@@ -62,16 +67,19 @@ def relevant(question: str, document: Document, most: int) -> list[str]:
 def answer_question(question: str, document: Document, settings: Settings, hosts: list[str]) -> Answer:
     """The hosts' exchange about ``question``, grounded in ``document``."""
     question = " ".join(question.split())
-    if not question:
-        raise ConfigError("The question is empty.", "Type a question, or record one.")
+    if not question or len(question) > MAX_QUESTION:
+        raise ConfigError("The question is empty." if not question else f"The question is longer than {MAX_QUESTION} "
+                          "characters.", "Type a question, or record one." if not question else "Ask it in fewer words.")
     phrases = _phrases(settings)
     asker, answerer = hosts[0], hosts[1 % len(hosts)]
     pick = random.Random(question).choice
-    ask = Line(asker, finish(pick(phrases["ask"]).format(question=question, host=asker, other=answerer)), "question")
+    asked = pick(phrases["ask"]).format(question=question, host=asker, other=answerer)
+    ask = Line(asker, finish(speakable_text(asked, settings.language, hosts)), "question")
     name, chosen = _writer(settings)
     if name in ("openai", "local"):
         text, used = _from_model(question, document, chosen, name, answerer)
-        return Answer([ask, Line(answerer, text, "answer")], False, used, name)
+        claims = _unsupported(text, document, settings, [*hosts, question])
+        return Answer([ask, Line(answerer, text, "answer")], False, used, name, claims)
     sentences = relevant(question, document, READ_OUT)
     said = " ".join([pick(phrases["extractive"]), *sentences]) if sentences else pick(phrases["nothing"])
     return Answer([ask, Line(answerer, finish(said), "answer")], True, sentences)
@@ -95,6 +103,15 @@ def _writer(settings: Settings) -> tuple[str, Settings]:
     return choice.writer, settings.model_copy(update=choice.updates)
 
 
+def _context(settings: Settings, name: str) -> Settings:
+    """The local writer's own context window, unless one is set (as the writer does)."""
+    from .llm.writer import LOCAL_CONTEXT
+
+    if name == "local" and "context_tokens" not in settings.model_fields_set:
+        return settings.model_copy(update={"context_tokens": LOCAL_CONTEXT})
+    return settings
+
+
 def _from_model(question: str, document: Document, settings: Settings, name: str, host: str) -> tuple[str, list[str]]:
     from ..llm import ChatClient
     from . import writers
@@ -102,10 +119,21 @@ def _from_model(question: str, document: Document, settings: Settings, name: str
     used = relevant(question, document, CONTEXT) or [s.text for s in candidates(document.text)][:CONTEXT]
     system = Template(load_text(PROMPT, settings)).safe_substitute(
         host=host, title=document.title, language=settings.language, source="\n".join(used))
+    settings = _context(settings, name)
     client = ChatClient(settings, transport=writers.create(name).transport(settings))
     reply = client.chat([{"role": "system", "content": system}, {"role": "user", "content": question}],
                         max_tokens=ANSWER_TOKENS, kind="segment")
-    text = speakable_text(reply.text, settings.language, [host])
+    sentences = split_sentences(speakable_text(reply.text, settings.language, [host]))
+    if reply.finish_reason != "stop" and len(sentences) > 1:
+        sentences = sentences[:-1]  # cut off at the token limit: the last sentence is unfinished
+    text = " ".join(sentences[:MOST_SENTENCES])
     if not text:
         raise BackendError("The model's answer had nothing to say aloud.", "Ask again, or choose the offline writer.")
     return finish(text), used
+
+
+def _unsupported(text: str, document: Document, settings: Settings, known: list[str]) -> list[str]:
+    from .llm.grounding import Source
+
+    ignore = {w.lower().strip("?.,!") for phrase in [*known, document.title] for w in phrase.split()}
+    return Source(document.text, settings.language.split("-")[0] == "en").unsupported(text, ignore)

@@ -117,7 +117,8 @@
       answerBox.appendChild(li);
     });
     status.textContent = answer.extractive ? "Offline answer: read from the sources word for word (extractive)." :
-      "Answered by the " + answer.writer + " writer's model, from the sources.";
+      "Answered by the " + answer.writer + " writer's model, from the sources." + (answer.unsupported.length ?
+      " Not found in the sources: " + answer.unsupported.join(", ") + "." : "");
     keepButton.hidden = false;
     keepButton.textContent = "Keep this in the episode" + (answer.after === null ? "" : answer.after < 0 ?
       " (before line 0)" : " (after line " + answer.after + ")");
