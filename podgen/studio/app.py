@@ -54,7 +54,7 @@ class Studio:
         return f"{request.url.scheme}://{request.url.netloc}/site"
 
 
-def studio_app(settings: Settings, token: str, hosts: set[str]) -> Any:
+def studio_app(settings: Settings, token: str, hosts: set[str] | None) -> Any:
     """The ASGI app: the studio's routes behind its guard (token, CSRF, Host, body limit)."""
     try:
         from starlette.applications import Starlette
@@ -106,7 +106,7 @@ def serve(settings: Settings, host: str, port: int, allow_remote: bool,
     sock = _bind(host, port)
     bound = sock.getsockname()[1]
     token = new_token()
-    names = {f"{host}:{bound}", f"127.0.0.1:{bound}", f"localhost:{bound}"}
+    names = None if host in ("0.0.0.0", "::") else {f"{host}:{bound}", f"127.0.0.1:{bound}", f"localhost:{bound}"}
     app = studio_app(settings, token, names)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
     if on_ready:

@@ -6,7 +6,8 @@
 - A request that changes something (POST, PUT, PATCH, DELETE) needs the header (another site's
   page cannot send a custom header without a CORS preflight, which the studio never grants), or
   the cookie with an ``Origin`` of the studio itself.
-- The Host header must name the address the studio listens on (no DNS rebinding).
+- The Host header must name the address the studio listens on (no DNS rebinding), unless it
+  listens on every address (``--host 0.0.0.0 --allow-remote``): then the token alone decides.
 - A request body larger than the limit is refused (413) while it is read.
 """
 from __future__ import annotations
@@ -38,7 +39,8 @@ class _TooLarge(Exception):
 class Guard:
     """ASGI middleware in front of the whole app."""
 
-    def __init__(self, app, token: str, hosts: set[str], max_body: int):
+    def __init__(self, app, token: str, hosts: set[str] | None, max_body: int):
+        """``hosts``: the Host headers accepted (None: any, for a studio that listens on every address)."""
         self.app, self.token, self.hosts, self.max_body = app, token, hosts, max_body
 
     async def __call__(self, scope, receive, send):
@@ -54,7 +56,7 @@ class Guard:
         await self._limited(scope, receive, send)
 
     def _refused(self, scope, headers: dict[str, str]) -> tuple[int, bytes] | None:
-        if headers.get("host", "") not in self.hosts:
+        if self.hosts is not None and headers.get("host", "") not in self.hosts:
             return _error(403, "This address is not the studio's.", "Open the URL podgen studio printed.")
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         in_url = query.get("token", "") if scope["method"] in SAFE_METHODS else ""
@@ -64,7 +66,7 @@ class Guard:
                           "Open the URL podgen studio printed, or send the X-Podgen-Token header.")
         if scope["method"] in SAFE_METHODS or secrets.compare_digest(headers.get(HEADER, "").encode(), self.token.encode()):
             return None
-        if headers.get("origin") not in {f"http://{host}" for host in self.hosts}:
+        if headers.get("origin") != f"http://{headers.get('host', '')}":
             return _error(403, "This request did not come from the studio's own page.",
                           "Send the X-Podgen-Token header with requests that change something.")
         return None

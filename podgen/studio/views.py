@@ -46,7 +46,8 @@ def episode_view(folder: Path) -> dict[str, Any]:
     meta = recorded_metadata(folder)
     cover = listed_files(folder, meta).get("cover")
     chapters = [{"title": c.title, "line": c.line} for c in script.chapters]
-    starts = {seg["line"]: seg["start"] for seg in segments(folder, meta) if seg["line"] is not None}
+    timeline = segments(folder, meta)
+    starts = {seg["line"]: seg["start"] for seg in timeline if seg["line"] is not None}
     for chapter in chapters:
         chapter["start"] = starts.get(chapter["line"], 0.0)
         chapter["clock"] = clock(chapter["start"])
@@ -55,7 +56,7 @@ def episode_view(folder: Path) -> dict[str, Any]:
         "description": str(meta.get("description") or script.description),
         "complete": (folder / "episode.json").is_file(), "duration": clock(float(meta.get("duration") or 0)),
         "hosts": script.hosts, "lines": [line.to_dict() for line in script.lines], "chapters": chapters,
-        "segments": segments(folder, meta), "downloads": downloads(folder, meta), "check": findings(folder),
+        "segments": timeline, "downloads": downloads(folder, meta), "check": findings(folder),
         "cover": cover.name if cover and cover.is_file() else None, "writer": script.writer,
         "sources": script.sources,
     }
@@ -64,7 +65,8 @@ def episode_view(folder: Path) -> dict[str, Any]:
 def library(root: Path) -> list[dict[str, Any]]:
     """Every episode folder in ``root``, newest first."""
     found = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.is_dir() else []:
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.is_dir() else []
+    for folder in folders:
         try:
             script = load_script(folder)
         except EpisodeError:
