@@ -106,6 +106,8 @@ def test_every_request_needs_the_token(studio):
         assert httpx.get(base + path, headers={"X-Podgen-Token": wrong}, trust_env=False).status_code == 403
     refused = httpx.get(base + "/api/jobs", trust_env=False)
     assert set(refused.json()) == {"error", "hint"}
+    page = httpx.get(base + "/", headers={"Accept": "text/html"}, trust_env=False)
+    assert page.status_code == 403 and "Open the URL podgen studio printed" in page.text
 
 
 def test_the_first_url_sets_a_strict_cookie_and_drops_the_token(studio):

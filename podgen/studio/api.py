@@ -6,7 +6,9 @@ one-line messages.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
+import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -118,16 +120,21 @@ async def make(request: Request) -> JSONResponse:
 
 
 async def _uploads(folder: Path, files: list) -> list[str]:
-    """Each uploaded file under a name of the studio's choosing, in a folder of its own."""
+    """Each uploaded file under a name of the studio's choosing, in a folder named by its content:
+    the same file uploaded again is the same source, so its episode re-uses its own folder."""
     saved = []
     for upload in files:
         if not getattr(upload, "filename", None):
             continue
-        target = folder / uuid.uuid4().hex[:12] / stored_name(upload.filename)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "wb") as handle:
+        folder.mkdir(parents=True, exist_ok=True)
+        digest, part = hashlib.sha256(), folder / f".{uuid.uuid4().hex}.part"
+        with open(part, "wb") as handle:
             while block := await upload.read(1 << 20):
+                digest.update(block)
                 handle.write(block)
+        target = folder / digest.hexdigest()[:16] / stored_name(upload.filename)
+        target.parent.mkdir(exist_ok=True)
+        os.replace(part, target)
         saved.append(str(target))
     return saved
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -49,7 +50,7 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         refused = self._refused(scope, headers)
         if refused:
-            return await _send(send, *refused)
+            return await _send(send, *refused, html="text/html" in headers.get("accept", ""))
         query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
         if "token" in query and scope["method"] in SAFE_METHODS:
             return await self._drop_token(scope, query, send)
@@ -119,10 +120,21 @@ def _cookie(header: str) -> str:
     return ""
 
 
-async def _send(send, status: int, body: bytes) -> None:
+async def _send(send, status: int, body: bytes, html: bool = False) -> None:
+    """The refusal as JSON, or as a page for a browser that asked for one."""
+    kind = b"application/json"
+    if html:
+        error = json.loads(body)
+        body = PAGE.format(escape(error["error"]), escape(error["hint"])).encode()
+        kind = b"text/html; charset=utf-8"
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+PAGE = ('<!doctype html><html lang="en"><meta charset="utf-8"><title>podgen studio</title>'
+        '<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">'
+        "<h1>podgen studio</h1><p><strong>{}</strong></p><p>{}</p></body></html>")
 
 
 def episode_folder(root: Path, slug: str) -> Path | None:
