@@ -221,22 +221,31 @@ def test_edit_one_line_and_render_speaks_it_alone(page, studio):
 
 
 @pytest.mark.slow
-def test_join_with_a_typed_question_answers_from_the_source(page):
+def test_join_with_a_typed_question_answers_from_the_source(page, studio):
     page.wait_for_function("document.getElementById('player').readyState >= 1")
     page.evaluate("(() => { const a = document.getElementById('player'); a.currentTime = 12; a.play(); })()")
     page.click("#join-open")
     assert page.evaluate("document.getElementById('player').paused")
     page.fill("#question", "What data was Whisper trained on?")
-    page.click("#ask")
+    with page.expect_response(lambda r: r.url.endswith("/ask")) as asked:
+        page.click("#ask")
+    answer = asked.value.json()
     page.wait_for_function("document.querySelectorAll('#answer li').length === 2")
-    answer = page.locator("#answer li").nth(1).inner_text()
+    shown = page.locator("#answer li").nth(1).inner_text()
     source = " ".join(DOC.read_text(encoding="utf-8").split())
-    quoted = re.findall(r"[A-Z][^.]{30,}\.", answer)
-    assert quoted and any(q[:40] in source for q in quoted), answer
+    assert answer["extractive"] and answer["sources"]
+    assert all(sentence in shown and sentence[:40] in source for sentence in answer["sources"]), shown
+    said = answer["clips"][1]
+    page.wait_for_function(f"document.getElementById('answer-player').src.endsWith('{said}')")
     page.wait_for_function("document.getElementById('answer-player').currentTime > 0.5")
     page.wait_for_function("!document.getElementById('player').paused")  # the episode resumes
     assert page.evaluate("document.getElementById('player').currentTime") >= 11.9
     page.evaluate("document.getElementById('player').pause()")
+    from podgen.asr import transcribe_text
+
+    heard = set(re.findall(r"[a-z]{5,}", transcribe_text(studio[3] / ".studio" / "clips" / said).lower()))
+    words = set(re.findall(r"[a-z]{5,}", " ".join(answer["sources"]).lower()))
+    assert len(words & heard) >= len(words) // 2, (heard, words)  # the answer's audio says the source's words
 
 
 @pytest.mark.slow
