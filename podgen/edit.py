@@ -68,3 +68,17 @@ def inserted(script: Script, after: int, lines: list[Line]) -> Script:
     at = max(0, min(after + 1, len(script.lines)))
     shifted = [Chapter(c.title, c.line + len(lines) if c.line >= at and c.line > 0 else c.line) for c in script.chapters]
     return replace(script, lines=[*script.lines[:at], *lines, *script.lines[at:]], chapters=shifted)
+
+
+HANDS_OVER = ("question", "topic")
+
+
+def exchange_end(script: Script, index: int) -> int:
+    """The last line of the exchange that line ``index`` belongs to: a line that hands the word
+    over (a question, a topic's opening, a line ending in "?") ends with the other host's reply,
+    so nothing is put between a question and its answer."""
+    if not 0 <= index < len(script.lines) - 1:
+        return index
+    line, following = script.lines[index], script.lines[index + 1]
+    asks = line.kind in HANDS_OVER or line.text.rstrip().endswith("?")
+    return index + 1 if asks and following.speaker != line.speaker else index

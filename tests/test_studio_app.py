@@ -385,6 +385,11 @@ def test_edits_move_chapters_with_their_lines():
     assert changed.lines[1].speaker == "B"
     grown = inserted(script, 2, [Line("A", "Asked?"), Line("B", "Answered.")])
     assert grown.lines[3].text == "Asked?" and [c.line for c in grown.chapters] == [0, 2]
+    from podgen.edit import exchange_end
+
+    talk = Script("T", "", [Line("A", "So what is it?"), Line("B", "A lamp."), Line("A", "Right."), Line("A", "Next?")],
+                  hosts=["A", "B"])
+    assert [exchange_end(talk, i) for i in range(4)] == [1, 1, 2, 3]  # never between a question and its answer
 
 
 def test_an_offline_answer_reads_the_source_and_says_so(settings):

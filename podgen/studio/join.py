@@ -68,7 +68,9 @@ def transcribe(audio: Path, settings: Settings) -> str:
 
 
 def line_at(folder: Path, seconds: float) -> int:
-    """The script line being spoken at ``seconds`` into the episode (the last one started)."""
+    """Where an exchange asked at ``seconds`` goes: after the script line being spoken then (the
+    last one started), or after the reply to it when that line asks something."""
+    from ..edit import exchange_end
     from ..mix.transcripts import split_backchannels
 
     try:
@@ -76,7 +78,7 @@ def line_at(folder: Path, seconds: float) -> int:
     except (OSError, ValueError):
         raise EpisodeError(f"{folder} has no readable {TRANSCRIPT_JSON}.", "Render the episode first.") from None
     started = [i for i, seg in enumerate(lines) if seg.start <= seconds]
-    return started[-1] if started else -1
+    return exchange_end(load_script(folder), started[-1]) if started else -1
 
 
 def keep(folder: Path, after: int, lines: list[dict]) -> int:

@@ -51,7 +51,7 @@
     node.className = "job " + job.state + (job.result && job.result.passed === false ? " problems" : "");
     node.dataset.state = job.state;
     var head = el("div", "head");
-    head.appendChild(el("strong", "", job.kind + ": " + job.title));
+    head.appendChild(el("strong", "", job.kind + ": " + ((job.result && job.result.title) || job.title)));
     head.appendChild(el("span", "state", summary(job)));
     if (job.state === "queued" || job.state === "running") {
       var stop = el("button", "cancel", "Cancel");
