@@ -111,10 +111,10 @@ async def episode(request: Request) -> JSONResponse:
 async def make(request: Request) -> JSONResponse:
     studio = _studio(request)
     form = await request.form(max_files=20, max_fields=50)
-    sources = [*await _uploads(studio.uploads, form.getlist("files")), *_urls(str(form.get("urls") or ""))]
+    settings, urls = actions.make_settings(studio.settings, form), _urls(str(form.get("urls") or ""))
+    sources = [*await _uploads(studio.uploads, form.getlist("files")), *urls]
     if not sources:
         raise UsageError("Give at least one source: a file or a URL.", "Drop a file, or paste an http(s) URL.")
-    settings = actions.make_settings(studio.settings, form)
     title = str(form.get("title") or "") or ", ".join(Path(str(s)).name for s in sources)
     return _job(studio.jobs.submit("make", title, actions.make(sources, settings)))
 
