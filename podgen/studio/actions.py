@@ -16,8 +16,9 @@ from ..errors import ConfigError
 from .jobs import Action
 
 FORM_FIELDS = ("minutes", "format", "language", "focus", "writer", "model", "voices", "music", "title", "tts")
-FLAGS = ("stereo", "video")
-"""Check boxes; ``video`` only where Settings has it (the video stage)."""
+VIDEO_FLAGS = {"video": "Video", "short": "Short video"}
+"""The video stage's check boxes: each shown, and taken, only where Settings has its setting."""
+FLAGS = ("stereo", *VIDEO_FLAGS)
 
 
 def make_settings(base: Settings, form: Mapping[str, Any]) -> Settings:

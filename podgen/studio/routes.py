@@ -13,6 +13,7 @@ from starlette.templating import Jinja2Templates
 from ..config import Settings
 from ..errors import PodgenError
 from . import api
+from .actions import VIDEO_FLAGS
 from .views import episode_view, library
 
 HERE = Path(__file__).parent
@@ -33,8 +34,8 @@ def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
 
 async def new(request: Request) -> HTMLResponse:
     settings: Settings = request.app.state.studio.settings
-    return _page(request, "new.html", settings=settings, formats=FORMATS, writers=WRITERS,
-                 video="video" in Settings.model_fields)
+    videos = {name: label for name, label in VIDEO_FLAGS.items() if name in Settings.model_fields}
+    return _page(request, "new.html", settings=settings, formats=FORMATS, writers=WRITERS, videos=videos)
 
 
 async def episode(request: Request) -> HTMLResponse:
