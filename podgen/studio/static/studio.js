@@ -3,7 +3,8 @@
   "use strict";
   var LABELS = {ingest: "Reading sources", pages: "Reading PDF pages", ocr: "OCR (pages)", download: "Downloading",
     text: "Cleaning text", transcribe: "Transcribing", write: "Writing the script", tokens: "Model answering",
-    speak: "Speaking lines", mix: "Mixing audio", check: "Checking", publish: "Publishing"};
+    speak: "Speaking lines", mix: "Mixing audio", video: "Making the video", short: "Making the short video",
+    check: "Checking", publish: "Publishing"};
 
   function api(method, url, body) {
     var options = {method: method, credentials: "same-origin", headers: {}};
