@@ -79,3 +79,8 @@ def transcribe_words(audio: Any, model_dir: Path | None = None, language: str | 
         if heard:
             heard(seg.end)
     return words
+
+
+def transcribe_text(audio: Any, model_dir: Path | None = None, language: str | None = "en") -> str:
+    """What is said in ``audio`` (a file ffmpeg can read, such as a browser's WebM recording), as text."""
+    return " ".join(w.text for w in transcribe_words(audio, model_dir, language, repeatable=True)).strip()

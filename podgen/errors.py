@@ -110,6 +110,13 @@ class EpisodeError(PodgenError):
     default_hint = "Give the folder that `podgen make` wrote (it holds script.json)."
 
 
+class Cancelled(PodgenError):
+    """Someone stopped the work (the studio's cancel button): nothing is wrong with the input."""
+
+    exit_code = 130
+    default_hint = "Start it again to resume: clips already spoken are kept."
+
+
 class CheckFailed(PodgenError):
     """An episode did not pass `podgen check` (its findings are in check.json)."""
 

@@ -83,13 +83,15 @@ def load_script(folder: Path) -> Script:
         script = Script.from_dict(load_json(path.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise EpisodeError(f"{path} is not a valid script ({exc}).", "Fix the JSON, or run podgen make again.") from None
-    if not script.lines:
-        raise EpisodeError(f"{path} has no lines.", "Add lines, or run podgen make again.")
-    _check_lines(path, script)
+    check_lines(path, script)
     return script
 
 
-def _check_lines(path: Path, script: Script) -> None:
+def check_lines(path: Path, script: Script) -> None:
+    """Raise EpisodeError unless the script has lines, each with text of a sensible length,
+    spoken by one of its hosts (``path`` names the script in the message)."""
+    if not script.lines:
+        raise EpisodeError(f"{path} has no lines.", "Add lines, or run podgen make again.")
     for i, line in enumerate(script.lines):
         if not line.text.strip():
             raise EpisodeError(f"{path}: line {i} has no text.", "Give it some text or delete it.")

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..config import Settings
 from ..contracts import Progress, Voice, VoiceBackend
 from ..errors import BackendError, EpisodeError
-from ..models import Script
+from ..models import Line, Script
 from ..registry import voices
 from .cache import ClipCache
 from .casting import cast
@@ -89,6 +89,13 @@ def speak_script(script: Script, settings: Settings, progress: Progress | None =
     except BackendError as exc:
         raise _line_failed(exc, todo, script, backend.name) from None
     return paths
+
+
+def speak_lines(lines: list[Line], hosts: list[str], settings: Settings,
+                progress: Progress | None = None) -> list[Path]:
+    """The clips of a few lines heard on their own (one line of a script, an answer), each in
+    its host's voice as the episode of ``hosts`` gives it; cached like every clip."""
+    return speak_script(Script("", "", list(lines), hosts=list(hosts)), settings, progress)
 
 
 def _to_speak(paths: list[Path], use_cache: bool) -> list[int]:

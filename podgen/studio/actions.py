@@ -1,0 +1,92 @@
+"""What the studio's jobs run: the library calls the CLI makes, with the form's choices as settings.
+
+Each action takes the job's Progress callback and the job, and returns what the page shows
+when it is done (the episode's folder name, the lines spoken). Nothing is decided here that the
+CLI does not decide the same way: ``make`` is ``podgen make``, ``render`` is ``podgen render``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from pydantic import ValidationError
+
+from ..config import Settings
+from ..errors import ConfigError
+from .jobs import Action
+
+FORM_FIELDS = ("minutes", "format", "language", "focus", "writer", "model", "voices", "music", "title", "tts")
+VIDEO_FLAGS = {"video": "Video", "short": "Short video"}
+"""The video stage's check boxes: each shown, and taken, only where Settings has its setting."""
+FLAGS = ("stereo", *VIDEO_FLAGS)
+
+
+def make_settings(base: Settings, form: Mapping[str, Any]) -> Settings:
+    """``base`` (built once, from flags, environment and podgen.toml) with the form's choices.
+    An empty field counts as not given; a bad value is a ConfigError naming the field."""
+    overrides: dict[str, Any] = {k: str(form[k]).strip() for k in FORM_FIELDS if str(form.get(k) or "").strip()}
+    if overrides.get("music") == "none":
+        overrides["music"] = None
+    for name in FLAGS:
+        if name in Settings.model_fields and name in form:
+            overrides[name] = str(form[name]).lower() in ("1", "on", "true", "yes")
+    try:
+        return Settings.model_validate({**base.model_dump(exclude_unset=True), **overrides})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"]) or "settings"
+        raise ConfigError(f"Invalid {where}: {error['msg']}.", f"Change the {where} field and start again.") from None
+
+
+def make(sources: list[str], settings: Settings) -> Action:
+    def run(progress, job) -> dict[str, Any]:
+        from ..pipeline import make_episode
+
+        episode = make_episode(sources, settings, progress)
+        return {"slug": episode.folder.name, "title": episode.title, **job.spoken(),
+                "duration": round(episode.duration, 2)}
+
+    return run
+
+
+def render(folder: Path, settings: Settings) -> Action:
+    def run(progress, job) -> dict[str, Any]:
+        from ..pipeline import render_episode
+
+        episode = render_episode(folder, settings, progress)
+        return {"slug": folder.name, **job.spoken(), "duration": round(episode.duration, 2)}
+
+    return run
+
+
+def check(folder: Path, settings: Settings) -> Action:
+    def run(progress, job) -> dict[str, Any]:
+        from ..check import check_episode
+
+        report = check_episode(folder, settings, progress)
+        return {"slug": folder.name, "passed": report.passed, "failures": len(report.failures)}
+
+    return run
+
+
+def fix(folder: Path, settings: Settings) -> Action:
+    def run(progress, job) -> dict[str, Any]:
+        from ..fix import fix_episode
+
+        report = fix_episode(folder, settings, progress)
+        return {"slug": folder.name, "passed": report.passed, "fixed": len(report.fixes)}
+
+    return run
+
+
+def publish(episodes: Path, site: Path, settings: Settings, base_url: str) -> Action:
+    def run(progress, job) -> dict[str, Any]:
+        from ..publish import publish as publish_site
+
+        show = settings.show.model_copy(update={"base_url": base_url or settings.show.base_url})
+        report = publish_site(episodes, site, settings.model_copy(update={"show": show}))
+        progress("publish", 1, 1)
+        return {"episodes": len(report.episodes), "skipped": [name for name, _ in report.skipped],
+                "feed": report.feed.name}
+
+    return run

@@ -1,0 +1,99 @@
+// What every studio page shares: API calls, errors shown as one line and a hint, live jobs.
+(function () {
+  "use strict";
+  var LABELS = {ingest: "Reading sources", pages: "Reading PDF pages", ocr: "OCR (pages)", download: "Downloading",
+    text: "Cleaning text", transcribe: "Transcribing", write: "Writing the script", tokens: "Model answering",
+    speak: "Speaking lines", mix: "Mixing audio", video: "Making the video", short: "Making the short video",
+    check: "Checking", publish: "Publishing"};
+
+  function api(method, url, body) {
+    var options = {method: method, credentials: "same-origin", headers: {}};
+    if (body instanceof FormData) { options.body = body; }
+    else if (body !== undefined) { options.body = JSON.stringify(body); options.headers["content-type"] = "application/json"; }
+    return fetch(url, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) { throw data.error ? data : {error: "The studio answered " + response.status + ".", hint: ""}; }
+        return data;
+      });
+    });
+  }
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function problem(target, err) {
+    target.hidden = false;
+    target.textContent = "";
+    target.appendChild(el("strong", "", err.error || String(err)));
+    if (err.hint) { target.appendChild(document.createElement("br")); target.appendChild(el("span", "hint", err.hint)); }
+  }
+
+  function summary(job) {
+    if (job.state === "done" && job.result && job.result.spoken !== undefined) {
+      var n = job.result.spoken, cached = job.result.cached;
+      return "done: " + n + (n === 1 ? " line" : " lines") + " spoken" + (cached ? ", " + cached + " from the cache" : "");
+    }
+    if (job.state === "done" && job.result && job.result.passed !== undefined) {
+      return job.result.passed ? "done: the check passed" : "done: the check found " + job.result.failures + " problem(s)";
+    }
+    if (job.state === "done" && job.result && job.result.episodes !== undefined) {
+      return "done: " + job.result.episodes + " episode(s) in the feed" +
+        (job.result.skipped.length ? ", " + job.result.skipped.length + " left out (not finished)" : "");
+    }
+    return job.state;
+  }
+
+  function drawJob(job, node) {
+    node.textContent = "";
+    node.className = "job " + job.state + (job.result && job.result.passed === false ? " problems" : "");
+    node.dataset.state = job.state;
+    var head = el("div", "head");
+    head.appendChild(el("strong", "", job.kind + ": " + ((job.result && job.result.title) || job.title)));
+    head.appendChild(el("span", "state", summary(job)));
+    if (job.state === "queued" || job.state === "running") {
+      var stop = el("button", "cancel", "Cancel");
+      stop.type = "button";
+      stop.addEventListener("click", function () { api("POST", "/api/jobs/" + job.id + "/cancel").catch(function () {}); });
+      head.appendChild(stop);
+    }
+    if (job.state === "done" && job.result && job.result.slug && job.kind === "make") {
+      var open = el("a", "open", "Open the episode");
+      open.href = "/episodes/" + job.result.slug;
+      head.appendChild(open);
+    }
+    node.appendChild(head);
+    job.order.forEach(function (stage) {
+      var s = job.stages[stage], row = el("div", "stage");
+      row.dataset.stage = stage;
+      row.appendChild(el("span", "label", LABELS[stage] || stage));
+      var bar = el("progress");
+      bar.max = Math.max(s.total, 1);
+      bar.value = s.done;
+      row.appendChild(bar);
+      row.appendChild(el("span", "count", s.done + "/" + s.total));
+      node.appendChild(row);
+    });
+    if (job.error) { var e = el("p", "error"); problem(e, {error: job.error.message, hint: job.error.hint}); node.appendChild(e); }
+  }
+
+  function watch(job, node, done) {
+    drawJob(job, node);
+    if (["done", "failed", "cancelled", "interrupted"].indexOf(job.state) >= 0) { if (done) { done(job); } return; }
+    var source = new EventSource("/api/jobs/" + job.id + "/events");
+    source.addEventListener("job", function (event) {
+      var now = JSON.parse(event.data);
+      drawJob(now, node);
+      if (["done", "failed", "cancelled", "interrupted"].indexOf(now.state) >= 0) {
+        source.close();
+        if (done) { done(now); }
+      }
+    });
+    source.onerror = function () { if (source.readyState === 2) { source.close(); } };
+  }
+
+  window.studio = {api: api, el: el, problem: problem, watch: watch, summary: summary};
+})();
