@@ -58,6 +58,7 @@ bench: install-test
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_studio.py
 	$(BIN)/python bench/bench_conversation.py
+	$(BIN)/python bench/bench_video.py
 	@if [ -n "$$PODGEN_BENCH_GGUF" ]; then $(BIN)/python bench/bench_local_llm.py; \
 	else echo "bench_local_llm: set PODGEN_BENCH_GGUF to a 1.5B GGUF to run it (see bench/bench_local_llm.py)"; fi
 
