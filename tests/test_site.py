@@ -8,17 +8,14 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from browser import chromium
 from publishing import HOSTILE_TITLE
 
 pytestmark = pytest.mark.slow
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
@@ -41,18 +38,8 @@ def server(published):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not CHROMIUM.is_file():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `apt-get update && apt-get install -y chromium` "
-                    "(.ci/run does this).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
-            args=ARGS)
-        context.set_default_timeout(120_000)  # a bound on waiting, not a speed check: CI machines can be busy
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
         yield context
-        context.close()
 
 
 def _meta(published, slug: str) -> dict:

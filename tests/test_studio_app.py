@@ -15,15 +15,14 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from browser import chromium
 from conftest import DATA, run_podgen
 
-CHROMIUM = Path("/usr/bin/chromium")
 DOC = DATA / "modelcard-whisper.md"
 QUESTION = "What is the main idea of the paper?"
 SLUG = "model-card-whisper"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required",
-        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+MEDIA = ("--autoplay-policy=no-user-gesture-required", "--use-fake-ui-for-media-stream",
+         "--use-fake-device-for-media-stream")
 
 
 @pytest.fixture(scope="module")
@@ -68,21 +67,11 @@ def question_wav(tmp_path_factory, clip_cache) -> Path:
 
 @pytest.fixture(scope="module")
 def page(studio, question_wav, tmp_path_factory):
-    if not CHROMIUM.is_file():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `apt-get update && apt-get install -y chromium` "
-                    "(.ci/run does this).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=str(CHROMIUM), headless=True,
-            bypass_csp=True,
-            args=[*ARGS, f"--use-file-for-fake-audio-capture={question_wav}%noloop"])
-        context.set_default_timeout(120_000)  # a bound on waiting, not a speed check
+    with chromium(tmp_path_factory.mktemp("chromium-profile"),
+                  (*MEDIA, f"--use-file-for-fake-audio-capture={question_wav}%noloop"), bypass_csp=True) as context:
         page = context.new_page()
         page.goto(studio[0])
         yield page
-        context.close()
 
 
 def _slug(root: Path) -> str:

@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from conftest import run_podgen
 
 pytestmark = pytest.mark.slow
@@ -165,18 +166,10 @@ def test_the_feed_offers_the_video_as_an_alternate_enclosure(made, tmp_path):
 
 
 def test_the_site_plays_the_video_in_chromium(made, tmp_path):
-    from test_site import ARGS, CHROMIUM
-
     site = tmp_path / "site"
     assert run_podgen("feed", str(made.parent), "-o", str(site), "--base-url", "https://pods.example.org/v").returncode == 0
-    if not CHROMIUM.is_file():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `apt-get install -y chromium` (.ci/run does).")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+    with chromium(tmp_path / "profile") as browser:
         page = browser.new_page()
-        page.set_default_timeout(120_000)
         page.goto((site / "episodes" / made.name / "index.html").as_uri())
         page.wait_for_function("document.getElementById('video').readyState >= 1")
         assert page.evaluate("document.getElementById('video').videoWidth") == 1920
@@ -184,7 +177,6 @@ def test_the_site_plays_the_video_in_chromium(made, tmp_path):
         page.wait_for_function("document.getElementById('video').currentTime > 1.0")
         tracks = page.evaluate("document.getElementById('video').textTracks.length")
         page.screenshot(path=str(tmp_path / "video-page.png"), full_page=True)
-        browser.close()
     assert tracks == 1
 
 
