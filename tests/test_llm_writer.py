@@ -139,6 +139,24 @@ def test_an_answer_still_invalid_after_two_repairs_fails_and_is_saved(chat_serve
     assert not list(settings.output_dir.rglob("*.mp3"))
 
 
+def test_the_outline_gives_each_chapter_its_points_and_marks_the_highlight(chat_server, tmp_path):
+    outline = {"description": "About bees.", "highlight": 2, "segments": [
+        {"title": "The colony", "parts": [1], "points": "A colony has one queen. Workers live six weeks. The hosts"
+                                                        " set up the episode."},
+        {"title": "The waggle dance", "parts": [1], "points": "Foragers dance to show where flowers are."}]}
+    chat_server.rules.append(once(lambda r: '"title": "Outline"' in r.text, Answer(json.dumps(outline))))
+    script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=2))
+    titles = [c.title for c in script.chapters]
+    assert titles[:2] == ["The colony", "The waggle dance"]
+    assert script.chapters[0].points == ["A colony has one queen", "Workers live six weeks"]  # not the point about the show
+    first, last = script.highlight
+    dance = script.chapters[1]
+    end = script.chapters[2].line - 1 if len(script.chapters) > 2 else len(script.lines) - 1
+    assert (first, last) == (dance.line, end)
+    saved = type(script).from_dict(json.loads(script.to_json()))
+    assert saved.highlight == script.highlight and saved.chapters[0].points == script.chapters[0].points
+
+
 # --- length -------------------------------------------------------------------------------------
 
 def test_a_script_too_short_is_extended(chat_server, tmp_path):

@@ -53,3 +53,13 @@ def test_every_writer_s_lines_go_through_it_and_empty_ones_are_dropped():
     script = write_script(Document("T", [Section("", "x")]), Settings(writer="careless"))
     assert [line.text for line in script.lines] == ["Hi!", "It's 42 percent bees."]
     assert [(c.title, c.line) for c in script.chapters] == [("Intro", 0), ("Facts", 1)]
+
+
+def test_a_host_name_left_after_the_last_sentence_is_dropped():
+    from podgen.write.spoken import strip_unspeakable
+
+    hosts = ["Alex", "Sam"]
+    assert strip_unspeakable("So, what do we know about dense retrieval? Alex", hosts) == \
+        "So, what do we know about dense retrieval?"
+    assert strip_unspeakable("That is the point. Sam:", hosts) == "That is the point."
+    assert strip_unspeakable("Thanks, Sam.", hosts) == "Thanks, Sam."  # spoken to: kept

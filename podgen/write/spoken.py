@@ -69,9 +69,11 @@ def _is_emoji(ch: str) -> bool:
 
 
 def strip_unspeakable(text: str, speakers: Sequence[str] = ()) -> str:
-    """Markdown, stage directions, URLs, LaTeX, emoji and a leading "Name:" label removed (any language)."""
+    """Markdown, stage directions, URLs, LaTeX, emoji, a leading "Name:" label and a host's name left
+    alone after the last sentence removed (any language)."""
     names = "|".join(re.escape(name) for name in speakers) or "(?!)"
     text = re.sub(_SPEAKER_LABEL.format(names=names), "", text)
+    text = re.sub(rf"(?<=[.!?])\s+(?:{names})\s*:?\s*$", "", text)  # the next line's label, cut off
     text = _LATEX_INLINE.sub(_latex, unlink(text))
     text = _URL.sub("", text)
     text = _STAGE.sub("", text)

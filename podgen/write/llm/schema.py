@@ -22,6 +22,10 @@ TITLE_CHARS = 60
 DESCRIPTION_CHARS = 400
 
 
+POINTS_CHARS = 400
+"""The longest a planned segment's points may be."""
+
+
 class _Answer(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -34,7 +38,7 @@ class Summary(_Answer):
 class PlannedSegment(_Answer):
     title: str = Field(min_length=1, max_length=TITLE_CHARS)
     parts: list[int] = Field(min_length=1, max_length=40)
-    points: str = Field("", max_length=400)
+    points: str = Field("", max_length=POINTS_CHARS)
 
 
 class Outline(_Answer):

@@ -22,7 +22,7 @@ from .grounding import ground
 from .job import Job
 from .length import fit_length
 from .plan import chunk_document, condense, outline, read_whole, summarise
-from .schema import segment_model
+from .schema import POINTS_CHARS, segment_model
 from .segments import Written, write_segments
 from .structured import Asker, InvalidAnswer
 
@@ -109,7 +109,13 @@ def _script(job: Job, segments: list[Written], description: str, writer: str) ->
 def key_points(points: str) -> list[str]:
     """The outline's few sentences on a segment, as the points its slide lists."""
     found = [p.strip(" -•*\t") for p in re.split(r"(?<=[.!?;])\s+|\n+|\s+-\s+", points)]
-    return [p.rstrip(".;") for p in found if len(p.split()) >= 2][:4]
+    if found and len(points) >= POINTS_CHARS - 10 and not re.search(r"[.!?;]$", found[-1]):
+        found.pop()  # cut off by the outline's length limit
+    return [p.rstrip(".;") for p in found if len(p.split()) >= 2 and not _ABOUT_THE_SHOW.search(p)][:4]
+
+
+_ABOUT_THE_SHOW = re.compile(r"\b(?:this|the) (?:episode|segment|show|conversation)\b|\bthe (?:team|hosts?)\b", re.I)
+"""A point about the episode itself ("The hosts set up the context"), not about its subject."""
 
 
 LOCAL_CONTEXT = 16384
