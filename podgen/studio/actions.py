@@ -17,7 +17,7 @@ from .jobs import Action
 
 FORM_FIELDS = ("minutes", "format", "language", "focus", "writer", "model", "voices", "music", "title", "tts")
 VIDEO_FLAGS = {"video": "Video", "short": "Short video"}
-"""The video stage's check boxes: each shown, and taken, only where Settings has its setting."""
+"""The video stage's check boxes: episode.mp4 and short.mp4, as --video and --short."""
 FLAGS = ("stereo", *VIDEO_FLAGS)
 
 
@@ -28,7 +28,7 @@ def make_settings(base: Settings, form: Mapping[str, Any]) -> Settings:
     if overrides.get("music") == "none":
         overrides["music"] = None
     for name in FLAGS:
-        if name in Settings.model_fields and name in form:
+        if name in form:
             overrides[name] = str(form[name]).lower() in ("1", "on", "true", "yes")
     try:
         return Settings.model_validate({**base.model_dump(exclude_unset=True), **overrides})

@@ -34,7 +34,7 @@ def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
 
 async def new(request: Request) -> HTMLResponse:
     settings: Settings = request.app.state.studio.settings
-    videos = {name: label for name, label in VIDEO_FLAGS.items() if name in Settings.model_fields}
+    videos = VIDEO_FLAGS
     return _page(request, "new.html", settings=settings, formats=FORMATS, writers=WRITERS, videos=videos)
 
 

@@ -9,14 +9,9 @@ from ..folder import CHECK, check_state, listed_files, load_script, read_object,
 from ..mix.transcripts import split_backchannels
 from ..publish.site import DOWNLOADS, clock
 
-VIDEO_KEYS = ("video", "short")
-"""episode.json "files" keys of the video stage's outputs (video, video_vertical, short, ...)."""
-
-
 def downloads(folder: Path, meta: dict) -> list[dict[str, str]]:
     files = listed_files(folder, meta)
     found = [(key, label) for key, label in DOWNLOADS.items() if key in files]
-    found += [(key, key.replace("_", " ")) for key in files if key.startswith(VIDEO_KEYS)]
     return [{"key": key, "label": label, "name": files[key].name} for key, label in found if files[key].is_file()]
 
 
