@@ -176,6 +176,9 @@ def test_the_site_plays_the_video_in_chromium(made, tmp_path):
         page.evaluate("document.getElementById('video').muted = true; document.getElementById('video').play()")
         page.wait_for_function("document.getElementById('video').currentTime > 1.0")
         tracks = page.evaluate("document.getElementById('video').textTracks.length")
+        page.wait_for_function("document.querySelector('#transcript .speaking') !== null")  # it follows the video
+        page.evaluate("document.getElementById('player').muted = true; document.getElementById('player').play()")
+        page.wait_for_function("document.getElementById('video').paused && document.getElementById('player').currentTime > 1")
         page.screenshot(path=str(tmp_path / "video-page.png"), full_page=True)
     assert tracks == 1
 
@@ -302,3 +305,17 @@ def test_a_render_that_changes_the_audio_makes_the_video_stale_until_made_again(
     episode = open_episode(copy)
     assert all(f.passed for f in check_videos(episode, episode.duration))
     assert abs(_meta(copy)["videos"]["video"]["duration"] - episode.duration) < 0.01
+
+
+def test_the_studio_plays_a_current_video_on_the_episode_page(made):
+    from starlette.testclient import TestClient
+
+    from podgen.config import Settings
+    from podgen.studio import studio_app
+
+    client = TestClient(studio_app(Settings(output_dir=made.parent), "t0ken-t0ken", None))
+    headers = {"X-Podgen-Token": "t0ken-t0ken"}
+    page = client.get(f"/episodes/{made.name}", headers=headers)
+    assert page.status_code == 200 and f'src="/episodes/{made.name}/files/video"' in page.text
+    video = client.get(f"/episodes/{made.name}/files/video", headers={**headers, "Range": "bytes=0-99"})
+    assert video.status_code == 206 and len(video.content) == 100

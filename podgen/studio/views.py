@@ -53,8 +53,16 @@ def episode_view(folder: Path) -> dict[str, Any]:
         "hosts": script.hosts, "lines": [line.to_dict() for line in script.lines], "chapters": chapters,
         "segments": timeline, "downloads": downloads(folder, meta), "check": findings(folder),
         "cover": cover.name if cover and cover.is_file() else None, "writer": script.writer,
-        "sources": script.sources,
+        "sources": script.sources, "video": _current_video(meta),
     }
+
+
+def _current_video(meta: dict) -> bool:
+    """Whether the episode has a video of the audio it holds now (the page then plays it)."""
+    from ..video import recorded_videos
+
+    entry = recorded_videos(meta).get("video")
+    return bool(entry) and entry.get("made_from") == meta.get("made_from")
 
 
 def library(root: Path) -> list[dict[str, Any]]:

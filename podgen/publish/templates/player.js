@@ -1,15 +1,21 @@
 // Chapters and transcript lines seek the player; the line being spoken is highlighted.
+// With a video on the page, the video and the audio player are one: playing one pauses the
+// other and takes up its place, and the transcript follows the one played last
+// (window.podgenPlayer() returns it).
 (function () {
   "use strict";
   var audio = document.getElementById("player");
   if (!audio) { return; }
+  var video = document.getElementById("video");
   var lines = Array.prototype.slice.call(document.querySelectorAll("#transcript [data-start]"));
   var current = null;
+  var media = audio;
+  window.podgenPlayer = function () { return media; };
 
   function seek(seconds) {
-    audio.currentTime = seconds;
+    media.currentTime = seconds;
     highlight();
-    var playing = audio.play();
+    var playing = media.play();
     if (playing && playing.catch) { playing.catch(function () {}); }
   }
 
@@ -23,7 +29,7 @@
   }
 
   function highlight() {
-    var line = lineAt(audio.currentTime);
+    var line = lineAt(media.currentTime);
     if (line === current) { return; }
     if (current) { current.classList.remove("speaking"); current.removeAttribute("aria-current"); }
     if (line) {
@@ -40,6 +46,17 @@
       seek(parseFloat(el.getAttribute("data-seek")));
     });
   });
-  audio.addEventListener("timeupdate", highlight);
-  audio.addEventListener("seeked", highlight);
+  [audio, video].forEach(function (el) {
+    if (!el) { return; }
+    el.addEventListener("timeupdate", function () { if (el === media) { highlight(); } });
+    el.addEventListener("seeked", function () { if (el === media) { highlight(); } });
+    el.addEventListener("play", function () {
+      var other = el === audio ? video : audio;
+      if (other && el !== media) {
+        other.pause();
+        if (other.currentTime > 0) { el.currentTime = other.currentTime; }
+      }
+      media = el;
+    });
+  });
 })();

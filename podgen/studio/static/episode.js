@@ -97,6 +97,7 @@
   var pausedAt = 0, exchange = null, recorder = null;
 
   document.getElementById("join-open").addEventListener("click", function () {
+    audio = (window.podgenPlayer && window.podgenPlayer()) || audio;  // the video, when that is what plays
     audio.pause();
     pausedAt = audio.currentTime;
     panel.hidden = false;
