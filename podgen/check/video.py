@@ -16,7 +16,7 @@ SIZES = {"video": (1920, 1080), "short": (1080, 1920)}
 
 
 def check_videos(episode: Episode, audio_seconds: float) -> list[Finding]:
-    from ..video import recorded_videos
+    from ..video import is_current, recorded_videos
 
     findings: list[Finding] = []
     for kind, entry in recorded_videos(episode.meta).items():
@@ -25,7 +25,7 @@ def check_videos(episode: Episode, audio_seconds: float) -> list[Finding]:
             findings.append(Finding(f"video.{kind}", False, f"episode.json lists {path.name}, which is missing",
                                     effect=BROKEN))
             continue
-        if entry.get("made_from") != episode.meta.get("made_from"):
+        if not is_current(entry, episode.meta):
             findings.append(Finding(f"video.{kind}.current", False, f"{path.name} was made from earlier audio: "
                                     f"run podgen video {episode.folder}{' --short' if kind == 'short' else ''}",
                                     effect=STALE))

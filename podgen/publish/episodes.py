@@ -88,9 +88,9 @@ def _read(folder: Path, only_checked: bool) -> tuple[Published | None, str]:
 
 def _stale_videos(meta: dict) -> list[str]:
     """The videos episode.json lists that show other audio than the episode's own."""
-    videos = meta.get("videos") if isinstance(meta.get("videos"), dict) else {}
-    return [kind for kind, entry in videos.items()
-            if isinstance(entry, dict) and "file" in entry and entry.get("made_from") != meta.get("made_from")]
+    from ..video import is_current, recorded_videos
+
+    return [kind for kind, entry in recorded_videos(meta).items() if not is_current(entry, meta)]
 
 
 def _segments(path: Path | None) -> list[Segment]:

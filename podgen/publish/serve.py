@@ -42,7 +42,7 @@ def serve(site_dir: Path, port: int, on_ready: Callable[[str], None] | None = No
         import uvicorn
     except ImportError:
         raise MissingDependency("podgen serve needs starlette and uvicorn.", pip_install("serve")) from None
-    sock = _bind(port)
+    sock = bind(port)
     url = f"http://{HOST}:{sock.getsockname()[1]}/"
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
@@ -51,15 +51,18 @@ def serve(site_dir: Path, port: int, on_ready: Callable[[str], None] | None = No
     server.run(sockets=[sock])
 
 
-def _bind(port: int) -> socket.socket:
+def bind(port: int, host: str = HOST) -> socket.socket:
+    """A listening TCP socket on ``host``:``port`` (port 0: any free port); a port that is taken
+    or not a port is a UsageError. ``podgen serve`` and ``podgen studio`` both listen with it."""
     if not 0 <= port <= 65535:
         raise UsageError(f"Port {port} is not a TCP port.", "Give a number from 1 to 65535.")
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((HOST, port))
+        sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise UsageError(f"Cannot listen on {HOST}:{port}: {exc.strerror}.", "Choose another --port.") from None
+        raise UsageError(f"Cannot listen on {host}:{port}: {exc.strerror}.", "Choose another --port.") from None
     sock.listen(128)
     return sock

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, StreamingResponse
 
 from ..errors import EpisodeError, UsageError
-from ..folder import listed_files, load_script, recorded_metadata, save_script
+from ..folder import SCRIPT, check_lines, listed_files, load_script, recorded_metadata, save_script
 from . import actions, join
 from .jobs import FINISHED
 from .security import episode_folder, stored_name
@@ -152,13 +152,12 @@ def _urls(text: str) -> list[str]:
 async def save(request: Request) -> JSONResponse:
     """Replace the script's lines with the editor's (PUT)."""
     from ..edit import Row, edited
-    from ..folder import check_lines
 
     folder, data = folder_of(request), await _json(request)
     if not isinstance(data.get("lines"), list):
         raise UsageError('The body needs "lines": a list of {"speaker", "text", "was"}.')
     script = edited(load_script(folder), [Row.from_dict(row) for row in data["lines"]])
-    check_lines(folder / "script.json", script)
+    check_lines(folder / SCRIPT, script)
     save_script(folder, script)
     return JSONResponse({"saved": len(script.lines)})
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -101,9 +100,10 @@ def serve(settings: Settings, host: str, port: int, allow_remote: bool,
         import uvicorn
     except ImportError:
         raise MissingDependency("podgen studio needs starlette and uvicorn.", pip_install("serve")) from None
+    from ..publish.serve import bind
     from .security import new_token
 
-    sock = _bind(host, port)
+    sock = bind(port, host)
     bound = sock.getsockname()[1]
     token = new_token()
     names = None if host in ("0.0.0.0", "::") else {f"{host}:{bound}", f"127.0.0.1:{bound}", f"localhost:{bound}"}
@@ -115,18 +115,3 @@ def serve(settings: Settings, host: str, port: int, allow_remote: bool,
         server.run(sockets=[sock])
     finally:
         app.app.state.studio.jobs.stop()
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    if not 0 <= port <= 65535:
-        raise UsageError(f"Port {port} is not a TCP port.", "Give a number from 1 to 65535.")
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        raise UsageError(f"Cannot listen on {host}:{port}: {exc.strerror}.", "Choose another --port.") from None
-    sock.listen(128)
-    return sock

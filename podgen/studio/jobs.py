@@ -45,7 +45,7 @@ class Job:
     version: int = 0
 
     def public(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items()}
+        return asdict(self)
 
     def spoken(self) -> dict[str, int]:
         """Of the clips this job's speak stage needed (lines and backchannels), how many were

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import EpisodeError
-from ..folder import TRANSCRIPT_JSON, load_script, read_segments, save_script
+from ..folder import SCRIPT, TRANSCRIPT_JSON, check_lines, load_script, read_segments, save_script
 from ..models import Document, Line, Script, Section
 
 
@@ -84,12 +84,11 @@ def line_at(folder: Path, seconds: float) -> int:
 def keep(folder: Path, after: int, lines: list[dict]) -> int:
     """Put the exchange into script.json after line ``after``; the number of the first new line."""
     from ..edit import inserted
-    from ..folder import check_lines
 
     script = load_script(folder)
     new = [Line.from_dict(line, script.hosts) for line in lines]
     changed = inserted(script, after, new)
-    check_lines(folder / "script.json", changed)
+    check_lines(folder / SCRIPT, changed)
     save_script(folder, changed)
     return max(0, min(after + 1, len(script.lines)))
 

@@ -19,7 +19,7 @@ from .views import episode_view, library
 HERE = Path(__file__).parent
 SITE_TEMPLATES = HERE.parent / "publish" / "templates"
 """The site's player and style sheet, which the episode page uses as they are."""
-templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates = Jinja2Templates(directory=[str(HERE / "templates"), str(SITE_TEMPLATES)])  # the site's player.html too
 FORMATS = ("deep-dive", "brief", "critique", "debate")
 WRITERS = ("auto", "offline", "openai", "local")
 
@@ -34,8 +34,7 @@ def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
 
 async def new(request: Request) -> HTMLResponse:
     settings: Settings = request.app.state.studio.settings
-    videos = VIDEO_FLAGS
-    return _page(request, "new.html", settings=settings, formats=FORMATS, writers=WRITERS, videos=videos)
+    return _page(request, "new.html", settings=settings, formats=FORMATS, writers=WRITERS, videos=VIDEO_FLAGS)
 
 
 async def episode(request: Request) -> HTMLResponse:

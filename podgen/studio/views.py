@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EpisodeError
-from ..folder import CHECK, check_state, listed_files, load_script, read_object, read_segments, recorded_metadata
+from ..folder import CHECK, METADATA, check_state, listed_files, load_script, read_object, read_segments, recorded_metadata
 from ..mix.transcripts import split_backchannels
 from ..publish.site import DOWNLOADS, clock
 
@@ -49,7 +49,7 @@ def episode_view(folder: Path) -> dict[str, Any]:
     return {
         "slug": folder.name, "title": str(meta.get("title") or script.title),
         "description": str(meta.get("description") or script.description),
-        "complete": (folder / "episode.json").is_file(), "duration": clock(float(meta.get("duration") or 0)),
+        "complete": (folder / METADATA).is_file(), "duration": clock(float(meta.get("duration") or 0)),
         "hosts": script.hosts, "lines": [line.to_dict() for line in script.lines], "chapters": chapters,
         "segments": timeline, "downloads": downloads(folder, meta), "check": findings(folder),
         "cover": cover.name if cover and cover.is_file() else None, "writer": script.writer,
@@ -59,10 +59,10 @@ def episode_view(folder: Path) -> dict[str, Any]:
 
 def _current_video(meta: dict) -> bool:
     """Whether the episode has a video of the audio it holds now (the page then plays it)."""
-    from ..video import recorded_videos
+    from ..video import is_current, recorded_videos
 
     entry = recorded_videos(meta).get("video")
-    return bool(entry) and entry.get("made_from") == meta.get("made_from")
+    return bool(entry) and is_current(entry, meta)
 
 
 def library(root: Path) -> list[dict[str, Any]]:
@@ -77,6 +77,6 @@ def library(root: Path) -> list[dict[str, Any]]:
         meta = recorded_metadata(folder)
         found.append({"slug": folder.name, "title": str(meta.get("title") or script.title),
                       "created": str(meta.get("created") or ""), "duration": clock(float(meta.get("duration") or 0)),
-                      "complete": (folder / "episode.json").is_file(), "check": check_state(folder),
+                      "complete": (folder / METADATA).is_file(), "check": check_state(folder),
                       "lines": len(script.lines)})
     return sorted(found, key=lambda e: e["created"], reverse=True)

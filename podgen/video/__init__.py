@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 VIDEO, SHORT, YOUTUBE = "episode.mp4", "short.mp4", "youtube.txt"
 KINDS = {"video": VIDEO, "short": SHORT}
-__all__ = ["make_videos", "missing_videos", "VIDEO", "SHORT", "YOUTUBE", "KINDS", "recorded_videos"]
+__all__ = ["make_videos", "missing_videos", "is_current", "recorded_videos", "VIDEO", "SHORT", "YOUTUBE", "KINDS"]
 
 
 def make_videos(folder: Path, settings: Settings, progress: Progress | None = None,
@@ -108,6 +108,11 @@ def missing_videos(folder: Path, settings: Settings) -> list[str]:
     return [kind for kind in wanted if _up_to_date(Path(folder), kind, settings.video_style) is None]
 
 
+def is_current(entry: dict, meta: dict) -> bool:
+    """Whether a video episode.json records shows the audio the episode holds now."""
+    return entry.get("made_from") == meta.get("made_from")
+
+
 def recorded_videos(meta: dict) -> dict[str, dict]:
     """episode.json's videos, by kind; only well-formed entries."""
     videos = meta.get("videos")
@@ -121,7 +126,7 @@ def _up_to_date(folder: Path, kind: str, style: str) -> dict | None:
     audio the folder holds now and is still there as it was made; else None."""
     meta = read_object(folder / METADATA)
     entry = recorded_videos(meta).get(kind)
-    if not entry or entry.get("style") != style or entry.get("made_from") != meta.get("made_from"):
+    if not entry or entry.get("style") != style or not is_current(entry, meta):
         return None
     path = folder / Path(entry["file"]).name
     if not path.is_file() or path.stat().st_size != entry.get("bytes"):

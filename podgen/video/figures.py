@@ -4,7 +4,7 @@ Images come from PDF pages (pypdf), Word documents and EPUBs (their media, by th
 paragraphs or chapter around them) and local HTML files (``<img>`` beside their text). Decorative
 and tiny images are left out: under 160 px a side, a strip (one side over four times the
 other), nearly one colour, or the same image on three or more pages (a logo). A figure goes to
-the chapter whose spoken words share the most terms with the text beside it; each slide shows
+the chapter whose spoken words are nearest the text beside it (TF-IDF cosine); each slide shows
 at most one. Figures are saved in the episode folder's ``figures/``.
 """
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import math
 import posixpath
 import re
 import zipfile
@@ -22,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from ..config import Settings
 from ..files import atomic_path
+from ..write.sentences import Centrality
 from .slides import Shown
 
 log = logging.getLogger(__name__)
@@ -50,10 +50,13 @@ def place_figures(shown: Shown, settings: Settings) -> None:
     if not kept:
         return
     folder = shown.episode.folder / FOLDER
-    chapter_terms = [_terms(" ".join(line.text for line in slide.lines)) for slide in shown.slides]
+    chapters = [" ".join(line.text for line in slide.lines) for slide in shown.slides]
+    centrality = Centrality([*chapters, *(figure.context for figure, _ in kept)])
+    spoken = [centrality.vector(text) for text in chapters]
     taken: dict[int, tuple[float, int]] = {}
     for index, (figure, image) in enumerate(kept):
-        scores = [_similarity(_terms(figure.context), terms) for terms in chapter_terms]
+        beside = centrality.vector(figure.context)
+        scores = [centrality.cosine(beside, chapter) for chapter in spoken]
         best = max(range(len(scores)), key=scores.__getitem__)
         if scores[best] >= MIN_SCORE and scores[best] > taken.get(best, (0.0, -1))[0]:
             taken[best] = (scores[best], index)
@@ -184,18 +187,6 @@ def _not_decorative(found: list[Found]) -> list[tuple[Found, object]]:
             continue
         kept.append((figure, rgb))
     return kept
-
-
-def _terms(text: str) -> Counter:
-    from ..write.sentences import terms
-
-    return Counter(terms(text))
-
-
-def _similarity(a: Counter, b: Counter) -> float:
-    dot = sum(count * b[t] for t, count in a.items())
-    norm = math.sqrt(sum(c * c for c in a.values()) * sum(c * c for c in b.values()))
-    return dot / norm if norm else 0.0
 
 
 def _save(folder: Path, index: int, image) -> Path:

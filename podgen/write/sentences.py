@@ -293,6 +293,11 @@ class Centrality:
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
+    @staticmethod
+    def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+        """How alike two texts' vectors (of :meth:`vector`, so of unit length) are: 0 to 1."""
+        return sum(w * b.get(t, 0.0) for t, w in a.items())
+
     def scores(self, texts: list[str], reference: list[str] | None = None) -> list[float]:
         """Cosine similarity of each text to the centroid of ``reference`` (default: the texts).
 
