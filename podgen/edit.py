@@ -1,7 +1,7 @@
 """Editing a script as a person does: lines changed, added, deleted, moved, or an exchange put in.
 
-Chapters follow their lines: a chapter that starts at a line starts wherever that line went, or
-at the next line kept when it was deleted. A line keeps what it does (``kind``, ``overlap``) when
+Chapters (with their key points) and the highlight follow their lines: a chapter that starts at
+a line starts wherever that line went, or at the next line kept when it was deleted. A line keeps what it does (``kind``, ``overlap``) when
 it is moved or its text changes; its reactions stay only while its text and speaker do (they
 name its sentences).
 """
@@ -37,7 +37,16 @@ def edited(script: Script, rows: Iterable[Row]) -> Script:
     rows = list(rows)
     lines = [_line(script, row) for row in rows]
     where = {row.was: i for i, row in enumerate(rows) if row.was is not None}
-    return replace(script, lines=lines, chapters=_moved(script.chapters, where, len(script.lines), len(lines)))
+    return replace(script, lines=lines, chapters=_moved(script.chapters, where, len(script.lines), len(lines)),
+                   highlight=_kept_range(script.highlight, where))
+
+
+def _kept_range(highlight: list[int], where: dict[int, int]) -> list[int]:
+    """The highlight ([first, last]) over the places its lines went; none when all are gone."""
+    if not highlight:
+        return []
+    kept = sorted(where[i] for i in range(highlight[0], highlight[1] + 1) if i in where)
+    return [kept[0], kept[-1]] if kept else []
 
 
 def _line(script: Script, row: Row) -> Line:
@@ -55,10 +64,10 @@ def _moved(chapters: list[Chapter], where: dict[int, int], old_count: int, new_c
     for chapter in chapters:
         start = next((where[i] for i in range(chapter.line, old_count) if i in where), None)
         if start is not None and start < new_count:
-            moved.setdefault(start, Chapter(chapter.title, start))
+            moved.setdefault(start, replace(chapter, line=start))
     found = [moved[i] for i in sorted(moved)]
     if found and found[0].line != 0:
-        found[0] = Chapter(found[0].title, 0)
+        found[0] = replace(found[0], line=0)
     return found
 
 
@@ -66,8 +75,10 @@ def inserted(script: Script, after: int, lines: list[Line]) -> Script:
     """``script`` with ``lines`` put in after line ``after`` (-1: before the first); chapters that
     start later move down."""
     at = max(0, min(after + 1, len(script.lines)))
-    shifted = [Chapter(c.title, c.line + len(lines) if c.line >= at and c.line > 0 else c.line) for c in script.chapters]
-    return replace(script, lines=[*script.lines[:at], *lines, *script.lines[at:]], chapters=shifted)
+    shifted = [replace(c, line=c.line + len(lines)) if c.line >= at and c.line > 0 else c for c in script.chapters]
+    highlight = [i + len(lines) if i >= at else i for i in script.highlight]
+    return replace(script, lines=[*script.lines[:at], *lines, *script.lines[at:]], chapters=shifted,
+                   highlight=highlight)
 
 
 HANDS_OVER = ("question", "topic")

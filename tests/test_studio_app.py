@@ -381,6 +381,23 @@ def test_edits_move_chapters_with_their_lines():
     assert [exchange_end(talk, i) for i in range(4)] == [1, 1, 2, 3]  # never between a question and its answer
 
 
+def test_edits_keep_the_chapters_points_and_move_the_highlight():
+    from podgen.edit import Row, edited, inserted
+    from podgen.models import Chapter, Line, Script
+
+    script = Script("T", "", [Line("A", f"Line {i}.") for i in range(6)],
+                    [Chapter("Welcome", 0, ["Hello"]), Chapter("Two", 3, ["Lamps burn oil"])], hosts=["A", "B"],
+                    highlight=[3, 4])
+    rows = [Row("A", "Line 0.", 0), Row("A", "Line 2.", 2), Row("A", "Line 3.", 3), Row("A", "Line 4.", 4),
+            Row("A", "Line 5.", 5)]  # line 1 deleted
+    changed = edited(script, rows)
+    assert [(c.line, c.points) for c in changed.chapters] == [(0, ["Hello"]), (2, ["Lamps burn oil"])]
+    assert changed.highlight == [2, 3] and changed.lines[2].text == "Line 3."
+    grown = inserted(script, 1, [Line("A", "Asked?"), Line("B", "Answered.")])
+    assert grown.highlight == [5, 6] and grown.lines[5].text == "Line 3." and grown.chapters[1].points == ["Lamps burn oil"]
+    assert edited(script, [Row("A", "Only.", 0)]).highlight == []
+
+
 def test_an_offline_answer_reads_the_source_and_says_so(settings):
     from podgen.ingest import extract_all
     from podgen.write.answer import answer_question
