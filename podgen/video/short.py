@@ -3,19 +3,19 @@ that follow the words.
 
 The exchange is the writer's highlight when the script marks one (``highlight`` in
 script.json: its first and last line), else the most central run of whole lines after the
-intro: the one whose words are nearest the episode's as a whole, preferring a run that opens
-with a question or a chapter and in which both hosts speak. Word times come from the lines'
+intro and before the goodbye: the one whose words are nearest the episode's as a whole
+(TF-IDF cosine), preferring a run that opens with a question or a chapter and in which both
+hosts speak. Word times come from the lines'
 measured timings, shared out by the length of each word.
 """
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import EpisodeError
 from ..models import Segment
+from ..write.sentences import Centrality
 from .draw import short_base, short_frame
 from .encode import Clip
 from .slides import Shown
@@ -45,19 +45,22 @@ def pick(shown: Shown, highlight: list[int] | None = None) -> Pick:
         raise EpisodeError(f"The episode is {shown.duration:.0f} s long; a short takes {SHORTEST:.0f} to "
                            f"{LONGEST:.0f} s of it.", "Make the short of a longer episode (--minutes 1 or more).")
     starts = {s.lines[0].start for s in shown.slides if s.lines}
-    after_intro = shown.slides[1].start if len(shown.slides) > 2 else 0.0
-    whole = _terms(" ".join(s.text for s in lines))
+    after_intro, before_outro = (shown.slides[1].start, shown.slides[-1].start) if len(shown.slides) > 2 else \
+        (0.0, shown.duration)
+    centrality = Centrality([s.text for s in lines])
+    whole = centrality.vector(" ".join(s.text for s in lines))
+
+    def score(window: tuple[int, int]) -> float:
+        return _score(lines, window, centrality.cosine(centrality.vector(_text(lines, window)), whole), starts)
+
     windows = list(_windows(lines))
-    if highlight:
-        marked = [w for w in windows if highlight[0] <= w[0] <= highlight[1]]
-        if marked:
-            best = max(marked, key=lambda w: _score(lines, w, whole, starts))
-            return _timed(lines, best, shown.duration, "the writer's highlight")
-    body = [w for w in windows if lines[w[0]].start >= after_intro] or windows
+    marked = [w for w in windows if highlight and highlight[0] <= w[0] <= highlight[1]]
+    if marked:
+        return _timed(lines, max(marked, key=score), shown.duration, "the writer's highlight")
+    body = [w for w in windows if lines[w[0]].start >= after_intro and lines[w[1]].end <= before_outro] or windows
     if not body:
         return _timed(lines, (0, len(lines) - 1), shown.duration, "the opening (no run of lines fits)")
-    best = max(body, key=lambda w: _score(lines, w, whole, starts))
-    return _timed(lines, best, shown.duration, "the most central exchange")
+    return _timed(lines, max(body, key=score), shown.duration, "the most central exchange")
 
 
 def _windows(lines: list[Segment]):
@@ -79,21 +82,18 @@ def _windows(lines: list[Segment]):
                 yield i, j
 
 
-def _terms(text: str) -> Counter:
-    from ..write.sentences import terms
-
-    return Counter(terms(text))
+def _text(lines: list[Segment], window: tuple[int, int]) -> str:
+    return " ".join(s.text for s in lines[window[0]:window[1] + 1])
 
 
-def _score(lines: list[Segment], window: tuple[int, int], whole: Counter, starts: set[float]) -> float:
+def _score(lines: list[Segment], window: tuple[int, int], central: float, starts: set[float]) -> float:
+    """How central the run is (TF-IDF cosine to the whole episode), and whether it stands alone:
+    it opens with a question or a chapter, both hosts speak, and it does not end on a question."""
     first, last = window
-    own = _terms(" ".join(s.text for s in lines[first:last + 1]))
-    dot = sum(count * whole[t] for t, count in own.items())
-    norm = math.sqrt(sum(c * c for c in own.values()) * sum(c * c for c in whole.values())) or 1.0
     opens = lines[first].text.rstrip().endswith("?") or lines[first].start in starts
     both = len({s.speaker for s in lines[first:last + 1]}) > 1
     closes = not lines[last].text.rstrip().endswith("?")
-    return dot / norm + 0.15 * opens + 0.1 * both + 0.05 * closes
+    return central + 0.15 * opens + 0.1 * both + 0.05 * closes
 
 
 def _timed(lines: list[Segment], window: tuple[int, int], duration: float, why: str) -> Pick:
