@@ -157,6 +157,33 @@ def test_the_outline_gives_each_chapter_its_points_and_marks_the_highlight(chat_
     assert saved.highlight == script.highlight and saved.chapters[0].points == script.chapters[0].points
 
 
+def test_a_part_label_leaves_the_title_and_two_segments_of_one_title_are_one_chapter(chat_server, tmp_path):
+    outline = {"description": "About bees.", "segments": [
+        {"title": "Part 1: The colony", "parts": [1]}, {"title": "The colony", "parts": [1]}]}
+    chat_server.rules.append(once(lambda r: '"title": "Outline"' in r.text, Answer(json.dumps(outline))))
+    script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=2))
+    assert [c.title for c in script.chapters][:1] == ["The colony"]
+    assert [c.title for c in script.chapters].count("The colony") == 1 and script.chapters[0].line == 0
+
+
+def test_a_line_that_says_again_what_was_said_loses_those_sentences(chat_server, tmp_path):
+    from podgen.llm import ChatClient
+    from podgen.write.llm.job import Job
+    from podgen.write.llm.schema import segment_model
+    from podgen.write.llm.segments import to_lines
+    from podgen.write.llm.structured import salvage
+
+    said = "Workers live about six weeks in summer and do every job in the hive."
+    settings = settings_for(chat_server, tmp_path)
+    job = Job.start(HONEY, settings, ChatClient(settings, {}), "Honey Bees")
+    job.spoken = [f"Right. {said}"]
+    model = segment_model(["Alex", "Sam"], 200)
+    answer, _ = salvage(model, {"lines": [
+        {"speaker": "Sam", "text": f"{said} Drones exist only to mate with queens from other colonies."},
+        {"speaker": "Alex", "text": f"Yes. {said.replace('about', 'roughly')}"}]})
+    assert [t for _, t in to_lines(job, answer)] == ["Drones exist only to mate with queens from other colonies."]
+
+
 # --- length -------------------------------------------------------------------------------------
 
 def test_a_script_too_short_is_extended(chat_server, tmp_path):
@@ -220,6 +247,16 @@ def test_a_claim_that_stays_unsupported_is_listed_and_logged(chat_server, tmp_pa
     [claim] = script.unsupported_claims
     assert claim["line"] == 1 and claim["unsupported"] == ["1987", "73", "Bavarian"]
     assert "1987" in caplog.text and "check it before publishing" in caplog.text
+
+
+def test_a_repair_that_is_no_line_leaves_the_line_as_it_was(chat_server, tmp_path):
+    chat_server.rules.append(with_invented_line)
+    chat_server.rules.insert(0, lambda r: Answer(json.dumps({"lines": [{"line": 2, "text": "$defs/Fix"}]}))
+                             if '"title": "Fixes"' in r.text else None)
+    script = write_script(HONEY, settings_for(chat_server, tmp_path))
+    texts = [line.text for line in script.lines]
+    assert "$defs/Fix" not in " ".join(texts) and INVENTED in texts
+    assert [c["line"] for c in script.unsupported_claims] == [1]  # still listed, for a person to check
 
 
 # --- formats, hosts, language -------------------------------------------------------------------

@@ -58,7 +58,7 @@ def relevant(question: str, document: Document, most: int) -> list[str]:
     centrality = Centrality(found)
     asked = centrality.vector(question)
     needed = min(2, len(asked))
-    scores = [sum(w * v.get(t, 0.0) for t, w in asked.items()) if len(asked.keys() & v.keys()) >= needed else 0.0
+    scores = [centrality.cosine(asked, v) if len(asked.keys() & v.keys()) >= needed else 0.0
               for v in map(centrality.vector, found)]
     best = sorted((i for i, s in enumerate(scores) if s >= MIN_SCORE), key=lambda i: -scores[i])[:most]
     return [found[i] for i in sorted(best)]
@@ -103,15 +103,6 @@ def _writer(settings: Settings) -> tuple[str, Settings]:
     return choice.writer, settings.model_copy(update=choice.updates)
 
 
-def _context(settings: Settings, name: str) -> Settings:
-    """The local writer's own context window, unless one is set (as the writer does)."""
-    from .llm.writer import LOCAL_CONTEXT
-
-    if name == "local" and "context_tokens" not in settings.model_fields_set:
-        return settings.model_copy(update={"context_tokens": LOCAL_CONTEXT})
-    return settings
-
-
 def _from_model(question: str, document: Document, settings: Settings, name: str, host: str) -> tuple[str, list[str]]:
     from ..llm import ChatClient
     from . import writers
@@ -119,8 +110,9 @@ def _from_model(question: str, document: Document, settings: Settings, name: str
     used = relevant(question, document, CONTEXT) or [s.text for s in candidates(document.text)][:CONTEXT]
     system = Template(load_text(PROMPT, settings)).safe_substitute(
         host=host, title=document.title, language=settings.language, source="\n".join(used))
-    settings = _context(settings, name)
-    client = ChatClient(settings, transport=writers.create(name).transport(settings))
+    writer = writers.create(name)
+    settings = writer.prepared(settings)
+    client = ChatClient(settings, transport=writer.transport(settings))
     reply = client.chat([{"role": "system", "content": system}, {"role": "user", "content": question}],
                         max_tokens=ANSWER_TOKENS, kind="segment")
     sentences = split_sentences(speakable_text(reply.text, settings.language, [host]))

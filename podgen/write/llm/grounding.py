@@ -131,6 +131,6 @@ def _repair(job: Job, asker: Asker, segment: Written, claims: list[Claim], start
     allowed = {c.line + 1 for c in claims}
     for fix in fixes.lines:
         text = speakable_text(fix.text, job.settings.language, job.host_names)
-        if fix.line in allowed and text:
+        if fix.line in allowed and len(text.split()) >= 2:  # as a written line must be; else the line stays
             speaker, _ = segment.lines[fix.line - 1 - start]
             segment.lines[fix.line - 1 - start] = (speaker, text)

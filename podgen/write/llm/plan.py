@@ -214,12 +214,16 @@ _NO_TITLE = re.compile(r"^(?:part|segment|section|chapter)\b|^(?:first|second|th
                        re.IGNORECASE)
 
 
+_LABEL = re.compile(r"^(?:part|segment|section|chapter)\s*\d+\s*[:.–—-]\s*(?=\w)", re.IGNORECASE)
+
+
 def _valid(segment: PlannedSegment, parts: list[Part]) -> PlannedSegment | None:
     """The segment with only parts that exist, and a real title ("Part 2" is the heading's)."""
     numbers = sorted({n for n in segment.parts if 1 <= n <= len(parts)})
     if not numbers:
         return None
     title = segment.title
+    title = _LABEL.sub("", title.strip()) or title  # "Part 1: Introduction" is "Introduction"
     if _NO_TITLE.search(title.strip()):
         title = plain(parts[numbers[0] - 1].heading)[:60] or title
     return segment.model_copy(update={"parts": numbers, "title": title})

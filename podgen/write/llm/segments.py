@@ -79,6 +79,24 @@ def repeats(text: str, earlier: list[str]) -> bool:
     return False
 
 
+SENTENCE_WORDS = 6
+"""A sentence this long that says again what an earlier line said is dropped from its line."""
+
+
+def unsaid(text: str, earlier: list[str]) -> str:
+    """``text`` without its sentences that repeat, nearly word for word, a sentence of the
+    ``earlier`` lines (a small model often starts a line by saying its last two again)."""
+    from ..sentences import split_sentences
+
+    said = [sentence for line in earlier for sentence in split_sentences(line)]
+    kept = []
+    for sentence in split_sentences(text):
+        if len(sentence.split()) < SENTENCE_WORDS or not repeats(sentence, said):
+            kept.append(sentence)
+            said.append(sentence)
+    return " ".join(kept)
+
+
 def true_speaker(speaker: str, text: str, names: list[str]) -> str:
     """The speaker of a line, corrected when a small model got it wrong in an obvious way: with two
     hosts, a line where the speaker introduces themself as the other host ("I'm Sam") or speaks to
@@ -115,8 +133,9 @@ def to_lines(job: Job, answer: object, keep: bool = True) -> list[tuple[str, str
     language, names = job.settings.language, job.host_names
     kept: list[tuple[str, str]] = []
     for speaker, raw in joined([(line.speaker, line.text) for line in answer.lines]):  # type: ignore[attr-defined]
-        text = speakable_text(raw, language, names)
-        if len(text.split()) < 2 or repeats(text, job.spoken + [t for _, t in kept]):
+        earlier = job.spoken + [t for _, t in kept]
+        text = unsaid(speakable_text(raw, language, names), earlier)
+        if len(text.split()) < 2 or repeats(text, earlier):
             continue
         kept.append((true_speaker(speaker, text, names), text))
     if keep:

@@ -43,7 +43,12 @@ class LlmWriter:
         """None: the client's default, the OpenAI-compatible endpoint of the settings."""
         return None
 
+    def prepared(self, settings: Settings) -> Settings:
+        """The settings this backend's requests are made with (the endpoint's own, as given)."""
+        return settings
+
     def write(self, document: Document, settings: Settings, progress: Progress | None = None) -> Script:
+        settings = self.prepared(settings)
         title = plain(settings.title or document.title) or "today's document"
         client = ChatClient(settings, self.environ, self.transport(settings))
         client.progress = progress
@@ -98,7 +103,8 @@ def _script(job: Job, segments: list[Written], description: str, writer: str) ->
     highlight: list[int] = []
     for segment in segments:
         if segment.lines:
-            chapters.append(Chapter(segment.title, len(lines), key_points(segment.points)))
+            if not chapters or chapters[-1].title != segment.title:  # two segments of one title are one chapter
+                chapters.append(Chapter(segment.title, len(lines), key_points(segment.points)))
             if segment.highlight:
                 highlight = [len(lines), len(lines) + len(segment.lines) - 1]
             lines += [Line(speaker, text) for speaker, text in segment.lines]
@@ -127,10 +133,11 @@ class LocalWriter(LlmWriter):
 
     name = "local"
 
-    def write(self, document: Document, settings: Settings, progress: Progress | None = None) -> Script:
+    def prepared(self, settings: Settings) -> Settings:
+        """The embedded model's own context window, unless context_tokens is set."""
         if "context_tokens" not in settings.model_fields_set:
-            settings = settings.model_copy(update={"context_tokens": LOCAL_CONTEXT})
-        return super().write(document, settings, progress)
+            return settings.model_copy(update={"context_tokens": LOCAL_CONTEXT})
+        return settings
 
     def transport(self, settings: Settings) -> Transport:
         from ...llm.local import LocalTransport
