@@ -77,3 +77,7 @@ class VoiceBackend(Protocol):
     def default_voices(self, language: str) -> list[str]:
         """Up to four default voices for ``language``, in host order; [] if it cannot speak it."""
         ...
+
+    # Optional: ``ready() -> tuple[bool, str]``, whether the backend can speak now and, if not,
+    # why (no key, a service out of reach). `podgen doctor` shows it; without it, a backend with
+    # default voices for the language counts as ready.

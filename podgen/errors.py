@@ -100,7 +100,13 @@ class UnsupportedLanguage(UsageError):
 
 
 class MissingDependency(PodgenError):
+    """A package or model podgen needs for this is not installed; the hint says what to install."""
+
     exit_code = 5
+    DOCTOR = "`podgen doctor` shows what is installed and what is missing."
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message, f"{hint.rstrip('. ')}. {self.DOCTOR}" if hint else self.DOCTOR)
 
 
 class EpisodeError(PodgenError):

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from podgen.config import Settings
+from failures import pytest_runtest_makereport  # noqa: F401  (a hook: every failure shows its own message)
 from servers.chat import chat_server  # noqa: F401  (a fixture)
+
+pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -105,3 +108,4 @@ def published(batch_run, tmp_path_factory) -> tuple[Path, Path, subprocess.Compl
     proc = run_podgen("feed", str(eps), "--base-url", BASE + "/", "-o", str(site), "--owner-email",
                       "owner@example.org", "--show-title", SHOW_TITLE)
     return eps, site, proc
+

@@ -1,4 +1,4 @@
-"""Commands that show what podgen sees: extract, voices, writers."""
+"""Commands that show what podgen sees: extract, voices, writers, doctor."""
 from __future__ import annotations
 
 import os
@@ -14,7 +14,6 @@ from .options import INGEST, LANGUAGE, LLM_BASE_URL, MODEL_FILE, SOURCES_HELP, T
 
 if TYPE_CHECKING:
     from ..llm import Endpoint
-
 
 
 @app.command()
@@ -117,3 +116,65 @@ def _server_lines(ports: Sequence[tuple[str, int]] | None) -> list[str]:
 
     return [f"{found.name}: {found.base_url} serves {', '.join(found.models)} (chat model: {pick_model(found)})"
             for found in find_local_servers(KNOWN if ports is None else ports)]
+
+
+@app.command()
+@with_settings((LLM_BASE_URL, MODEL_FILE, TTS_BASE_URL, LANGUAGE))
+def doctor(
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON, for a bug report."),
+    *, settings: Settings,
+) -> None:
+    """Show what this machine has for podgen and what it could have: versions, extras, writers,
+    voices, ffmpeg, Whisper models, Chromium and the caches, with the command for what is missing.
+
+    Examples:
+
+    * `podgen doctor`
+
+    * `podgen doctor --json > doctor.json`
+
+    * `podgen doctor --language de --llm-base-url http://localhost:11434/v1`
+    """
+    import json
+
+    from ..doctor import diagnose
+
+    report = run(lambda: diagnose(settings))
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+        return
+    for line in doctor_lines(report):
+        out.print(line, highlight=False, markup=False)
+
+
+def doctor_lines(report) -> list[str]:
+    """The report as text: a heading per part, a line per finding, what to do under each missing one."""
+    from ..doctor import size
+
+    v = report.versions
+    lines = [f"podgen {v['podgen']} on Python {v['python']} ({v['implementation']}), {v['platform']}, "
+             f"{v['cores']} cores", f"  {v['executable']}", "", "libraries"]
+    have = [f"{name} {version}" for name, version in report.libraries.items() if version]
+    lines += [f"  {chunk}" for chunk in _wrap(have)]
+    missing = [name for name, version in report.libraries.items() if not version]
+    if missing:
+        lines += [f"  not installed: {chunk}" for chunk in _wrap(missing)]
+    for title, findings in (("extras", report.extras), ("writers", report.writers), ("voices", report.voices),
+                            ("tools", report.tools)):
+        lines += ["", title]
+        for finding in findings:
+            lines.append(f"  {'ok ' if finding.ok else 'no '} {finding.name}: {finding.detail}")
+            if finding.fix and not finding.ok:
+                lines.append(f"       -> {finding.fix}")
+    lines += ["", "caches"] + [f"  {c['name']}: {c['path']} ({size(c['bytes'])})" for c in report.caches]
+    return lines
+
+
+def _wrap(words: list[str], width: int = 100) -> list[str]:
+    lines, line = [], ""
+    for word in words:
+        if line and len(line) + len(word) + 2 > width:
+            lines.append(line + ",")
+            line = ""
+        line = f"{line}, {word}" if line else word
+    return [*lines, line] if line else lines

@@ -8,6 +8,7 @@ are masked in every log record of the HTTP stack.
 """
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
@@ -52,6 +53,25 @@ def guard_logs(secret: str | None) -> None:
     _Redact.guard(secret)
 
 
+def stream_errors() -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
+    """The (timeout, transport) exception classes a stream's reads may raise.
+
+    openai raises its own classes for a request, but a read in the middle of a stream reaches the
+    caller as an exception of the HTTP library openai is built on: httpx up to openai 2, httpx2
+    from openai 3. Both are taken wherever installed; podgen never hands their objects to openai.
+    """
+    timeouts: list[type[BaseException]] = []
+    transport: list[type[BaseException]] = []
+    for name in ("httpx", "httpx2"):
+        try:
+            library = importlib.import_module(name)
+        except ImportError:
+            continue
+        timeouts.append(library.TimeoutException)
+        transport.append(library.TransportError)
+    return tuple(timeouts), tuple(transport)
+
+
 class HttpTransport:
     """One OpenAI-compatible endpoint and model."""
 
@@ -68,11 +88,11 @@ class HttpTransport:
 
     def _make_openai(self) -> Any:
         try:
-            import httpx
             import openai
         except ImportError:  # pragma: no cover - a declared dependency
             raise MissingDependency("The openai package is missing.", "pip install openai") from None
-        timeout = httpx.Timeout(self.timeout, connect=min(CONNECT_TIMEOUT, self.timeout))
+        # openai's own Timeout type: an httpx.Timeout is refused by openai 3, which is built on httpx2
+        timeout = openai.Timeout(self.timeout, connect=min(CONNECT_TIMEOUT, self.timeout))
         return openai.OpenAI(api_key=self.endpoint.api_key, base_url=self.endpoint.base_url,
                              max_retries=self.retries, timeout=timeout)
 
@@ -99,9 +119,9 @@ class _Pieces:
         self.response, self.transport = response, transport
 
     def __iter__(self) -> Iterator[Delta]:
-        import httpx
         import openai
 
+        timeouts, broken = stream_errors()
         started = False
         try:
             for chunk in self.response:
@@ -109,14 +129,14 @@ class _Pieces:
                 for choice in getattr(chunk, "choices", None) or []:
                     delta = getattr(choice, "delta", None)
                     yield (getattr(delta, "content", None) or ""), getattr(choice, "finish_reason", None)
-        except (httpx.TimeoutException, openai.APITimeoutError) as exc:
+        except (*timeouts, openai.APITimeoutError) as exc:
             if not started:
                 raise self.transport.error(exc) from None
             raise BackendError(f"The chat endpoint {self.transport.where} stopped sending in the middle of an "
                                f"answer (nothing for {self.transport.timeout:g}s).",
                                "Check the server; run the same command again to resume (finished calls are "
                                "cached), or raise llm_timeout.") from None
-        except (httpx.TransportError, ValueError, AttributeError, TypeError) as exc:
+        except (*broken, ValueError, AttributeError, TypeError) as exc:
             raise BackendError(f"The chat endpoint {self.transport.where} sent a stream that is not the "
                                f"chat-completions protocol ({type(exc).__name__}).",
                                "Check --llm-base-url: it must be an OpenAI-compatible /v1 endpoint.") from None

@@ -148,6 +148,11 @@ class EdgeBackend:
     def voice(self, name: str) -> EdgeVoice:
         return EdgeVoice(name, self.rate, self.pitch)
 
+    def ready(self) -> tuple[bool, str]:
+        """Whether Microsoft's online service answers now (edge-tts speaks only through it)."""
+        answered, why = probe()
+        return answered, f"the online service {why}" if not answered else "the online service answers"
+
     def default_voices(self, language: str) -> list[str]:
         return for_language(EDGE_VOICES, language)
 

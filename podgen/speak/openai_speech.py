@@ -90,6 +90,14 @@ class OpenAIBackend:
     def voice(self, name: str) -> OpenAIVoice:
         return OpenAIVoice(self, name)
 
+    def ready(self) -> tuple[bool, str]:
+        """Whether there is somewhere to send speech: an API key, or a speech server's URL."""
+        if self.base_url:
+            return True, f"speech server {self.endpoint}"
+        if self._key:
+            return True, "OPENAI_API_KEY is set"
+        return False, "no OPENAI_API_KEY and no --tts-base-url"
+
     def voices(self) -> list[str]:
         return OPENAI_ALL_VOICES if self.default_voices(self.language) else []
 
