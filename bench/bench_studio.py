@@ -5,6 +5,7 @@ a cold clip cache.
 
     .venv/bin/python bench/bench_studio.py [--minutes 0.5] [--questions 3] [--no-model]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,14 +23,23 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "tests" / "data" / "modelcard-whisper.md"
-QUESTIONS = ["What data was Whisper trained on?", "How well does it work in other languages?",
-             "What are the risks of the models?", "Who made the models?", "What sizes are there?"]
+QUESTIONS = [
+    "What data was Whisper trained on?",
+    "How well does it work in other languages?",
+    "What are the risks of the models?",
+    "Who made the models?",
+    "What sizes are there?",
+]
 
 
 def start(root: Path, cache: Path, **env: str) -> tuple[subprocess.Popen, str, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "podgen", "studio", "--port", "0", "-o", str(root)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PODGEN_TTS": "piper", "PODGEN_CACHE_DIR": str(cache), **env})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "podgen", "studio", "--port", "0", "-o", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PODGEN_TTS": "piper", "PODGEN_CACHE_DIR": str(cache), **env},
+    )
     url = proc.stdout.readline().split("studio: ")[1].strip()
     return proc, url.split("/?")[0], url.split("token=")[1]
 
@@ -37,8 +47,11 @@ def start(root: Path, cache: Path, **env: str) -> tuple[subprocess.Popen, str, s
 def first_event(client: httpx.Client, minutes: float) -> tuple[float, float, str]:
     """Seconds from the POST to the first event with a stage in it, and to the end."""
     begun = time.perf_counter()
-    job = client.post("/api/episodes", files={"files": (DOC.name, DOC.read_bytes())},
-                      data={"minutes": str(minutes), "writer": "offline"}).json()
+    job = client.post(
+        "/api/episodes",
+        files={"files": (DOC.name, DOC.read_bytes())},
+        data={"minutes": str(minutes), "writer": "offline"},
+    ).json()
     first = None
     with client.stream("GET", f"/api/jobs/{job['id']}/events") as events:
         for line in events.iter_lines():
@@ -67,8 +80,9 @@ def page_loads(base: str, token: str, slug: str, runs: int = 5) -> dict[str, flo
 
     found = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                             args=["--no-sandbox", "--disable-gpu"])
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
         page = browser.new_page()
         page.goto(f"{base}/?token={token}")
         for name, path in (("new episode", "/"), ("episode", f"/episodes/{slug}"), ("library", "/library")):
@@ -101,10 +115,14 @@ def main() -> None:
         try:
             with httpx.Client(base_url=base, headers={"X-Podgen-Token": token}, timeout=600, trust_env=False) as client:
                 first, whole, slug = first_event(client, args.minutes)
-                print(f"start -> first progress event: {first * 1000:.0f} ms (episode done in {whole:.1f} s, cold cache)")
+                print(
+                    f"start -> first progress event: {first * 1000:.0f} ms (episode done in {whole:.1f} s, cold cache)"
+                )
                 offline = answers(client, slug, args.questions)
-                print(f"Join, offline: first question {offline[0]:.2f} s (reads the sources, loads the voices), "
-                      f"then median {statistics.median(offline[1:] or offline):.2f} s")
+                print(
+                    f"Join, offline: first question {offline[0]:.2f} s (reads the sources, loads the voices), "
+                    f"then median {statistics.median(offline[1:] or offline):.2f} s"
+                )
             for name, ms in page_loads(base, token, slug).items():
                 print(f"page load, {name}: {ms:.0f} ms (median of 5, loadEventEnd)")
         finally:
@@ -118,8 +136,10 @@ def main() -> None:
         try:
             with httpx.Client(base_url=base, headers={"X-Podgen-Token": token}, timeout=600, trust_env=False) as client:
                 timed = answers(client, slug, args.questions)
-            print(f"Join, local SmolLM2-135M in process: first question {timed[0]:.2f} s (loads the model), "
-                  f"then median {statistics.median(timed[1:] or timed):.2f} s")
+            print(
+                f"Join, local SmolLM2-135M in process: first question {timed[0]:.2f} s (loads the model), "
+                f"then median {statistics.median(timed[1:] or timed):.2f} s"
+            )
         finally:
             proc.terminate()
             proc.wait(timeout=30)

@@ -6,6 +6,7 @@ cache as a fraction of the first run (goal: under 5%).
 
     .venv/bin/python bench/bench_voices.py [--lines 120] [--latency 0.5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,13 +46,19 @@ def main() -> None:
     default = voices.create("openai", Settings()).concurrency
     print(f"{args.lines} lines, {args.latency}s per request, local /v1/audio/speech server\n")
     print(f"{'run':<24}{'in flight':>10}{'requests':>10}{'wall s':>9}{'ideal s':>9}{'goal s':>8}  result")
-    with OpenAISpeechServer(latency=args.latency, audio=lambda text: answer) as server, \
-            tempfile.TemporaryDirectory() as work:
+    with (
+        OpenAISpeechServer(latency=args.latency, audio=lambda text: answer) as server,
+        tempfile.TemporaryDirectory() as work,
+    ):
         first = 0.0
-        for label, concurrency, folder in [("cold, concurrency 1", 1, "one"), ("cold, default", default, "many"),
-                                           ("warm re-run, default", default, "many")]:
-            settings = Settings(cache_dir=Path(work) / folder, tts="openai", tts_base_url=server.url,
-                                tts_concurrency=concurrency)
+        for label, concurrency, folder in [
+            ("cold, concurrency 1", 1, "one"),
+            ("cold, default", default, "many"),
+            ("warm re-run, default", default, "many"),
+        ]:
+            settings = Settings(
+                cache_dir=Path(work) / folder, tts="openai", tts_base_url=server.url, tts_concurrency=concurrency
+            )
             wall, sent = timed(script, settings, server)
             if label == "cold, default":
                 first = wall

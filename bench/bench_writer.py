@@ -7,6 +7,7 @@ script. The server is the test suite's local chat-completions server (real HTTP,
 
     .venv/bin/python bench/bench_writer.py [--pdf tests/data/report-long.pdf] [--minutes 5] [--latency 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,16 +31,25 @@ PDF = CORPUS_PDF if CORPUS_PDF.is_file() else ROOT / "tests" / "data" / "report-
 
 
 def run(document, url: str, work: Path, minutes: float, concurrency: int | None) -> dict:
-    values = {"writer": "openai", "llm_base_url": url, "cache_dir": work / f"cache-{concurrency}",
-              "output_dir": work / "episodes", "minutes": minutes}
+    values = {
+        "writer": "openai",
+        "llm_base_url": url,
+        "cache_dir": work / f"cache-{concurrency}",
+        "output_dir": work / "episodes",
+        "minutes": minutes,
+    }
     settings = Settings(**values, **({"llm_concurrency": concurrency} if concurrency else {}))
     start = time.perf_counter()
     script = write_script(document, settings)
     stats = script.stats
-    return {"concurrency": settings.llm_concurrency, "requests": stats["requests"],
-            "largest request (tokens)": stats["largest_request"],
-            "tokens in + out": stats["tokens_in"] + stats["tokens_out"],
-            "script words": script.word_count(), "wall time (s)": round(time.perf_counter() - start, 1)}
+    return {
+        "concurrency": settings.llm_concurrency,
+        "requests": stats["requests"],
+        "largest request (tokens)": stats["largest_request"],
+        "tokens in + out": stats["tokens_in"] + stats["tokens_out"],
+        "script words": script.word_count(),
+        "wall time (s)": round(time.perf_counter() - start, 1),
+    }
 
 
 def main() -> None:
@@ -49,9 +59,11 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=1.0, help="seconds the server takes per call")
     args = parser.parse_args()
     document = extract(args.pdf, Settings())
-    print(f"{args.pdf.name}: {document.meta.get('pages', '?')} pages, {document.word_count():,} words; "
-          f"target {args.minutes:g} minutes; server latency {args.latency:g}s per call; context_tokens "
-          f"{Settings().context_tokens}")
+    print(
+        f"{args.pdf.name}: {document.meta.get('pages', '?')} pages, {document.word_count():,} words; "
+        f"target {args.minutes:g} minutes; server latency {args.latency:g}s per call; context_tokens "
+        f"{Settings().context_tokens}"
+    )
     server = ChatServer(plausible, latency=args.latency).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -1,10 +1,21 @@
 """podgen: documents in, a finished two-host podcast episode out."""
+
 from __future__ import annotations
 
 from .about import __version__
 
-__all__ = ["__version__", "make_episode", "make_script", "render_episode", "extract", "extract_all", "load_settings",
-           "Settings", "check_episode", "fix_episode"]
+__all__ = [
+    "__version__",
+    "make_episode",
+    "make_script",
+    "render_episode",
+    "extract",
+    "extract_all",
+    "load_settings",
+    "Settings",
+    "check_episode",
+    "fix_episode",
+]
 
 
 def __getattr__(name: str):  # lazy: `import podgen` stays cheap

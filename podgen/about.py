@@ -1,5 +1,6 @@
 """What podgen is called and which release it is: the one place its version is written
 (pyproject.toml reads it from here) and the name pip installs it by."""
+
 from __future__ import annotations
 
 __version__ = "0.1.0"

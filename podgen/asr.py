@@ -3,14 +3,16 @@
 
 Ingest (audio and video sources) and ``podgen check`` both listen through this module.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .about import pip_install
 from .errors import MissingDependency
@@ -63,16 +65,22 @@ def load_model(model_dir: Path | None = None, threads: int | None = None):
         return _models[folder, threads]
 
 
-def transcribe_words(audio: Any, model_dir: Path | None = None, language: str | None = "en",
-                     heard: Callable[[float], None] | None = None, repeatable: bool = False) -> list[Word]:
+def transcribe_words(
+    audio: Any,
+    model_dir: Path | None = None,
+    language: str | None = "en",
+    heard: Callable[[float], None] | None = None,
+    repeatable: bool = False,
+) -> list[Word]:
     """Every word heard in ``audio`` (a path, or mono float32 samples at 16 kHz), in order.
     ``heard`` is called with the seconds of audio done after each segment (for progress).
     ``repeatable`` decodes greedily only: Whisper otherwise re-decodes an uncertain stretch by
     sampling, so the same audio can be heard differently from one run to the next."""
     model = load_model(model_dir)
     options = {"temperature": 0.0} if repeatable else {}
-    segments, _ = model.transcribe(audio, beam_size=1, language=language, word_timestamps=True,
-                                   condition_on_previous_text=False, **options)
+    segments, _ = model.transcribe(
+        audio, beam_size=1, language=language, word_timestamps=True, condition_on_previous_text=False, **options
+    )
     words = []
     for seg in segments:
         words.extend(Word(w.word.strip(), w.start, w.end, w.probability) for w in (seg.words or []))

@@ -7,18 +7,19 @@ bytes and of the settings that shape an episode, and the folder) after every doc
 interrupted batch resumes and a re-run skips what is unchanged. The report of a run is written to
 ``<output_dir>/batch-report.json``.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from .config import Settings, shaping
 from .contracts import Progress
@@ -63,8 +64,13 @@ class BatchReport:
 
     def to_json(self) -> str:
         counts = {s: self.count(s) for s in ("made", "skipped", "failed")}
-        body = {"folder": self.folder, "started": self.started, "finished": self.finished, **counts,
-                "documents": [asdict(o) for o in self.outcomes]}
+        body = {
+            "folder": self.folder,
+            "started": self.started,
+            "finished": self.finished,
+            **counts,
+            "documents": [asdict(o) for o in self.outcomes],
+        }
         return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -75,14 +81,18 @@ def find_documents(folder: Path, recursive: bool = False) -> list[Path]:
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder.", "Give podgen batch a folder of documents.")
     extensions = {e.lower() for e in supported_extensions()}
-    files = [p for p in (folder.rglob("*") if recursive else folder.iterdir())
-             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)]
+    files = [
+        p
+        for p in (folder.rglob("*") if recursive else folder.iterdir())
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
     found = sorted(p for p in files if p.suffix.lower() in extensions)
     if not found:
         what = f"{len(files)} files, none of them" if files else "nothing"
         deeper = "" if recursive else " Add -r to look in subfolders."
-        raise InputError(f"No documents in {folder}: {what} podgen reads.",
-                         f"podgen reads: {', '.join(sorted(extensions))}.{deeper}")
+        raise InputError(
+            f"No documents in {folder}: {what} podgen reads.", f"podgen reads: {', '.join(sorted(extensions))}.{deeper}"
+        )
     return found
 
 
@@ -110,8 +120,15 @@ def make_one(source: str, settings: Settings, key: str) -> Outcome:
         log.debug("unexpected error for %s", source, exc_info=True)
         reason = f"unexpected {type(exc).__name__}: {exc}"
         return Outcome(source, "failed", reason=reason, seconds=time.perf_counter() - start, key=key)
-    return Outcome(source, "made", str(episode.folder), episode.title, seconds=time.perf_counter() - start,
-                   failed_checks=failed_checks(episode.folder), key=key)
+    return Outcome(
+        source,
+        "made",
+        str(episode.folder),
+        episode.title,
+        seconds=time.perf_counter() - start,
+        failed_checks=failed_checks(episode.folder),
+        key=key,
+    )
 
 
 def failed_checks(folder: Path) -> list[str]:
@@ -120,8 +137,11 @@ def failed_checks(folder: Path) -> list[str]:
     findings = (current_check(folder) or {}).get("findings", [])
     if not isinstance(findings, list):
         return []
-    return [f"{f.get('check', '?')}: {f.get('message', '')}" for f in findings
-            if isinstance(f, dict) and not f.get("passed", True)]
+    return [
+        f"{f.get('check', '?')}: {f.get('message', '')}"
+        for f in findings
+        if isinstance(f, dict) and not f.get("passed", True)
+    ]
 
 
 class _State:
@@ -144,14 +164,21 @@ class _State:
 
 
 def run_batch(
-    folder: Path, settings: Settings, *, recursive: bool = False, jobs: int = 1, scheduler: str | None = None,
-    progress: Progress | None = None, on_outcome: Callable[[Outcome], None] | None = None,
+    folder: Path,
+    settings: Settings,
+    *,
+    recursive: bool = False,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
     """Make an episode of every changed document in ``folder``; report made, skipped, failed."""
     sources = [str(p.resolve()) for p in find_documents(folder, recursive)]
     # absolute paths: worker processes (perhaps on other machines) do not share our working folder
-    settings = settings.model_copy(update={"output_dir": settings.output_dir.resolve(),
-                                           "cache_dir": settings.cache_dir.expanduser().resolve()})
+    settings = settings.model_copy(
+        update={"output_dir": settings.output_dir.resolve(), "cache_dir": settings.cache_dir.expanduser().resolve()}
+    )
     report = BatchReport(str(folder), _now())
     state = _State(settings.output_dir)
     skipped, todo = _plan(sources, settings, state)
@@ -203,6 +230,7 @@ def _in_processes(jobs: int) -> Runner:
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+
     return run
 
 
@@ -215,9 +243,11 @@ def _on_dask(address: str) -> Runner:
         with connect(address) as client:
             from distributed import as_completed as completed
 
-            futures = {client.submit(make_one, source, settings, key, pure=False): (source, key)
-                       for source, key in todo}
+            futures = {
+                client.submit(make_one, source, settings, key, pure=False): (source, key) for source, key in todo
+            }
             yield from _results(futures, completed(list(futures)))
+
     return run
 
 
@@ -231,8 +261,13 @@ def _results(futures: dict, done: Iterable) -> Iterator[Outcome]:
             yield Outcome(source, "failed", reason=f"the worker failed: {type(exc).__name__}: {exc}", key=key)
 
 
-def _note(report: BatchReport, outcome: Outcome, total: int, progress: Progress | None,
-          on_outcome: Callable[[Outcome], None] | None) -> None:
+def _note(
+    report: BatchReport,
+    outcome: Outcome,
+    total: int,
+    progress: Progress | None,
+    on_outcome: Callable[[Outcome], None] | None,
+) -> None:
     report.outcomes.append(outcome)
     if on_outcome:
         on_outcome(outcome)
@@ -245,4 +280,4 @@ def _note_progress(report: BatchReport, total: int, progress: Progress | None) -
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

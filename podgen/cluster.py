@@ -1,11 +1,13 @@
 """A Dask distributed client for batch runs past one machine (the ``cluster`` extra)."""
+
 from __future__ import annotations
 
 import logging
 import re
 import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from .about import pip_install
 from .errors import ClusterError, MissingDependency
@@ -21,8 +23,9 @@ def connect(address: str) -> Iterator[Any]:
     try:
         from distributed import Client
     except ImportError:
-        raise MissingDependency("Running on a Dask cluster needs the distributed package.",
-                                pip_install("cluster")) from None
+        raise MissingDependency(
+            "Running on a Dask cluster needs the distributed package.", pip_install("cluster")
+        ) from None
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:

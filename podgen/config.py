@@ -6,12 +6,14 @@ Each setting says, where it is declared, which stages of an episode it shapes (`
 and whether it is secret. Batch's skip hash and the render fingerprint read those marks through
 :func:`shaping`: a setting that shapes no stage, and a secret one, never goes into either.
 """
+
 from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -45,11 +47,15 @@ NOTHING = shapes()
 class Host(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=40, json_schema_extra=shapes("write", "speak"))
-    voice: str | None = Field(None, min_length=1, description="Piper voice [default: by position]", json_schema_extra=SPEAK)
-    voices: dict[str, str] = Field(default_factory=dict, description="voice per backend, e.g. {edge = \"...\"}",
-                                   json_schema_extra=SPEAK)
-    persona: str | None = Field(None, max_length=300, description="who the host is, for model-based writers",
-                                json_schema_extra=WRITE)
+    voice: str | None = Field(
+        None, min_length=1, description="Piper voice [default: by position]", json_schema_extra=SPEAK
+    )
+    voices: dict[str, str] = Field(
+        default_factory=dict, description='voice per backend, e.g. {edge = "..."}', json_schema_extra=SPEAK
+    )
+    persona: str | None = Field(
+        None, max_length=300, description="who the host is, for model-based writers", json_schema_extra=WRITE
+    )
 
 
 class Show(BaseModel):
@@ -57,16 +63,23 @@ class Show(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
     base_url: str | None = Field(None, description="absolute URL the site is published at", json_schema_extra=PUBLISH)
-    title: str | None = Field(None, description="show title [default: the episodes folder's name]",
-                              json_schema_extra=shapes("mix", "publish"))  # the ID3 album
+    title: str | None = Field(
+        None, description="show title [default: the episodes folder's name]", json_schema_extra=shapes("mix", "publish")
+    )  # the ID3 album
     description: str | None = Field(None, json_schema_extra=PUBLISH)
     author: str = Field("podgen", json_schema_extra=PUBLISH)
     owner_name: str | None = Field(None, json_schema_extra=PUBLISH)
-    owner_email: str | None = Field(None, pattern=r"^[A-Za-z0-9_.+'-]+@([A-Za-z0-9-]+\.)+[A-Za-z0-9-]{2,}$",
-                                    description="owner's e-mail: itunes:owner, podcast:locked owner",
-                                    json_schema_extra=PUBLISH)
-    image: str | None = Field(None, description="show artwork: a file or an absolute URL [default: first episode cover]",
-                              json_schema_extra=PUBLISH)
+    owner_email: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_.+'-]+@([A-Za-z0-9-]+\.)+[A-Za-z0-9-]{2,}$",
+        description="owner's e-mail: itunes:owner, podcast:locked owner",
+        json_schema_extra=PUBLISH,
+    )
+    image: str | None = Field(
+        None,
+        description="show artwork: a file or an absolute URL [default: first episode cover]",
+        json_schema_extra=PUBLISH,
+    )
     category: str = Field("Technology", json_schema_extra=PUBLISH)
     explicit: bool = Field(False, json_schema_extra=PUBLISH)
     locked: bool = Field(True, json_schema_extra=PUBLISH)
@@ -80,14 +93,18 @@ class Sampling(BaseModel):
     summary: float = Field(0.3, ge=0, le=2, description="temperature of summaries", json_schema_extra=WRITE)
     outline: float = Field(0.5, ge=0, le=2, description="temperature of the outline", json_schema_extra=WRITE)
     segment: float = Field(0.8, ge=0, le=2, description="temperature of the dialogue", json_schema_extra=WRITE)
-    revise: float = Field(0.5, ge=0, le=2, description="temperature of length and grounding repairs",
-                          json_schema_extra=WRITE)
-    frequency_penalty: float = Field(0.3, ge=-2, le=2, description="OpenAI frequency_penalty (every server)",
-                                     json_schema_extra=WRITE)
-    presence_penalty: float = Field(0.0, ge=-2, le=2, description="OpenAI presence_penalty (every server)",
-                                    json_schema_extra=WRITE)
-    repeat_penalty: float = Field(1.1, ge=0.5, le=2, description="llama.cpp repeat_penalty (the local writer)",
-                                  json_schema_extra=WRITE)
+    revise: float = Field(
+        0.5, ge=0, le=2, description="temperature of length and grounding repairs", json_schema_extra=WRITE
+    )
+    frequency_penalty: float = Field(
+        0.3, ge=-2, le=2, description="OpenAI frequency_penalty (every server)", json_schema_extra=WRITE
+    )
+    presence_penalty: float = Field(
+        0.0, ge=-2, le=2, description="OpenAI presence_penalty (every server)", json_schema_extra=WRITE
+    )
+    repeat_penalty: float = Field(
+        1.1, ge=0.5, le=2, description="llama.cpp repeat_penalty (the local writer)", json_schema_extra=WRITE
+    )
     seed: int | None = Field(None, description="sampling seed, for servers that take one", json_schema_extra=WRITE)
 
     def temperature(self, kind: str) -> float:
@@ -100,108 +117,173 @@ class Settings(BaseModel):
     output_dir: Path = Field(Path("episodes"), json_schema_extra=NOTHING)
     minutes: float = Field(5.0, gt=0, le=180, description="target episode length", json_schema_extra=WRITE)
     title: str | None = Field(None, json_schema_extra=WRITE)
-    language: str = Field("en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
-                          description="language of the script and voices (ISO 639 code, for example en, de, pt-BR)",
-                          json_schema_extra=shapes("ingest", "write", "speak", "check"))
-    writer: str = Field("auto", description="script writer backend; auto = openai when a key or base URL is set",
-                        json_schema_extra=WRITE)
-    tts: str = Field("auto", description="voice backend: auto (edge-tts when online, else piper), edge, openai, piper",
-                     json_schema_extra=SPEAK)
-    tts_base_url: str | None = Field(None, description="OpenAI-compatible speech server, e.g. http://localhost:8880/v1",
-                                     json_schema_extra=SPEAK)
+    language: str = Field(
+        "en",
+        pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
+        description="language of the script and voices (ISO 639 code, for example en, de, pt-BR)",
+        json_schema_extra=shapes("ingest", "write", "speak", "check"),
+    )
+    writer: str = Field(
+        "auto",
+        description="script writer backend; auto = openai when a key or base URL is set",
+        json_schema_extra=WRITE,
+    )
+    tts: str = Field(
+        "auto",
+        description="voice backend: auto (edge-tts when online, else piper), edge, openai, piper",
+        json_schema_extra=SPEAK,
+    )
+    tts_base_url: str | None = Field(
+        None, description="OpenAI-compatible speech server, e.g. http://localhost:8880/v1", json_schema_extra=SPEAK
+    )
     tts_model: str = Field("gpt-4o-mini-tts", description="speech model of the openai backend", json_schema_extra=SPEAK)
-    tts_instructions: str | None = Field(None, description="tone of voice, for models that take instructions",
-                                         json_schema_extra=SPEAK)
-    tts_speed: float = Field(1.0, ge=0.5, le=2.0, description="speaking speed (openai speed, edge-tts rate)",
-                             json_schema_extra=SPEAK)
+    tts_instructions: str | None = Field(
+        None, description="tone of voice, for models that take instructions", json_schema_extra=SPEAK
+    )
+    tts_speed: float = Field(
+        1.0, ge=0.5, le=2.0, description="speaking speed (openai speed, edge-tts rate)", json_schema_extra=SPEAK
+    )
     tts_pitch: int = Field(0, ge=-50, le=50, description="edge-tts pitch shift in Hz", json_schema_extra=SPEAK)
-    tts_concurrency: int | None = Field(None, ge=1, le=64, description="lines spoken at the same time "
-                                        "[default: 8 for network backends, the core count for piper]",
-                                        json_schema_extra=NOTHING)
-    voices: list[str] | None = Field(None, description="voices for the current backend, one per host",
-                                     json_schema_extra=SPEAK)
-    cache: bool = Field(True, description="reuse clips already spoken (False: speak every line again)",
-                        json_schema_extra=NOTHING)
+    tts_concurrency: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="lines spoken at the same time [default: 8 for network backends, the core count for piper]",
+        json_schema_extra=NOTHING,
+    )
+    voices: list[str] | None = Field(
+        None, description="voices for the current backend, one per host", json_schema_extra=SPEAK
+    )
+    cache: bool = Field(
+        True, description="reuse clips already spoken (False: speak every line again)", json_schema_extra=NOTHING
+    )
     hosts: list[Host] = Field(
         default_factory=lambda: [Host(name="Alex", voice="joe"), Host(name="Sam", voice="joe-bright")],
         min_length=1,
         max_length=4,
         json_schema_extra=shapes("write", "speak"),
     )
-    pause_ms: int = Field(350, ge=0, le=3000, description="silence between turns (the plain style)",
-                          json_schema_extra=MIX)
+    pause_ms: int = Field(
+        350, ge=0, le=3000, description="silence between turns (the plain style)", json_schema_extra=MIX
+    )
     style: Literal["natural", "plain"] = Field(
-        "natural", description="natural: turn timing, overlaps and backchannels drawn from how people talk; "
-        "plain: a fixed pause between lines (pause_ms)", json_schema_extra=MIX)
+        "natural",
+        description="natural: turn timing, overlaps and backchannels drawn from how people talk; "
+        "plain: a fixed pause between lines (pause_ms)",
+        json_schema_extra=MIX,
+    )
     bitrate: int = Field(96, ge=64, le=320, description="MP3 bitrate in kbit/s (CBR)", json_schema_extra=MIX)
     sample_rate: int = Field(44100, description="MP3 sample rate", json_schema_extra=MIX)
     cache_dir: Path = Field(default_factory=default_cache_dir, json_schema_extra=NOTHING)
     password: str | None = Field(None, description="password for encrypted PDFs", json_schema_extra=shapes(secret=True))
-    max_pages: int = Field(1000, ge=1, le=100000, description="longest document read, in pages",
-                           json_schema_extra=NOTHING)
-    max_audio_minutes: float = Field(180, gt=0, le=6000, description="longest recording transcribed, in minutes",
-                                     json_schema_extra=NOTHING)
-    asr_model: Path | None = Field(None, description="faster-whisper (CTranslate2) model folder that transcribes "
-                                   "audio and video sources [default: Whisper tiny.en, built in]",
-                                   json_schema_extra=INGEST)
-    describe_images: bool = Field(False, description="a vision-capable chat model describes images instead of OCR",
-                                  json_schema_extra=INGEST)
+    max_pages: int = Field(
+        1000, ge=1, le=100000, description="longest document read, in pages", json_schema_extra=NOTHING
+    )
+    max_audio_minutes: float = Field(
+        180, gt=0, le=6000, description="longest recording transcribed, in minutes", json_schema_extra=NOTHING
+    )
+    asr_model: Path | None = Field(
+        None,
+        description="faster-whisper (CTranslate2) model folder that transcribes "
+        "audio and video sources [default: Whisper tiny.en, built in]",
+        json_schema_extra=INGEST,
+    )
+    describe_images: bool = Field(
+        False, description="a vision-capable chat model describes images instead of OCR", json_schema_extra=INGEST
+    )
     fetch_timeout: float = Field(20, gt=0, le=600, description="seconds to wait for a URL", json_schema_extra=NOTHING)
-    max_download_mb: float = Field(50, gt=0, le=2000, description="largest URL download, in MB",
-                                   json_schema_extra=NOTHING)
-    max_text_mb: float = Field(10, gt=0, le=2000, description="largest text, Markdown or HTML file read, in MB",
-                               json_schema_extra=NOTHING)
-    max_unzipped_mb: float = Field(200, gt=0, le=10000,
-                                   description="largest EPUB or Word document once unzipped, in MB",
-                                   json_schema_extra=NOTHING)
-    prompts_dir: Path | None = Field(None, description="folder of prompt templates that override the built-in ones",
-                                     json_schema_extra=WRITE)
+    max_download_mb: float = Field(
+        50, gt=0, le=2000, description="largest URL download, in MB", json_schema_extra=NOTHING
+    )
+    max_text_mb: float = Field(
+        10, gt=0, le=2000, description="largest text, Markdown or HTML file read, in MB", json_schema_extra=NOTHING
+    )
+    max_unzipped_mb: float = Field(
+        200, gt=0, le=10000, description="largest EPUB or Word document once unzipped, in MB", json_schema_extra=NOTHING
+    )
+    prompts_dir: Path | None = Field(
+        None, description="folder of prompt templates that override the built-in ones", json_schema_extra=WRITE
+    )
     words_per_minute: int = Field(150, ge=60, le=300, json_schema_extra=WRITE)
-    music: str | None = Field(None, description='music file for the intro, bed and outro, or "default"',
-                              json_schema_extra=MIX)
-    cover: Path | None = Field(None, description="cover image (PNG or JPEG, at least 1400x1400)",
-                               json_schema_extra=MIX)
-    stereo: bool = Field(False, description="stereo at -16 LUFS and 128+ kbit/s instead of mono at -19 LUFS",
-                         json_schema_extra=MIX)
-    check: bool = Field(False, description="run podgen check on each episode after it is rendered",
-                        json_schema_extra=CHECK)
-    check_asr_model: Path | None = Field(None, description="faster-whisper model folder the check listens with "
-                                         "[default: asr_model, else Whisper tiny.en]", json_schema_extra=CHECK)
-    max_wer: float = Field(0.4, ge=0, le=1, description="word error rate over which the check flags a line",
-                           json_schema_extra=CHECK)
+    music: str | None = Field(
+        None, description='music file for the intro, bed and outro, or "default"', json_schema_extra=MIX
+    )
+    cover: Path | None = Field(None, description="cover image (PNG or JPEG, at least 1400x1400)", json_schema_extra=MIX)
+    stereo: bool = Field(
+        False, description="stereo at -16 LUFS and 128+ kbit/s instead of mono at -19 LUFS", json_schema_extra=MIX
+    )
+    check: bool = Field(
+        False, description="run podgen check on each episode after it is rendered", json_schema_extra=CHECK
+    )
+    check_asr_model: Path | None = Field(
+        None,
+        description="faster-whisper model folder the check listens with [default: asr_model, else Whisper tiny.en]",
+        json_schema_extra=CHECK,
+    )
+    max_wer: float = Field(
+        0.4, ge=0, le=1, description="word error rate over which the check flags a line", json_schema_extra=CHECK
+    )
     # --- videos, made after the mix from the finished episode
-    video: bool = Field(False, description="also make episode.mp4, a 1920x1080 video for YouTube",
-                        json_schema_extra=NOTHING)
-    short: bool = Field(False, description="also make short.mp4, a vertical clip of at most 60 s",
-                        json_schema_extra=NOTHING)
-    video_style: str = Field("classic", pattern=r"^[A-Za-z0-9_-]{1,40}$",
-                             description="video style: classic (the cover's colours), whiteboard, or "
-                             "styles/NAME.toml in prompts_dir", json_schema_extra=NOTHING)
-    font: Path | None = Field(None, description="TrueType/OpenType font for the videos' text "
-                              "[default: Pillow's built-in font, Latin only]", json_schema_extra=NOTHING)
+    video: bool = Field(
+        False, description="also make episode.mp4, a 1920x1080 video for YouTube", json_schema_extra=NOTHING
+    )
+    short: bool = Field(
+        False, description="also make short.mp4, a vertical clip of at most 60 s", json_schema_extra=NOTHING
+    )
+    video_style: str = Field(
+        "classic",
+        pattern=r"^[A-Za-z0-9_-]{1,40}$",
+        description="video style: classic (the cover's colours), whiteboard, or styles/NAME.toml in prompts_dir",
+        json_schema_extra=NOTHING,
+    )
+    font: Path | None = Field(
+        None,
+        description="TrueType/OpenType font for the videos' text [default: Pillow's built-in font, Latin only]",
+        json_schema_extra=NOTHING,
+    )
     # --- model-based writing (OpenAI-compatible chat); the API key comes only from OPENAI_API_KEY
     model: str = Field("gpt-4o-mini", min_length=1, description="chat model name", json_schema_extra=WRITE)
-    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]",
-                                     json_schema_extra=WRITE)
-    llm_concurrency: int = Field(4, ge=1, le=32, description="chat requests at the same time",
-                                 json_schema_extra=NOTHING)
-    llm_timeout: float = Field(300.0, gt=0, le=3600, description="seconds to wait for an answer's first token, "
-                               "or between two tokens (a server that stops mid-answer)", json_schema_extra=NOTHING)
-    llm_retries: int = Field(4, ge=0, le=10, description="retries of a chat request on 429, 5xx and timeouts",
-                             json_schema_extra=NOTHING)
-    context_tokens: int = Field(8192, ge=256, le=2_000_000, description="the model's context window in tokens",
-                                json_schema_extra=WRITE)
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]", json_schema_extra=WRITE
+    )
+    llm_concurrency: int = Field(
+        4, ge=1, le=32, description="chat requests at the same time", json_schema_extra=NOTHING
+    )
+    llm_timeout: float = Field(
+        300.0,
+        gt=0,
+        le=3600,
+        description="seconds to wait for an answer's first token, "
+        "or between two tokens (a server that stops mid-answer)",
+        json_schema_extra=NOTHING,
+    )
+    llm_retries: int = Field(
+        4, ge=0, le=10, description="retries of a chat request on 429, 5xx and timeouts", json_schema_extra=NOTHING
+    )
+    context_tokens: int = Field(
+        8192, ge=256, le=2_000_000, description="the model's context window in tokens", json_schema_extra=WRITE
+    )
     fallback: Literal["auto", "offline", "none"] = Field(
-        "auto", description="who writes a segment the model cannot: offline (the extractive writer) or none "
-        "(fail); auto = offline under --writer auto, none otherwise", json_schema_extra=WRITE)
+        "auto",
+        description="who writes a segment the model cannot: offline (the extractive writer) or none "
+        "(fail); auto = offline under --writer auto, none otherwise",
+        json_schema_extra=WRITE,
+    )
     sampling: Sampling = Field(default_factory=Sampling)
     model_file: Path | None = Field(None, description="GGUF model file for the local writer", json_schema_extra=WRITE)
-    llm_threads: int | None = Field(None, ge=1, le=256, description="CPU threads of the local writer "
-                                    "[default: the cores not busy]", json_schema_extra=NOTHING)
-    format: Literal["deep-dive", "brief", "critique", "debate"] = Field("deep-dive", description="episode format",
-                                                                         json_schema_extra=WRITE)
-    focus: str | None = Field(None, max_length=500, description="what the episode should concentrate on",
-                              json_schema_extra=WRITE)
+    llm_threads: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description="CPU threads of the local writer [default: the cores not busy]",
+        json_schema_extra=NOTHING,
+    )
+    format: Literal["deep-dive", "brief", "critique", "debate"] = Field(
+        "deep-dive", description="episode format", json_schema_extra=WRITE
+    )
+    focus: str | None = Field(
+        None, max_length=500, description="what the episode should concentrate on", json_schema_extra=WRITE
+    )
     show: Show = Field(default_factory=Show)
 
     @field_validator("voices", mode="before")

@@ -1,8 +1,10 @@
 """The small interface each stage's backends share."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from .models import Document, Script
 
@@ -31,7 +33,7 @@ class Extractor(Protocol):
 
     def accepts(self, path: Path) -> bool: ...
 
-    def extract(self, path: Path, settings: "Settings") -> Document: ...
+    def extract(self, path: Path, settings: Settings) -> Document: ...
 
 
 @runtime_checkable
@@ -43,7 +45,7 @@ class Writer(Protocol):
 
     name: str
 
-    def write(self, document: Document, settings: "Settings") -> Script: ...
+    def write(self, document: Document, settings: Settings) -> Script: ...
 
 
 @runtime_checkable

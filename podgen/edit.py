@@ -5,10 +5,12 @@ a line starts wherever that line went, or at the next line kept when it was dele
 it is moved or its text changes; its reactions stay only while its text and speaker do (they
 name its sentences).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Iterable
+from typing import Any
 
 from .errors import EpisodeError
 from .models import Chapter, Line, Script
@@ -23,12 +25,12 @@ class Row:
     was: int | None = None
 
     @classmethod
-    def from_dict(cls, data: Any) -> "Row":
+    def from_dict(cls, data: Any) -> Row:
         if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not data.get("speaker"):
             raise EpisodeError("Each line needs a speaker and a text.", 'Send {"speaker": "Alex", "text": "..."}.')
         was = data.get("was")
         if was is not None and (isinstance(was, bool) or not isinstance(was, int)):
-            raise EpisodeError(f"A line's \"was\" must be a line number or null, not {was!r}.")
+            raise EpisodeError(f'A line\'s "was" must be a line number or null, not {was!r}.')
         return cls(str(data["speaker"]), data["text"].strip(), was)
 
 
@@ -37,8 +39,12 @@ def edited(script: Script, rows: Iterable[Row]) -> Script:
     rows = list(rows)
     lines = [_line(script, row) for row in rows]
     where = {row.was: i for i, row in enumerate(rows) if row.was is not None}
-    return replace(script, lines=lines, chapters=_moved(script.chapters, where, len(script.lines), len(lines)),
-                   highlight=_kept_range(script.highlight, where))
+    return replace(
+        script,
+        lines=lines,
+        chapters=_moved(script.chapters, where, len(script.lines), len(lines)),
+        highlight=_kept_range(script.highlight, where),
+    )
 
 
 def _kept_range(highlight: list[int], where: dict[int, int]) -> list[int]:
@@ -77,8 +83,9 @@ def inserted(script: Script, after: int, lines: list[Line]) -> Script:
     at = max(0, min(after + 1, len(script.lines)))
     shifted = [replace(c, line=c.line + len(lines)) if c.line >= at and c.line > 0 else c for c in script.chapters]
     highlight = [i + len(lines) if i >= at else i for i in script.highlight]
-    return replace(script, lines=[*script.lines[:at], *lines, *script.lines[at:]], chapters=shifted,
-                   highlight=highlight)
+    return replace(
+        script, lines=[*script.lines[:at], *lines, *script.lines[at:]], chapters=shifted, highlight=highlight
+    )
 
 
 HANDS_OVER = ("question", "topic")

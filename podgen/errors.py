@@ -3,6 +3,7 @@
 Each carries a one-line ``message`` (what is wrong), a ``hint`` (what to do) and an
 ``exit_code``. The CLI maps them to a one-line error in one place (``cli.console.run``).
 """
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """The ffmpeg that imageio-ffmpeg ships (it has rubberband and loudnorm)."""
+
 from __future__ import annotations
 
 import subprocess

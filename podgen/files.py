@@ -1,4 +1,5 @@
 """Atomic file writes and names: a crash never leaves a file that looks finished."""
+
 from __future__ import annotations
 
 import fcntl
@@ -6,9 +7,9 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)

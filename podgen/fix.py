@@ -8,6 +8,7 @@ transcribed alone and scored against the line's text, and the best one replaces 
 the clip cache only when it scores better than the clip there. The cache keeps it, so the
 next render of the episode keeps the fixed take too.
 """
+
 from __future__ import annotations
 
 import logging

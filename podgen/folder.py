@@ -15,14 +15,16 @@ and SHA-256, and the episode's ``made_from``), and :func:`current_check` returns
 while the folder still holds that audio. A check of audio rendered over since counts as no
 check at all, for ``podgen feed --only-checked`` and ``podgen batch`` alike.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import EpisodeError
 from .files import locked, slugify, write_text
@@ -46,8 +48,13 @@ COVER, COVER_JPEG = "cover.png", "cover.jpg"
 COVERS = (COVER, COVER_JPEG, "cover.jpeg")
 RAW_ANSWER = "llm-answer.txt"
 """What the model writer keeps of an answer that stayed invalid, in the folder of :func:`folder_for`."""
-FILES = {"audio": AUDIO, "transcript_vtt": TRANSCRIPT_VTT, "transcript_srt": TRANSCRIPT_SRT,
-         "transcript_json": TRANSCRIPT_JSON, "chapters": CHAPTERS}
+FILES = {
+    "audio": AUDIO,
+    "transcript_vtt": TRANSCRIPT_VTT,
+    "transcript_srt": TRANSCRIPT_SRT,
+    "transcript_json": TRANSCRIPT_JSON,
+    "chapters": CHAPTERS,
+}
 """episode.json's "files" keys and each file's usual name."""
 REDO = "Render it again: podgen render {folder}"
 
@@ -82,7 +89,9 @@ def load_script(folder: Path) -> Script:
     try:
         script = Script.from_dict(load_json(path.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise EpisodeError(f"{path} is not a valid script ({exc}).", "Fix the JSON, or run podgen make again.") from None
+        raise EpisodeError(
+            f"{path} is not a valid script ({exc}).", "Fix the JSON, or run podgen make again."
+        ) from None
     check_lines(path, script)
     return script
 
@@ -96,11 +105,15 @@ def check_lines(path: Path, script: Script) -> None:
         if not line.text.strip():
             raise EpisodeError(f"{path}: line {i} has no text.", "Give it some text or delete it.")
         if len(line.text) > MAX_LINE_CHARS:
-            raise EpisodeError(f"{path}: line {i} is {len(line.text):,} characters long; a line may have at most "
-                               f"{MAX_LINE_CHARS:,}.", "Split it into several lines, at the ends of sentences.")
+            raise EpisodeError(
+                f"{path}: line {i} is {len(line.text):,} characters long; a line may have at most {MAX_LINE_CHARS:,}.",
+                "Split it into several lines, at the ends of sentences.",
+            )
         if script.hosts and line.speaker not in script.hosts:
-            raise EpisodeError(f"{path}: line {i} is spoken by {line.speaker!r}, who is not one of the hosts "
-                               f"{script.hosts}.", 'Use a name listed under "hosts" in script.json.')
+            raise EpisodeError(
+                f"{path}: line {i} is spoken by {line.speaker!r}, who is not one of the hosts {script.hosts}.",
+                'Use a name listed under "hosts" in script.json.',
+            )
 
 
 def save_script(folder: Path, script: Script) -> None:
@@ -240,8 +253,10 @@ def read_segments(path: Path) -> list[Segment]:
     OSError when it cannot be read and ValueError when it is not such a transcript."""
     try:
         items = load_json(path.read_text(encoding="utf-8"))["segments"]
-        return [Segment(str(s.get("speaker", "")), str(s["body"]), float(s["startTime"]), float(s["endTime"]))
-                for s in items]
+        return [
+            Segment(str(s.get("speaker", "")), str(s["body"]), float(s["startTime"]), float(s["endTime"]))
+            for s in items
+        ]
     except (KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{exc!r} is missing or wrong") from None
 
@@ -258,10 +273,20 @@ def open_episode(folder: Path) -> Episode:
     except FileNotFoundError:
         raise EpisodeError(f"{folder} has no {files['transcript_json'].name}.", REDO.format(folder=folder)) from None
     except (OSError, ValueError) as exc:
-        raise EpisodeError(f"{files['transcript_json']} is not a Podcasting 2.0 transcript ({exc}).",
-                           REDO.format(folder=folder)) from None
-    return Episode(folder.name, folder, str(meta.get("title", script.title)), str(meta.get("description", "")),
-                   float(meta.get("duration") or 0), segments, files, meta=meta, script=script)
+        raise EpisodeError(
+            f"{files['transcript_json']} is not a Podcasting 2.0 transcript ({exc}).", REDO.format(folder=folder)
+        ) from None
+    return Episode(
+        folder.name,
+        folder,
+        str(meta.get("title", script.title)),
+        str(meta.get("description", "")),
+        float(meta.get("duration") or 0),
+        segments,
+        files,
+        meta=meta,
+        script=script,
+    )
 
 
 def _metadata(folder: Path) -> dict[str, Any]:
@@ -270,8 +295,10 @@ def _metadata(folder: Path) -> dict[str, Any]:
         raise EpisodeError(f"{folder} is not a folder.")
     if not path.is_file():
         if (folder / SCRIPT).is_file():
-            raise EpisodeError(f"{folder} has no {METADATA}: it is still being rendered, or its last render failed.",
-                               f"Wait for it to finish, or run: podgen render {folder}")
+            raise EpisodeError(
+                f"{folder} has no {METADATA}: it is still being rendered, or its last render failed.",
+                f"Wait for it to finish, or run: podgen render {folder}",
+            )
         raise EpisodeError(f"{folder} is not an episode folder (no {METADATA}).")
     try:
         data = load_json(path.read_text(encoding="utf-8"))
@@ -318,7 +345,7 @@ def current_check(folder: Path) -> dict | None:
 
 
 def check_state(folder: Path) -> str:
-    """"passed", "failed", "stale" (a check of other audio) or "none"."""
+    """ "passed", "failed", "stale" (a check of other audio) or "none"."""
     check = current_check(folder)
     if check is not None:
         return "passed" if check.get("passed") is True else "failed"

@@ -1,4 +1,5 @@
 """The data that flows between stages: Document -> Script -> Episode."""
+
 from __future__ import annotations
 
 import json
@@ -88,7 +89,7 @@ class Line:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], hosts: list[str] | None = None) -> "Line":
+    def from_dict(cls, data: dict[str, Any], hosts: list[str] | None = None) -> Line:
         """A line of script.json; ValueError names what is wrong with an optional field."""
         line = cls(speaker=str(data["speaker"]), text=str(data["text"]))
         line.kind = _kind(data.get("kind"))
@@ -176,11 +177,13 @@ class Script:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Script":
+    def from_dict(cls, data: dict[str, Any]) -> Script:
         named = [str(h) for h in data.get("hosts", [])]
         lines = [Line.from_dict(x, named) for x in data["lines"]]
-        chapters = [Chapter(str(c["title"]), int(c["line"]), [str(p) for p in _items(c.get("points"), "points")])
-                    for c in data.get("chapters", [])]
+        chapters = [
+            Chapter(str(c["title"]), int(c["line"]), [str(p) for p in _items(c.get("points"), "points")])
+            for c in data.get("chapters", [])
+        ]
         hosts = named or _speakers_in_order(lines)
         return cls(
             title=str(data["title"]),
@@ -202,8 +205,12 @@ class Script:
 
 def _highlight(value: Any, count: int) -> list[int]:
     """[first, last] line numbers within the script; anything else is no highlight."""
-    if (isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value)
-            and 0 <= value[0] <= value[1] < count):
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) for v in value)
+        and 0 <= value[0] <= value[1] < count
+    ):
         return [value[0], value[1]]
     return []
 

@@ -3,15 +3,16 @@
 ``make_episode`` is what ``podgen make`` and the Python API call; ``render_episode`` is its
 second half (speak + mix), which ``podgen render`` calls on an edited ``script.json``.
 """
+
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, Sequence
 
 from . import redact
 from .config import Settings
@@ -48,7 +49,9 @@ def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Pr
 
 
 def make_script(
-    sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None,
+    sources: Sequence[str | Path],
+    settings: Settings,
+    progress: Progress | None = None,
     timings: dict[str, float] | None = None,
 ) -> tuple[Path, Script]:
     """Read the sources and write ``<output_dir>/<slug>/script.json``; no audio."""
@@ -68,7 +71,10 @@ def make_script(
 
 
 def render_episode(
-    folder: Path, settings: Settings, progress: Progress | None = None, timings: dict[str, float] | None = None,
+    folder: Path,
+    settings: Settings,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
     keep_studio: bool = True,
 ) -> Episode:
     """Speak ``folder/script.json`` (only lines not already cached) and mix the episode.
@@ -114,8 +120,15 @@ def _voiced(script: Script, backchannels: list) -> Script:
     return replace(script, lines=[*script.lines, *extra], chapters=[]) if extra else script
 
 
-def _speak_and_mix(folder: Path, script: Script, backchannels: list, previous: dict, settings: Settings,
-                   progress: Progress | None, timings: dict[str, float]) -> Episode:
+def _speak_and_mix(
+    folder: Path,
+    script: Script,
+    backchannels: list,
+    previous: dict,
+    settings: Settings,
+    progress: Progress | None,
+    timings: dict[str, float],
+) -> Episode:
     from .mix import mix_episode
     from .speak import backend_choice, speak_script
 
@@ -123,8 +136,8 @@ def _speak_and_mix(folder: Path, script: Script, backchannels: list, previous: d
     clips = speak_script(_voiced(script, backchannels), settings, progress)
     timings["speak"] = time.perf_counter() - start
     made_from = fingerprint(script, clips, settings)  # the clips as they are now, spoken or not
-    created = previous.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds")
-    lines, said = clips[:len(script.lines)], list(zip(backchannels, clips[len(script.lines):]))
+    created = previous.get("created") or datetime.now(UTC).isoformat(timespec="seconds")
+    lines, said = clips[: len(script.lines)], list(zip(backchannels, clips[len(script.lines) :]))
     with _timed(timings, "mix", None):
         duration, segments, files = mix_episode(script, lines, folder, settings, progress, created[:10], said)
     episode = Episode(folder.name, folder, script.title, script.description, duration, segments, files, timings)

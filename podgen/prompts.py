@@ -8,6 +8,7 @@ Search order for a template file:
 For TOML files the user's file may hold only the keys it changes: its top-level keys
 replace the built-in ones, the rest still come from the built-in file.
 """
+
 from __future__ import annotations
 
 import tomllib

@@ -4,13 +4,14 @@ It is written last, so a folder with an episode.json holds a complete episode; a
 aside while it works (``folder.set_aside_metadata``), keeping the guid, which podcast apps know
 an episode by. Its ``made_from`` fingerprint lets a render of an unchanged episode do nothing at all.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import redact
@@ -67,7 +68,10 @@ def fingerprint(script: Script, clips: list[Path], settings: Settings) -> str:
 
     music = settings.music if settings.music in (None, "default") else _digest(Path(settings.music).expanduser())
     parts = {
-        "version": __version__, "format": FORMAT, "script": script.to_dict(), "clips": [_clip_stamp(p) for p in clips],
+        "version": __version__,
+        "format": FORMAT,
+        "script": script.to_dict(),
+        "clips": [_clip_stamp(p) for p in clips],
         "mix": {**shaping(settings, ["mix"]), "music": music, "cover": _digest(settings.cover)},
         "conversation": _conversation_rules(settings),
     }
@@ -82,7 +86,9 @@ def _conversation_rules(settings: Settings) -> str | None:
 
     from .mix.conversation import load_rules
 
-    return json.dumps(asdict(load_rules(settings)), sort_keys=True, default=sorted)  # sets sorted: the same in every process
+    return json.dumps(
+        asdict(load_rules(settings)), sort_keys=True, default=sorted
+    )  # sets sorted: the same in every process
 
 
 def unchanged(folder: Path, meta: dict, made_from: str, timings: dict[str, float]) -> Episode | None:
@@ -133,8 +139,8 @@ def write_metadata(episode: Episode, script: Script, old: dict, made_from: str, 
         "sources": [redact.url(s) for s in script.sources],
         "credits": [redacted_credit(c) for c in script.credits],
         "guid": old.get("guid") or str(uuid.uuid4()),
-        "created": old.get("created") or datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "rendered": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": old.get("created") or datetime.now(UTC).isoformat(timespec="seconds"),
+        "rendered": datetime.now(UTC).isoformat(timespec="seconds"),
         "writer": script.writer,
         "hosts": script.hosts,
         "files": {name: p.name for name, p in episode.files.items()},

@@ -4,10 +4,11 @@ One helper for every path that shows or stores text a secret could reach: errors
 ``script.json`` and ``episode.json`` sources, a model's saved raw answer. A leaf module: it
 imports nothing from podgen.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 MASK = "***"
 _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/?#@\s]*@")

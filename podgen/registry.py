@@ -8,11 +8,13 @@ Entry points are loaded lazily, the first time a registry is asked for them. The
 registries live here, below every stage, so that a backend can look at its own stage's
 registry without importing the stage's package.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from importlib.metadata import entry_points
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .contracts import Extractor, VoiceBackend, Writer
 from .errors import UnknownBackend

@@ -1,4 +1,5 @@
 """Measurements on real audio for the tests: decoding, pitch, loudness, recognition."""
+
 from __future__ import annotations
 
 import json

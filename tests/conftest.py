@@ -7,10 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from podgen.config import Settings
 from failures import pytest_runtest_makereport  # noqa: F401  (a hook: every failure shows its own message)
 from servers.chat import chat_server  # noqa: F401  (a fixture)
+from servers.hub import fake_hub  # noqa: F401  (a fixture)
+
+from podgen.config import Settings
 
 pytest_plugins = ["pytester"]
 
@@ -70,8 +71,9 @@ def _no_llm_endpoint(monkeypatch, tmp_path_factory):
 def run_podgen(*args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
     """The real command line, in its own process, speaking with Piper (never a network service)."""
     full_env = {**os.environ, "COLUMNS": "200", "PODGEN_TTS": "piper", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "podgen", *args], capture_output=True, text=True, env=full_env,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "podgen", *args], capture_output=True, text=True, env=full_env, timeout=timeout
+    )
 
 
 BATCH_DOCS = ("modelcard-whisper.md", "article-wikipedia-mojibake.txt")
@@ -92,8 +94,17 @@ def batch_docs(tmp_path_factory) -> Path:
 def batch_run(batch_docs, tmp_path_factory, clip_cache) -> tuple[Path, subprocess.CompletedProcess]:
     """`podgen batch` over ``batch_docs`` with 2 jobs and 1-minute episodes, run once per session."""
     out = tmp_path_factory.mktemp("batch") / "episodes"
-    proc = run_podgen("batch", str(batch_docs), "-o", str(out), "--minutes", "1", "--jobs", "2",
-                      env={"PODGEN_CACHE_DIR": str(clip_cache)})
+    proc = run_podgen(
+        "batch",
+        str(batch_docs),
+        "-o",
+        str(out),
+        "--minutes",
+        "1",
+        "--jobs",
+        "2",
+        env={"PODGEN_CACHE_DIR": str(clip_cache)},
+    )
     return out, proc
 
 
@@ -105,7 +116,16 @@ def published(batch_run, tmp_path_factory) -> tuple[Path, Path, subprocess.Compl
     root = tmp_path_factory.mktemp("publish")
     eps = episodes_for_publishing(batch_run[0], root)
     site = root / "site"
-    proc = run_podgen("feed", str(eps), "--base-url", BASE + "/", "-o", str(site), "--owner-email",
-                      "owner@example.org", "--show-title", SHOW_TITLE)
+    proc = run_podgen(
+        "feed",
+        str(eps),
+        "--base-url",
+        BASE + "/",
+        "-o",
+        str(site),
+        "--owner-email",
+        "owner@example.org",
+        "--show-title",
+        SHOW_TITLE,
+    )
     return eps, site, proc
-

@@ -1,4 +1,5 @@
 """A hook that lets every failing test show its own message."""
+
 from __future__ import annotations
 
 import gc

@@ -1,5 +1,6 @@
 """Shared by the feed and site tests: a folder of real episodes (from the session's batch) plus
 one whose title and description are hostile, with cover art; and the published site."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,22 @@ SHOW_TITLE = "Test & <Show> 🎧"
 
 def make_cover(path: Path) -> Path:
     """A real 64x64 PNG, drawn by ffmpeg."""
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
-                    "color=c=0x336699:s=64x64", "-frames:v", "1", str(path)], check=True)
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0x336699:s=64x64",
+            "-frames:v",
+            "1",
+            str(path),
+        ],
+        check=True,
+    )
     return path
 
 
@@ -30,8 +45,12 @@ def episodes_for_publishing(batch_out: Path, root: Path) -> Path:
     hostile = eps / "hostile"
     shutil.copytree(eps / "model-card-whisper", hostile)
     meta = json.loads((hostile / "episode.json").read_text(encoding="utf-8"))
-    meta.update(title=HOSTILE_TITLE, description=HOSTILE_DESCRIPTION, guid=str(uuid.uuid4()),
-                created="2030-01-02T03:04:05+00:00")
+    meta.update(
+        title=HOSTILE_TITLE,
+        description=HOSTILE_DESCRIPTION,
+        guid=str(uuid.uuid4()),
+        created="2030-01-02T03:04:05+00:00",
+    )
     meta["files"]["cover"] = make_cover(hostile / "cover.png").name
     (hostile / "episode.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     (eps / "half").mkdir()

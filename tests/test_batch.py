@@ -1,5 +1,6 @@
 """podgen batch: a folder of real documents (and a corrupt one) becomes episodes, locally and on a
 real Dask LocalCluster; re-runs skip what is unchanged; failures are reported, never fatal."""
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,9 @@ def test_batch_makes_the_good_documents_and_reports_the_corrupt_one(batch_run):
 def test_rerun_makes_nothing_new_and_retries_only_the_failure(batch_run, batch_docs, clip_cache):
     out, _ = batch_run
     before = {p: p.stat().st_mtime_ns for p in out.glob("*/episode.mp3")}
-    proc = run_podgen("batch", str(batch_docs), "-o", str(out), "--minutes", "1",
-                      env={"PODGEN_CACHE_DIR": str(clip_cache)})
+    proc = run_podgen(
+        "batch", str(batch_docs), "-o", str(out), "--minutes", "1", env={"PODGEN_CACHE_DIR": str(clip_cache)}
+    )
     assert proc.returncode == 1
     report = _report(out)
     assert (report["made"], report["skipped"], report["failed"]) == (0, 2, 1)
@@ -135,20 +137,29 @@ def test_failed_checks_are_read_from_a_check_json_of_the_audio_there(tmp_path):
 
     assert failed_checks(tmp_path) == []
     (tmp_path / "episode.mp3").write_bytes(b"ID3 audio, as far as this test is concerned")
-    check = {"passed": False, "checked": "2026-01-01T00:00:00+00:00", "audio": audio_identity(tmp_path / "episode.mp3"),
-             "findings": [{"check": "loudness", "passed": False, "message": "-12 LUFS, want -19", "line": None,
-                           "time": None}, {"check": "tags", "passed": True, "message": "ok", "line": None, "time": None}]}
+    check = {
+        "passed": False,
+        "checked": "2026-01-01T00:00:00+00:00",
+        "audio": audio_identity(tmp_path / "episode.mp3"),
+        "findings": [
+            {"check": "loudness", "passed": False, "message": "-12 LUFS, want -19", "line": None, "time": None},
+            {"check": "tags", "passed": True, "message": "ok", "line": None, "time": None},
+        ],
+    }
     (tmp_path / "check.json").write_text(json.dumps(check))
     assert failed_checks(tmp_path) == ["loudness: -12 LUFS, want -19"]
     (tmp_path / "episode.mp3").write_bytes(b"ID3 other audio, rendered since the check")
     assert failed_checks(tmp_path) == []
 
 
-@pytest.mark.parametrize("setup, says", [
-    ("empty", "No documents in"),
-    ("unsupported", "none of them podgen reads"),
-    ("missing", "is not a folder"),
-])
+@pytest.mark.parametrize(
+    "setup, says",
+    [
+        ("empty", "No documents in"),
+        ("unsupported", "none of them podgen reads"),
+        ("missing", "is not a folder"),
+    ],
+)
 def test_bad_folders_get_one_line(tmp_path, setup, says):
     folder = tmp_path / "docs"
     if setup != "missing":
@@ -185,11 +196,15 @@ def test_an_unreachable_scheduler_is_a_one_line_error(tmp_path):
 def test_an_interrupted_batch_resumes(tmp_path):
     docs, eps = tmp_path / "docs", tmp_path / "eps"
     docs.mkdir()
-    topics = {"a": ("Lighthouses", "keepers trimmed the wicks"), "b": ("Canals", "locks lift the barges"),
-              "c": ("Orchards", "bees carry the pollen")}
+    topics = {
+        "a": ("Lighthouses", "keepers trimmed the wicks"),
+        "b": ("Canals", "locks lift the barges"),
+        "c": ("Orchards", "bees carry the pollen"),
+    }
     for name, (title, fact) in topics.items():
-        (docs / f"{name}.md").write_text(f"# {title}\n\n## History\n\nIn old times {fact} every night. "
-                                         f"People still say that {fact}.\n")
+        (docs / f"{name}.md").write_text(
+            f"# {title}\n\n## History\n\nIn old times {fact} every night. People still say that {fact}.\n"
+        )
     env = {**os.environ, "PODGEN_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "200", "PODGEN_TTS": "piper"}
     args = [sys.executable, "-m", "podgen", "batch", str(docs), "-o", str(eps), "--minutes", "0.3"]
     proc = _interruptible(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

@@ -1,6 +1,7 @@
 """podgen check on real episodes: a good one passes; broken ones are caught at the right line
 and time; --fix mends a flagged line. Episodes are rendered from a five-line script (20 s) and
 heard by Whisper, so every test here is slow (the parts that need no episode: test_check_units.py)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -32,10 +33,16 @@ LINES = [
     ("Sam", "Today most lights run on their own, and the keepers have gone home."),
     ("Alex", "Thanks for listening, and see you next time."),
 ]
-SCRIPT = {"version": 1, "title": "Lighthouses", "description": "Two hosts talk about lighthouses.",
-          "lines": [{"speaker": s, "text": t} for s, t in LINES],
-          "chapters": [{"title": "Welcome", "line": 0}, {"title": "Keepers", "line": 2}],
-          "hosts": ["Alex", "Sam"], "sources": [], "writer": "hand"}
+SCRIPT = {
+    "version": 1,
+    "title": "Lighthouses",
+    "description": "Two hosts talk about lighthouses.",
+    "lines": [{"speaker": s, "text": t} for s, t in LINES],
+    "chapters": [{"title": "Welcome", "line": 0}, {"title": "Keepers", "line": 2}],
+    "hosts": ["Alex", "Sam"],
+    "sources": [],
+    "writer": "hand",
+}
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +99,23 @@ def ffmpeg(*args: str) -> None:
 def reencode(folder: Path, audio_filter: str) -> None:
     """Re-encode episode.mp3 through an ffmpeg filter, keeping its format and ID3 tags."""
     mp3 = folder / "episode.mp3"
-    ffmpeg("-i", str(mp3), "-af", audio_filter, "-ar", "44100", "-ac", "1", "-b:a", "96k", "-map_metadata", "0",
-           "-id3v2_version", "3", str(folder / "edited.mp3"))
+    ffmpeg(
+        "-i",
+        str(mp3),
+        "-af",
+        audio_filter,
+        "-ar",
+        "44100",
+        "-ac",
+        "1",
+        "-b:a",
+        "96k",
+        "-map_metadata",
+        "0",
+        "-id3v2_version",
+        "3",
+        str(folder / "edited.mp3"),
+    )
     (folder / "edited.mp3").replace(mp3)
 
 
@@ -103,8 +125,20 @@ def test_a_good_episode_passes_and_writes_check_json(good, good_report):
     data = json.loads((folder / "check.json").read_text())
     assert data["passed"] is True and data["checked"].endswith("+00:00")
     checks = {f["check"] for f in data["findings"]}
-    assert {"speech.wer", "speech.pause", "speech.gap", "speech.length", "loudness", "true_peak", "mp3.format",
-            "id3.tags", "id3.cover", "id3.chapters", "transcripts", "episode.json"} <= checks
+    assert {
+        "speech.wer",
+        "speech.pause",
+        "speech.gap",
+        "speech.length",
+        "loudness",
+        "true_peak",
+        "mp3.format",
+        "id3.tags",
+        "id3.cover",
+        "id3.chapters",
+        "transcripts",
+        "episode.json",
+    } <= checks
     assert all(set(f) >= {"check", "passed", "message", "line", "time"} for f in data["findings"])
     measured = data["measured"]
     assert measured["wer"] < 0.2 and len(measured["line_wer"]) == len(LINES)
@@ -125,17 +159,18 @@ def test_a_check_of_audio_rendered_over_since_does_not_publish_it(good, tmp_path
     """check passes; line 1 is edited and rendered; feed --only-checked must leave the episode
     out (and batch must not report the old check) until it is checked again."""
     from podgen.batch import failed_checks
+    from podgen.config import Show
     from podgen.errors import PublishError
     from podgen.publish import publish
-
-    from podgen.config import Show
 
     folder, settings = copy_episode(good, tmp_path)
     (tmp_path / "episodes").mkdir()
     folder = folder.rename(tmp_path / "episodes" / folder.name)
     assert check_episode(folder, settings).passed
     show = settings.model_copy(update={"show": Show(base_url="https://pods.example.org/ml")})
-    assert [e.slug for e in publish(folder.parent, tmp_path / "site", show, only_checked=True).episodes] == ["lighthouses"]
+    assert [e.slug for e in publish(folder.parent, tmp_path / "site", show, only_checked=True).episodes] == [
+        "lighthouses"
+    ]
     script = json.loads((folder / "script.json").read_text())
     script["lines"][1]["text"] = "The light at the top of the tower can be seen from very far out at sea."
     (folder / "script.json").write_text(json.dumps(script))
@@ -147,9 +182,22 @@ def test_a_check_of_audio_rendered_over_since_does_not_publish_it(good, tmp_path
     stale.update(passed=False, findings=[{"check": "loudness", "passed": False, "message": "too loud"}])
     (folder / "check.json").write_text(json.dumps(stale))
     assert failed_checks(folder) == []  # a stale check reports nothing either way
-    proc = subprocess.run([sys.executable, "-m", "podgen", "feed", str(folder.parent), "--base-url",
-                           "https://pods.example.org/ml", "-o", str(tmp_path / "site"), "--only-checked"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "podgen",
+            "feed",
+            str(folder.parent),
+            "--base-url",
+            "https://pods.example.org/ml",
+            "-o",
+            str(tmp_path / "site"),
+            "--only-checked",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 3
     assert "check.json is about other audio: it was rendered again since; check it again" in proc.stderr
 
@@ -211,9 +259,12 @@ def test_silence_inserted_into_the_mp3_is_caught_at_its_line_and_time(good, tmp_
     folder, settings = copy_episode(good, tmp_path)
     line = segment(folder, 1)
     at = round((line["startTime"] + line["endTime"]) / 2, 2)
-    reencode(folder, f"adelay=delays=0:all=1,apad,atrim=0:{at},aresample=44100[x];"
-             f"anullsrc=r=44100:cl=mono,atrim=0:2[s];"
-             f"amovie={folder / 'episode.mp3'},atrim=start={at},asetpts=PTS-STARTPTS[y];[x][s][y]concat=n=3:v=0:a=1")
+    reencode(
+        folder,
+        f"adelay=delays=0:all=1,apad,atrim=0:{at},aresample=44100[x];"
+        f"anullsrc=r=44100:cl=mono,atrim=0:2[s];"
+        f"amovie={folder / 'episode.mp3'},atrim=start={at},asetpts=PTS-STARTPTS[y];[x][s][y]concat=n=3:v=0:a=1",
+    )
     report = check_episode(folder, settings)
     gaps = failed(report, "speech.gap")
     assert gaps and gaps[0].line == 1 and gaps[0].time == pytest.approx(at, abs=0.2)
@@ -225,9 +276,23 @@ def test_silence_inserted_into_the_mp3_is_caught_at_its_line_and_time(good, tmp_
 def test_speech_after_the_last_line_is_caught_in_the_pause(good, tmp_path):
     folder, settings = copy_episode(good, tmp_path)
     mp3, end = folder / "episode.mp3", segment(folder, len(LINES) - 1)["endTime"]
-    ffmpeg("-i", str(mp3), "-i", str(clip(folder, settings, 2)), "-filter_complex",
-           "[1]aresample=44100[b];[0][b]concat=n=2:v=0:a=1", "-ac", "1", "-b:a", "96k", "-map_metadata", "0",
-           "-id3v2_version", "3", str(folder / "longer.mp3"))
+    ffmpeg(
+        "-i",
+        str(mp3),
+        "-i",
+        str(clip(folder, settings, 2)),
+        "-filter_complex",
+        "[1]aresample=44100[b];[0][b]concat=n=2:v=0:a=1",
+        "-ac",
+        "1",
+        "-b:a",
+        "96k",
+        "-map_metadata",
+        "0",
+        "-id3v2_version",
+        "3",
+        str(folder / "longer.mp3"),
+    )
     (folder / "longer.mp3").replace(mp3)
     report = check_episode(folder, settings)
     pause = failed(report, "speech.pause")
@@ -255,8 +320,14 @@ def test_id3_chapters_must_match_chapters_json(good, tmp_path):
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids))
     for i, item in enumerate(listed):
         end = listed[i + 1]["startTime"] if i + 1 < len(listed) else 20.0
-        tags.add(CHAP(element_id=ids[i], start_time=int(item["startTime"] * 1000), end_time=int(end * 1000),
-                      sub_frames=[TIT2(text=[item["title"]])]))
+        tags.add(
+            CHAP(
+                element_id=ids[i],
+                start_time=int(item["startTime"] * 1000),
+                end_time=int(end * 1000),
+                sub_frames=[TIT2(text=[item["title"]])],
+            )
+        )
     tags.save(mp3, v2_version=3)
     assert not failed(check_episode(folder, settings), "id3.chapters")
     tags["CHAP:chp1"].sub_frames["TIT2"] = TIT2(text=["Something else"])
@@ -327,13 +398,16 @@ def test_the_command_prints_a_table_and_json_and_exits_by_the_result(good, tmp_p
     assert data["passed"] is False and any(f["check"] == "loudness" and not f["passed"] for f in data["findings"])
 
 
-@pytest.mark.parametrize("damage, message", [
-    ("no-folder", "is not a folder"),
-    ("not-episode", "is not an episode folder"),
-    ("rendering", "still being rendered"),
-    ("not-mp3", "is not an MP3"),
-    ("truncated", "is truncated"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        ("no-folder", "is not a folder"),
+        ("not-episode", "is not an episode folder"),
+        ("rendering", "still being rendered"),
+        ("not-mp3", "is not an MP3"),
+        ("truncated", "is truncated"),
+    ],
+)
 def test_bad_input_gets_a_one_line_error(good, tmp_path, damage, message):
     folder, settings = copy_episode(good, tmp_path)
     mp3 = folder / "episode.mp3"

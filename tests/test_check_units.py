@@ -1,4 +1,5 @@
 """podgen check's parts that need no episode: how words are compared, and its settings."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +12,14 @@ from podgen.config import Settings, load_settings
 
 
 def test_words_are_compared_as_a_listener_hears_them():
-    assert normalise_words("TF-IDF scores 7 single-vector models") == ["tfidf", "scores", "seven", "single", "vector", "models"]
+    assert normalise_words("TF-IDF scores 7 single-vector models") == [
+        "tfidf",
+        "scores",
+        "seven",
+        "single",
+        "vector",
+        "models",
+    ]
     assert wer("Today we talk about lighthouses.", "today we talk about light houses") == 0
     assert wer("the keepers climbed the tower", "the keepers climb the tower") == pytest.approx(0.2)
     assert wer("a line", "") == 1.0
@@ -20,9 +28,11 @@ def test_words_are_compared_as_a_listener_hears_them():
 
 def test_check_settings_come_from_the_environment_and_the_file(tmp_path):
     toml = tmp_path / "podgen.toml"
-    toml.write_text('check = true\nmax_wer = 0.25\n')
+    toml.write_text("check = true\nmax_wer = 0.25\n")
     assert load_settings(config_file=toml, environ={}).check is True
-    env = load_settings(environ={"PODGEN_CHECK": "1", "PODGEN_MAX_WER": "0.5", "PODGEN_CHECK_ASR_MODEL": "models/small"})
+    env = load_settings(
+        environ={"PODGEN_CHECK": "1", "PODGEN_MAX_WER": "0.5", "PODGEN_CHECK_ASR_MODEL": "models/small"}
+    )
     assert env.check and env.max_wer == 0.5 and env.check_asr_model == Path("models/small") and env.asr_model is None
     assert load_settings(environ={}).check is False
 

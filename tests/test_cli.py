@@ -1,4 +1,5 @@
 """The command line as a user meets it: help, extract, and one-line errors for bad input."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,9 @@ from conftest import DATA
 
 def podgen(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "podgen", *args], capture_output=True, text=True, cwd=cwd,
-                          env=full_env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "podgen", *args], capture_output=True, text=True, cwd=cwd, env=full_env, timeout=120
+    )
 
 
 def test_help_lists_commands_with_examples():
@@ -128,7 +130,8 @@ def test_an_output_folder_that_cannot_be_made_is_a_one_line_error(tmp_path):
 def test_render_refuses_an_empty_line(tmp_path):
     (tmp_path / "script.json").write_text(
         '{"title": "x", "hosts": ["Alex", "Sam"], "lines": [{"speaker": "Alex", "text": "Hi."},'
-        ' {"speaker": "Sam", "text": "  "}]}')
+        ' {"speaker": "Sam", "text": "  "}]}'
+    )
     proc = podgen("render", str(tmp_path))
     assert proc.returncode == 3 and "line 1 has no text" in proc.stderr
     assert not (tmp_path / "episode.mp3").exists()

@@ -1,9 +1,11 @@
 """Settings: flags > environment > podgen.toml > defaults, validated, with one-line errors."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from podgen.config import STAGES, Host, Sampling, Settings, Show, load_settings, marks, shaping
 from podgen.errors import ConfigError
@@ -73,15 +75,18 @@ def test_bad_environment_value():
 
 def test_settings_are_validated_on_assignment():
     s = Settings()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         s.minutes = -1
 
 
 def test_one_to_four_hosts_with_personas_and_distinct_names(tmp_path):
     cfg = write(tmp_path, '[[hosts]]\nname = "Ada"\nvoice = "joe"\npersona = "a sceptical engineer"\n')
     assert load_settings(config_file=cfg, environ={}).hosts[0].persona == "a sceptical engineer"
-    for text in ("hosts = []\n", '[[hosts]]\nname = "A"\nvoice = "joe"\n' * 2,
-                 "".join(f'[[hosts]]\nname = "H{i}"\nvoice = "joe"\n' for i in range(5))):
+    for text in (
+        "hosts = []\n",
+        '[[hosts]]\nname = "A"\nvoice = "joe"\n' * 2,
+        "".join(f'[[hosts]]\nname = "H{i}"\nvoice = "joe"\n' for i in range(5)),
+    ):
         with pytest.raises(ConfigError, match="hosts"):
             load_settings(config_file=write(tmp_path, text), environ={})
 

@@ -4,6 +4,7 @@ The rules are checked on scripts; the mix on a real episode (Piper voices, ffmpe
 decoded again): the hosts are separated from the stereo MP3 by their pan gains, so each
 backchannel can be heard on its own host's side and the other host can be seen silent under it.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,15 +25,26 @@ from podgen.mix.transcripts import split_backchannels
 from podgen.models import Chapter, Line, Reaction, Script, Segment
 from podgen.pipeline import load_script, render_episode
 
-LONG = ("The keepers climbed the tower every evening to light the lamp. They trimmed the wick and wound the "
-        "clockwork that turned the heavy lens. It was lonely work, and a storm could cut them off for weeks.")
-ANSWER = ("Boats brought food, oil and letters whenever the sea allowed it. In winter the boats could not land for "
-          "weeks, so the keepers stored enough food for months. They salted fish and dried it for the winter sea.")
+LONG = (
+    "The keepers climbed the tower every evening to light the lamp. They trimmed the wick and wound the "
+    "clockwork that turned the heavy lens. It was lonely work, and a storm could cut them off for weeks."
+)
+ANSWER = (
+    "Boats brought food, oil and letters whenever the sea allowed it. In winter the boats could not land for "
+    "weeks, so the keepers stored enough food for months. They salted fish and dried it for the winter sea."
+)
 SCRIPT = {
-    "version": 1, "title": "Lighthouses", "description": "Two hosts talk about lighthouses.", "writer": "hand",
-    "hosts": ["Alex", "Sam"], "sources": [],
+    "version": 1,
+    "title": "Lighthouses",
+    "description": "Two hosts talk about lighthouses.",
+    "writer": "hand",
+    "hosts": ["Alex", "Sam"],
+    "sources": [],
     "lines": [
-        {"speaker": "Alex", "text": "Welcome to the show. Today we talk about lighthouses and the people who kept them."},
+        {
+            "speaker": "Alex",
+            "text": "Welcome to the show. Today we talk about lighthouses and the people who kept them.",
+        },
         {"speaker": "Sam", "text": LONG, "reactions": [{"speaker": "Alex", "after": 2, "text": "Wow."}]},
         {"speaker": "Alex", "text": "How did the keepers get their supplies?", "kind": "question"},
         {"speaker": "Sam", "text": ANSWER, "kind": "answer"},
@@ -61,14 +73,20 @@ def test_the_built_in_rules_load_and_cite_their_sources():
 
 
 def test_a_broken_rules_file_is_a_config_error(tmp_path):
-    (tmp_path / "conversation.toml").write_text('[gaps]\nanswer = { p10 = 0.1 }\n')
+    (tmp_path / "conversation.toml").write_text("[gaps]\nanswer = { p10 = 0.1 }\n")
     with pytest.raises(ConfigError, match="conversation.toml"):
         conversation.load_rules(Settings(prompts_dir=tmp_path))
 
 
 def test_kinds_come_from_the_script_or_the_text():
-    script = script_of("Welcome to the show, everyone.", "What is a lighthouse?", "A tower with a light on top of it.",
-                       "Right.", "Now, the keepers of the light.", chapters=(0, 4))
+    script = script_of(
+        "Welcome to the show, everyone.",
+        "What is a lighthouse?",
+        "A tower with a light on top of it.",
+        "Right.",
+        "Now, the keepers of the light.",
+        chapters=(0, 4),
+    )
     assert conversation.kinds(script) == ["statement", "question", "answer", "reaction", "topic"]
     script.lines[3].kind = "answer"
     assert conversation.kinds(script)[3] == "answer"
@@ -111,7 +129,7 @@ def test_backchannels_come_at_sentence_ends_of_long_lines_from_the_other_host():
     for b in found:
         line = script.lines[b.line]
         assert b.speaker != line.speaker and b.text in words["listening"] + words["surprise"]
-        assert line.text[b.at - 1] in ".,;:" and len(line.text[:b.at].split()) >= 10
+        assert line.text[b.at - 1] in ".,;:" and len(line.text[: b.at].split()) >= 10
     assert not conversation.backchannels(script, Settings(language="de"))  # no words listed for German
 
 
@@ -132,9 +150,12 @@ def test_script_json_keeps_old_files_valid_and_checks_the_new_fields(tmp_path):
     script = load_script(folder)
     assert script.lines[1].reactions == [Reaction("Alex", 2, "Wow.")] and script.lines[4].overlap is True
     assert json.loads(script.to_json())["lines"] == SCRIPT["lines"]  # only the fields set are written
-    for bad, message in [({"kind": "joke"}, "kind 'joke'"), ({"overlap": 1}, "overlap must be true or false"),
-                         ({"reactions": [{"speaker": "Sam", "after": 1, "text": "Yes."}]}, "another host"),
-                         ({"reactions": [{"speaker": "Alex", "after": 0, "text": "Yes."}]}, "sentence number")]:
+    for bad, message in [
+        ({"kind": "joke"}, "kind 'joke'"),
+        ({"overlap": 1}, "overlap must be true or false"),
+        ({"reactions": [{"speaker": "Sam", "after": 1, "text": "Yes."}]}, "another host"),
+        ({"reactions": [{"speaker": "Alex", "after": 0, "text": "Yes."}]}, "sentence number"),
+    ]:
         broken = json.loads(json.dumps(SCRIPT))
         broken["lines"][1].update(bad)
         (folder / "script.json").write_text(json.dumps(broken))
@@ -171,23 +192,39 @@ def transcript(folder: Path) -> tuple[list[Segment], list[Segment]]:
 def voices(folder: Path) -> tuple[np.ndarray, int]:
     """Each host's own signal, separated from the stereo MP3 by the pan gains, at 16 kHz."""
     rate = 16000
-    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(folder / "episode.mp3"), "-f", "f32le", "-ac", "2",
-                          "-ar", str(rate), "pipe:1"], capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-i",
+            str(folder / "episode.mp3"),
+            "-f",
+            "f32le",
+            "-ac",
+            "2",
+            "-ar",
+            str(rate),
+            "pipe:1",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     stereo = np.frombuffer(raw, np.float32).reshape(-1, 2)
     return np.linalg.solve(pan_gains(2).T, stereo.T), rate
 
 
 def level(signal: np.ndarray, rate: int, start: float, end: float) -> float:
-    part = signal[int(start * rate):int(end * rate)]
+    part = signal[int(start * rate) : int(end * rate)]
     return 10 * np.log10(np.mean(part.astype(np.float64) ** 2) + 1e-12)
 
 
 def loudest(signal: np.ndarray, rate: int, start: float, end: float) -> float:
     """The level of the louder 10 ms frames (90th percentile) of a stretch: a word's voice, not its pauses."""
-    part = signal[int(start * rate):int(end * rate)].astype(np.float64)
+    part = signal[int(start * rate) : int(end * rate)].astype(np.float64)
     size = int(0.01 * rate)
     frames = part[: len(part) // size * size].reshape(-1, size)
-    return float(np.percentile(10 * np.log10(np.mean(frames ** 2, axis=1) + 1e-12), 90))
+    return float(np.percentile(10 * np.log10(np.mean(frames**2, axis=1) + 1e-12), 90))
 
 
 def test_backchannels_are_their_own_cues_inside_the_line_they_accompany(natural):
@@ -215,8 +252,24 @@ def test_a_backchannel_is_never_on_a_word_quieter_and_on_its_hosts_side(natural)
     lines_alex = np.median([loudest(alex, rate, s.start, s.end) for s in lines if s.speaker == "Alex"])
     wow = next(b for b in backchannels if b.text == "Wow.")
     assert loudest(alex, rate, wow.start, wow.end) < lines_alex - 4  # quieter than Alex's own lines
-    raw = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(natural / "episode.mp3"), "-f", "f32le", "-ac", "2",
-                          "-ar", str(rate), "pipe:1"], capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-i",
+            str(natural / "episode.mp3"),
+            "-f",
+            "f32le",
+            "-ac",
+            "2",
+            "-ar",
+            str(rate),
+            "pipe:1",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     stereo = np.frombuffer(raw, np.float32).reshape(-1, 2)
     left, right = (level(stereo[:, c], rate, wow.start, wow.end) for c in (0, 1))
     assert left > right + 2  # Alex, the first host, stands left
@@ -227,7 +280,9 @@ def test_an_overlap_starts_before_the_last_line_ends_and_ducks_it(natural):
     (alex, sam), rate = voices(natural)
     assert lines[4].start < lines[3].end  # "That sounds hard." overlaps the end of the answer
     frames = int(0.01 * rate)
-    at = lambda signal: 10 * np.log10(np.mean(signal[: len(signal) // frames * frames].reshape(-1, frames) ** 2, axis=1) + 1e-12)  # noqa: E731
+    at = lambda signal: (
+        10 * np.log10(np.mean(signal[: len(signal) // frames * frames].reshape(-1, frames) ** 2, axis=1) + 1e-12)
+    )  # noqa: E731
     a, b = int((lines[4].start - 0.3) * rate), int((lines[3].end + 0.3) * rate)
     both = (at(alex[a:b]) > at(alex).max() - 35) & (at(sam[a:b]) > at(sam).max() - 35)
     assert both.sum() >= 3  # at least 30 ms of both voices at once, measured from the audio
@@ -246,9 +301,29 @@ def test_a_backchannel_taken_out_of_the_audio_is_caught(natural, cache, tmp_path
     _, backchannels = transcript(folder)
     wow = next(b for b in backchannels if b.text == "Wow.")
     mp3 = folder / "episode.mp3"
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-af",
-                    f"volume=0:enable='between(t,{wow.start - 0.02},{wow.end + 0.02})'", "-ar", "44100", "-ac", "2",
-                    "-b:a", "128k", "-map_metadata", "0", "-id3v2_version", "3", str(folder / "edited.mp3")], check=True)
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-i",
+            str(mp3),
+            "-af",
+            f"volume=0:enable='between(t,{wow.start - 0.02},{wow.end + 0.02})'",
+            "-ar",
+            "44100",
+            "-ac",
+            "2",
+            "-b:a",
+            "128k",
+            "-map_metadata",
+            "0",
+            "-id3v2_version",
+            "3",
+            str(folder / "edited.mp3"),
+        ],
+        check=True,
+    )
     (folder / "edited.mp3").replace(mp3)
     report = check_episode(folder, Settings(cache_dir=cache, tts="piper"))
     missed = [f for f in report.failures if f.check == "speech.backchannel"]
@@ -272,10 +347,26 @@ def test_the_plain_style_keeps_a_fixed_pause_and_no_backchannels(cache, tmp_path
 def test_what_a_writer_gets_wrong_in_the_new_fields_is_dropped_not_saved(tmp_path):
     from podgen.write import _make_speakable
 
-    script = Script("T", "", [Line("Alex", "One idea here. And a second one.", kind="joke", overlap="yes",
-                                   reactions=[Reaction("Sam", 1, "Right."), Reaction("Alex", 1, "Me?"),
-                                              Reaction("Sam", 2, "Too late."), Reaction("Kim", 1, "Who?")]),
-                              Line("Sam", "Yes.", kind="reaction", overlap=True)], hosts=["Alex", "Sam"])
+    script = Script(
+        "T",
+        "",
+        [
+            Line(
+                "Alex",
+                "One idea here. And a second one.",
+                kind="joke",
+                overlap="yes",
+                reactions=[
+                    Reaction("Sam", 1, "Right."),
+                    Reaction("Alex", 1, "Me?"),
+                    Reaction("Sam", 2, "Too late."),
+                    Reaction("Kim", 1, "Who?"),
+                ],
+            ),
+            Line("Sam", "Yes.", kind="reaction", overlap=True),
+        ],
+        hosts=["Alex", "Sam"],
+    )
     _make_speakable(script, Settings())
     first, second = script.lines
     assert (first.kind, first.overlap, first.reactions) == (None, None, [Reaction("Sam", 1, "Right.")])
@@ -290,13 +381,21 @@ def test_the_check_gives_each_word_to_the_line_or_backchannel_that_says_it():
     from podgen.asr import Word
     from podgen.check.speech import place
 
-    lines = [Segment("Sam", "The keepers lit the lamp. It burned all night.", 0.0, 4.0),
-             Segment("Alex", "Yeah, all night.", 5.0, 6.0), Segment("Sam", "So on we go.", 5.8, 7.0)]
+    lines = [
+        Segment("Sam", "The keepers lit the lamp. It burned all night.", 0.0, 4.0),
+        Segment("Alex", "Yeah, all night.", 5.0, 6.0),
+        Segment("Sam", "So on we go.", 5.8, 7.0),
+    ]
     backchannels = [Segment("Alex", "Right.", 1.9, 2.2)]
-    words = [Word("The", 0.1, 0.3, 1), Word("keepers", 0.3, 0.8, 1), Word("lamp.", 1.2, 1.7, 1),
-             Word("Right.", 1.95, 2.25, 1),  # the backchannel: its own, not Sam's
-             Word("night.", 3.7, 5.2, 1),  # stretched over the pause after it: still Sam's
-             Word("Yeah,", 5.05, 5.3, 1), Word("So", 5.85, 6.05, 1)]  # inside two lines: the later one's
+    words = [
+        Word("The", 0.1, 0.3, 1),
+        Word("keepers", 0.3, 0.8, 1),
+        Word("lamp.", 1.2, 1.7, 1),
+        Word("Right.", 1.95, 2.25, 1),  # the backchannel: its own, not Sam's
+        Word("night.", 3.7, 5.2, 1),  # stretched over the pause after it: still Sam's
+        Word("Yeah,", 5.05, 5.3, 1),
+        Word("So", 5.85, 6.05, 1),
+    ]  # inside two lines: the later one's
     heard = place(words, lines, 8.0, backchannels)
     assert [w.text for w in heard.backchannels[0]] == ["Right."]
     assert [w.text for w in heard.lines[0]] == ["The", "keepers", "lamp.", "night."]

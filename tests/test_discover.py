@@ -1,6 +1,7 @@
 """Finding local OpenAI-compatible servers by their model lists, and `podgen writers`, against real
 local HTTP servers: ones that list models, one that answers HTML, one that answers 404, one that
 accepts connections and never answers, and a closed port."""
+
 from __future__ import annotations
 
 import json
@@ -46,14 +47,24 @@ def test_finds_the_servers_that_list_models_and_skips_the_rest(servers):
     html = servers(PageServer(b"<!doctype html><title>My app</title>", content_type="text/html"))
     missing = servers(PageServer(b'{"error": "not found"}', status=404))
     silent = servers(SilentServer())
-    ports = [("ollama", ollama.port), ("web", html.port), ("closed", closed_port()), ("llama.cpp", llama_cpp.port),
-             ("missing", missing.port), ("silent", silent.port)]
+    ports = [
+        ("ollama", ollama.port),
+        ("web", html.port),
+        ("closed", closed_port()),
+        ("llama.cpp", llama_cpp.port),
+        ("missing", missing.port),
+        ("silent", silent.port),
+    ]
 
     found = find_local_servers(ports, timeout=0.5)
 
     assert [f.name for f in found] == ["ollama", "llama.cpp"]
-    assert found[0] == Found("ollama", f"http://127.0.0.1:{ollama.port}/v1", ["llama3.2:3b", "nomic-embed-text:latest"],
-                             f"an Ollama server answers on 127.0.0.1:{ollama.port} with 2 models")
+    assert found[0] == Found(
+        "ollama",
+        f"http://127.0.0.1:{ollama.port}/v1",
+        ["llama3.2:3b", "nomic-embed-text:latest"],
+        f"an Ollama server answers on 127.0.0.1:{ollama.port} with 2 models",
+    )
     assert found[1].models == ["qwen2.5-1.5b-instruct-q4_k_m.gguf"]
     assert found[1].reason == f"a llama.cpp server answers on 127.0.0.1:{llama_cpp.port} with 1 model"
     assert [path for path, _ in ollama.requests] == ["/v1/models"]
@@ -67,10 +78,17 @@ def patient(monkeypatch):
     monkeypatch.setattr(discover, "PROBE_SECONDS", 3.0)
 
 
-@pytest.mark.parametrize("body", [
-    b"[]", b'{"data": "none"}', b'{"object": "list", "data": []}', b'{"data": [{"name": "no id"}, 3, {"id": ""}]}',
-    b'{"models": [{"id": "ollama-native-shape"}]}', b"not json at all",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[]",
+        b'{"data": "none"}',
+        b'{"object": "list", "data": []}',
+        b'{"data": [{"name": "no id"}, 3, {"id": ""}]}',
+        b'{"models": [{"id": "ollama-native-shape"}]}',
+        b"not json at all",
+    ],
+)
 def test_an_answer_that_is_not_a_model_list_is_not_a_chat_server(servers, body):
     server = servers(PageServer(body))
     assert find_local_servers([("vllm", server.port)]) == []
@@ -105,7 +123,7 @@ def test_nothing_but_the_request_is_sent_and_no_proxy_is_used(servers, monkeypat
     monkeypatch.setenv("HOME", str(tmp_path))
 
     assert [f.models for f in find_local_servers([("ollama", server.port)])] == [["llama3.1:8b"]]
-    (_, headers), = server.requests
+    ((_, headers),) = server.requests
     assert "authorization" not in headers and SECRET not in json.dumps(headers)
 
 
@@ -124,12 +142,15 @@ def test_the_usual_ports():
     assert dict(KNOWN) == {"ollama": 11434, "llama.cpp": 8080, "lm-studio": 1234, "vllm": 8000}
 
 
-@pytest.mark.parametrize("models, chosen", [
-    (["llama3.2:3b", "nomic-embed-text:latest"], "llama3.2:3b"),
-    (["nomic-embed-text:latest", "mxbai-embed-large", "qwen2.5:7b"], "qwen2.5:7b"),
-    (["bge-m3", "all-minilm:l6-v2", "gemma3:4b"], "gemma3:4b"),
-    (["text-embedding-nomic-embed-text-v1.5"], "text-embedding-nomic-embed-text-v1.5"),
-])
+@pytest.mark.parametrize(
+    "models, chosen",
+    [
+        (["llama3.2:3b", "nomic-embed-text:latest"], "llama3.2:3b"),
+        (["nomic-embed-text:latest", "mxbai-embed-large", "qwen2.5:7b"], "qwen2.5:7b"),
+        (["bge-m3", "all-minilm:l6-v2", "gemma3:4b"], "gemma3:4b"),
+        (["text-embedding-nomic-embed-text-v1.5"], "text-embedding-nomic-embed-text-v1.5"),
+    ],
+)
 def test_pick_model_prefers_a_chat_model(models, chosen):
     assert pick_model(Found("ollama", "http://127.0.0.1:11434/v1", models, "")) == chosen
 
@@ -148,15 +169,21 @@ def test_writer_listing_puts_the_endpoint_first_then_servers_then_offline(server
     lines = writer_lines(Settings(), ports=[("ollama", ollama.port), ("vllm", closed_port())])
 
     assert lines[0].startswith("writers: ") and {"auto", "offline", "openai"} <= set(lines[0][9:].split(", "))
-    assert lines[2] == f"  openai: OPENAI_BASE_URL is http://127.0.0.1:{configured.port}/v1 (an API key is set)  <- auto's choice"
-    assert lines[3] == (f"  ollama: http://127.0.0.1:{ollama.port}/v1 serves nomic-embed-text, llama3.2:3b "
-                        "(chat model: llama3.2:3b)")
+    assert (
+        lines[2]
+        == f"  openai: OPENAI_BASE_URL is http://127.0.0.1:{configured.port}/v1 (an API key is set)  <- auto's choice"
+    )
+    assert lines[3] == (
+        f"  ollama: http://127.0.0.1:{ollama.port}/v1 serves nomic-embed-text, llama3.2:3b (chat model: llama3.2:3b)"
+    )
     assert lines[4:] == ["  offline: always available"]
     assert SECRET not in "\n".join(lines)
 
 
 def test_writer_listing_without_anything_configured_chooses_offline():
-    assert writer_lines(Settings(), ports=[("ollama", closed_port())])[2:] == ["  offline: always available  <- auto's choice"]
+    assert writer_lines(Settings(), ports=[("ollama", closed_port())])[2:] == [
+        "  offline: always available  <- auto's choice"
+    ]
 
 
 def test_writer_listing_chooses_a_local_server_when_nothing_is_configured(servers):

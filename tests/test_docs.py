@@ -1,4 +1,5 @@
 """The README stays in step with the code: every command, option, setting and variable."""
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,9 @@ def test_every_command_and_option_is_documented():
 
 def test_every_setting_is_documented_in_the_file_and_environment_sections():
     for name in Settings.model_fields:
-        assert re.search(rf"^#? ?{name} = |\[\[{name}\]\]|^\[{name}\]$", README, re.M), f"podgen.toml example lacks {name}"
+        assert re.search(rf"^#? ?{name} = |\[\[{name}\]\]|^\[{name}\]$", README, re.M), (
+            f"podgen.toml example lacks {name}"
+        )
         if name not in ("hosts", "show", "sampling"):
             assert f"PODGEN_{name.upper()}" in README, name
 

@@ -1,4 +1,5 @@
 """`podgen doctor`: what this machine has for podgen, as a user and a bug report see it."""
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -13,8 +14,11 @@ def test_the_json_report_says_versions_extras_writers_voices_tools_and_caches(tm
     cache = tmp_path / "cache"
     (cache / "clips").mkdir(parents=True)
     (cache / "clips" / "a.wav").write_bytes(b"x" * 12345)
-    proc = podgen("doctor", "--json", env={"PODGEN_CACHE_DIR": str(cache), "PODGEN_TTS": "piper",
-                                           "HF_HUB_CACHE": str(tmp_path / "hub")})
+    proc = podgen(
+        "doctor",
+        "--json",
+        env={"PODGEN_CACHE_DIR": str(cache), "PODGEN_TTS": "piper", "HF_HUB_CACHE": str(tmp_path / "hub")},
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["versions"]["podgen"] and report["versions"]["python"].startswith("3.")

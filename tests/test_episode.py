@@ -1,4 +1,5 @@
 """End to end: a real multi-page paper becomes an episode whose audio says what its script says."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,9 @@ PAPER = DATA / "paper-twocolumn.pdf"
 def episode(tmp_path_factory):
     from podgen.config import Settings
 
-    settings = Settings(output_dir=tmp_path_factory.mktemp("episodes"), cache_dir=tmp_path_factory.mktemp("c"),
-                        minutes=1.5)
+    settings = Settings(
+        output_dir=tmp_path_factory.mktemp("episodes"), cache_dir=tmp_path_factory.mktemp("c"), minutes=1.5
+    )
     return make_episode([PAPER], settings), settings
 
 
@@ -36,8 +38,15 @@ def heard(episode, whisper):
 def test_episode_folder_holds_every_artifact(episode):
     ep, _ = episode
     names = {p.name for p in ep.folder.iterdir()}
-    assert {"episode.mp3", "script.json", "transcript.vtt", "transcript.srt", "transcript.json",
-            "chapters.json", "episode.json"} <= names
+    assert {
+        "episode.mp3",
+        "script.json",
+        "transcript.vtt",
+        "transcript.srt",
+        "transcript.json",
+        "chapters.json",
+        "episode.json",
+    } <= names
     assert not [n for n in names if ".part" in n]
     meta = json.loads((ep.folder / "episode.json").read_text())
     assert meta["duration"] == pytest.approx(ep.duration, abs=0.01) and meta["guid"]
@@ -55,7 +64,9 @@ def test_audio_says_what_the_script_says(episode, heard):
     ep, _ = episode
     import webvtt
 
-    said = " ".join(c.text for c in webvtt.read(str(ep.folder / "transcript.vtt")))  # lines and backchannels, in time order
+    said = " ".join(
+        c.text for c in webvtt.read(str(ep.folder / "transcript.vtt"))
+    )  # lines and backchannels, in time order
     error = wer(said, " ".join(w.word for w in heard))
     print(f"WER {error:.3f} over {len(normalise_words(said))} words")
     # Piper samples each take (its noise is random), and Whisper tiny.en mishears technical words
@@ -68,10 +79,14 @@ def test_transcript_timings_match_the_audio(episode, heard):
     """Each recognised word lands inside a transcript segment whose text contains it: a line's,
     or a backchannel's (which lies inside the line it accompanies)."""
     ep, _ = episode
-    everything = [Segment(s["speaker"], s["body"], s["startTime"], s["endTime"])
-                  for s in json.loads((ep.folder / "transcript.json").read_text())["segments"]]
+    everything = [
+        Segment(s["speaker"], s["body"], s["startTime"], s["endTime"])
+        for s in json.loads((ep.folder / "transcript.json").read_text())["segments"]
+    ]
     segments, backchannels = split_backchannels(everything)
-    assert [s.text for s in segments] == [x["text"] for x in json.loads((ep.folder / "script.json").read_text())["lines"]]
+    assert [s.text for s in segments] == [
+        x["text"] for x in json.loads((ep.folder / "script.json").read_text())["lines"]
+    ]
     assert all(b.start >= a.end - 0.6 and b.end > a.end for a, b in zip(segments, segments[1:]))  # overlaps are short
     placed = 0
     for word in heard:
@@ -97,8 +112,12 @@ def test_render_respeaks_only_the_edited_line(episode):
     again = render_episode(ep.folder, settings, progress=lambda stage, done, total: seen.append((stage, done, total)))
     _, done, total = next(x for x in seen if x[0] == "speak")
     assert total >= len(script["lines"]) and done == total - 1  # lines and backchannels: only the edited line is new
-    lines, _ = split_backchannels([Segment(s["speaker"], s["body"], s["startTime"], s["endTime"])
-                                   for s in json.loads((ep.folder / "transcript.json").read_text())["segments"]])
+    lines, _ = split_backchannels(
+        [
+            Segment(s["speaker"], s["body"], s["startTime"], s["endTime"])
+            for s in json.loads((ep.folder / "transcript.json").read_text())["segments"]
+        ]
+    )
     assert lines[1].text.startswith("This line was edited by hand")
     assert json.loads((ep.folder / "episode.json").read_text())["guid"] == guid
     assert again.duration > 0
@@ -106,8 +125,19 @@ def test_render_respeaks_only_the_edited_line(episode):
 
 def test_the_cli_makes_an_episode_and_prints_a_summary(tmp_path, clip_cache):
     env = {"PODGEN_CACHE_DIR": str(clip_cache), "PATH": "/usr/bin:/bin", "PODGEN_TTS": "piper"}
-    cmd = [sys.executable, "-m", "podgen", "make", str(DATA / "modelcard-whisper.md"), "-o", str(tmp_path),
-           "--minutes", "0.5", "--title", "Whisper model card"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "podgen",
+        "make",
+        str(DATA / "modelcard-whisper.md"),
+        "-o",
+        str(tmp_path),
+        "--minutes",
+        "0.5",
+        "--title",
+        "Whisper model card",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     folder = tmp_path / "whisper-model-card"
@@ -136,7 +166,9 @@ def test_two_sources_make_one_episode(tmp_path, clip_cache):
     from podgen.config import Settings
 
     notes = tmp_path / "notes.md"
-    notes.write_text("# Field notes\n\n## Ducks\n\n" + "Ducks paddle across the pond every morning before the sun rises. " * 6)
+    notes.write_text(
+        "# Field notes\n\n## Ducks\n\n" + "Ducks paddle across the pond every morning before the sun rises. " * 6
+    )
     settings = Settings(output_dir=tmp_path / "eps", cache_dir=clip_cache, minutes=2, title="Two sources")
     ep = make_episode([DATA / "modelcard-whisper.md", notes], settings)
     script = json.loads((ep.folder / "script.json").read_text())

@@ -1,10 +1,11 @@
 """podgen feed: the RSS feed parses in feedparser and gPodder's podcastparser, carries Apple's and
 Podcasting 2.0's tags with absolute URLs and true file sizes, keeps guids, escapes everything."""
+
 from __future__ import annotations
 
 import io
-import re
 import json
+import re
 import shutil
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": "http://www.w3.org/2005/Atom
 
 def _site_file(site: Path, url: str) -> Path:
     assert url.startswith(BASE + "/"), url
-    path = unquote(urlsplit(url).path)[len(urlsplit(BASE).path) + 1:]
+    path = unquote(urlsplit(url).path)[len(urlsplit(BASE).path) + 1 :]
     return site / (path + "index.html" if path.endswith("/") or not path else path)
 
 
@@ -79,8 +80,11 @@ def test_channel_and_item_tags(published):
     tree = etree.parse(str(site / "feed.xml"))
     channel = tree.find("channel")
     assert channel.findtext("itunes:explicit", namespaces=NS) == "false"
-    assert channel.find("atom:link", NS).attrib == {"href": BASE + "/feed.xml", "rel": "self",
-                                                    "type": "application/rss+xml"}
+    assert channel.find("atom:link", NS).attrib == {
+        "href": BASE + "/feed.xml",
+        "rel": "self",
+        "type": "application/rss+xml",
+    }
     assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(BASE + "/feed.xml")
     locked = channel.find("podcast:locked", NS)
     assert (locked.text, locked.get("owner")) == ("yes", "owner@example.org")
@@ -109,8 +113,18 @@ def test_podcast_guid_follows_the_podcasting_2_0_example():
 def test_rebuilding_keeps_every_guid_and_links_the_audio(published, tmp_path):
     eps, site, _ = published
     first = feedparser.parse((site / "feed.xml").read_bytes())
-    proc = run_podgen("feed", str(eps), "--base-url", BASE, "-o", str(site), "--owner-email", "owner@example.org",
-                      "--show-title", SHOW_TITLE)
+    proc = run_podgen(
+        "feed",
+        str(eps),
+        "--base-url",
+        BASE,
+        "-o",
+        str(site),
+        "--owner-email",
+        "owner@example.org",
+        "--show-title",
+        SHOW_TITLE,
+    )
     assert proc.returncode == 0, proc.stderr
     again = feedparser.parse((site / "feed.xml").read_bytes())
     assert [e.id for e in again.entries] == [e.id for e in first.entries]
@@ -125,10 +139,12 @@ def test_only_checked_leaves_out_unchecked_and_failed_episodes(published, tmp_pa
     shutil.copytree(eps, copy)
     finding = {"check": "loudness", "passed": False, "message": "too loud", "line": None, "time": None}
     heard = {name: audio_identity(copy / name / "episode.mp3") for name in ("iwan-roberts", "hostile")}
-    (copy / "iwan-roberts" / "check.json").write_text(json.dumps({"passed": True, "findings": [],
-                                                                   "audio": heard["iwan-roberts"]}))
-    (copy / "hostile" / "check.json").write_text(json.dumps({"passed": False, "findings": [finding],
-                                                             "audio": heard["hostile"]}))
+    (copy / "iwan-roberts" / "check.json").write_text(
+        json.dumps({"passed": True, "findings": [], "audio": heard["iwan-roberts"]})
+    )
+    (copy / "hostile" / "check.json").write_text(
+        json.dumps({"passed": False, "findings": [finding], "audio": heard["hostile"]})
+    )
     proc = run_podgen("feed", str(copy), "--base-url", BASE, "-o", str(tmp_path / "site"), "--only-checked")
     assert proc.returncode == 0, proc.stderr
     parsed = feedparser.parse((tmp_path / "site" / "feed.xml").read_bytes())
@@ -136,12 +152,15 @@ def test_only_checked_leaves_out_unchecked_and_failed_episodes(published, tmp_pa
     assert "left out hostile: not checked, or its check did not pass (it failed)" in proc.stderr
 
 
-@pytest.mark.parametrize("args, code, says", [
-    ([], 2, "No base URL"),
-    (["--base-url", "pods.example.org/ml"], 2, "is not an absolute http(s) URL"),
-    (["--base-url", "/ml"], 2, "is not an absolute http(s) URL"),
-    (["--base-url", "ftp://pods.example.org/"], 2, "is not an absolute http(s) URL"),
-])
+@pytest.mark.parametrize(
+    "args, code, says",
+    [
+        ([], 2, "No base URL"),
+        (["--base-url", "pods.example.org/ml"], 2, "is not an absolute http(s) URL"),
+        (["--base-url", "/ml"], 2, "is not an absolute http(s) URL"),
+        (["--base-url", "ftp://pods.example.org/"], 2, "is not an absolute http(s) URL"),
+    ],
+)
 def test_a_missing_or_relative_base_url_is_a_one_line_error(published, tmp_path, args, code, says):
     eps, _, _ = published
     proc = run_podgen("feed", str(eps), "-o", str(tmp_path / "site"), *args)
@@ -162,8 +181,10 @@ def test_a_folder_without_episodes_is_a_one_line_error(tmp_path):
 def test_show_settings_come_from_the_show_table(published, tmp_path):
     eps, _, _ = published
     config = tmp_path / "podgen.toml"
-    config.write_text('[show]\nbase_url = "https://example.net/pod"\ntitle = "From the file"\nexplicit = true\n'
-                      'author = "Ann"\ncategory = "Science"\n')
+    config.write_text(
+        '[show]\nbase_url = "https://example.net/pod"\ntitle = "From the file"\nexplicit = true\n'
+        'author = "Ann"\ncategory = "Science"\n'
+    )
     proc = run_podgen("feed", str(eps), "-o", str(tmp_path / "site"), "--config", str(config), "--author", "Bo")
     assert proc.returncode == 0, proc.stderr
     tree = etree.parse(str(tmp_path / "site" / "feed.xml")).find("channel")

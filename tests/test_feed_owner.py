@@ -8,6 +8,7 @@
   ``itunes:name``;
 - Podcasting 2.0: ``podcast:locked`` names, in ``owner``, the e-mail that may unlock the feed.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,11 @@ from podgen.errors import ConfigError
 from podgen.publish import publish
 from podgen.publish.feed import ITUNES, PODCAST
 
-W3C_EMAIL = re.compile(r"([A-Z0-9_\-+.']+)@(([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([A-Z0-9\-]+\.)+))"
-                       r"([A-Z0-9][-A-Z0-9]*)$", re.I)
+W3C_EMAIL = re.compile(
+    r"([A-Z0-9_\-+.']+)@(([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([A-Z0-9\-]+\.)+))"
+    r"([A-Z0-9][-A-Z0-9]*)$",
+    re.I,
+)
 NS = {"itunes": ITUNES, "podcast": PODCAST}
 
 
@@ -49,8 +53,11 @@ def owner_problems(channel: etree._Element) -> list[str]:
 def lock_problems(channel: etree._Element) -> list[str]:
     locks = channel.findall("podcast:locked", NS)
     email = channel.findtext("itunes:owner/itunes:email", namespaces=NS)
-    return [f"podcast:locked owner {lock.get('owner')!r} is not the owner's e-mail {email!r}"
-            for lock in locks if not lock.get("owner") or lock.get("owner") != email]
+    return [
+        f"podcast:locked owner {lock.get('owner')!r} is not the owner's e-mail {email!r}"
+        for lock in locks
+        if not lock.get("owner") or lock.get("owner") != email
+    ]
 
 
 @pytest.fixture
@@ -59,8 +66,15 @@ def episodes(tmp_path) -> Path:
     folder = tmp_path / "episodes" / "ducks"
     folder.mkdir(parents=True)
     (folder / "episode.mp3").write_bytes(b"\xff\xfb" + bytes(2000))
-    meta = {"title": "Ducks", "description": "About ducks.", "duration": 61.0, "guid": "d7a1c2f0",
-            "created": "2024-05-01T10:00:00+00:00", "files": {"audio": "episode.mp3"}, "hosts": ["Alex", "Sam"]}
+    meta = {
+        "title": "Ducks",
+        "description": "About ducks.",
+        "duration": 61.0,
+        "guid": "d7a1c2f0",
+        "created": "2024-05-01T10:00:00+00:00",
+        "files": {"audio": "episode.mp3"},
+        "hosts": ["Alex", "Sam"],
+    }
     (folder / "episode.json").write_text(json.dumps(meta))
     return folder.parent
 

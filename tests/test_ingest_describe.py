@@ -1,6 +1,7 @@
 """--describe-images: a vision-capable model describes images instead of OCR, through the
 shared chat client, against the local OpenAI-compatible chat server (real HTTP, real openai
 client)."""
+
 from __future__ import annotations
 
 import base64
@@ -18,13 +19,16 @@ from podgen.errors import UsageError
 from podgen.ingest import extract
 
 DATA = Path(__file__).parent / "data"
-DESCRIPTION = ("A page of the Code of Federal Regulations set in two columns, defining who has "
-               "competitive status in the civil service.")
+DESCRIPTION = (
+    "A page of the Code of Federal Regulations set in two columns, defining who has "
+    "competitive status in the civil service."
+)
 
 
 def settings_for(server, tmp_path: Path, **more) -> Settings:
-    return Settings(writer="openai", llm_base_url=server.url, describe_images=True, cache_dir=tmp_path, llm_retries=0,
-                    **more)
+    return Settings(
+        writer="openai", llm_base_url=server.url, describe_images=True, cache_dir=tmp_path, llm_retries=0, **more
+    )
 
 
 def test_an_image_is_described_by_the_model_instead_of_read_with_ocr(chat_server, tmp_path: Path) -> None:
@@ -64,7 +68,10 @@ def test_describe_images_with_the_offline_writer_is_a_usage_error(tmp_path: Path
     with pytest.raises(UsageError) as info:
         extract(DATA / "image-cfr-twocolumn-crop.png", Settings(writer="offline", describe_images=True))
     assert "--describe-images" in info.value.message and "--llm openai" in info.value.hint
-    proc = subprocess.run([sys.executable, "-m", "podgen", "extract", str(DATA / "image-cfr-twocolumn-crop.png"),
-                           "--describe-images"], capture_output=True, text=True,
-                          env={**os.environ, "PODGEN_WRITER": "offline"})
+    proc = subprocess.run(
+        [sys.executable, "-m", "podgen", "extract", str(DATA / "image-cfr-twocolumn-crop.png"), "--describe-images"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PODGEN_WRITER": "offline"},
+    )
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr

@@ -1,6 +1,7 @@
 """Every kind of source as a test vector, through the Python API and through `podgen extract`:
 DOCX, HTML, EPUB, text with mojibake, a three-column PDF, images and a scanned PDF (OCR),
 speech (ASR). Then bad input for each kind. Files and their sources: tests/data/README.md."""
+
 from __future__ import annotations
 
 import json
@@ -28,49 +29,109 @@ class Vector(BaseVector):
 
 
 VECTORS = [
-    Vector("paper-autogen.docx", "AutoGen: Enabling Next-Gen LLM Applications",
-           must_include=["AutoGen is an open-source framework", "Our insight is to use multi-agent conversations"],
-           must_not_include=["d666f1f7", "49e168b7", "Qingyun Wu", "Yao et al., 2022", "random table", "Test Image"],
-           headings=["Abstract", "Introduction"], meta={"format": "docx", "author": "Adam Fourney"}),
-    Vector("handbook-us-trustee.docx", "Handbook for Chapter 13 Standing Trustees",
-           must_include=["The United States Trustee appoints and supervises standing trustees",
-                         "Be accountable for all property received"],
-           must_not_include=["Table of Contents", "PURPOSE1-1", "\t"],
-           headings=["A. Purpose", "B. Role of the United States Trustee"], meta={"format": "docx"}),
-    Vector("article-wikipedia-duck.html", "Duck",
-           must_include=["Duck is the common name for numerous species of waterfowl", "The word duck comes from Old English"],
-           must_not_include=["Jump to content", "Wikipedia", "[1]", "<sup>", "\\[", "Archived", "ISBN", "**", "http"],
-           headings=["Etymology", "Taxonomy"], meta={"format": "html"}),
-    Vector("article-isw-assessment.html", "Russian Offensive Campaign Assessment, December 13",
-           must_include=["Belarusian forces remain unlikely to attack Ukraine"],
-           must_not_include=["[1]", "https://", "t.me/", "Click here", "Donate", "6:30pm", "function("],
-           meta={"format": "html", "author": "Karolina Hird, George Barros, Grace Mappes, Madison Williams, and Frederick W. Kagan"}),
-    Vector("book-gutenberg.epub", "Winter Sports in Switzerland",
-           must_include=["There is an amazingly silly proverb", "the only Debating Society in which I enjoy"],
-           must_not_include=["Project Gutenberg", "PROJECT GUTENBERG", "gutenberg.org", "Printed by", "HOMES AND HAUNTS",
-                             "ILLUSTRATIONS", "{196}"],
-           headings=["Chapter I The Sun-Seeker", "Chapter II Rinks and Skaters"],
-           meta={"format": "epub", "author": "E. F. Benson"}),
-    Vector("article-wikipedia-mojibake.txt", "Iwan Roberts",
-           must_include=["Iwan Wyn Roberts (born 26 June 1968) is a Welsh former professional footballer"],
-           must_not_include=["â", "\x80", "\x93", "Toggle the table of contents"], meta={"format": "text"}),
-    Vector("govreport-federal-register.pdf", "Federal Aviation Administration",
-           must_include=["The FAA proposes to supersede Airworthiness Directive (AD) 2018–23–51"],
-           must_not_include=["VerDate", "Jkt 250001"], meta={"format": "pdf", "pages": 15}),
-    Vector("image-cfr-twocolumn-crop.png", "Image cfr twocolumn crop",
-           must_include=["Competitive status shall mean basic", "1.3 Definitions"],
-           meta={"format": "image", "ocr": True}, slow=True),
-    Vector("image-newspaper-crop.jpg", "Image newspaper crop",
-           must_include=["French Institute Creates A French Community",
-                         "opened its doors on Ou's campus last week with the arrival of its 48 participants",
-                         "Last week marked the beginning of an intensive program in the French language"],
-           meta={"format": "image", "ocr": True}, slow=True),
-    Vector("scan-image-only.pdf", "Scan image only",
-           must_include=["Optical character recognition", "electronic conversion of images of typed"],
-           must_not_include=["wikipedia.org", "index.php"], meta={"format": "pdf", "ocr": True}, slow=True),
-    Vector("speech-jfk.flac", "Speech jfk",
-           must_include=["ask not what your country can do for you"], meta={"format": "audio", "minutes": 0.18},
-           slow=True),
+    Vector(
+        "paper-autogen.docx",
+        "AutoGen: Enabling Next-Gen LLM Applications",
+        must_include=["AutoGen is an open-source framework", "Our insight is to use multi-agent conversations"],
+        must_not_include=["d666f1f7", "49e168b7", "Qingyun Wu", "Yao et al., 2022", "random table", "Test Image"],
+        headings=["Abstract", "Introduction"],
+        meta={"format": "docx", "author": "Adam Fourney"},
+    ),
+    Vector(
+        "handbook-us-trustee.docx",
+        "Handbook for Chapter 13 Standing Trustees",
+        must_include=[
+            "The United States Trustee appoints and supervises standing trustees",
+            "Be accountable for all property received",
+        ],
+        must_not_include=["Table of Contents", "PURPOSE1-1", "\t"],
+        headings=["A. Purpose", "B. Role of the United States Trustee"],
+        meta={"format": "docx"},
+    ),
+    Vector(
+        "article-wikipedia-duck.html",
+        "Duck",
+        must_include=[
+            "Duck is the common name for numerous species of waterfowl",
+            "The word duck comes from Old English",
+        ],
+        must_not_include=["Jump to content", "Wikipedia", "[1]", "<sup>", "\\[", "Archived", "ISBN", "**", "http"],
+        headings=["Etymology", "Taxonomy"],
+        meta={"format": "html"},
+    ),
+    Vector(
+        "article-isw-assessment.html",
+        "Russian Offensive Campaign Assessment, December 13",
+        must_include=["Belarusian forces remain unlikely to attack Ukraine"],
+        must_not_include=["[1]", "https://", "t.me/", "Click here", "Donate", "6:30pm", "function("],
+        meta={
+            "format": "html",
+            "author": "Karolina Hird, George Barros, Grace Mappes, Madison Williams, and Frederick W. Kagan",
+        },
+    ),
+    Vector(
+        "book-gutenberg.epub",
+        "Winter Sports in Switzerland",
+        must_include=["There is an amazingly silly proverb", "the only Debating Society in which I enjoy"],
+        must_not_include=[
+            "Project Gutenberg",
+            "PROJECT GUTENBERG",
+            "gutenberg.org",
+            "Printed by",
+            "HOMES AND HAUNTS",
+            "ILLUSTRATIONS",
+            "{196}",
+        ],
+        headings=["Chapter I The Sun-Seeker", "Chapter II Rinks and Skaters"],
+        meta={"format": "epub", "author": "E. F. Benson"},
+    ),
+    Vector(
+        "article-wikipedia-mojibake.txt",
+        "Iwan Roberts",
+        must_include=["Iwan Wyn Roberts (born 26 June 1968) is a Welsh former professional footballer"],
+        must_not_include=["â", "\x80", "\x93", "Toggle the table of contents"],
+        meta={"format": "text"},
+    ),
+    Vector(
+        "govreport-federal-register.pdf",
+        "Federal Aviation Administration",
+        must_include=["The FAA proposes to supersede Airworthiness Directive (AD) 2018–23–51"],
+        must_not_include=["VerDate", "Jkt 250001"],
+        meta={"format": "pdf", "pages": 15},
+    ),
+    Vector(
+        "image-cfr-twocolumn-crop.png",
+        "Image cfr twocolumn crop",
+        must_include=["Competitive status shall mean basic", "1.3 Definitions"],
+        meta={"format": "image", "ocr": True},
+        slow=True,
+    ),
+    Vector(
+        "image-newspaper-crop.jpg",
+        "Image newspaper crop",
+        must_include=[
+            "French Institute Creates A French Community",
+            "opened its doors on Ou's campus last week with the arrival of its 48 participants",
+            "Last week marked the beginning of an intensive program in the French language",
+        ],
+        meta={"format": "image", "ocr": True},
+        slow=True,
+    ),
+    Vector(
+        "scan-image-only.pdf",
+        "Scan image only",
+        must_include=["Optical character recognition", "electronic conversion of images of typed"],
+        must_not_include=["wikipedia.org", "index.php"],
+        meta={"format": "pdf", "ocr": True},
+        slow=True,
+    ),
+    Vector(
+        "speech-jfk.flac",
+        "Speech jfk",
+        must_include=["ask not what your country can do for you"],
+        meta={"format": "audio", "minutes": 0.18},
+        slow=True,
+    ),
 ]
 
 
@@ -108,10 +169,15 @@ def test_vector_through_the_api(vector: Vector) -> None:
     check(vector, through_the_api(vector.filename))
 
 
-@pytest.mark.parametrize("vector", _params([v for v in VECTORS if not v.slow or v.filename.endswith((".pdf", ".flac"))]))
+@pytest.mark.parametrize(
+    "vector", _params([v for v in VECTORS if not v.slow or v.filename.endswith((".pdf", ".flac"))])
+)
 def test_vector_through_podgen_extract(vector: Vector) -> None:
-    proc = subprocess.run([sys.executable, "-m", "podgen", "extract", str(DATA / vector.filename), "--json"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "podgen", "extract", str(DATA / vector.filename), "--json"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     check(vector, json.loads(proc.stdout))
     if vector.meta.get("ocr"):  # a scanned PDF: the user is told it is read with OCR
@@ -129,6 +195,7 @@ def test_ocr_reads_two_columns_in_order() -> None:
 
 
 # -- content sniffing ----------------------------------------------------------------------
+
 
 def test_a_pdf_named_txt_is_read_as_a_pdf(tmp_path: Path) -> None:
     target = tmp_path / "notes.txt"
@@ -171,6 +238,7 @@ def test_when_every_accepting_extractor_fails_each_failure_is_listed(tmp_path: P
 
 # -- bad input, per kind -------------------------------------------------------------------
 
+
 def _zip(path: Path, files: dict[str, bytes]) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in files.items():
@@ -189,30 +257,64 @@ def _bad_inputs(tmp: Path) -> list[tuple[Path, type, str]]:
     blank = tmp / "blank.png"
     Image.new("RGB", (400, 300), "white").save(blank)
     return [
-        (tmp.joinpath("random.docx").write_bytes(bytes(range(256)) * 4) and tmp / "random.docx",
-         CorruptDocument, "not a readable Word document"),
+        (
+            tmp.joinpath("random.docx").write_bytes(bytes(range(256)) * 4) and tmp / "random.docx",
+            CorruptDocument,
+            "not a readable Word document",
+        ),
         (_zip(tmp / "nodoc.docx", {"hello.txt": b"hi"}), CorruptDocument, "not a readable Word document"),
-        (tmp.joinpath("locked.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600) and tmp / "locked.docx",
-         EncryptedDocument, "password-protected"),
+        (
+            tmp.joinpath("locked.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+            and tmp / "locked.docx",
+            EncryptedDocument,
+            "password-protected",
+        ),
         (_zip(tmp / "broken.epub", {"mimetype": b"application/epub+zip"}), CorruptDocument, "not a readable EPUB"),
-        (_zip(tmp / "drm.epub", {"mimetype": b"application/epub+zip", "META-INF/encryption.xml": b"<x/>"}),
-         EncryptedDocument, "DRM"),
+        (
+            _zip(tmp / "drm.epub", {"mimetype": b"application/epub+zip", "META-INF/encryption.xml": b"<x/>"}),
+            EncryptedDocument,
+            "DRM",
+        ),
         (tmp.joinpath("empty.html").write_text("  \n") and tmp / "empty.html", EmptyDocument, "empty"),
-        (tmp.joinpath("nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
-         and tmp / "nav.html", EmptyDocument, "no article text"),
+        (
+            tmp.joinpath("nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+            and tmp / "nav.html",
+            EmptyDocument,
+            "no article text",
+        ),
         (blank, EmptyDocument, "no text that OCR could read"),
-        (tmp.joinpath("broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100) and tmp / "broken.png",
-         CorruptDocument, "not a readable image"),
-        (tmp.joinpath("cut.png").write_bytes((DATA / "image-cfr-twocolumn-crop.png").read_bytes()[:30000])
-         and tmp / "cut.png", CorruptDocument, "not a readable image"),
-        (tmp.joinpath("cut.jpg").write_bytes((DATA / "image-newspaper-crop.jpg").read_bytes()[:30000])
-         and tmp / "cut.jpg", CorruptDocument, "cannot be decoded"),
-        (tmp.joinpath("noise.mp3").write_bytes(bytes(range(256)) * 8) and tmp / "noise.mp3",
-         CorruptDocument, "not a readable audio or video file"),
-        (_ffmpeg(tmp / "silent.wav", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "2"),
-         EmptyDocument, "silent"),
-        (_ffmpeg(tmp / "mute.mp4", "-f", "lavfi", "-i", "color=c=black:s=64x64:d=1", "-pix_fmt", "yuv420p"),
-         EmptyDocument, "no audio track"),
+        (
+            tmp.joinpath("broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100) and tmp / "broken.png",
+            CorruptDocument,
+            "not a readable image",
+        ),
+        (
+            tmp.joinpath("cut.png").write_bytes((DATA / "image-cfr-twocolumn-crop.png").read_bytes()[:30000])
+            and tmp / "cut.png",
+            CorruptDocument,
+            "not a readable image",
+        ),
+        (
+            tmp.joinpath("cut.jpg").write_bytes((DATA / "image-newspaper-crop.jpg").read_bytes()[:30000])
+            and tmp / "cut.jpg",
+            CorruptDocument,
+            "cannot be decoded",
+        ),
+        (
+            tmp.joinpath("noise.mp3").write_bytes(bytes(range(256)) * 8) and tmp / "noise.mp3",
+            CorruptDocument,
+            "not a readable audio or video file",
+        ),
+        (
+            _ffmpeg(tmp / "silent.wav", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "2"),
+            EmptyDocument,
+            "silent",
+        ),
+        (
+            _ffmpeg(tmp / "mute.mp4", "-f", "lavfi", "-i", "color=c=black:s=64x64:d=1", "-pix_fmt", "yuv420p"),
+            EmptyDocument,
+            "no audio track",
+        ),
     ]
 
 
@@ -235,6 +337,7 @@ def test_bad_input_on_the_command_line_is_one_line_and_no_traceback(tmp_path: Pa
 
 # -- limits --------------------------------------------------------------------------------
 
+
 def test_a_pdf_longer_than_max_pages_is_refused_before_reading() -> None:
     with pytest.raises(TooLarge) as info:
         extract(DATA / "report-long.pdf", Settings(max_pages=10))
@@ -253,8 +356,11 @@ def test_a_source_over_a_limit_fails_before_earlier_sources_are_read(tmp_path: P
 
     reported: list[tuple] = []
     with pytest.raises(TooLarge) as info:
-        extract_all([DATA / "speech-jfk.flac", DATA / "report-long.pdf"], Settings(max_pages=10),
-                    lambda *report: reported.append(report))
+        extract_all(
+            [DATA / "speech-jfk.flac", DATA / "report-long.pdf"],
+            Settings(max_pages=10),
+            lambda *report: reported.append(report),
+        )
     assert "report-long.pdf has 76 pages" in info.value.message
     assert reported == []  # nothing was transcribed
 
@@ -271,37 +377,54 @@ def test_parallel_pdf_pages_read_the_same_as_one_process() -> None:
 
 def test_a_missing_extra_names_the_pip_command() -> None:
     """Python started with the OCR engine hidden, as if podgen-cli[ocr] were not installed."""
-    code = ("import sys; sys.modules['rapidocr_onnxruntime'] = None\n"
-            "from podgen.cli import main; sys.argv = ['podgen', 'extract', sys.argv[1]]; main()")
-    proc = subprocess.run([sys.executable, "-c", code, str(DATA / "scan-image-only.pdf")], capture_output=True, text=True)
+    code = (
+        "import sys; sys.modules['rapidocr_onnxruntime'] = None\n"
+        "from podgen.cli import main; sys.argv = ['podgen', 'extract', sys.argv[1]]; main()"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(DATA / "scan-image-only.pdf")], capture_output=True, text=True
+    )
     assert proc.returncode == 3
     assert "needs OCR" in proc.stderr and "pip install 'podgen-cli[ocr]'" in proc.stderr
 
 
 # -- PDF structure -------------------------------------------------------------------------
 
-REVIEW_HEADINGS = ["Background and motivation", "Data collection", "Study design", "Statistical analysis",
-                   "Main findings", "Comparison with earlier reviews", "Strengths and limitations",
-                   "Implications for practice", "Future directions"]
+REVIEW_HEADINGS = [
+    "Background and motivation",
+    "Data collection",
+    "Study design",
+    "Statistical analysis",
+    "Main findings",
+    "Comparison with earlier reviews",
+    "Strengths and limitations",
+    "Implications for practice",
+    "Future directions",
+]
 
 
 def test_unnumbered_bold_headings_a_point_or_two_above_the_body_make_sections(tmp_path: Path) -> None:
     """A two-column review: 9 pt body, headings in bold at 10.5 pt with no numbers."""
     from pdfmaker import write_pdf
 
-    body = ("Each study in this review reads passages and asks which answers matter most for a reader. "
-            "The retrieval step finds the passages and the reader step picks an answer from them. ") * 3
-    lines, columns = [], [[]]
+    body = (
+        "Each study in this review reads passages and asks which answers matter most for a reader. "
+        "The retrieval step finds the passages and the reader step picks an answer from them. "
+    ) * 3
+    columns = [[]]
     for heading in REVIEW_HEADINGS:
         columns[-1].append((10.5, True, heading))
         words = body.split()
-        columns[-1] += [(9, False, " ".join(words[i:i + 8])) for i in range(0, len(words), 8)]
+        columns[-1] += [(9, False, " ".join(words[i : i + 8])) for i in range(0, len(words), 8)]
         if len(columns[-1]) > 40:
             columns.append([])
     pages = []
     for number in range(0, len(columns), 2):
-        page = [(72 + 250 * side, 720 - 14 * row, size, bold, text)
-                for side, column in enumerate(columns[number:number + 2]) for row, (size, bold, text) in enumerate(column)]
+        page = [
+            (72 + 250 * side, 720 - 14 * row, size, bold, text)
+            for side, column in enumerate(columns[number : number + 2])
+            for row, (size, bold, text) in enumerate(column)
+        ]
         pages.append(page)
     pages[0].insert(0, (72, 760, 16, True, "A Review of Retrieval for Question Answering"))
     doc = extract(write_pdf(tmp_path / "review.pdf", pages), Settings())
@@ -311,20 +434,29 @@ def test_unnumbered_bold_headings_a_point_or_two_above_the_body_make_sections(tm
 
 # -- front and back matter -----------------------------------------------------------------
 
+
 def test_front_and_back_matter_is_dropped_from_any_document() -> None:
     from podgen.ingest.matter import drop_matter
     from podgen.models import Document, Section
 
     body = "\n\n".join(f"Paragraph {i} of the story, told plainly for a listener." for i in range(20))
-    doc = Document("A Story", [
-        Section("", "The Project Gutenberg eBook of A Story\n\n*** START OF THE PROJECT GUTENBERG EBOOK A STORY ***"
-                    "\n\nA Story\n\nDepartment of Physics, University of Leeds, UK\n\nCopyright © 1999 Some Press. "
-                    "All rights reserved.\n\nISBN 978-0-415-10975-8"),
-        Section("Contents", "Chapter One ........ 1\n\nChapter Two ........ 9"),
-        Section("Chapter One", "INTRODUCTION 1-1\n\n" + body),
-        Section("Chapter Two", body + "\n\nPrinted by Ballantyne, Hanson & Co.\n\nOther books you may like."),
-        Section("Full Project Gutenberg License", "*** END OF THE PROJECT GUTENBERG EBOOK A STORY ***\n\nLicence text."),
-    ])
+    doc = Document(
+        "A Story",
+        [
+            Section(
+                "",
+                "The Project Gutenberg eBook of A Story\n\n*** START OF THE PROJECT GUTENBERG EBOOK A STORY ***"
+                "\n\nA Story\n\nDepartment of Physics, University of Leeds, UK\n\nCopyright © 1999 Some Press. "
+                "All rights reserved.\n\nISBN 978-0-415-10975-8",
+            ),
+            Section("Contents", "Chapter One ........ 1\n\nChapter Two ........ 9"),
+            Section("Chapter One", "INTRODUCTION 1-1\n\n" + body),
+            Section("Chapter Two", body + "\n\nPrinted by Ballantyne, Hanson & Co.\n\nOther books you may like."),
+            Section(
+                "Full Project Gutenberg License", "*** END OF THE PROJECT GUTENBERG EBOOK A STORY ***\n\nLicence text."
+            ),
+        ],
+    )
     kept = drop_matter(doc)
     assert [s.heading for s in kept.sections] == ["Chapter One", "Chapter Two"]
     text = kept.text
@@ -338,13 +470,22 @@ def test_calls_to_action_and_site_furniture_are_dropped() -> None:
     from podgen.models import Document, Section
 
     body = "\n\n".join(f"Paragraph {i}: ducks fly south in the autumn, and some come back." for i in range(6))
-    doc = Document("Ducks", [
-        Section("How ducks fly", body + " Please join our Discord server to talk about ducks!\n\nSubscribe to "
-                "our newsletter.\n\nShare this article\n\nFollow the river south and you find them."),
-        Section("Where they go", body + "\n\nFor Further Reading\n\nWhy do you think ducks fly in a V?\n\n"
-                "Which ducks have you seen near your home?"),
-        Section("Related articles", "Geese, and why they honk"),
-    ])
+    doc = Document(
+        "Ducks",
+        [
+            Section(
+                "How ducks fly",
+                body + " Please join our Discord server to talk about ducks!\n\nSubscribe to "
+                "our newsletter.\n\nShare this article\n\nFollow the river south and you find them.",
+            ),
+            Section(
+                "Where they go",
+                body + "\n\nFor Further Reading\n\nWhy do you think ducks fly in a V?\n\n"
+                "Which ducks have you seen near your home?",
+            ),
+            Section("Related articles", "Geese, and why they honk"),
+        ],
+    )
     kept = drop_matter(doc)
     assert [s.heading for s in kept.sections] == ["How ducks fly", "Where they go"]
     text = kept.text
@@ -359,8 +500,20 @@ def test_calls_to_action_and_site_furniture_are_dropped() -> None:
 
 @pytest.mark.slow
 def test_a_video_is_transcribed_from_its_sound_track(tmp_path: Path) -> None:
-    video = _ffmpeg(tmp_path / "talk.webm", "-f", "lavfi", "-i", "color=c=black:s=64x64:r=5", "-i",
-                    str(DATA / "speech-jfk.flac"), "-shortest", "-c:v", "libvpx-vp9", "-c:a", "libopus")
+    video = _ffmpeg(
+        tmp_path / "talk.webm",
+        "-f",
+        "lavfi",
+        "-i",
+        "color=c=black:s=64x64:r=5",
+        "-i",
+        str(DATA / "speech-jfk.flac"),
+        "-shortest",
+        "-c:v",
+        "libvpx-vp9",
+        "-c:a",
+        "libopus",
+    )
     reported: list[tuple] = []
     doc = extract(video, Settings(), lambda *report: reported.append(report))
     assert "ask not what your country can do for you" in doc.text and doc.meta["format"] == "audio"

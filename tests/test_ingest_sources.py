@@ -1,5 +1,6 @@
 """URLs against a local HTTP server the tests start (real httpx, real sockets), several sources
 merged into one Document and one episode."""
+
 from __future__ import annotations
 
 import json
@@ -79,13 +80,16 @@ def test_a_url_to_a_pdf_is_read_as_a_pdf(server: str) -> None:
     assert doc.meta["format"] == "pdf" and "Readability counts." in doc.text
 
 
-@pytest.mark.parametrize("path, says", [
-    ("/missing", "HTTP 404 Not Found"),
-    ("/broken", "HTTP 500 Internal Server Error"),
-    ("/loop", "redirect loop"),
-    ("/slow", "no answer within 1 seconds"),
-    ("/big", "larger than 1 MB"),
-])
+@pytest.mark.parametrize(
+    "path, says",
+    [
+        ("/missing", "HTTP 404 Not Found"),
+        ("/broken", "HTTP 500 Internal Server Error"),
+        ("/loop", "redirect loop"),
+        ("/slow", "no answer within 1 seconds"),
+        ("/big", "larger than 1 MB"),
+    ],
+)
 def test_http_failures_are_one_line_errors(server: str, path: str, says: str) -> None:
     with pytest.raises(FetchError) as info:
         extract(f"{server}{path}", Settings(fetch_timeout=1, max_download_mb=1))
@@ -96,8 +100,9 @@ def test_an_unreachable_host_is_a_one_line_error_on_the_command_line() -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.run([sys.executable, "-m", "podgen", "extract", f"http://127.0.0.1:{port}/x"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "podgen", "extract", f"http://127.0.0.1:{port}/x"], capture_output=True, text=True
+    )
     assert proc.returncode == 3 and proc.stdout == ""
     assert "the host cannot be reached" in proc.stderr and proc.stderr.count("\n") == 1
 
@@ -123,9 +128,12 @@ def test_several_sources_merge_into_one_document_with_credits(server: str) -> No
 @pytest.mark.slow
 def test_make_one_episode_from_a_docx_a_markdown_file_and_a_recording(tmp_path: Path, clip_cache: Path) -> None:
     sources = [DATA / "paper-autogen.docx", DATA / "modelcard-whisper.md", DATA / "speech-jfk.flac"]
-    proc = subprocess.run([sys.executable, "-m", "podgen", "make", *map(str, sources), "--minutes", "1",
-                           "-o", str(tmp_path)], capture_output=True, text=True,
-                          env={**__import__("os").environ, "PODGEN_CACHE_DIR": str(clip_cache)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "podgen", "make", *map(str, sources), "--minutes", "1", "-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "PODGEN_CACHE_DIR": str(clip_cache)},
+    )
     assert proc.returncode == 0, proc.stderr
     (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
     script, meta = (json.loads((folder / n).read_text()) for n in ("script.json", "episode.json"))

@@ -1,5 +1,6 @@
 """The true-peak limiter: peaks held under the ceiling as ffmpeg's ebur128 measures them,
 the same output however the input is cut into chunks, and quiet audio left alone."""
+
 from __future__ import annotations
 
 import wave
@@ -23,7 +24,7 @@ def loud_stereo(seconds: float = 6.0) -> np.ndarray:
     left = swell * np.sin(2 * np.pi * RATE / 4 * t + np.pi / 4)  # every peak falls between two samples
     right = 0.8 * swell * np.sin(2 * np.pi * 440 * t) + rng.normal(0, 0.05, len(t))
     signal = np.stack([left, right], axis=1)
-    signal[int(2 * RATE):int(3 * RATE)] *= 0.01  # a quiet second the limiter must not touch
+    signal[int(2 * RATE) : int(3 * RATE)] *= 0.01  # a quiet second the limiter must not touch
     return signal.astype(np.float32)
 
 

@@ -1,6 +1,7 @@
 """Hostile and unlucky inputs meet a limit, not a hang or a memory blow-up: text without blank
 lines, oversized files, zip bombs, decompression-bomb images, odd file names. Every input is
 made by the test, small on disk."""
+
 from __future__ import annotations
 
 import os
@@ -20,12 +21,12 @@ from podgen.config import Settings
 from podgen.errors import FetchError, TooLarge
 from podgen.ingest import clean, extract
 
-
 pytestmark = pytest.mark.usefixtures("no_proxy")
 """No request here goes through a proxy: the servers are the tests' own, on 127.0.0.1."""
 
 
 # --- text: linear cleaning and a size cap -------------------------------------------------
+
 
 def test_joining_lines_never_looks_back_over_the_whole_paragraph(monkeypatch) -> None:
     """Lines of one length and no blank line make one paragraph that keeps growing; each new
@@ -81,6 +82,7 @@ def test_the_text_limit_is_a_setting_and_a_one_line_error_on_the_command_line(tm
 
 # --- URLs: a deadline for the whole download, temporary files gone on every exit --------------
 
+
 class _Drip(BaseHTTPRequestHandler):
     """Headers and 200 bytes at once, then one byte every 0.1 s for 6 s: each read is quick, the
     whole download is slow. ``/secret`` answers 404 and ``/ducks.txt`` a short text at once
@@ -96,7 +98,9 @@ class _Drip(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         if self.path == "/ducks.txt":
-            body = ("Ducks\n\n" + "Ducks paddle across the pond every morning, and the keepers feed them bread. " * 40).encode()
+            body = (
+                "Ducks\n\n" + "Ducks paddle across the pond every morning, and the keepers feed them bread. " * 40
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
             self.send_header("Content-Length", str(len(body)))
@@ -140,9 +144,13 @@ def test_sigterm_during_a_download_leaves_no_temporary_files(drip: str, tmp_path
     temp = tmp_path / "tmp"
     temp.mkdir()
     _Drip.started.clear()
-    proc = subprocess.Popen([sys.executable, "-m", "podgen", "extract", f"{drip}/notes.txt"],
-                            env={**os.environ, "TMPDIR": str(temp), "PODGEN_FETCH_TIMEOUT": "60"},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "podgen", "extract", f"{drip}/notes.txt"],
+        env={**os.environ, "TMPDIR": str(temp), "PODGEN_FETCH_TIMEOUT": "60"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert _Drip.started.wait(60)
         for _ in range(600):  # the download's file is there once the body has started
@@ -162,7 +170,9 @@ def test_url_credentials_are_neither_printed_nor_stored(drip: str, tmp_path: Pat
     port = drip.rsplit(":", 1)[1]
     with pytest.raises(FetchError) as info:
         extract(f"http://ann:hunter2@127.0.0.1:{port}/secret", Settings())
-    assert info.value.message == f"Could not fetch http://127.0.0.1:{port}/secret: the server answered HTTP 404 Not Found."
+    assert (
+        info.value.message == f"Could not fetch http://127.0.0.1:{port}/secret: the server answered HTTP 404 Not Found."
+    )
     proc = run_podgen("extract", "ftp://ann:hunter2@example.org/paper.pdf")
     assert proc.returncode == 3 and "hunter2" not in proc.stderr and "ftp://example.org/paper.pdf" in proc.stderr
 
@@ -190,6 +200,7 @@ def test_url_credentials_stay_out_of_script_json_and_episode_json(drip: str, tmp
 
 # --- names: shown escaped -------------------------------------------------------------------
 
+
 def test_a_file_name_with_a_newline_or_an_escape_sequence_is_shown_escaped(tmp_path: Path) -> None:
     path = tmp_path / "notes\nerror: fake\x1b[2J.xyz"
     path.write_text("not a document\n")
@@ -200,6 +211,7 @@ def test_a_file_name_with_a_newline_or_an_escape_sequence_is_shown_escaped(tmp_p
 
 
 # --- scripts: read with limits -----------------------------------------------------------
+
 
 def _script_folder(tmp_path: Path, text: str) -> Path:
     folder = tmp_path / "episode"
@@ -227,8 +239,9 @@ def test_a_script_line_longer_than_the_limit_is_refused_by_number(tmp_path: Path
     folder = _script_folder(tmp_path, json.dumps({"title": "Ducks", "lines": lines, "hosts": ["Alex", "Sam"]}))
     with pytest.raises(EpisodeError) as info:
         load_script(folder)
-    assert info.value.message.endswith(f"script.json: line 1 is 100,002 characters long; a line may have at most "
-                                       f"{MAX_LINE_CHARS:,}.")
+    assert info.value.message.endswith(
+        f"script.json: line 1 is 100,002 characters long; a line may have at most {MAX_LINE_CHARS:,}."
+    )
     assert "Split it" in info.value.hint
 
 
@@ -240,8 +253,12 @@ def test_a_writer_s_overlong_line_is_split_at_sentences(monkeypatch) -> None:
 
     class Rambler:
         def write(self, document, settings):
-            return Script("Lights", "", [Line("Alex", "Welcome."), Line("Sam", sentence * 500), Line("Alex", "Bye.")],
-                          hosts=["Alex", "Sam"])
+            return Script(
+                "Lights",
+                "",
+                [Line("Alex", "Welcome."), Line("Sam", sentence * 500), Line("Alex", "Bye.")],
+                hosts=["Alex", "Sam"],
+            )
 
     writers.names()  # the built-in writers first, then this one beside them for this test only
     monkeypatch.setitem(writers._factories, "rambler", Rambler)
@@ -254,6 +271,7 @@ def test_a_writer_s_overlong_line_is_split_at_sentences(monkeypatch) -> None:
 
 # --- zip containers: bombs refused before they are inflated -------------------------------
 
+
 def _limited(megabytes: int):
     """For subprocess: an address-space limit, so that inflating a bomb fails instead of
     filling the machine's memory."""
@@ -261,13 +279,20 @@ def _limited(megabytes: int):
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
+
     return limit
 
 
 def _extract_limited(path: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "300"}
-    return subprocess.run([sys.executable, "-m", "podgen", "extract", str(path)], capture_output=True, text=True,
-                          env=env, preexec_fn=_limited(1024), timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "podgen", "extract", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        preexec_fn=_limited(1024),
+        timeout=600,
+    )
 
 
 @pytest.mark.parametrize("kind, member", [("epub", "OEBPS/two.xhtml"), ("docx", "word/document.xml")])
@@ -278,14 +303,17 @@ def test_a_zip_bomb_is_refused_in_one_line_within_a_memory_bound(tmp_path: Path,
     assert path.stat().st_size < 3 << 20
     proc = _extract_limited(path)
     assert proc.returncode == 3, proc.stderr
-    assert f"error: bomb.{kind} holds '{member}', which unzips to 2,048 MB; podgen unzips at most 200 MB " \
-           "(max_unzipped_mb)." in proc.stderr
+    assert (
+        f"error: bomb.{kind} holds '{member}', which unzips to 2,048 MB; podgen unzips at most 200 MB "
+        "(max_unzipped_mb)." in proc.stderr
+    )
     assert proc.stderr.count("\n") == 1 and proc.stdout == ""
 
 
 def test_a_mimetype_member_that_is_a_bomb_is_sniffed_without_inflating_it(tmp_path: Path) -> None:
-    path = zipbomb.write_zip(tmp_path / "archive.zip", [("mimetype", zipbomb.Bomb(2048, b"application/epub+zip"))],
-                             stored=())
+    path = zipbomb.write_zip(
+        tmp_path / "archive.zip", [("mimetype", zipbomb.Bomb(2048, b"application/epub+zip"))], stored=()
+    )
     proc = _extract_limited(path)  # sniffed as an EPUB from the member's first bytes, then refused as one
     assert proc.returncode == 3, proc.stderr
     assert "error: archive.zip is not a readable EPUB (META-INF/container.xml" in proc.stderr
@@ -304,12 +332,17 @@ def test_the_unzipped_size_limit_is_a_setting(tmp_path: Path) -> None:
     """A chapter of 0.55 MB of words (not compressed like a bomb: the limit is what stops it)."""
     import random
 
-    words = " ".join(random.Random(1).choice(["duck", "pond", "keeper", "bread", "lamp", "tower"]) for _ in range(110_000))
+    words = " ".join(
+        random.Random(1).choice(["duck", "pond", "keeper", "bread", "lamp", "tower"]) for _ in range(110_000)
+    )
     chapter = f"<html><body><p>{words}</p></body></html>".encode()
     path = zipbomb.epub(tmp_path / "long.epub", chapter)
     assert len(extract(path, Settings(max_unzipped_mb=1.5)).text) > 500_000
-    with pytest.raises(TooLarge, match=r"long.epub holds 'OEBPS/two.xhtml', which unzips to 0.5\d MB; podgen unzips at "
-                                       r"most 0.5 MB \(max_unzipped_mb\)"):
+    with pytest.raises(
+        TooLarge,
+        match=r"long.epub holds 'OEBPS/two.xhtml', which unzips to 0.5\d MB; podgen unzips at "
+        r"most 0.5 MB \(max_unzipped_mb\)",
+    ):
         extract(path, Settings(max_unzipped_mb=0.5))
     zipbomb.docx(tmp_path / "small.docx")
     with pytest.raises(TooLarge, match=r"small.docx unzips to 0.00\d+ MB; podgen unzips at most 0.0005 MB"):
@@ -317,6 +350,7 @@ def test_the_unzipped_size_limit_is_a_setting(tmp_path: Path) -> None:
 
 
 # --- images: Pillow's decompression-bomb limit, as podgen's own one line --------------------
+
 
 @pytest.fixture(scope="module")
 def huge_png(tmp_path_factory) -> Path:

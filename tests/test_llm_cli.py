@@ -1,4 +1,5 @@
 """podgen make / script with the openai writer, as a user runs them, against a local chat server."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,13 @@ def doc(tmp_path):
 
 
 def env_for(server: ChatServer, tmp_path, **extra: str) -> dict[str, str]:
-    return {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": server.url, "PODGEN_CACHE_DIR": str(tmp_path / "cache"),
-            "PODGEN_LLM_RETRIES": "3", **extra}
+    return {
+        "OPENAI_API_KEY": KEY,
+        "OPENAI_BASE_URL": server.url,
+        "PODGEN_CACHE_DIR": str(tmp_path / "cache"),
+        "PODGEN_LLM_RETRIES": "3",
+        **extra,
+    }
 
 
 def files_text(folder) -> str:
@@ -44,12 +50,27 @@ def test_make_with_a_flaky_server_makes_an_episode_and_render_asks_nothing(chat_
 
     def flaky(request: Request):
         seen.append(request)
-        return Answer.error(502 if len(seen) % 2 else 429, "busy", **{"Retry-After": "0"}) if len(seen) % 3 == 1 else None
+        return (
+            Answer.error(502 if len(seen) % 2 else 429, "busy", **{"Retry-After": "0"}) if len(seen) % 3 == 1 else None
+        )
+
     chat_server.rules.append(flaky)
     chat_server.rules.append(invented_and_kept)
     out = tmp_path / "out"
-    proc = podgen("--debug", "make", str(doc), "--llm", "openai", "--model", "test-model", "--minutes", "1", "-o",
-                  str(out), env=env_for(chat_server, tmp_path))
+    proc = podgen(
+        "--debug",
+        "make",
+        str(doc),
+        "--llm",
+        "openai",
+        "--model",
+        "test-model",
+        "--minutes",
+        "1",
+        "-o",
+        str(out),
+        env=env_for(chat_server, tmp_path),
+    )
     assert proc.returncode == 0, proc.stderr
     folder = out / "honey-bees"
     meta = json.loads((folder / "episode.json").read_text())
@@ -80,8 +101,19 @@ def invented_and_kept(request: Request):
 
 def test_script_writes_only_the_script_and_says_how_it_was_written(chat_server, doc, tmp_path):
     out = tmp_path / "out"
-    proc = podgen("script", str(doc), "--minutes", "1", "--format", "critique", "--focus", "the waggle dance",
-                  "-o", str(out), env=env_for(chat_server, tmp_path))
+    proc = podgen(
+        "script",
+        str(doc),
+        "--minutes",
+        "1",
+        "--format",
+        "critique",
+        "--focus",
+        "the waggle dance",
+        "-o",
+        str(out),
+        env=env_for(chat_server, tmp_path),
+    )
     assert proc.returncode == 0, proc.stderr
     folder = out / "honey-bees"
     assert sorted(p.name for p in folder.iterdir()) == ["script.json"]
@@ -106,15 +138,23 @@ def wrong_key(server: ChatServer) -> None:
 
 
 def never_valid(server: ChatServer) -> None:
-    server.rules.append(lambda r: Answer("I'd rather chat about something else.") if "<previous>" in r.text
-                        or len(r.body["messages"]) > 2 else None)
+    server.rules.append(
+        lambda r: (
+            Answer("I'd rather chat about something else.")
+            if "<previous>" in r.text or len(r.body["messages"]) > 2
+            else None
+        )
+    )
 
 
-@pytest.mark.parametrize("setup, code, words", [
-    (wrong_key, 4, "refused the API key"),
-    (unknown_model, 4, "does not know model"),
-    (never_valid, 4, "still unusable after 2 repairs"),
-])
+@pytest.mark.parametrize(
+    "setup, code, words",
+    [
+        (wrong_key, 4, "refused the API key"),
+        (unknown_model, 4, "does not know model"),
+        (never_valid, 4, "still unusable after 2 repairs"),
+    ],
+)
 def test_model_failures_are_one_line_with_no_audio(chat_server, doc, tmp_path, setup, code, words):
     setup(chat_server)
     out = tmp_path / "out"
@@ -136,8 +176,17 @@ def test_a_server_that_is_down_is_one_line(doc, tmp_path):
     server = ChatServer()
     url = server.url
     server.stop()
-    proc = podgen("make", str(doc), "--llm", "openai", "--llm-base-url", url, "-o", str(tmp_path),
-                  env={"PODGEN_CACHE_DIR": str(tmp_path), "PODGEN_LLM_RETRIES": "0"})
+    proc = podgen(
+        "make",
+        str(doc),
+        "--llm",
+        "openai",
+        "--llm-base-url",
+        url,
+        "-o",
+        str(tmp_path),
+        env={"PODGEN_CACHE_DIR": str(tmp_path), "PODGEN_LLM_RETRIES": "0"},
+    )
     assert proc.returncode == 4 and "Cannot reach the chat endpoint" in proc.stderr
 
 
@@ -162,8 +211,10 @@ def test_a_killed_run_resumes_from_the_request_cache(chat_server, doc, tmp_path)
     planned = len(chat_server.chat_requests()) - 1
     assert planned >= 1  # the outline was answered before the kill (a short document is read whole)
     chat_server.rules.clear()
-    again = podgen("script", str(doc), "--minutes", "2", "-o", str(tmp_path / "out"), env=env_for(chat_server, tmp_path))
+    again = podgen(
+        "script", str(doc), "--minutes", "2", "-o", str(tmp_path / "out"), env=env_for(chat_server, tmp_path)
+    )
     assert again.returncode == 0, again.stderr
-    resumed = chat_server.chat_requests()[planned + 1:]
+    resumed = chat_server.chat_requests()[planned + 1 :]
     assert resumed and all("<previous>" in r.text or '"title": "Fixes"' in r.text for r in resumed)
     assert f"({planned} from cache)" in again.stdout

@@ -1,4 +1,5 @@
 """The chat client: the real openai package against a local chat server over real HTTP."""
+
 from __future__ import annotations
 
 import logging

@@ -1,12 +1,12 @@
 """What real models and servers do, against a local chat server: loops, cut-off answers, empty
 lines, garbage, stalls, and segments the model cannot write."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-from servers.chat import Answer, ChatServer, Request
-from servers.plausible import plausible
+from servers.chat import Answer, Request
 from test_cli import podgen
 from test_llm_writer import HONEY, distinct_lines, is_segment, settings_for
 
@@ -14,8 +14,8 @@ from podgen.errors import BackendError
 from podgen.llm import ChatClient
 from podgen.llm.stream import RepeatGuard
 from podgen.write import write_script
-from podgen.write.llm.structured import parse_json, salvage
 from podgen.write.llm.schema import segment_model
+from podgen.write.llm.structured import parse_json, salvage
 
 MESSAGES = [{"role": "user", "content": "Write."}]
 
@@ -25,6 +25,7 @@ def lines_json(lines: list[dict[str, str]]) -> str:
 
 
 # --- the stream ---------------------------------------------------------------------------------
+
 
 def test_a_looping_answer_is_stopped_long_before_max_tokens(chat_server, tmp_path):
     loop = lines_json(distinct_lines(3) * 200)  # the same three lines, again and again
@@ -64,10 +65,16 @@ def test_a_server_that_streams_garbage_is_one_line(chat_server, tmp_path):
 
 # --- answers ------------------------------------------------------------------------------------
 
+
 def test_a_cut_off_segment_keeps_its_lines_and_asks_only_for_the_rest(chat_server, tmp_path):
     whole = lines_json(distinct_lines(12))
-    chat_server.rules.append(lambda r: Answer(whole[: len(whole) // 3], finish_reason="length")
-                             if is_segment(r) and "continue from where they stop" not in r.text else None)
+    chat_server.rules.append(
+        lambda r: (
+            Answer(whole[: len(whole) // 3], finish_reason="length")
+            if is_segment(r) and "continue from where they stop" not in r.text
+            else None
+        )
+    )
     script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=1))
     texts = [line.text for line in script.lines]
     assert texts[0] == distinct_lines(1)[0]["text"]  # kept from the cut answer
@@ -81,8 +88,13 @@ def test_empty_and_repeated_lines_are_dropped(chat_server, tmp_path):
     from podgen.write.llm.segments import to_lines
 
     good = distinct_lines(8)
-    junk = [{"speaker": "Alex", "text": "\n"}, {"speaker": "Sam", "text": "   "}, good[1], good[2],
-            {"speaker": "Sam", "text": good[2]["text"].replace(".", "!")}]
+    junk = [
+        {"speaker": "Alex", "text": "\n"},
+        {"speaker": "Sam", "text": "   "},
+        good[1],
+        good[2],
+        {"speaker": "Sam", "text": good[2]["text"].replace(".", "!")},
+    ]
     model = segment_model(["Alex", "Sam"], 200)
     answer, dropped = salvage(model, json.loads(lines_json(good[:3] + junk + good[3:])))
     settings = settings_for(chat_server, tmp_path)
@@ -93,8 +105,9 @@ def test_empty_and_repeated_lines_are_dropped(chat_server, tmp_path):
 
 
 def test_a_segment_the_model_cannot_write_falls_back_and_is_listed(chat_server, tmp_path):
-    chat_server.rules.append(lambda r: Answer("I cannot do that.") if is_segment(r) or len(r.body["messages"]) == 4
-                             else None)
+    chat_server.rules.append(
+        lambda r: Answer("I cannot do that.") if is_segment(r) or len(r.body["messages"]) == 4 else None
+    )
     settings = settings_for(chat_server, tmp_path, minutes=1, fallback="offline")
     script = write_script(HONEY, settings)
     assert script.fallback_segments == [c.title for c in script.chapters]
@@ -116,6 +129,7 @@ def test_a_model_that_ignores_length_still_lands_within_15_percent(chat_server, 
         if is_segment(request):
             return Answer(lines_json(distinct_lines(60, words=14)))
         return None
+
     chat_server.rules.append(far_too_long)
     script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=2))
     assert abs(script.word_count() - 300) <= 0.15 * 300
@@ -143,14 +157,26 @@ def test_every_request_starts_with_the_same_text_when_the_document_fits(chat_ser
 
 # --- bad input, from the command line -----------------------------------------------------------
 
-@pytest.mark.parametrize("make_file, words", [
-    (lambda p: p / "missing.gguf", "not found"),
-    (lambda p: (p / "fake.gguf").write_text("not a model") and p / "fake.gguf", "not a GGUF"),
-])
+
+@pytest.mark.parametrize(
+    "make_file, words",
+    [
+        (lambda p: p / "missing.gguf", "not found"),
+        (lambda p: (p / "fake.gguf").write_text("not a model") and p / "fake.gguf", "not a GGUF"),
+    ],
+)
 def test_a_bad_model_file_is_one_line_and_writes_nothing(tmp_path, make_file, words):
     (tmp_path / "doc.md").write_text("# Bees\n\n" + " ".join(s.text for s in HONEY.sections))
-    proc = podgen("make", str(tmp_path / "doc.md"), "--llm", "local", "--model-file", str(make_file(tmp_path)),
-                  "-o", str(tmp_path / "out"))
+    proc = podgen(
+        "make",
+        str(tmp_path / "doc.md"),
+        "--llm",
+        "local",
+        "--model-file",
+        str(make_file(tmp_path)),
+        "-o",
+        str(tmp_path / "out"),
+    )
     assert proc.returncode == 2 and words in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
     assert not list((tmp_path / "out").rglob("*.mp3")) and not list((tmp_path / "out").rglob("script.json"))
@@ -158,13 +184,24 @@ def test_a_bad_model_file_is_one_line_and_writes_nothing(tmp_path, make_file, wo
 
 def test_a_context_too_small_is_refused_before_any_request(chat_server, tmp_path):
     (tmp_path / "doc.md").write_text("# Bees\n\n" + " ".join(s.text for s in HONEY.sections))
-    proc = podgen("script", str(tmp_path / "doc.md"), "--llm", "openai", "--llm-base-url", chat_server.url,
-                  "--context-tokens", "600", "-o", str(tmp_path / "out"))
+    proc = podgen(
+        "script",
+        str(tmp_path / "doc.md"),
+        "--llm",
+        "openai",
+        "--llm-base-url",
+        chat_server.url,
+        "--context-tokens",
+        "600",
+        "-o",
+        str(tmp_path / "out"),
+    )
     assert proc.returncode == 2 and "context_tokens=600 is too small" in proc.stderr
     assert chat_server.chat_requests() == []
 
 
 # --- auto ---------------------------------------------------------------------------------------
+
 
 def test_auto_finds_a_local_chat_server_and_uses_the_model_it_serves(chat_server, tmp_path, monkeypatch):
     from podgen.config import Settings
@@ -193,7 +230,14 @@ def test_auto_uses_a_configured_gguf_when_no_server_answers(tmp_path):
 def test_a_sentence_cut_across_two_lines_is_joined_and_part_labels_go():
     from podgen.write.llm.segments import joined
 
-    lines = [("Alex", "Both natural language and computer code can"), ("Sam", "be used to program agents."),
-             ("Alex", "Part 2: Introduction"), ("Sam", "Part 3: The results were clear.")]
-    assert joined(lines) == [("Alex", "Both natural language and computer code can be used to program agents."),
-                             ("Alex", "Introduction"), ("Sam", "The results were clear.")]
+    lines = [
+        ("Alex", "Both natural language and computer code can"),
+        ("Sam", "be used to program agents."),
+        ("Alex", "Part 2: Introduction"),
+        ("Sam", "Part 3: The results were clear."),
+    ]
+    assert joined(lines) == [
+        ("Alex", "Both natural language and computer code can be used to program agents."),
+        ("Alex", "Introduction"),
+        ("Sam", "The results were clear."),
+    ]

@@ -1,4 +1,5 @@
 """The openai writer against a local chat server: planning, repairs, length, grounding, budget."""
+
 from __future__ import annotations
 
 import json
@@ -11,29 +12,48 @@ from servers.plausible import plausible
 
 from podgen.config import Host, Settings
 from podgen.errors import BackendError, UsageError
+from podgen.folder import RAW_ANSWER
 from podgen.ingest import extract
 from podgen.llm.tokens import message_tokens
 from podgen.models import Document, Section
 from podgen.write import write_script
 from podgen.write.llm.structured import extract_json
-from podgen.folder import RAW_ANSWER
 
-HONEY = Document("Honey Bees", [
-    Section("Colonies", "A honey bee colony has one queen and up to 60,000 workers. The queen lays up to 2,000 eggs "
+HONEY = Document(
+    "Honey Bees",
+    [
+        Section(
+            "Colonies",
+            "A honey bee colony has one queen and up to 60,000 workers. The queen lays up to 2,000 eggs "
             "a day in early summer. Workers live about six weeks in summer, and they do every job in the hive "
-            "except laying eggs. Drones exist to mate with queens from other colonies."),
-    Section("Foraging", "Foragers fly up to 5 kilometres from the hive to find nectar and pollen. A forager tells "
+            "except laying eggs. Drones exist to mate with queens from other colonies.",
+        ),
+        Section(
+            "Foraging",
+            "Foragers fly up to 5 kilometres from the hive to find nectar and pollen. A forager tells "
             "her sisters where flowers are with the waggle dance, which Karl von Frisch decoded in 1945. The "
-            "angle of the dance gives the direction and its length gives the distance to the flowers."),
-    Section("Honey", "Bees turn nectar into honey by adding enzymes and fanning it until about 18% of it is "
+            "angle of the dance gives the direction and its length gives the distance to the flowers.",
+        ),
+        Section(
+            "Honey",
+            "Bees turn nectar into honey by adding enzymes and fanning it until about 18% of it is "
             "water. A strong colony can store more than 25 kilograms of honey in a good year. Beekeepers take "
-            "only the surplus so that the colony survives the winter on its own stores."),
-], source="honey.md")
+            "only the surplus so that the colony survives the winter on its own stores.",
+        ),
+    ],
+    source="honey.md",
+)
 
 
 def settings_for(server: ChatServer, tmp_path, **values) -> Settings:
-    base = {"writer": "openai", "llm_base_url": server.url, "cache_dir": tmp_path / "cache",
-            "output_dir": tmp_path / "episodes", "llm_retries": 0, "minutes": 1.0}
+    base = {
+        "writer": "openai",
+        "llm_base_url": server.url,
+        "cache_dir": tmp_path / "cache",
+        "output_dir": tmp_path / "episodes",
+        "llm_retries": 0,
+        "minutes": 1.0,
+    }
     return Settings(**{**base, **values})
 
 
@@ -50,6 +70,7 @@ def once(match, answer: Answer):
             used.append(request)
             return answer
         return None
+
     return rule
 
 
@@ -59,13 +80,17 @@ def is_segment(request: Request) -> bool:
 
 # --- structured output -----------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    '{"a": 1}',
-    'Sure! Here is the JSON you asked for:\n{"a": 1}\nHope this helps.',
-    '```json\n{"a": 1}\n```',
-    '<think>The user wants {"a": 2}? No, {"a": 1}.</think>\n```\n{"a": 1}\n```',
-    '<think>hmm, unfinished thought {"b"',
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1}',
+        'Sure! Here is the JSON you asked for:\n{"a": 1}\nHope this helps.',
+        '```json\n{"a": 1}\n```',
+        '<think>The user wants {"a": 2}? No, {"a": 1}.</think>\n```\n{"a": 1}\n```',
+        '<think>hmm, unfinished thought {"b"',
+    ],
+)
 def test_json_is_found_inside_what_models_wrap_around_it(text):
     if text.startswith("<think>hmm"):
         with pytest.raises(ValueError):
@@ -99,6 +124,7 @@ def test_a_server_without_json_schema_gets_json_mode_then_plain_text(chat_server
     def refuse(request: Request):
         kind = (request.body.get("response_format") or {}).get("type")
         return Answer.error(400, f"response_format {kind} is not supported") if kind else None
+
     chat_server.rules.append(refuse)
     script = write_script(HONEY, settings_for(chat_server, tmp_path))
     formats = [r.body.get("response_format") or {} for r in chat_server.chat_requests()]
@@ -127,8 +153,13 @@ def test_a_speaker_who_is_not_a_host_is_a_validation_error_to_repair(chat_server
 
 
 def test_an_answer_still_invalid_after_two_repairs_fails_and_is_saved(chat_server, tmp_path):
-    chat_server.rules.append(lambda r: Answer("<think>I am not sure.</think> Sorry, I can't.") if is_segment(r)
-                             or len(r.body["messages"]) == 4 else None)
+    chat_server.rules.append(
+        lambda r: (
+            Answer("<think>I am not sure.</think> Sorry, I can't.")
+            if is_segment(r) or len(r.body["messages"]) == 4
+            else None
+        )
+    )
     settings = settings_for(chat_server, tmp_path)
     with pytest.raises(BackendError) as info:
         write_script(HONEY, settings)
@@ -140,15 +171,26 @@ def test_an_answer_still_invalid_after_two_repairs_fails_and_is_saved(chat_serve
 
 
 def test_the_outline_gives_each_chapter_its_points_and_marks_the_highlight(chat_server, tmp_path):
-    outline = {"description": "About bees.", "highlight": 2, "segments": [
-        {"title": "The colony", "parts": [1], "points": "A colony has one queen. Workers live six weeks. The hosts"
-                                                        " set up the episode."},
-        {"title": "The waggle dance", "parts": [1], "points": "Foragers dance to show where flowers are."}]}
+    outline = {
+        "description": "About bees.",
+        "highlight": 2,
+        "segments": [
+            {
+                "title": "The colony",
+                "parts": [1],
+                "points": "A colony has one queen. Workers live six weeks. The hosts set up the episode.",
+            },
+            {"title": "The waggle dance", "parts": [1], "points": "Foragers dance to show where flowers are."},
+        ],
+    }
     chat_server.rules.append(once(lambda r: '"title": "Outline"' in r.text, Answer(json.dumps(outline))))
     script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=2))
     titles = [c.title for c in script.chapters]
     assert titles[:2] == ["The colony", "The waggle dance"]
-    assert script.chapters[0].points == ["A colony has one queen", "Workers live six weeks"]  # not the point about the show
+    assert script.chapters[0].points == [
+        "A colony has one queen",
+        "Workers live six weeks",
+    ]  # not the point about the show
     first, last = script.highlight
     dance = script.chapters[1]
     end = script.chapters[2].line - 1 if len(script.chapters) > 2 else len(script.lines) - 1
@@ -158,8 +200,10 @@ def test_the_outline_gives_each_chapter_its_points_and_marks_the_highlight(chat_
 
 
 def test_a_part_label_leaves_the_title_and_two_segments_of_one_title_are_one_chapter(chat_server, tmp_path):
-    outline = {"description": "About bees.", "segments": [
-        {"title": "Part 1: The colony", "parts": [1]}, {"title": "The colony", "parts": [1]}]}
+    outline = {
+        "description": "About bees.",
+        "segments": [{"title": "Part 1: The colony", "parts": [1]}, {"title": "The colony", "parts": [1]}],
+    }
     chat_server.rules.append(once(lambda r: '"title": "Outline"' in r.text, Answer(json.dumps(outline))))
     script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=2))
     assert [c.title for c in script.chapters][:1] == ["The colony"]
@@ -178,17 +222,30 @@ def test_a_line_that_says_again_what_was_said_loses_those_sentences(chat_server,
     job = Job.start(HONEY, settings, ChatClient(settings, {}), "Honey Bees")
     job.spoken = [f"Right. {said}"]
     model = segment_model(["Alex", "Sam"], 200)
-    answer, _ = salvage(model, {"lines": [
-        {"speaker": "Sam", "text": f"{said} Drones exist only to mate with queens from other colonies."},
-        {"speaker": "Alex", "text": f"Yes. {said.replace('about', 'roughly')}"}]})
+    answer, _ = salvage(
+        model,
+        {
+            "lines": [
+                {"speaker": "Sam", "text": f"{said} Drones exist only to mate with queens from other colonies."},
+                {"speaker": "Alex", "text": f"Yes. {said.replace('about', 'roughly')}"},
+            ]
+        },
+    )
     assert [t for _, t in to_lines(job, answer)] == ["Drones exist only to mate with queens from other colonies."]
 
 
 # --- length -------------------------------------------------------------------------------------
 
+
 def test_a_script_too_short_is_extended(chat_server, tmp_path):
-    short = json.dumps({"lines": [{"speaker": "Alex", "text": "Bees make honey."},
-                                  {"speaker": "Sam", "text": "They do, from nectar."}]})
+    short = json.dumps(
+        {
+            "lines": [
+                {"speaker": "Alex", "text": "Bees make honey."},
+                {"speaker": "Sam", "text": "They do, from nectar."},
+            ]
+        }
+    )
     chat_server.rules.append(once(is_segment, Answer(short)))
     script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=1))
     extra = [r for r in chat_server.chat_requests() if "More on" in r.text]
@@ -202,8 +259,10 @@ def distinct_lines(count: int, words: int = 12) -> list[dict[str, str]]:
     import random
 
     vocabulary = sorted({w for w in re.findall(r"[a-z]+", " ".join(s.text for s in HONEY.sections)) if len(w) > 3})
-    return [{"speaker": ["Alex", "Sam"][i % 2], "text": " ".join(random.Random(i).sample(vocabulary, words)) + "."}
-            for i in range(count)]
+    return [
+        {"speaker": ["Alex", "Sam"][i % 2], "text": " ".join(random.Random(i).sample(vocabulary, words)) + "."}
+        for i in range(count)
+    ]
 
 
 def test_a_script_too_long_is_trimmed(chat_server, tmp_path):
@@ -240,8 +299,12 @@ def test_an_invented_number_is_sent_back_once_and_repaired(chat_server, tmp_path
 
 def test_a_claim_that_stays_unsupported_is_listed_and_logged(chat_server, tmp_path, caplog):
     chat_server.rules.append(with_invented_line)
-    chat_server.rules.insert(0, lambda r: Answer(json.dumps({"lines": [{"line": 2, "text": INVENTED}]}))
-                             if '"title": "Fixes"' in r.text else None)
+    chat_server.rules.insert(
+        0,
+        lambda r: (
+            Answer(json.dumps({"lines": [{"line": 2, "text": INVENTED}]})) if '"title": "Fixes"' in r.text else None
+        ),
+    )
     script = write_script(HONEY, settings_for(chat_server, tmp_path))
     assert len(named(chat_server, "Fixes")) == 1
     [claim] = script.unsupported_claims
@@ -251,8 +314,12 @@ def test_a_claim_that_stays_unsupported_is_listed_and_logged(chat_server, tmp_pa
 
 def test_a_repair_that_is_no_line_leaves_the_line_as_it_was(chat_server, tmp_path):
     chat_server.rules.append(with_invented_line)
-    chat_server.rules.insert(0, lambda r: Answer(json.dumps({"lines": [{"line": 2, "text": "$defs/Fix"}]}))
-                             if '"title": "Fixes"' in r.text else None)
+    chat_server.rules.insert(
+        0,
+        lambda r: (
+            Answer(json.dumps({"lines": [{"line": 2, "text": "$defs/Fix"}]})) if '"title": "Fixes"' in r.text else None
+        ),
+    )
     script = write_script(HONEY, settings_for(chat_server, tmp_path))
     texts = [line.text for line in script.lines]
     assert "$defs/Fix" not in " ".join(texts) and INVENTED in texts
@@ -260,6 +327,7 @@ def test_a_repair_that_is_no_line_leaves_the_line_as_it_was(chat_server, tmp_pat
 
 
 # --- formats, hosts, language -------------------------------------------------------------------
+
 
 def test_brief_is_one_host_under_two_minutes(chat_server, tmp_path):
     script = write_script(HONEY, settings_for(chat_server, tmp_path, format="brief", minutes=5))
@@ -269,22 +337,34 @@ def test_brief_is_one_host_under_two_minutes(chat_server, tmp_path):
 
 
 def test_format_focus_language_and_personas_reach_the_prompts(chat_server, tmp_path):
-    hosts = [Host(name="Ada", voice="joe", persona="a retired beekeeper"), Host(name="Ben", voice="joe"),
-             Host(name="Cy", voice="joe-bright")]
-    settings = settings_for(chat_server, tmp_path, format="debate", focus="the waggle dance", language="de",
-                            hosts=hosts)
+    hosts = [
+        Host(name="Ada", voice="joe", persona="a retired beekeeper"),
+        Host(name="Ben", voice="joe"),
+        Host(name="Cy", voice="joe-bright"),
+    ]
+    settings = settings_for(
+        chat_server, tmp_path, format="debate", focus="the waggle dance", language="de", hosts=hosts
+    )
     script = write_script(HONEY, settings)
     segment = [r for r in chat_server.chat_requests() if is_segment(r)][0]
     for text in ("take opposite sides", "concentrate on the waggle dance", "in German", "- Ada: a retired beekeeper"):
         assert text in segment.text, text
-    assert set(json.loads(segment.text.split("JSON schema, and nothing else:\n")[1].split("\n")[0])["$defs"]
-               ["Line"]["properties"]["speaker"]["enum"]) == {"Ada", "Ben", "Cy"}
+    assert set(
+        json.loads(segment.text.split("JSON schema, and nothing else:\n")[1].split("\n")[0])["$defs"]["Line"][
+            "properties"
+        ]["speaker"]["enum"]
+    ) == {"Ada", "Ben", "Cy"}
     assert {line.speaker for line in script.lines} == {"Ada", "Ben", "Cy"}
 
 
-@pytest.mark.parametrize("values, words", [({"language": "de"}, "only English"),
-                                           ({"format": "debate"}, "debate"),
-                                           ({"hosts": [Host(name="Solo", voice="joe")]}, "two hosts")])
+@pytest.mark.parametrize(
+    "values, words",
+    [
+        ({"language": "de"}, "only English"),
+        ({"format": "debate"}, "debate"),
+        ({"hosts": [Host(name="Solo", voice="joe")]}, "two hosts"),
+    ],
+)
 def test_the_offline_writer_refuses_what_it_cannot_do(values, words):
     with pytest.raises(UsageError, match=words):
         write_script(HONEY, Settings(writer="offline", **values))
@@ -300,6 +380,7 @@ def test_auto_uses_offline_without_an_endpoint_and_openai_with_one(chat_server, 
 
 
 # --- long documents, budget, concurrency, resume ------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def long_document() -> Document:
@@ -347,6 +428,7 @@ def test_transient_failures_still_give_a_script(chat_server, tmp_path):
         if len(count) % 2 == 0:
             return Answer.error(429, "busy", **{"Retry-After": "0"}) if len(count) % 4 else Answer.error(502)
         return None
+
     chat_server.rules.append(flaky)
     script = write_script(HONEY, settings_for(chat_server, tmp_path, llm_retries=2, minutes=3))
     assert len(script.lines) >= 2
@@ -356,10 +438,12 @@ def test_transient_failures_still_give_a_script(chat_server, tmp_path):
 
 def test_prompt_files_are_overridden_from_prompts_dir(chat_server, tmp_path):
     (tmp_path / "mine" / "llm").mkdir(parents=True)
-    (tmp_path / "mine" / "llm" / "outline.md").write_text("<source>\n$source\n</source>\n\nPlan the bee show, "
-                                                          "bee-keeper style, in about $segments segments.\n")
-    (tmp_path / "mine" / "llm.toml").write_text('[formats.deep-dive]\nname = "deep-dive"\n'
-                                                'description = "Two gardeners chat about the text."\n')
+    (tmp_path / "mine" / "llm" / "outline.md").write_text(
+        "<source>\n$source\n</source>\n\nPlan the bee show, bee-keeper style, in about $segments segments.\n"
+    )
+    (tmp_path / "mine" / "llm.toml").write_text(
+        '[formats.deep-dive]\nname = "deep-dive"\ndescription = "Two gardeners chat about the text."\n'
+    )
     write_script(HONEY, settings_for(chat_server, tmp_path, prompts_dir=tmp_path / "mine"))
     assert "Plan the bee show, bee-keeper style" in named(chat_server, "Outline")[0].text
     segment = [r for r in chat_server.chat_requests() if is_segment(r)][0].text

@@ -1,4 +1,5 @@
 """Mixing real clips into a real MP3: timeline, loudness, format, tags, chapters, transcripts."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,11 @@ from podgen.speak import speak_script
 
 LINES = [
     Line("Alex", "Welcome back to the show."),
-    Line("Sam", "Today we read about passage retrieval for open-domain question answering, and how a dense "
-                "retriever trained on question and passage pairs finds the right passage more often."),
+    Line(
+        "Sam",
+        "Today we read about passage retrieval for open-domain question answering, and how a dense "
+        "retriever trained on question and passage pairs finds the right passage more often.",
+    ),
     Line("Sam", "It compares dense and sparse retrievers."),
     Line("Alex", "Right. Thanks for listening."),
 ]
@@ -29,7 +33,9 @@ CHAPTERS = [Chapter("Start", 0), Chapter("Retrievers", 2), Chapter("Wrap-up", 3)
 
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory):
-    settings = Settings(tts="piper", cache_dir=tmp_path_factory.mktemp("mixcache"), output_dir=tmp_path_factory.mktemp("eps"))
+    settings = Settings(
+        tts="piper", cache_dir=tmp_path_factory.mktemp("mixcache"), output_dir=tmp_path_factory.mktemp("eps")
+    )
     script = Script("Mix test", "A test episode about retrieval.", LINES, CHAPTERS, hosts=["Alex", "Sam"])
     return script, speak_script(script, settings), settings
 
@@ -59,7 +65,7 @@ def test_segments_follow_the_clips_in_order_with_pauses(spoken):
     assert gaps[1] < gaps[0]  # same speaker continues after a shorter pause
     assert timeline.seconds == pytest.approx(segments[-1].end + LEAD_MS / 1000, abs=0.01)
     start, end, _ = timeline.spans[1]
-    assert np.abs(timeline.samples[start:end]).max() > 0.1 
+    assert np.abs(timeline.samples[start:end]).max() > 0.1
     assert not timeline.samples[: round(LEAD_MS * timeline.rate / 1000) - 1].any()  # the lead is silent
     assert [host for _, _, host in timeline.spans] == [0, 1, 1, 0]
 
@@ -97,9 +103,11 @@ def test_id3_tags_cover_and_chapters_read_back_with_mutagen(mixed):
     assert [c.start_time for c in chapters[1:]] == [c.end_time for c in chapters[:-1]]
     data = json.loads(files["chapters"].read_text())
     assert data["version"] == "1.2.0"
-    assert [(str(c.sub_frames["TIT2"]), c.start_time / 1000) for c in chapters] == \
-        [(c["title"], c["startTime"]) for c in data["chapters"]] == \
-        [("Start", 0.0), ("Retrievers", segments[2].start), ("Wrap-up", segments[3].start)]
+    assert (
+        [(str(c.sub_frames["TIT2"]), c.start_time / 1000) for c in chapters]
+        == [(c["title"], c["startTime"]) for c in data["chapters"]]
+        == [("Start", 0.0), ("Retrievers", segments[2].start), ("Wrap-up", segments[3].start)]
+    )
 
 
 def test_drawn_cover_is_3000_square_and_the_same_every_time(mixed, tmp_path):
@@ -140,6 +148,7 @@ def test_captions_split_long_lines_into_two_line_cues(mixed):
     for caption in captions:
         lines = caption.text.split("\n")
         assert len(lines) <= 2 and all(len(line) <= 42 for line in lines), lines
+
     def seconds(clock: str) -> float:
         h, m, s = clock.split(":")
         return round(int(h) * 3600 + int(m) * 60 + float(s), 3)

@@ -5,6 +5,7 @@ lower bound in pyproject.toml, which `make install-test` puts in ``<venv>/openai
 built on httpx). Each runs `podgen script` in its own process against the local chat server, which
 speaks the real protocol, and the server checks which client it was by its User-Agent.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -60,8 +61,19 @@ def test_the_writer_talks_to_a_real_protocol_server(client_end, chat_server, tmp
     doc = tmp_path / "bees.md"
     doc.write_text(DOC)
     out = tmp_path / "out"
-    proc = podgen("script", str(doc), "--writer", "openai", "--model", "test-model", "--minutes", "1", "-o",
-                  str(out), env={**env_for(chat_server, tmp_path), **extra})
+    proc = podgen(
+        "script",
+        str(doc),
+        "--writer",
+        "openai",
+        "--model",
+        "test-model",
+        "--minutes",
+        "1",
+        "-o",
+        str(out),
+        env={**env_for(chat_server, tmp_path), **extra},
+    )
     assert proc.returncode == 0, proc.stderr
     assert {r.headers.get("user-agent") for r in chat_server.chat_requests()} == {f"OpenAI/Python {version}"}
     script = json.loads((out / "honey-bees" / "script.json").read_text())
@@ -76,8 +88,7 @@ def test_a_stream_that_stops_is_one_line_with_either_client(client_end, chat_ser
     doc = tmp_path / "bees.md"
     doc.write_text(DOC)
     env = {**env_for(chat_server, tmp_path), "PODGEN_LLM_TIMEOUT": "1.5", "PODGEN_LLM_RETRIES": "0", **extra}
-    proc = podgen("script", str(doc), "--writer", "openai", "--model", "test-model", "-o", str(tmp_path / "o"),
-                  env=env)
+    proc = podgen("script", str(doc), "--writer", "openai", "--model", "test-model", "-o", str(tmp_path / "o"), env=env)
     assert proc.returncode != 0
     assert "stopped sending in the middle of an answer" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr

@@ -4,6 +4,7 @@ It is tiny and writes badly: it loops, writes empty lines and ignores length dir
 which is what the writer must survive. The same model runs in process (``--llm local``) and
 behind llama-cpp-python's own OpenAI-compatible server (``--llm openai``).
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -17,7 +18,6 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import run_podgen as podgen
-from servers.hub import fake_hub  # noqa: F401  (a fixture)
 
 from podgen.llm.local import default_threads
 from podgen.models import Script
@@ -48,9 +48,25 @@ def free_port() -> int:
 def llama_server(smollm):
     """llama-cpp-python's OpenAI-compatible server with SmolLM2, on 127.0.0.1."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(smollm), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "8192", "--n_threads", str(default_threads())],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(smollm),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "8192",
+            "--n_threads",
+            str(default_threads()),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/v1"
     try:
         for _ in range(600):
@@ -75,8 +91,12 @@ def assert_a_good_script(folder: Path) -> Script:
     texts = [line.text for line in script.lines]
     assert not [t for i, t in enumerate(texts) if repeats(t, texts[:i])]
     starts = [c.line for c in script.chapters] + [len(script.lines)]
-    by_model = [line.text for i, c in enumerate(script.chapters) if c.title not in script.fallback_segments
-                for line in script.lines[c.line:starts[i + 1]]]
+    by_model = [
+        line.text
+        for i, c in enumerate(script.chapters)
+        if c.title not in script.fallback_segments
+        for line in script.lines[c.line : starts[i + 1]]
+    ]
     assert all(len(t.split()) >= 2 for t in by_model)  # the offline writer's reactions ("Exactly.") may be one word
     return script
 
@@ -85,11 +105,29 @@ def test_the_embedded_model_downloaded_from_a_hub_writes_an_episode(smollm, fake
     """`--model REPO/FILE.gguf`: the real huggingface_hub client downloads it once from HF_ENDPOINT
     (a local server speaking the Hub's resolve protocol), and the writer runs it in process."""
     fake_hub.add("HuggingFaceTB/SmolLM2-135M-Instruct-GGUF", smollm.name, smollm.read_bytes())
-    hf = {"HF_ENDPOINT": fake_hub.url, "HF_HOME": str(tmp_path / "hf"), "HF_HUB_CACHE": str(tmp_path / "hf" / "hub"),
-          "HF_HUB_DISABLE_TELEMETRY": "1", "PODGEN_CACHE_DIR": str(tmp_path / "cache")}
+    hf = {
+        "HF_ENDPOINT": fake_hub.url,
+        "HF_HOME": str(tmp_path / "hf"),
+        "HF_HUB_CACHE": str(tmp_path / "hf" / "hub"),
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "PODGEN_CACHE_DIR": str(tmp_path / "cache"),
+    }
     out = tmp_path / "out"
-    proc = podgen("make", str(DOC), "--llm", "local", "--model", f"HuggingFaceTB/SmolLM2-135M-Instruct-GGUF/{smollm.name}",
-                  "--minutes", str(MINUTES), "--fallback", "offline", "-o", str(out), env=hf)
+    proc = podgen(
+        "make",
+        str(DOC),
+        "--llm",
+        "local",
+        "--model",
+        f"HuggingFaceTB/SmolLM2-135M-Instruct-GGUF/{smollm.name}",
+        "--minutes",
+        str(MINUTES),
+        "--fallback",
+        "offline",
+        "-o",
+        str(out),
+        env=hf,
+    )
     assert proc.returncode == 0, proc.stderr
     assert len([r for r in fake_hub.requests if r.method == "GET"]) == 1  # downloaded once
     folder = out / "model-card-whisper"
@@ -101,21 +139,40 @@ def test_the_embedded_model_downloaded_from_a_hub_writes_an_episode(smollm, fake
     assert len(script.fallback_segments) <= len(script.chapters)
     assert "local model SmolLM2-135M-Instruct.Q4_1.gguf in process" in proc.stdout
     assert "tokens/s" in proc.stdout
-    print(f"SmolLM2 in process: {len(script.lines)} lines, {script.word_count()} words, "
-          f"{len(script.fallback_segments)} of {len(script.chapters)} chapters by the fallback")
-
+    print(
+        f"SmolLM2 in process: {len(script.lines)} lines, {script.word_count()} words, "
+        f"{len(script.fallback_segments)} of {len(script.chapters)} chapters by the fallback"
+    )
 
 
 def test_the_same_model_behind_llama_cpp_server_writes_a_script(llama_server, tmp_path):
     out = tmp_path / "out"
-    proc = podgen("script", str(DOC), "--llm", "openai", "--llm-base-url", llama_server, "--model", "smollm",
-                  "--llm-concurrency", "1", "--minutes", str(MINUTES), "--fallback", "offline", "-o", str(out),
-                  env={"PODGEN_CACHE_DIR": str(tmp_path / "cache")})
+    proc = podgen(
+        "script",
+        str(DOC),
+        "--llm",
+        "openai",
+        "--llm-base-url",
+        llama_server,
+        "--model",
+        "smollm",
+        "--llm-concurrency",
+        "1",
+        "--minutes",
+        str(MINUTES),
+        "--fallback",
+        "offline",
+        "-o",
+        str(out),
+        env={"PODGEN_CACHE_DIR": str(tmp_path / "cache")},
+    )
     assert proc.returncode == 0, proc.stderr
     script = assert_a_good_script(out / "model-card-whisper")
     assert script.writer == "openai"
-    print(f"SmolLM2 over llama_cpp.server: {len(script.lines)} lines, {script.word_count()} words, "
-          f"{len(script.fallback_segments)} of {len(script.chapters)} chapters by the fallback")
+    print(
+        f"SmolLM2 over llama_cpp.server: {len(script.lines)} lines, {script.word_count()} words, "
+        f"{len(script.fallback_segments)} of {len(script.chapters)} chapters by the fallback"
+    )
 
 
 def test_the_server_enforces_the_schema_with_a_grammar(llama_server, tmp_path):

@@ -1,4 +1,5 @@
 """A failing test reports itself, whatever the garbage collector finds while pytest shows it."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Never lose work: a run killed half way leaves no finished-looking output and resumes."""
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,11 @@ def test_a_killed_run_resumes_from_the_clips_it_had_spoken(tmp_path):
             assert src.getnframes() > 0
 
     events = []
-    episode = make_episode([DATA / "paper-twocolumn.pdf"], Settings(output_dir=out, cache_dir=cache, minutes=2),
-                           progress=lambda stage, done, total: events.append((stage, done, total)))
+    episode = make_episode(
+        [DATA / "paper-twocolumn.pdf"],
+        Settings(output_dir=out, cache_dir=cache, minutes=2),
+        progress=lambda stage, done, total: events.append((stage, done, total)),
+    )
     first = next(e for e in events if e[0] == "speak")
     assert first[1] >= len(spoken) and first[1] < first[2]  # resumed: only the rest was spoken
     assert episode.audio.is_file() and (episode.folder / "episode.json").is_file()

@@ -1,6 +1,7 @@
 """The site in headless Chromium (Debian's chromium package) over `podgen serve` and from file://:
 every episode listed, the audio loads, chapters move the player; the server does ranges, MIME
 types, and never serves a file outside the site folder."""
+
 from __future__ import annotations
 
 import http.client
@@ -24,9 +25,13 @@ def server(published):
     _, site, proc = published
     assert proc.returncode == 0, proc.stderr
     (site.parent / "secret.txt").write_text("top secret\n")
-    serving = subprocess.Popen([sys.executable, "-m", "podgen", "serve", str(site), "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "COLUMNS": "300"})
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "podgen", "serve", str(site), "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "COLUMNS": "300"},
+    )
     line = serving.stdout.readline()
     if "Serving" not in line:
         serving.kill()
@@ -54,20 +59,35 @@ def test_range_requests_get_206_and_the_right_types(server, published):
     assert response.headers["content-range"] == f"bytes 100-199/{mp3.stat().st_size}"
     assert response.content == mp3.read_bytes()[100:200]
     assert response.headers["content-type"] == "audio/mpeg"
-    types = {"feed.xml": "xml", "index.html": "text/html", "player.js": "javascript", "style.css": "text/css",
-             "episodes/iwan-roberts/transcript.vtt": "text/vtt",
-             "episodes/iwan-roberts/transcript.srt": "application/x-subrip",
-             "episodes/iwan-roberts/chapters.json": "application/json",
-             "episodes/hostile/cover.png": "image/png"}
+    types = {
+        "feed.xml": "xml",
+        "index.html": "text/html",
+        "player.js": "javascript",
+        "style.css": "text/css",
+        "episodes/iwan-roberts/transcript.vtt": "text/vtt",
+        "episodes/iwan-roberts/transcript.srt": "application/x-subrip",
+        "episodes/iwan-roberts/chapters.json": "application/json",
+        "episodes/hostile/cover.png": "image/png",
+    }
     for path, kind in types.items():
         got = httpx.get(server + path)
         assert got.status_code == 200 and kind in got.headers["content-type"], path
     assert httpx.get(server + "episodes/iwan-roberts/").text.startswith("<!doctype html>")
 
 
-@pytest.mark.parametrize("path", ["/../secret.txt", "/%2e%2e/secret.txt", "/episodes/..%2f..%2fsecret.txt",
-                                  "/episodes/../../secret.txt", "/..%5csecret.txt", "//etc/passwd",
-                                  "/%2fetc%2fpasswd", "/episodes/%2e%2e/%2e%2e/%2e%2e/etc/passwd"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/episodes/..%2f..%2fsecret.txt",
+        "/episodes/../../secret.txt",
+        "/..%5csecret.txt",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/episodes/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    ],
+)
 def test_nothing_outside_the_site_is_served(server, path):
     where = urlsplit(server)
     conn = http.client.HTTPConnection(where.hostname, where.port, timeout=30)

@@ -1,4 +1,5 @@
 """The offline voices: real Piper speech, a second host derived offline, and the clip cache."""
+
 from __future__ import annotations
 
 import wave

@@ -1,4 +1,5 @@
 """The one speakable-text normaliser every writer's lines pass through."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,20 +7,26 @@ import pytest
 from podgen.write.spoken import speakable_text
 
 
-@pytest.mark.parametrize("raw, spoken", [
-    ("**Really** important, and *so* simple.", "Really important, and so simple."),
-    ("## Results\n- First point", "Results First point"),
-    ("*laughs* That's wild! [chuckles] (pause) Right.", "That's wild! Right."),
-    ("[Music fades in] Welcome back.", "Welcome back."),
-    ("Great question 🤔🎉 honestly.", "Great question honestly."),
-    ("See https://example.com/paper.pdf or www.bees.org for more.", "See or for more."),
-    ("The loss is $\\frac{a}{b}$ and $x^2$.", "The loss is a over b and x squared."),
-    ("It rose 42% to $5 million, about 3 km away.", "It rose 42 percent to 5 million dollars, about 3 kilometres away."),
-    ("Bees vs. wasps, e.g. hornets, etc.", "Bees versus wasps, for example, hornets, et cetera."),
-    ("Temperatures of 35°C & more.", "Temperatures of 35 degrees Celsius and more."),
-    ("The answer is simple: bees dance.", "The answer is simple: bees dance."),
-    ("Pages 10-20 of Fig. 3.", "Pages 10 to 20 of figure 3."),
-])
+@pytest.mark.parametrize(
+    "raw, spoken",
+    [
+        ("**Really** important, and *so* simple.", "Really important, and so simple."),
+        ("## Results\n- First point", "Results First point"),
+        ("*laughs* That's wild! [chuckles] (pause) Right.", "That's wild! Right."),
+        ("[Music fades in] Welcome back.", "Welcome back."),
+        ("Great question 🤔🎉 honestly.", "Great question honestly."),
+        ("See https://example.com/paper.pdf or www.bees.org for more.", "See or for more."),
+        ("The loss is $\\frac{a}{b}$ and $x^2$.", "The loss is a over b and x squared."),
+        (
+            "It rose 42% to $5 million, about 3 km away.",
+            "It rose 42 percent to 5 million dollars, about 3 kilometres away.",
+        ),
+        ("Bees vs. wasps, e.g. hornets, etc.", "Bees versus wasps, for example, hornets, et cetera."),
+        ("Temperatures of 35°C & more.", "Temperatures of 35 degrees Celsius and more."),
+        ("The answer is simple: bees dance.", "The answer is simple: bees dance."),
+        ("Pages 10-20 of Fig. 3.", "Pages 10 to 20 of figure 3."),
+    ],
+)
 def test_what_a_model_writes_becomes_what_a_voice_can_say(raw, spoken):
     assert speakable_text(raw) == spoken
 
@@ -59,7 +66,9 @@ def test_a_host_name_left_after_the_last_sentence_is_dropped():
     from podgen.write.spoken import strip_unspeakable
 
     hosts = ["Alex", "Sam"]
-    assert strip_unspeakable("So, what do we know about dense retrieval? Alex", hosts) == \
-        "So, what do we know about dense retrieval?"
+    assert (
+        strip_unspeakable("So, what do we know about dense retrieval? Alex", hosts)
+        == "So, what do we know about dense retrieval?"
+    )
     assert strip_unspeakable("That is the point. Sam:", hosts) == "That is the point."
     assert strip_unspeakable("Thanks, Sam.", hosts) == "Thanks, Sam."  # spoken to: kept

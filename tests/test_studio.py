@@ -1,5 +1,6 @@
 """Studio options on real episodes: music bed, stereo, a given cover, bad media, and re-renders
 that have nothing to do."""
+
 from __future__ import annotations
 
 import json
@@ -37,14 +38,15 @@ def write_script(folder, title="Studio test"):
 
 
 def rms_db(samples: np.ndarray) -> float:
-    return float(20 * np.log10(np.sqrt(np.mean(samples ** 2)) + 1e-9))
+    return float(20 * np.log10(np.sqrt(np.mean(samples**2)) + 1e-9))
 
 
 @pytest.fixture(scope="module")
 def with_music(tmp_path_factory, clip_cache):
     folder = write_script(tmp_path_factory.mktemp("music") / "ep")
-    settings = Settings(tts="piper", cache_dir=clip_cache, music="default", stereo=True,
-                        style="plain")  # the bed is measured in a pause of the opening lines: pauses of pause_ms
+    settings = Settings(
+        tts="piper", cache_dir=clip_cache, music="default", stereo=True, style="plain"
+    )  # the bed is measured in a pause of the opening lines: pauses of pause_ms
     return render_episode(folder, settings)
 
 
@@ -65,7 +67,7 @@ def test_music_plays_the_intro_ducks_under_speech_and_returns_for_the_outro(with
     assert segments[0].start == pytest.approx(INTRO_S, abs=0.01)
 
     def level(start: float, end: float) -> float:
-        return rms_db(audio[int(start * rate):int(end * rate)])
+        return rms_db(audio[int(start * rate) : int(end * rate)])
 
     intro = level(1.0, INTRO_S - 0.6)
     gap = segments[1].start - segments[0].end
@@ -82,11 +84,24 @@ def test_music_plays_the_intro_ducks_under_speech_and_returns_for_the_outro(with
 def test_hosts_stand_apart_but_not_hard_panned(with_music):
     from podgen.ffmpeg import ffmpeg_exe
 
-    cmd = [ffmpeg_exe(), "-v", "error", "-i", str(with_music.audio), "-f", "s16le", "-ac", "2", "-ar", "16000", "pipe:1"]
+    cmd = [
+        ffmpeg_exe(),
+        "-v",
+        "error",
+        "-i",
+        str(with_music.audio),
+        "-f",
+        "s16le",
+        "-ac",
+        "2",
+        "-ar",
+        "16000",
+        "pipe:1",
+    ]
     pcm = np.frombuffer(subprocess.run(cmd, capture_output=True, check=True).stdout, np.int16).reshape(-1, 2) / 32768
     balance = []
     for seg in with_music.segments[1:3]:
-        part = pcm[int(seg.start * 16000):int(seg.end * 16000)]
+        part = pcm[int(seg.start * 16000) : int(seg.end * 16000)]
         balance.append(rms_db(part[:, 0]) - rms_db(part[:, 1]))
     alex, sam = balance[1], balance[0]
     assert 2 < alex < 12 and -12 < sam < -2, balance  # Alex left of centre, Sam right, both heard in both ears
@@ -183,8 +198,13 @@ def test_render_keeps_the_studio_choices_the_episode_was_made_with(tmp_path, cli
 
 
 def podgen(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "podgen", *args], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "COLUMNS": "200", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "podgen", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200", **(env or {})},
+    )
 
 
 def short_wav(path, seconds: float):
@@ -196,14 +216,17 @@ def short_wav(path, seconds: float):
     return path
 
 
-@pytest.mark.parametrize("kind, says", [
-    ("missing", "Music file not found"),
-    ("text", "is not an audio file"),
-    ("short", "shorter than the 5s intro"),
-    ("cover-missing", "Cover file not found"),
-    ("cover-text", "is not an image"),
-    ("cover-small", "is 1000x1000; podcast apps need at least 1400x1400"),
-])
+@pytest.mark.parametrize(
+    "kind, says",
+    [
+        ("missing", "Music file not found"),
+        ("text", "is not an audio file"),
+        ("short", "shorter than the 5s intro"),
+        ("cover-missing", "Cover file not found"),
+        ("cover-text", "is not an image"),
+        ("cover-small", "is 1000x1000; podcast apps need at least 1400x1400"),
+    ],
+)
 def test_bad_music_or_cover_is_one_line_before_any_speech(tmp_path, kind, says):
     from PIL import Image
 
@@ -211,13 +234,23 @@ def test_bad_music_or_cover_is_one_line_before_any_speech(tmp_path, kind, says):
     text.write_text("Not audio and not an image.\n")
     small = tmp_path / "small.png"
     Image.new("RGB", (1000, 1000)).save(small)
-    option = {"missing": ["--music", str(tmp_path / "nope.mp3")], "text": ["--music", str(text)],
-              "short": ["--music", str(short_wav(tmp_path / "short.wav", 2.0))],
-              "cover-missing": ["--cover", str(tmp_path / "nope.png")], "cover-text": ["--cover", str(text)],
-              "cover-small": ["--cover", str(small)]}[kind]
+    option = {
+        "missing": ["--music", str(tmp_path / "nope.mp3")],
+        "text": ["--music", str(text)],
+        "short": ["--music", str(short_wav(tmp_path / "short.wav", 2.0))],
+        "cover-missing": ["--cover", str(tmp_path / "nope.png")],
+        "cover-text": ["--cover", str(text)],
+        "cover-small": ["--cover", str(small)],
+    }[kind]
     cache = tmp_path / "cache"
-    proc = podgen("make", str(DATA / "modelcard-whisper.md"), "-o", str(tmp_path / "out"), *option,
-                  env={"PODGEN_CACHE_DIR": str(cache)})
+    proc = podgen(
+        "make",
+        str(DATA / "modelcard-whisper.md"),
+        "-o",
+        str(tmp_path / "out"),
+        *option,
+        env={"PODGEN_CACHE_DIR": str(cache)},
+    )
     assert proc.returncode == 3, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and says in lines[0], proc.stderr

@@ -1,6 +1,7 @@
 """podgen studio, the local web app: through its pages in headless Chromium (Debian's chromium
 package), and its security over httpx. The studio runs as `podgen studio --port 0` in its own
 process, speaking with Piper and writing with the offline writer."""
+
 from __future__ import annotations
 
 import http.client
@@ -21,20 +22,34 @@ from conftest import DATA, run_podgen
 DOC = DATA / "modelcard-whisper.md"
 QUESTION = "What is the main idea of the paper?"
 SLUG = "model-card-whisper"
-MEDIA = ("--autoplay-policy=no-user-gesture-required", "--use-fake-ui-for-media-stream",
-         "--use-fake-device-for-media-stream")
+MEDIA = (
+    "--autoplay-policy=no-user-gesture-required",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+)
 
 
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory, clip_cache):
     """`podgen studio --port 0` in its own process; yields (first URL, base URL, token, episodes folder, process)."""
     root = tmp_path_factory.mktemp("studio") / "episodes"
-    env = {**os.environ, "PODGEN_TTS": "piper", "PODGEN_WRITER": "offline", "PODGEN_CACHE_DIR": str(clip_cache),
-           "PODGEN_MAX_DOWNLOAD_MB": "1", "COLUMNS": "300"}
+    env = {
+        **os.environ,
+        "PODGEN_TTS": "piper",
+        "PODGEN_WRITER": "offline",
+        "PODGEN_CACHE_DIR": str(clip_cache),
+        "PODGEN_MAX_DOWNLOAD_MB": "1",
+        "COLUMNS": "300",
+    }
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
         env.pop(name, None)
-    proc = subprocess.Popen([sys.executable, "-m", "podgen", "studio", "--port", "0", "-o", str(root)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "podgen", "studio", "--port", "0", "-o", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     line = proc.stdout.readline()
     if "podgen studio: http" not in line:
         proc.kill()
@@ -50,7 +65,9 @@ def studio(tmp_path_factory, clip_cache):
 
 @pytest.fixture(scope="module")
 def api(studio):
-    with httpx.Client(base_url=studio[1], headers={"X-Podgen-Token": studio[2]}, timeout=120, trust_env=False) as client:
+    with httpx.Client(
+        base_url=studio[1], headers={"X-Podgen-Token": studio[2]}, timeout=120, trust_env=False
+    ) as client:
         yield client
 
 
@@ -67,8 +84,11 @@ def question_wav(tmp_path_factory, clip_cache) -> Path:
 
 @pytest.fixture(scope="module")
 def page(studio, question_wav, tmp_path_factory):
-    with chromium(tmp_path_factory.mktemp("chromium-profile"),
-                  (*MEDIA, f"--use-file-for-fake-audio-capture={question_wav}%noloop"), bypass_csp=True) as context:
+    with chromium(
+        tmp_path_factory.mktemp("chromium-profile"),
+        (*MEDIA, f"--use-file-for-fake-audio-capture={question_wav}%noloop"),
+        bypass_csp=True,
+    ) as context:
         page = context.new_page()
         page.goto(studio[0])
         yield page
@@ -120,11 +140,22 @@ def test_another_host_name_is_refused(studio):
     assert conn.getresponse().status == 403
 
 
-@pytest.mark.parametrize("path", ["/episodes/../secret.txt", "/episodes/%2e%2e/files/audio",
-                                  "/episodes/x/files/..%2f..%2fsecret.txt", "/static/../../secret.txt",
-                                  "/static/%2e%2e/%2e%2e/secret.txt", "/static/..%5c..%5csecret.txt", "//etc/passwd",
-                                  "/site/%2fetc%2fpasswd", "/clips/..%2f..%2fsecret.txt",
-                                  "/episodes/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/api/episodes/..%2f.studio"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/episodes/../secret.txt",
+        "/episodes/%2e%2e/files/audio",
+        "/episodes/x/files/..%2f..%2fsecret.txt",
+        "/static/../../secret.txt",
+        "/static/%2e%2e/%2e%2e/secret.txt",
+        "/static/..%5c..%5csecret.txt",
+        "//etc/passwd",
+        "/site/%2fetc%2fpasswd",
+        "/clips/..%2f..%2fsecret.txt",
+        "/episodes/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/api/episodes/..%2f.studio",
+    ],
+)
 def test_nothing_outside_the_studio_is_served(studio, path):
     first, base, token, root, _ = studio
     (root.parent / "secret.txt").write_text("top secret\n")
@@ -187,14 +218,18 @@ def test_make_an_episode_and_watch_its_progress(page, studio):
 @pytest.mark.slow
 def test_play_moves_the_transcript_highlight(page):
     page.wait_for_function("document.getElementById('player').readyState >= 1")
-    page.evaluate("(() => { const a = document.getElementById('player'); const first = "
-                  "document.querySelector('#transcript li'); a.currentTime = parseFloat(first.dataset.end) - 0.6; "
-                  "a.play(); })()")
+    page.evaluate(
+        "(() => { const a = document.getElementById('player'); const first = "
+        "document.querySelector('#transcript li'); a.currentTime = parseFloat(first.dataset.end) - 0.6; "
+        "a.play(); })()"
+    )
     page.wait_for_function("document.querySelectorAll('#transcript li.speaking').length === 1")
     start = page.evaluate("document.getElementById('player').currentTime")
     first = page.locator("#transcript li.speaking").get_attribute("data-start")
-    page.wait_for_function(f"document.querySelector('#transcript li.speaking') && "
-                           f"document.querySelector('#transcript li.speaking').dataset.start !== '{first}'")
+    page.wait_for_function(
+        f"document.querySelector('#transcript li.speaking') && "
+        f"document.querySelector('#transcript li.speaking').dataset.start !== '{first}'"
+    )
     assert page.evaluate("document.getElementById('player').currentTime") > start
     page.evaluate("document.getElementById('player').pause()")
 
@@ -245,8 +280,9 @@ def test_join_with_a_spoken_question_is_transcribed(page):
     page.wait_for_function("document.getElementById('record').textContent.startsWith('Stop')")
     time.sleep(3.5)
     page.click("#record")
-    page.wait_for_function("document.querySelectorAll('#answer li').length === 2 && "
-                           "document.getElementById('question').value.length > 0")
+    page.wait_for_function(
+        "document.querySelectorAll('#answer li').length === 2 && document.getElementById('question').value.length > 0"
+    )
     heard = page.input_value("#question").lower()
     assert "main idea" in heard, heard
     page.evaluate("document.getElementById('player').pause()")
@@ -300,8 +336,11 @@ def _wait(api, job_id: str, done=lambda job: job["state"] in ("done", "failed", 
 
 @pytest.mark.slow
 def test_jobs_queue_one_at_a_time_and_cancel(api, studio):
-    long = api.post("/api/episodes", files={"files": ("norwich.txt", (DATA / "article-wikipedia-mojibake.txt").read_bytes())},
-                    data={"minutes": "2", "writer": "offline"}).json()
+    long = api.post(
+        "/api/episodes",
+        files={"files": ("norwich.txt", (DATA / "article-wikipedia-mojibake.txt").read_bytes())},
+        data={"minutes": "2", "writer": "offline"},
+    ).json()
     queued = api.post(f"/api/episodes/{_slug(studio[3])}/render").json()
     _wait(api, long["id"], lambda job: "speak" in job["stages"])
     assert api.get(f"/api/jobs/{queued['id']}").json()["state"] == "queued"  # one at a time
@@ -365,10 +404,20 @@ def test_edits_move_chapters_with_their_lines():
     from podgen.edit import Row, edited, inserted
     from podgen.models import Chapter, Line, Script
 
-    script = Script("T", "", [Line("A", f"Line {i}.") for i in range(5)], [Chapter("Welcome", 0), Chapter("Two", 2)],
-                    hosts=["A", "B"])
-    rows = [Row("A", "Line 0.", 0), Row("B", "New.", None), Row("A", "Line 1.", 1), Row("A", "Line 3.", 3),
-            Row("A", "Line 4.", 4)]
+    script = Script(
+        "T",
+        "",
+        [Line("A", f"Line {i}.") for i in range(5)],
+        [Chapter("Welcome", 0), Chapter("Two", 2)],
+        hosts=["A", "B"],
+    )
+    rows = [
+        Row("A", "Line 0.", 0),
+        Row("B", "New.", None),
+        Row("A", "Line 1.", 1),
+        Row("A", "Line 3.", 3),
+        Row("A", "Line 4.", 4),
+    ]
     changed = edited(script, rows)
     assert [c.line for c in changed.chapters] == [0, 3]  # line 2 deleted: its chapter starts at line 3, now third
     assert changed.lines[1].speaker == "B"
@@ -376,8 +425,12 @@ def test_edits_move_chapters_with_their_lines():
     assert grown.lines[3].text == "Asked?" and [c.line for c in grown.chapters] == [0, 2]
     from podgen.edit import exchange_end
 
-    talk = Script("T", "", [Line("A", "So what is it?"), Line("B", "A lamp."), Line("A", "Right."), Line("A", "Next?")],
-                  hosts=["A", "B"])
+    talk = Script(
+        "T",
+        "",
+        [Line("A", "So what is it?"), Line("B", "A lamp."), Line("A", "Right."), Line("A", "Next?")],
+        hosts=["A", "B"],
+    )
     assert [exchange_end(talk, i) for i in range(4)] == [1, 1, 2, 3]  # never between a question and its answer
 
 
@@ -385,16 +438,30 @@ def test_edits_keep_the_chapters_points_and_move_the_highlight():
     from podgen.edit import Row, edited, inserted
     from podgen.models import Chapter, Line, Script
 
-    script = Script("T", "", [Line("A", f"Line {i}.") for i in range(6)],
-                    [Chapter("Welcome", 0, ["Hello"]), Chapter("Two", 3, ["Lamps burn oil"])], hosts=["A", "B"],
-                    highlight=[3, 4])
-    rows = [Row("A", "Line 0.", 0), Row("A", "Line 2.", 2), Row("A", "Line 3.", 3), Row("A", "Line 4.", 4),
-            Row("A", "Line 5.", 5)]  # line 1 deleted
+    script = Script(
+        "T",
+        "",
+        [Line("A", f"Line {i}.") for i in range(6)],
+        [Chapter("Welcome", 0, ["Hello"]), Chapter("Two", 3, ["Lamps burn oil"])],
+        hosts=["A", "B"],
+        highlight=[3, 4],
+    )
+    rows = [
+        Row("A", "Line 0.", 0),
+        Row("A", "Line 2.", 2),
+        Row("A", "Line 3.", 3),
+        Row("A", "Line 4.", 4),
+        Row("A", "Line 5.", 5),
+    ]  # line 1 deleted
     changed = edited(script, rows)
     assert [(c.line, c.points) for c in changed.chapters] == [(0, ["Hello"]), (2, ["Lamps burn oil"])]
     assert changed.highlight == [2, 3] and changed.lines[2].text == "Line 3."
     grown = inserted(script, 1, [Line("A", "Asked?"), Line("B", "Answered.")])
-    assert grown.highlight == [5, 6] and grown.lines[5].text == "Line 3." and grown.chapters[1].points == ["Lamps burn oil"]
+    assert (
+        grown.highlight == [5, 6]
+        and grown.lines[5].text == "Line 3."
+        and grown.chapters[1].points == ["Lamps burn oil"]
+    )
     assert edited(script, [Row("A", "Only.", 0)]).highlight == []
 
 
@@ -412,14 +479,19 @@ def test_an_offline_answer_reads_the_source_and_says_so(settings):
 
 
 def test_a_model_answers_from_the_closest_sentences_and_its_claims_are_checked(settings, chat_server, no_proxy):
+    from servers.chat import Answer
+
     from podgen.ingest import extract_all
     from podgen.write.answer import answer_question
-    from servers.chat import Answer
 
     document = extract_all([DOC], settings)
     settings.writer, settings.llm_base_url, settings.model = "openai", chat_server.url, "test-model"
-    chat_server.push(Answer("The models learned from 680,000 hours of audio. They were made by Zorblax Labs in 1850. "
-                            "They work best in English."))
+    chat_server.push(
+        Answer(
+            "The models learned from 680,000 hours of audio. They were made by Zorblax Labs in 1850. "
+            "They work best in English."
+        )
+    )
     answer = answer_question("How much audio were the models trained on?", document, settings, ["Alex", "Sam"])
     assert not answer.extractive and answer.writer == "openai"
     assert "680,000 hours" in answer.lines[1].text and set(answer.unsupported) >= {"Zorblax", "1850"}

@@ -3,6 +3,7 @@ figure), decoded with ffmpeg/PyAV and read back with RapidOCR: the streams, the 
 duration against episode.mp3, the subtitle cues against transcript.vtt, each chapter's title on
 its slide and the line spoken as the caption; the short's shape, length and captions; the feed's
 alternateEnclosure; the site's video player in headless Chromium; and the bad input."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,19 @@ DOC = DATA / "paper-autogen.docx"
 def made(tmp_path_factory, clip_cache) -> Path:
     """`podgen make paper-autogen.docx --video --short`: the episode folder."""
     out = tmp_path_factory.mktemp("video-episodes")
-    proc = run_podgen("make", str(DOC), "-o", str(out), "--minutes", "1.5", "--llm", "offline", "--video", "--short",
-                      env={"PODGEN_CACHE_DIR": str(clip_cache)})
+    proc = run_podgen(
+        "make",
+        str(DOC),
+        "-o",
+        str(out),
+        "--minutes",
+        "1.5",
+        "--llm",
+        "offline",
+        "--video",
+        "--short",
+        env={"PODGEN_CACHE_DIR": str(clip_cache)},
+    )
     assert proc.returncode == 0, proc.stderr
     (folder,) = [p for p in out.iterdir() if p.is_dir()]
     return folder
@@ -88,7 +100,7 @@ def test_each_slide_shows_its_chapter_and_the_line_being_spoken(made):
         at = speaking["startTime"] + 0.3
         image = _frame(made / "episode.mp4", at)
         title, wanted = _words(_read(image, (100, 150, 1400, 250))), _words(chapter["title"])[:3]
-        assert title[:len(wanted)] == wanted, (chapter["title"], title)
+        assert title[: len(wanted)] == wanted, (chapter["title"], title)
         caption = _words(_read(image, (100, 780, 1820, 1000)))
         spoken = _words(speaking["body"])
         assert len(caption) >= 4 and set(spoken[:4]) <= set(caption), (speaking["body"], caption)
@@ -167,7 +179,10 @@ def test_the_feed_offers_the_video_as_an_alternate_enclosure(made, tmp_path):
 
 def test_the_site_plays_the_video_in_chromium(made, tmp_path):
     site = tmp_path / "site"
-    assert run_podgen("feed", str(made.parent), "-o", str(site), "--base-url", "https://pods.example.org/v").returncode == 0
+    assert (
+        run_podgen("feed", str(made.parent), "-o", str(site), "--base-url", "https://pods.example.org/v").returncode
+        == 0
+    )
     with chromium(tmp_path / "profile") as browser:
         page = browser.new_page()
         page.goto((site / "episodes" / made.name / "index.html").as_uri())
@@ -178,7 +193,9 @@ def test_the_site_plays_the_video_in_chromium(made, tmp_path):
         tracks = page.evaluate("document.getElementById('video').textTracks.length")
         page.wait_for_function("document.querySelector('#transcript .speaking') !== null")  # it follows the video
         page.evaluate("document.getElementById('player').muted = true; document.getElementById('player').play()")
-        page.wait_for_function("document.getElementById('video').paused && document.getElementById('player').currentTime > 1")
+        page.wait_for_function(
+            "document.getElementById('video').paused && document.getElementById('player').currentTime > 1"
+        )
         page.screenshot(path=str(tmp_path / "video-page.png"), full_page=True)
     assert tracks == 1
 
@@ -233,11 +250,23 @@ def test_a_corrupt_cover_is_an_error_and_a_missing_one_a_warning(folder):
 
 def test_a_short_of_an_episode_under_30_seconds_is_refused(tmp_path, clip_cache):
     doc = tmp_path / "note.md"
-    doc.write_text("# A note\n\nDense retrieval maps questions and passages to vectors. "
-                   "The nearest passages answer the question.\n", encoding="utf-8")
+    doc.write_text(
+        "# A note\n\nDense retrieval maps questions and passages to vectors. "
+        "The nearest passages answer the question.\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "episodes"
-    proc = run_podgen("make", str(doc), "-o", str(out), "--minutes", "0.2", "--llm", "offline",
-                      env={"PODGEN_CACHE_DIR": str(clip_cache)})
+    proc = run_podgen(
+        "make",
+        str(doc),
+        "-o",
+        str(out),
+        "--minutes",
+        "0.2",
+        "--llm",
+        "offline",
+        env={"PODGEN_CACHE_DIR": str(clip_cache)},
+    )
     assert proc.returncode == 0, proc.stderr
     (folder,) = [p for p in out.iterdir() if p.is_dir()]
     assert _meta(folder)["duration"] < 30
@@ -297,7 +326,9 @@ def test_a_render_that_changes_the_audio_makes_the_video_stale_until_made_again(
     episode = open_episode(copy)
     stale = {f.check: f for f in check_videos(episode, episode.duration)}
     assert not stale["video.video.current"].passed and not stale["video.short.current"].passed
-    proc = run_podgen("feed", str(copy.parent), "-o", str(tmp_path / "site"), "--base-url", "https://pods.example.org/v")
+    proc = run_podgen(
+        "feed", str(copy.parent), "-o", str(tmp_path / "site"), "--base-url", "https://pods.example.org/v"
+    )
     assert proc.returncode == 0 and "made from earlier audio and is left out" in proc.stderr
     assert b"alternateEnclosure" not in (tmp_path / "site" / "feed.xml").read_bytes()
     proc = run_podgen("render", str(copy), "--video", "--short", env=env)

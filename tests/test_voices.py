@@ -1,6 +1,7 @@
 """Network voices against local servers that speak the real protocols (OpenAI speech over HTTP,
 edge-tts over WebSocket), through the real client libraries: parallel, in order, cached,
 resumable, patient with 429s; and casting per backend and language."""
+
 from __future__ import annotations
 
 import os
@@ -34,13 +35,15 @@ LINES = [
 
 
 def script(lines=LINES) -> Script:
-    return Script("Libraries", "", [Line(("Alex", "Sam")[i % 2], text) for i, text in enumerate(lines)],
-                  hosts=["Alex", "Sam"])
+    return Script(
+        "Libraries", "", [Line(("Alex", "Sam")[i % 2], text) for i, text in enumerate(lines)], hosts=["Alex", "Sam"]
+    )
 
 
 def openai_settings(tmp_path, server, **more) -> Settings:
-    return Settings(cache_dir=tmp_path / "cache", output_dir=tmp_path / "episodes", tts="openai",
-                    tts_base_url=server.url, **more)
+    return Settings(
+        cache_dir=tmp_path / "cache", output_dir=tmp_path / "episodes", tts="openai", tts_base_url=server.url, **more
+    )
 
 
 def heard(clips, whisper) -> str:
@@ -69,7 +72,7 @@ def test_openai_lines_are_spoken_at_once_in_order_and_cached(tmp_path, whisper):
 
         edited = LINES[:2] + ["The reading rooms stayed open late."] + LINES[3:]
         speak_script(script(edited), settings)
-        assert server.traffic.texts[len(LINES):] == ["The reading rooms stayed open late."]
+        assert server.traffic.texts[len(LINES) :] == ["The reading rooms stayed open late."]
 
         speak_script(script(), openai_settings(tmp_path, server, cache=False))
         assert len(server.traffic.texts) == 2 * len(LINES) + 1  # --no-cache speaks every line again
@@ -142,8 +145,19 @@ def test_a_killed_render_resumes_with_only_the_missing_lines(tmp_path):
     (folder / "script.json").write_text(script().to_json())
     with OpenAISpeechServer(latency=0.4, audio=lambda text: mp3_of("Hello.")) as server:
         env = {**os.environ, "PODGEN_CACHE_DIR": str(tmp_path / "cache")}
-        cmd = [sys.executable, "-m", "podgen", "render", str(folder), "--tts", "openai", "--tts-base-url", server.url,
-               "--tts-concurrency", "1"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "podgen",
+            "render",
+            str(folder),
+            "--tts",
+            "openai",
+            "--tts-base-url",
+            server.url,
+            "--tts-concurrency",
+            "1",
+        ]
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while server.traffic.statuses.count(200) < 3 and proc.poll() is None:
             time.sleep(0.05)
@@ -207,8 +221,15 @@ def test_every_backend_casts_one_to_four_distinct_voices(backend, count):
     assert len(set(chosen)) == count
 
 
-@pytest.mark.parametrize("language, edge_voice", [("de", "de-DE-KatjaNeural"), ("fr", "fr-FR-DeniseNeural"),
-                                                  ("pt-PT", "pt-PT-RaquelNeural"), ("ja", "ja-JP-NanamiNeural")])
+@pytest.mark.parametrize(
+    "language, edge_voice",
+    [
+        ("de", "de-DE-KatjaNeural"),
+        ("fr", "fr-FR-DeniseNeural"),
+        ("pt-PT", "pt-PT-RaquelNeural"),
+        ("ja", "ja-JP-NanamiNeural"),
+    ],
+)
 def test_language_picks_native_voices(language, edge_voice):
     settings = Settings(tts="edge", language=language)
     assert cast(voices.create("edge", settings), ["Ada", "Ben"], settings)[0] == edge_voice

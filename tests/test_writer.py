@@ -1,4 +1,5 @@
 """The write stage: the offline writer, its phrase templates, and write_script's checks."""
+
 from __future__ import annotations
 
 import re
@@ -187,8 +188,19 @@ def test_no_phrase_twice_in_a_row_and_lists_cycle(card: Document, phrases: dict[
 
 
 def test_frequent_phrase_lists_have_variety(phrases: dict[str, list[str]]) -> None:
-    for kind in ("intro", "intro_about", "open_topic", "segue", "answer", "their_words", "reaction",
-                 "read_aloud", "agree", "outro", "outro_close"):
+    for kind in (
+        "intro",
+        "intro_about",
+        "open_topic",
+        "segue",
+        "answer",
+        "their_words",
+        "reaction",
+        "read_aloud",
+        "agree",
+        "outro",
+        "outro_close",
+    ):
         assert len(set(phrases[kind])) >= 6, kind
 
 
@@ -250,7 +262,9 @@ def test_prompts_dir_override_changes_a_phrase_file_by_file(card: Document, tmp_
     script = write_script(card, Settings(minutes=1, prompts_dir=tmp_path))
     assert script.lines[0].text == "Greetings from the override, I am Alex."
     assert script.lines[1].text != write_script(card, Settings(minutes=1)).lines[0].text
-    assert load_toml("offline.toml", Settings(prompts_dir=tmp_path))["reaction"] == load_toml("offline.toml")["reaction"]
+    assert (
+        load_toml("offline.toml", Settings(prompts_dir=tmp_path))["reaction"] == load_toml("offline.toml")["reaction"]
+    )
 
 
 def test_load_text_prefers_the_users_file(tmp_path: Path) -> None:
@@ -272,7 +286,11 @@ def test_malformed_override_is_a_config_error_naming_the_file(card: Document, tm
 
 @pytest.mark.parametrize(
     "content, problem",
-    [('reaction = ["Tell me about {budget}."]\n', "{budget}"), ("reaction = []\n", "non-empty"), ('reaction = "Right."\n', "list")],
+    [
+        ('reaction = ["Tell me about {budget}."]\n', "{budget}"),
+        ("reaction = []\n", "non-empty"),
+        ('reaction = "Right."\n', "list"),
+    ],
 )
 def test_bad_phrase_lists_are_config_errors(card: Document, tmp_path: Path, content: str, problem: str) -> None:
     (tmp_path / "offline.toml").write_text(content, encoding="utf-8")
@@ -399,15 +417,19 @@ def test_enumerator_brackets_read_as_words() -> None:
 
 def test_a_heading_that_ends_in_a_question_mark_is_not_punctuated_twice() -> None:
     text = " ".join(["Cells grow and divide in an orderly way to replace the worn out tissue of the body."] * 3)
-    doc = Document("A Booklet", [Section("What is cancer?", text), Section("The breasts", text.replace("Cells", "Ducts"))])
+    doc = Document(
+        "A Booklet", [Section("What is cancer?", text), Section("The breasts", text.replace("Cells", "Ducts"))]
+    )
     script = write_script(doc, Settings(minutes=1))
     assert not [line.text for line in script.lines if re.search(r"[?!][.,]", line.text)]
 
 
 def test_a_long_recap_names_a_few_topics_and_counts_the_rest() -> None:
     sentence = "The {0} team reviewed every report on the {0} project before the end of the long year."
-    sections = [Section(f"Topic {name}", " ".join([sentence.format(name)] * 4))
-                for name in ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india")]
+    sections = [
+        Section(f"Topic {name}", " ".join([sentence.format(name)] * 4))
+        for name in ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india")
+    ]
     script = write_script(Document("Many Topics", sections), Settings(minutes=4))
     covered = len(script.chapters) - 2  # less the welcome and the wrap-up
     recap = script.lines[-2].text
@@ -416,9 +438,12 @@ def test_a_long_recap_names_a_few_topics_and_counts_the_rest() -> None:
 
 
 def test_latin_abbreviations_are_said_in_words() -> None:
-    said = speakable("Relevant pairs have a smaller distance, i.e., higher similarity, than the others, e.g. in a batch.")
-    assert said == ("Relevant pairs have a smaller distance, that is, higher similarity, than the others, "
-                    "for example, in a batch.")
+    said = speakable(
+        "Relevant pairs have a smaller distance, i.e., higher similarity, than the others, e.g. in a batch."
+    )
+    assert said == (
+        "Relevant pairs have a smaller distance, that is, higher similarity, than the others, for example, in a batch."
+    )
 
 
 def test_the_writer_keeps_a_suspended_hyphen_that_ingest_kept() -> None:
@@ -440,16 +465,23 @@ def question_fields(text: str, templates: list[str]) -> list[str] | None:
     return None
 
 
-@pytest.mark.parametrize("sentence, asked", [
-    ("The models were trained on 680,000 hours of audio.", "How were the models trained?"),
-    ("Whisper is a pre-trained model for automatic speech recognition.", "What is Whisper?"),
-    ("Ducks have a cosmopolitan distribution, and are found on every continent except Antarctica.",
-     "What should we know about ducks?"),
-    ("In practice, applications of varying complexities may need distinct sets of agents.",
-     "What should we know about applications of varying complexities?"),
-    ("Our models perform unevenly across languages.", "What should we know about the models?"),
-    ("It was lonely work.", None),  # a pronoun is no subject to ask about
-])
+@pytest.mark.parametrize(
+    "sentence, asked",
+    [
+        ("The models were trained on 680,000 hours of audio.", "How were the models trained?"),
+        ("Whisper is a pre-trained model for automatic speech recognition.", "What is Whisper?"),
+        (
+            "Ducks have a cosmopolitan distribution, and are found on every continent except Antarctica.",
+            "What should we know about ducks?",
+        ),
+        (
+            "In practice, applications of varying complexities may need distinct sets of agents.",
+            "What should we know about applications of varying complexities?",
+        ),
+        ("Our models perform unevenly across languages.", "What should we know about the models?"),
+        ("It was lonely work.", None),  # a pronoun is no subject to ask about
+    ],
+)
 def test_a_question_is_made_from_the_sentence_that_answers_it(sentence: str, asked: str | None) -> None:
     from podgen.write.questions import question_for
 

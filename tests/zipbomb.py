@@ -1,6 +1,7 @@
 """ZIP files written by hand for the tests: real members, and members that inflate to far more
 than they take on disk (a deflate block of 1 MB of spaces, repeated: each block starts afresh,
 so the repeats form one valid stream). A 1 GB member takes about 1 MB."""
+
 from __future__ import annotations
 
 import struct
@@ -46,8 +47,29 @@ def write_zip(path: Path, members: list[tuple[str, bytes | Bomb]], stored: tuple
         offset = len(local)
         local += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, len(data), size, len(raw), 0)
         local += raw + data
-        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0x21, crc, len(data), size,
-                               len(raw), 0, 0, 0, 0, 0, offset) + raw
+        central += (
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                method,
+                0,
+                0x21,
+                crc,
+                len(data),
+                size,
+                len(raw),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + raw
+        )
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(central), len(local), 0)
     path.write_bytes(bytes(local + central + end))
     return path
@@ -66,14 +88,24 @@ PACKAGE = b"""<?xml version="1.0"?>
   </manifest>
   <spine><itemref idref="one"/><itemref idref="two"/></spine>
 </package>"""
-CHAPTER = (b"<html xmlns='http://www.w3.org/1999/xhtml'><body><h1>Ducks</h1><p>Ducks paddle across the pond every "
-           b"morning, and the keepers feed them bread by the water.</p></body></html>")
+CHAPTER = (
+    b"<html xmlns='http://www.w3.org/1999/xhtml'><body><h1>Ducks</h1><p>Ducks paddle across the pond every "
+    b"morning, and the keepers feed them bread by the water.</p></body></html>"
+)
 
 
 def epub(path: Path, second: bytes | Bomb = CHAPTER) -> Path:
     """A small real EPUB of two chapters; the second may be a bomb."""
-    return write_zip(path, [("mimetype", b"application/epub+zip"), ("META-INF/container.xml", CONTAINER),
-                            ("OEBPS/content.opf", PACKAGE), ("OEBPS/one.xhtml", CHAPTER), ("OEBPS/two.xhtml", second)])
+    return write_zip(
+        path,
+        [
+            ("mimetype", b"application/epub+zip"),
+            ("META-INF/container.xml", CONTAINER),
+            ("OEBPS/content.opf", PACKAGE),
+            ("OEBPS/one.xhtml", CHAPTER),
+            ("OEBPS/two.xhtml", second),
+        ],
+    )
 
 
 CONTENT_TYPES = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -86,8 +118,10 @@ RELS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
   <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
 </Relationships>"""
-BODY = (b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        b"<w:body><w:p><w:r><w:t>")
+BODY = (
+    b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>"
+)
 BODY_END = b"</w:t></w:r></w:p></w:body></w:document>"
 
 
@@ -95,4 +129,6 @@ def docx(path: Path, megabytes: int = 0) -> Path:
     """A minimal real Word document; with ``megabytes``, its one paragraph is that many MB of spaces."""
     text = b"Ducks paddle across the pond every morning, and the keepers feed them bread by the water."
     document: bytes | Bomb = BODY + text + BODY_END if not megabytes else Bomb(megabytes, BODY + text)
-    return write_zip(path, [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", RELS), ("word/document.xml", document)])
+    return write_zip(
+        path, [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", RELS), ("word/document.xml", document)]
+    )

@@ -4,6 +4,7 @@
 measures and changes nothing else: speaking flagged lines again and re-mixing (``--fix``) is
 ``podgen.fix``, beside the pipeline it drives.
 """
+
 from __future__ import annotations
 
 import logging

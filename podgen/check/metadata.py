@@ -1,5 +1,6 @@
 """The episode's text files: transcripts that agree with each other, with the script and with
 the audio (read back with webvtt-py and srt), and an episode.json that a feed can be built from."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,16 +27,25 @@ def check_metadata(episode: Episode, duration: float, backchannels: list[Segment
 
 def _transcripts(episode: Episode, duration: float, backchannels: list[Segment]) -> Finding:
     problem = _timeline_problem(episode, duration)
-    for reader, key, name in ((_read_vtt, "transcript_vtt", TRANSCRIPT_VTT), (_read_srt, "transcript_srt", TRANSCRIPT_SRT)):
+    for reader, key, name in (
+        (_read_vtt, "transcript_vtt", TRANSCRIPT_VTT),
+        (_read_srt, "transcript_srt", TRANSCRIPT_SRT),
+    ):
         if problem:
             break
         path = episode.file(key)
         problem = f"{name} is missing" if path is None else _compare_all(name, reader(path), episode, backchannels)
     if problem:
-        return Finding("transcripts", False, problem, effect=TRANSCRIPT_EFFECT.format(what="text out of step with the speech"))
+        return Finding(
+            "transcripts", False, problem, effect=TRANSCRIPT_EFFECT.format(what="text out of step with the speech")
+        )
     extra = f" and {len(backchannels)} backchannels" if backchannels else ""
-    return Finding("transcripts", True, f"{TRANSCRIPT_JSON}, .vtt and .srt agree on the {len(episode.segments)} "
-                   f"script lines{extra}, in order, inside the {duration:.1f} s of audio")
+    return Finding(
+        "transcripts",
+        True,
+        f"{TRANSCRIPT_JSON}, .vtt and .srt agree on the {len(episode.segments)} "
+        f"script lines{extra}, in order, inside the {duration:.1f} s of audio",
+    )
 
 
 def _timeline_problem(episode: Episode, duration: float) -> str | None:
@@ -49,13 +59,22 @@ def _timeline_problem(episode: Episode, duration: float) -> str | None:
     return f"{TRANSCRIPT_JSON}: line {outside[0]} lies outside the audio (0–{duration:.1f} s)" if outside else None
 
 
-def _compare_all(name: str, cues: list[tuple[float, float, str]], episode: Episode,
-                 backchannels: list[Segment]) -> str | None:
+def _compare_all(
+    name: str, cues: list[tuple[float, float, str]], episode: Episode, backchannels: list[Segment]
+) -> str | None:
     """The backchannels' cues (one each, its time and text), then the lines' (``_compare``)."""
     rest = list(cues)
     for seg in backchannels:
-        found = next((c for c in rest if abs(c[0] - seg.start) <= TIME_TOLERANCE and abs(c[1] - seg.end) <= TIME_TOLERANCE
-                      and _spaced(c[2].removeprefix(f"{seg.speaker}: ")) == _spaced(seg.text)), None)
+        found = next(
+            (
+                c
+                for c in rest
+                if abs(c[0] - seg.start) <= TIME_TOLERANCE
+                and abs(c[1] - seg.end) <= TIME_TOLERANCE
+                and _spaced(c[2].removeprefix(f"{seg.speaker}: ")) == _spaced(seg.text)
+            ),
+            None,
+        )
         if found is None:
             return f"{name} has no cue for {seg.speaker}'s {seg.text!r} at {seg.start:.3f} s"
         rest.remove(found)
@@ -93,8 +112,10 @@ def _read_vtt(path: Path) -> list[tuple[float, float, str]]:
     except ImportError as exc:
         raise MissingDependency(f"The check needs webvtt-py ({exc.name} is missing).", pip_install("check")) from None
     try:
-        return [(c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000, c.text)
-                for c in webvtt.read(str(path))]
+        return [
+            (c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000, c.text)
+            for c in webvtt.read(str(path))
+        ]
     except (webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError, ValueError) as exc:
         return [(-1.0, -1.0, f"unreadable: {exc}")]
 

@@ -1,6 +1,7 @@
 """The episode's MP3, opened for checking: mutagen's stream info and ID3 tags.
 
 A file that is missing, not an MP3, empty or cut short is an EpisodeError with a one-line message."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,4 +40,5 @@ def _check_whole(path: Path, mp3) -> None:
     if held < 0.97 * needed:
         raise EpisodeError(
             f"{path} is truncated: it holds {held / needed:.0%} of the {info.length:.1f} s its header declares.",
-            REDO.format(folder=path.parent))
+            REDO.format(folder=path.parent),
+        )

@@ -1,10 +1,11 @@
 """What a check found: findings, measurements, the audio it heard, and check.json (the file
 `podgen batch` and `podgen feed --only-checked` read, through ``folder.current_check``)."""
+
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ class Report:
     fixes: list[Fix] = field(default_factory=list)
     audio: dict[str, Any] = field(default_factory=dict)
     """The audio this report is about (``folder.audio_identity``): a check of other audio is no check."""
-    checked: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    checked: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def passed(self) -> bool:
@@ -71,11 +72,18 @@ class Report:
         return self.folder / CHECK
 
     def to_dict(self) -> dict[str, Any]:
-        findings = [{k: v for k, v in asdict(f).items() if v is not None or k in ("line", "time")}
-                    for f in self.findings]
-        return {"passed": self.passed, "checked": self.checked, "episode": str(self.folder),
-                "audio": self.audio, "findings": findings, "measured": self.measured,
-                "fixes": [asdict(x) for x in self.fixes]}
+        findings = [
+            {k: v for k, v in asdict(f).items() if v is not None or k in ("line", "time")} for f in self.findings
+        ]
+        return {
+            "passed": self.passed,
+            "checked": self.checked,
+            "episode": str(self.folder),
+            "audio": self.audio,
+            "findings": findings,
+            "measured": self.measured,
+            "fixes": [asdict(x) for x in self.fixes],
+        }
 
     def write(self) -> Path:
         """check.json in the episode folder, written atomically."""

@@ -11,13 +11,14 @@ near one that say it are its own, so each line is scored on its own words only; 
 again on its own is heard with the other host's backchannels silenced. Every backchannel must
 be heard where the transcript puts it, in the whole episode or in its stretch heard alone.
 """
+
 from __future__ import annotations
 
 import bisect
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -78,8 +79,14 @@ def listen(audio: Path, settings: Settings) -> tuple[np.ndarray, list[Word]]:
     from faster_whisper import BatchedInferencePipeline
 
     pipeline = BatchedInferencePipeline(model=model)
-    found, _ = pipeline.transcribe(samples, language=_language(model, settings), beam_size=1, word_timestamps=True,
-                                   batch_size=BATCH, temperature=0.0)  # greedy: the same audio, the same verdict
+    found, _ = pipeline.transcribe(
+        samples,
+        language=_language(model, settings),
+        beam_size=1,
+        word_timestamps=True,
+        batch_size=BATCH,
+        temperature=0.0,
+    )  # greedy: the same audio, the same verdict
     words = [Word(w.word.strip(), w.start, w.end, w.probability) for seg in found for w in (seg.words or [])]
     log.debug("heard %d words in %.1f s of audio", len(words), samples.size / SAMPLE_RATE)
     return samples, words
@@ -102,8 +109,10 @@ def clip_error_rate(pcm: bytes, rate: int, text: str, settings: Settings) -> flo
     1.0 for an empty clip."""
     if not pcm:
         return 1.0
-    raw = run(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-f", "s16le", "-ar", str(SAMPLE_RATE),
-               "pipe:1"], data=pcm)
+    raw = run(
+        ["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-f", "s16le", "-ar", str(SAMPLE_RATE), "pipe:1"],
+        data=pcm,
+    )
     samples = np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768
     errors, words = word_errors(text, " ".join(w.text for w in hear(samples, settings)))
     return errors / words if words else 1.0
@@ -147,8 +156,11 @@ def _take_backchannels(words: list[Word], backchannels: list[Segment]) -> tuple[
     taken: list[list[Word]] = []
     used: set[int] = set()
     for segment in backchannels:
-        near = [i for i, w in enumerate(words) if i not in used and _distance((w.start + w.end) / 2, segment) <= TOLERANCE
-                and says(segment.text, w.text)]
+        near = [
+            i
+            for i, w in enumerate(words)
+            if i not in used and _distance((w.start + w.end) / 2, segment) <= TOLERANCE and says(segment.text, w.text)
+        ]
         used.update(near)
         taken.append([words[i] for i in near])
     return [w for i, w in enumerate(words) if i not in used], taken
@@ -181,22 +193,27 @@ def _distance(t: float, segment: Segment) -> float:
     return max(segment.start - t, 0.0, t - segment.end)
 
 
-def check_speech(episode: Episode, samples: np.ndarray, words: list[Word], settings: Settings,
-                 backchannels: list[Segment] = ()) -> tuple[list[Finding], dict]:
+def check_speech(
+    episode: Episode, samples: np.ndarray, words: list[Word], settings: Settings, backchannels: list[Segment] = ()
+) -> tuple[list[Finding], dict]:
     """Findings about the words, the pauses, the silences and the length; and the figures.
     ``episode.segments`` are the script's lines; ``backchannels`` the transcript's other segments."""
     quiet = list(backchannels)
     heard = place(words, episode.segments, samples.size / SAMPLE_RATE, quiet)
-    lines, measured = _line_findings(episode, heard, lambda seg: _alone(samples, seg, settings, quiet), settings.max_wer)
-    findings = lines + _backchannel_findings(episode.segments, quiet, heard, lambda seg: _alone(samples, seg, settings),
-                                             measured)
+    lines, measured = _line_findings(
+        episode, heard, lambda seg: _alone(samples, seg, settings, quiet), settings.max_wer
+    )
+    findings = lines + _backchannel_findings(
+        episode.segments, quiet, heard, lambda seg: _alone(samples, seg, settings), measured
+    )
     findings += _pause_findings(episode.segments, heard.strays)
     findings += _gap_findings(episode.segments, samples) + _length_findings(episode, heard.duration)
     return findings, measured
 
 
-def _line_findings(episode: Episode, heard: Heard, alone: Callable[[Segment], str], max_wer: float
-                   ) -> tuple[list[Finding], dict]:
+def _line_findings(
+    episode: Episode, heard: Heard, alone: Callable[[Segment], str], max_wer: float
+) -> tuple[list[Finding], dict]:
     """Each line's words against its text. A line over ``max_wer``, or with nothing heard (the
     batched pass sometimes drops a whole stretch), is heard again on its own (the recogniser
     cannot carry a mistake over from the line before, but on a short stretch it sometimes
@@ -214,35 +231,77 @@ def _line_findings(episode: Episode, heard: Heard, alone: Callable[[Segment], st
         rate = wrong / count if count else float(wrong > 0)
         per_line.append(round(rate, 3))
         if not said:
-            findings.append(Finding("speech.missing", False, f"line {i}: nothing heard between "
-                                    f"{_clock(segment.start)} and {_clock(segment.end)}", i, segment.start,
-                                    NO_SPEECH, expected=line.text, heard=""))
+            findings.append(
+                Finding(
+                    "speech.missing",
+                    False,
+                    f"line {i}: nothing heard between {_clock(segment.start)} and {_clock(segment.end)}",
+                    i,
+                    segment.start,
+                    NO_SPEECH,
+                    expected=line.text,
+                    heard="",
+                )
+            )
         elif rate > max_wer and wrong >= MIN_ERRORS:
-            findings.append(Finding("speech.wer", False, f"line {i}: word error rate {rate:.0%} "
-                                    f"({wrong} of {count} words wrong)", i, segment.start, WRONG_WORDS,
-                                    expected=line.text, heard=said))
+            findings.append(
+                Finding(
+                    "speech.wer",
+                    False,
+                    f"line {i}: word error rate {rate:.0%} ({wrong} of {count} words wrong)",
+                    i,
+                    segment.start,
+                    WRONG_WORDS,
+                    expected=line.text,
+                    heard=said,
+                )
+            )
     overall = errors / total if total else 0.0
     if not findings:
-        findings.append(Finding("speech.wer", True, f"every line says its script text: word error rate "
-                                f"{overall:.1%} over {total} words (no line over {max_wer:.0%})"))
+        findings.append(
+            Finding(
+                "speech.wer",
+                True,
+                f"every line says its script text: word error rate "
+                f"{overall:.1%} over {total} words (no line over {max_wer:.0%})",
+            )
+        )
     return findings, {"wer": round(overall, 4), "words": total, "line_wer": per_line}
 
 
-def _backchannel_findings(lines: list[Segment], backchannels: list[Segment], heard: Heard,
-                          alone: Callable[[Segment], str], measured: dict) -> list[Finding]:
+def _backchannel_findings(
+    lines: list[Segment], backchannels: list[Segment], heard: Heard, alone: Callable[[Segment], str], measured: dict
+) -> list[Finding]:
     """Each backchannel heard where the transcript puts it: in the whole episode, or else in
     its own stretch heard alone."""
     missed = []
     for segment, words in zip(backchannels, heard.backchannels):
-        if not words and not says(segment.text, alone(replace(segment, start=segment.start - 0.05, end=segment.end + 0.05))):
+        if not words and not says(
+            segment.text, alone(replace(segment, start=segment.start - 0.05, end=segment.end + 0.05))
+        ):
             missed.append(segment)
     measured["backchannels"] = len(backchannels)
     measured["backchannels_heard"] = len(backchannels) - len(missed)
-    findings = [Finding("speech.backchannel", False, f"{s.speaker}'s {s.text!r} at {_clock(s.start)} was not heard",
-                        _line_at(lines, s), s.start, NO_BACKCHANNEL, expected=s.text) for s in missed]
+    findings = [
+        Finding(
+            "speech.backchannel",
+            False,
+            f"{s.speaker}'s {s.text!r} at {_clock(s.start)} was not heard",
+            _line_at(lines, s),
+            s.start,
+            NO_BACKCHANNEL,
+            expected=s.text,
+        )
+        for s in missed
+    ]
     if backchannels and not missed:
-        findings.append(Finding("speech.backchannel", True, f"every backchannel ({len(backchannels)}) "
-                                "heard where the transcript puts it"))
+        findings.append(
+            Finding(
+                "speech.backchannel",
+                True,
+                f"every backchannel ({len(backchannels)}) heard where the transcript puts it",
+            )
+        )
     return findings
 
 
@@ -256,8 +315,17 @@ def _pause_findings(segments: list[Segment], strays: list[Word]) -> list[Finding
         after = max((i for i, s in enumerate(segments) if s.end <= group[0].start), default=None)
         where = f"after line {after}" if after is not None else "before the first line"
         text = " ".join(w.text for w in group)
-        findings.append(Finding("speech.pause", False, f"speech in the pause {where} at {_clock(group[0].start)}: "
-                                f"{text!r}", after, round(float(group[0].start), 2), IN_PAUSE, heard=text))
+        findings.append(
+            Finding(
+                "speech.pause",
+                False,
+                f"speech in the pause {where} at {_clock(group[0].start)}: {text!r}",
+                after,
+                round(float(group[0].start), 2),
+                IN_PAUSE,
+                heard=text,
+            )
+        )
     return findings or [Finding("speech.pause", True, "no speech outside the transcript's lines")]
 
 
@@ -277,8 +345,16 @@ def _gap_findings(segments: list[Segment], samples: np.ndarray) -> list[Finding]
     findings = []
     for i, segment in enumerate(segments):
         for start, length in _silences(silent, segment.start, segment.end):
-            findings.append(Finding("speech.gap", False, f"line {i}: {length:.1f} s of silence at {_clock(start)}",
-                                    i, round(start, 2), DEAD_AIR))
+            findings.append(
+                Finding(
+                    "speech.gap",
+                    False,
+                    f"line {i}: {length:.1f} s of silence at {_clock(start)}",
+                    i,
+                    round(start, 2),
+                    DEAD_AIR,
+                )
+            )
     return findings or [Finding("speech.gap", True, f"no silence of {LONG_SILENCE:.0f} s or more inside a line")]
 
 
@@ -308,13 +384,31 @@ def _length_findings(episode: Episode, duration: float) -> list[Finding]:
     findings = []
     declared = episode.meta.get("duration")
     if isinstance(declared, (int, float)) and abs(declared - duration) > LENGTH_TOLERANCE:
-        findings.append(Finding("speech.length", False, f"the audio lasts {duration:.2f} s but episode.json says "
-                                f"{declared:.2f} s", None, None, WRONG_LENGTH))
+        findings.append(
+            Finding(
+                "speech.length",
+                False,
+                f"the audio lasts {duration:.2f} s but episode.json says {declared:.2f} s",
+                None,
+                None,
+                WRONG_LENGTH,
+            )
+        )
     if episode.segments and episode.segments[-1].end > duration + 0.05:
         last = episode.segments[-1]
-        findings.append(Finding("speech.length", False, f"transcript.json runs to {last.end:.2f} s, past the end "
-                                f"of the audio at {duration:.2f} s", len(episode.segments) - 1, last.start, WRONG_LENGTH))
-    return findings or [Finding("speech.length", True, f"{duration:.2f} s of audio, as episode.json and the transcript say")]
+        findings.append(
+            Finding(
+                "speech.length",
+                False,
+                f"transcript.json runs to {last.end:.2f} s, past the end of the audio at {duration:.2f} s",
+                len(episode.segments) - 1,
+                last.start,
+                WRONG_LENGTH,
+            )
+        )
+    return findings or [
+        Finding("speech.length", True, f"{duration:.2f} s of audio, as episode.json and the transcript say")
+    ]
 
 
 def _clock(seconds: float) -> str:

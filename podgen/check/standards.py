@@ -3,6 +3,7 @@
 Loudness and true peak are measured with ffmpeg's EBU R128 filter (``ebur128=peak=true``),
 the same measurement the mastering aims with; tags are read back with mutagen.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,10 @@ MAX_TRUE_PEAK = -1.0
 SAMPLE_RATE = 44100
 CHAPTER_TOLERANCE = 0.5
 
-LOUDNESS = ("Apple Podcasts and Spotify play episodes at about {target:.0f} LUFS: listeners must reach for the volume "
-            "between this episode and the next, and platforms that normalise turn it {way}.")
+LOUDNESS = (
+    "Apple Podcasts and Spotify play episodes at about {target:.0f} LUFS: listeners must reach for the volume "
+    "between this episode and the next, and platforms that normalise turn it {way}."
+)
 PEAK = "Peaks over -1 dBTP clip once an app or a Bluetooth codec re-encodes the audio: listeners hear distortion."
 FORMAT = "Apple Podcasts asks for 44.1 kHz constant-bitrate MP3: other rates play at the wrong speed on some devices, and VBR makes seeking inaccurate."
 TAGS = "Players that read ID3 (car radios, music apps, downloaded files) show no {what} for this episode."
@@ -32,7 +35,7 @@ def measure_loudness(path: Path) -> dict[str, float | None]:
     """Integrated loudness (LUFS) and true peak (dBTP) of an audio file; None for silence."""
     args = ["-nostats", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"]
     text = run(args, capture="stderr").decode("utf-8", "replace")
-    summary = text[text.rfind("Summary:"):]
+    summary = text[text.rfind("Summary:") :]
     loud = re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
     return {"loudness": _number(loud), "true_peak": _number(peak)}
@@ -56,18 +59,32 @@ def _loudness(mp3, measured: dict) -> list[Finding]:
     loud, peak = measured["loudness"], measured["true_peak"]
     measured["loudness_target"] = target
     if loud is None:
-        found = Finding("loudness", False, "the audio is silent: no loudness could be measured", effect=LOUDNESS.format(
-            target=target, way="up"))
+        found = Finding(
+            "loudness",
+            False,
+            "the audio is silent: no loudness could be measured",
+            effect=LOUDNESS.format(target=target, way="up"),
+        )
     else:
         kind = "stereo" if stereo else "mono"
         ok = abs(loud - target) <= LOUDNESS_TOLERANCE
-        found = Finding("loudness", ok, f"integrated loudness {loud:.1f} LUFS; target {target:.0f} ± "
-                        f"{LOUDNESS_TOLERANCE:.0f} LU for {kind}", effect="" if ok else LOUDNESS.format(
-                            target=target, way="up" if loud < target else "down"))
+        found = Finding(
+            "loudness",
+            ok,
+            f"integrated loudness {loud:.1f} LUFS; target {target:.0f} ± {LOUDNESS_TOLERANCE:.0f} LU for {kind}",
+            effect="" if ok else LOUDNESS.format(target=target, way="up" if loud < target else "down"),
+        )
     peak_ok = peak is not None and peak <= MAX_TRUE_PEAK
     shown = f"{peak:.1f}" if peak is not None else "-inf"
-    return [found, Finding("true_peak", peak_ok or peak is None, f"true peak {shown} dBTP; at most {MAX_TRUE_PEAK:.0f} dBTP",
-                           effect="" if peak_ok or peak is None else PEAK)]
+    return [
+        found,
+        Finding(
+            "true_peak",
+            peak_ok or peak is None,
+            f"true peak {shown} dBTP; at most {MAX_TRUE_PEAK:.0f} dBTP",
+            effect="" if peak_ok or peak is None else PEAK,
+        ),
+    ]
 
 
 def _format(mp3) -> list[Finding]:
@@ -90,12 +107,24 @@ def _tags(episode: Episode, mp3) -> list[Finding]:
     wanted = {"TIT2": "title", "TPE1": "artist", "TALB": "album"}
     missing = [name for frame, name in wanted.items() if tags is None or not str(tags.get(frame, "")).strip()]
     if missing:
-        return [Finding("id3.tags", False, f"ID3 {', '.join(missing)} missing", effect=TAGS.format(what=" or ".join(missing)))]
+        return [
+            Finding(
+                "id3.tags", False, f"ID3 {', '.join(missing)} missing", effect=TAGS.format(what=" or ".join(missing))
+            )
+        ]
     title = str(tags["TIT2"])
     if title != episode.meta.get("title", title):
-        return [Finding("id3.tags", False, f"ID3 title {title!r} is not the episode's title {episode.meta['title']!r}",
-                        effect=TAGS.format(what="right title"))]
-    return [Finding("id3.tags", True, f"ID3 title {title!r}, artist {str(tags['TPE1'])!r}, album {str(tags['TALB'])!r}")]
+        return [
+            Finding(
+                "id3.tags",
+                False,
+                f"ID3 title {title!r} is not the episode's title {episode.meta['title']!r}",
+                effect=TAGS.format(what="right title"),
+            )
+        ]
+    return [
+        Finding("id3.tags", True, f"ID3 title {title!r}, artist {str(tags['TPE1'])!r}, album {str(tags['TALB'])!r}")
+    ]
 
 
 def _cover(episode: Episode, mp3) -> list[Finding]:
@@ -104,10 +133,13 @@ def _cover(episode: Episode, mp3) -> list[Finding]:
     if pictures:
         pic = pictures[0]
         ok = pic.mime in ("image/png", "image/jpeg") and len(pic.data) > 0
-        return [Finding("id3.cover", ok, f"ID3 cover: {pic.mime}, {len(pic.data) // 1024} KiB",
-                        effect="" if ok else COVER)]
+        return [
+            Finding("id3.cover", ok, f"ID3 cover: {pic.mime}, {len(pic.data) // 1024} KiB", effect="" if ok else COVER)
+        ]
     if cover is not None:
-        return [Finding("id3.cover", False, f"{cover.name} is not embedded in the MP3 (no ID3 APIC frame)", effect=COVER)]
+        return [
+            Finding("id3.cover", False, f"{cover.name} is not embedded in the MP3 (no ID3 APIC frame)", effect=COVER)
+        ]
     return []
 
 
@@ -120,8 +152,15 @@ def _chapters(episode: Episode, mp3) -> list[Finding]:
         return []
     if not frames:
         severity = _severity(episode)
-        return [Finding("id3.chapters", severity == "warning", f"chapters.json lists {len(listed)} chapters; the MP3 has no ID3 "
-                        "chapters (CTOC/CHAP)", effect=CHAPTERS.format(what="no chapters"), severity=severity)]
+        return [
+            Finding(
+                "id3.chapters",
+                severity == "warning",
+                f"chapters.json lists {len(listed)} chapters; the MP3 has no ID3 chapters (CTOC/CHAP)",
+                effect=CHAPTERS.format(what="no chapters"),
+                severity=severity,
+            )
+        ]
     embedded = [(_chapter_title(c), c.start_time / 1000) for c in frames]
     problem = _compare_chapters(listed, embedded, tags.getall("CTOC"))
     if problem:

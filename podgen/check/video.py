@@ -2,6 +2,7 @@
 brings): an H.264 picture of the right size, AAC sound, the long video as long as the audio
 (±0.1 s) with a subtitle cue for each of transcript.vtt's, a short of 30-60 s; and each made
 from the audio the folder holds now."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,13 +23,20 @@ def check_videos(episode: Episode, audio_seconds: float) -> list[Finding]:
     for kind, entry in recorded_videos(episode.meta).items():
         path = episode.folder / Path(entry["file"]).name
         if not path.is_file():
-            findings.append(Finding(f"video.{kind}", False, f"episode.json lists {path.name}, which is missing",
-                                    effect=BROKEN))
+            findings.append(
+                Finding(f"video.{kind}", False, f"episode.json lists {path.name}, which is missing", effect=BROKEN)
+            )
             continue
         if not is_current(entry, episode.meta):
-            findings.append(Finding(f"video.{kind}.current", False, f"{path.name} was made from earlier audio: "
-                                    f"run podgen video {episode.folder}{' --short' if kind == 'short' else ''}",
-                                    effect=STALE))
+            findings.append(
+                Finding(
+                    f"video.{kind}.current",
+                    False,
+                    f"{path.name} was made from earlier audio: "
+                    f"run podgen video {episode.folder}{' --short' if kind == 'short' else ''}",
+                    effect=STALE,
+                )
+            )
         findings += _streams(kind, path, entry, episode, audio_seconds)
     return findings
 
@@ -39,8 +47,10 @@ def probe(path: Path) -> dict:
 
     with av.open(str(path)) as container:
         streams = {s.type: s for s in container.streams if s.type in ("video", "audio", "subtitle")}
-        found = {"codecs": {t: s.codec_context.name for t, s in streams.items()},
-                 "duration": (container.duration or 0) / 1e6}
+        found = {
+            "codecs": {t: s.codec_context.name for t, s in streams.items()},
+            "duration": (container.duration or 0) / 1e6,
+        }
         if "video" in streams:
             found["size"] = (streams["video"].codec_context.width, streams["video"].codec_context.height)
         ends: dict[str, float] = {}

@@ -3,6 +3,7 @@
 "7" and "seven", "TF-IDF" and "TFIDF", "single-vector" and "single vector" are the same words
 to a listener; the word error rate counts what differs after that.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,10 @@ FILLERS = frozenset("mm mmm hmm hm mhm um umm uh er erm".split())
 SPELLINGS = {"alright": "all right", "ok": "okay", "percent": "per cent"}
 """Words written two ways for the same sound: the script's way and the recogniser's meet here."""
 
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen".split()
+)
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 
 

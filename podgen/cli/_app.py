@@ -2,6 +2,7 @@
 
 Commands register themselves on ``app`` from their own modules; what they share is in ``console``.
 """
+
 from __future__ import annotations
 
 import logging

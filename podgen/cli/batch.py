@@ -1,8 +1,8 @@
 """The batch command: a folder of documents becomes episodes, here or on a Dask cluster."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -22,9 +22,14 @@ def batch(
     folder: Path = typer.Argument(..., help="Folder of documents.", show_default=False),
     recursive: bool = typer.Option(False, "-r", "--recursive", help="Also look in subfolders."),
     jobs: int = typer.Option(1, "-j", "--jobs", min=1, max=64, help="Documents made at the same time (processes)."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on the Dask cluster at this address, "
-                                            "e.g. tcp://10.0.0.5:8786.", show_default=False),
-    *, settings: Settings,
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Run on the Dask cluster at this address, e.g. tcp://10.0.0.5:8786.",
+        show_default=False,
+    ),
+    *,
+    settings: Settings,
 ) -> None:
     """Make an episode of every document in a folder; re-runs skip the unchanged ones.
 
@@ -41,8 +46,11 @@ def batch(
     """
     from ..batch import REPORT, run_batch
 
-    report = with_progress(lambda bars: run_batch(
-        folder, settings, recursive=recursive, jobs=jobs, scheduler=scheduler, progress=bars, on_outcome=_line))
+    report = with_progress(
+        lambda bars: run_batch(
+            folder, settings, recursive=recursive, jobs=jobs, scheduler=scheduler, progress=bars, on_outcome=_line
+        )
+    )
     _table(report)
     out.print(f"Report: {settings.output_dir / REPORT}", highlight=False)
     if report.failed:
@@ -53,13 +61,17 @@ def _line(outcome) -> None:
     where = outcome.reason if outcome.status == "failed" else outcome.folder
     if outcome.status == "made":
         where = f"{where} ({outcome.seconds:.1f}s)"
-    err.print(f"[{STYLE[outcome.status]}]{outcome.status:>7}[/] {escape(shown(Path(outcome.source).name))}: "
-              f"{escape(shown(where or ''))}", highlight=False)
+    err.print(
+        f"[{STYLE[outcome.status]}]{outcome.status:>7}[/] {escape(shown(Path(outcome.source).name))}: "
+        f"{escape(shown(where or ''))}",
+        highlight=False,
+    )
 
 
 def _table(report) -> None:
-    table = Table(title=f"{report.count('made')} made, {report.count('skipped')} skipped, "
-                        f"{report.count('failed')} failed")
+    table = Table(
+        title=f"{report.count('made')} made, {report.count('skipped')} skipped, {report.count('failed')} failed"
+    )
     for column in ("", "document", "episode or reason"):
         table.add_column(column, overflow="fold")
     for o in report.outcomes:

@@ -1,4 +1,5 @@
 """The check command: measure finished episodes, print what passed and what did not."""
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,13 @@ from .results import check_table
 @app.command()
 @with_settings(LISTEN, VOICE, STUDIO)
 def check(
-    episode_dirs: list[Path] = typer.Argument(..., help="Episode folders (the ones `podgen make` wrote).",
-                                              show_default=False),
+    episode_dirs: list[Path] = typer.Argument(
+        ..., help="Episode folders (the ones `podgen make` wrote).", show_default=False
+    ),
     fix: bool = typer.Option(False, "--fix", help="Speak flagged lines again, re-mix and check again (a few rounds)."),
     as_json: bool = typer.Option(False, "--json", help="Print the reports as JSON on stdout instead of tables."),
-    *, settings: Settings,
+    *,
+    settings: Settings,
 ) -> None:
     """Check that episodes say what their scripts say and meet podcast standards; write check.json.
 

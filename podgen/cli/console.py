@@ -2,15 +2,17 @@
 
 The library never prints; these are the only places that do (with ``results`` for what a
 command made, and the command modules for their own tables)."""
+
 from __future__ import annotations
 
 import os
 import re
 import signal
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -27,11 +29,20 @@ out = Console(soft_wrap=True, emoji=False)
 err = Console(stderr=True, soft_wrap=True, emoji=False)
 state = {"debug": False}
 
-STAGES = {"batch": "Documents", "ingest": "Reading sources", "pages": "Reading PDF pages", "ocr": "OCR (pages)",
-          "download": "Downloading (KB)", "text": "Cleaning text (KB)",
-          "transcribe": "Transcribing (min)", "write": "Writing the script", "tokens": "  model answering",
-          "speak": "Speaking lines",
-          "mix": "Mixing audio", "check": "Checking"}
+STAGES = {
+    "batch": "Documents",
+    "ingest": "Reading sources",
+    "pages": "Reading PDF pages",
+    "ocr": "OCR (pages)",
+    "download": "Downloading (KB)",
+    "text": "Cleaning text (KB)",
+    "transcribe": "Transcribing (min)",
+    "write": "Writing the script",
+    "tokens": "  model answering",
+    "speak": "Speaking lines",
+    "mix": "Mixing audio",
+    "check": "Checking",
+}
 
 
 _UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
@@ -84,27 +95,27 @@ def run(action: Callable[[], Any]) -> Any:
         if state["debug"]:
             err.print_exception()
         fail(exc.message + (f" {exc.hint}" if exc.hint else ""))
-        raise typer.Exit(exc.exit_code)
+        raise typer.Exit(exc.exit_code) from None
     except OSError as exc:  # the file system said no: a path, a permission, a full disk
         if state["debug"]:
             err.print_exception()
         where = f": {exc.filename}" if exc.filename else ""
         fail(f"{exc.strerror or exc}{where}. Check the path, its permissions and free space.")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted:[/] run the same command again to resume where it stopped.")
-        raise typer.Exit(130)
+        raise typer.Exit(130) from None
     except _Terminated:
         err.print("[yellow]terminated:[/] run the same command again to resume where it stopped.")
-        raise typer.Exit(143)
+        raise typer.Exit(143) from None
     except Exception as exc:  # a bug: say so in one line unless --debug
         if state["debug"]:
             raise
         fail(f"unexpected {type(exc).__name__}: {exc} (run with --debug for details)")
-        raise typer.Exit(70)
+        raise typer.Exit(70) from None
 
 
-def settings_from(config: Optional[Path], overrides: dict[str, Any]):
+def settings_from(config: Path | None, overrides: dict[str, Any]):
     """Settings from flags (``overrides``; None = not given) > environment > file > defaults."""
     from ..config import load_settings
 
@@ -136,7 +147,12 @@ class _Rate(ProgressColumn):
 
 
 def with_progress(action: Callable[[Report], Any]) -> Any:
-    columns = [TextColumn("{task.description:<20}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-               TimeElapsedColumn(), _Rate()]
+    columns = [
+        TextColumn("{task.description:<20}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        _Rate(),
+    ]
     with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
         return run(lambda: action(_Bars(progress)))

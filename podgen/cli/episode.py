@@ -1,4 +1,5 @@
 """Commands that make episodes: make, script, render."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +16,8 @@ from .results import produce, produce_script
 @with_settings(EPISODE)
 def make(
     sources: list[str] = typer.Argument(..., help=SOURCES_HELP, show_default=False),
-    *, settings: Settings,
+    *,
+    settings: Settings,
 ) -> None:
     """Make an episode from documents.
 
@@ -44,7 +46,8 @@ def make(
 @with_settings(EPISODE)
 def script(
     sources: list[str] = typer.Argument(..., help=SOURCES_HELP, show_default=False),
-    *, settings: Settings,
+    *,
+    settings: Settings,
 ) -> None:
     """Write an episode's script.json only (no audio): read or edit it, then `podgen render` the folder.
 
@@ -63,7 +66,8 @@ def script(
 @with_settings(VOICE, STUDIO, VIDEO, CHECK)
 def render(
     episode_dir: Path = typer.Argument(..., help="An episode folder holding script.json.", show_default=False),
-    *, settings: Settings,
+    *,
+    settings: Settings,
 ) -> None:
     """Re-make the audio of an episode from its (edited) script.json. Only changed lines are re-spoken.
 

@@ -1,9 +1,12 @@
 """Commands that show what podgen sees: extract, voices, writers, doctor."""
+
 from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -21,7 +24,8 @@ if TYPE_CHECKING:
 def extract(
     sources: list[str] = typer.Argument(..., help=SOURCES_HELP, show_default=False),
     as_json: bool = typer.Option(False, "--json", help="Print the Document as JSON (title, sections, source, meta)."),
-    *, settings: Settings,
+    *,
+    settings: Settings,
 ) -> None:
     """Print the cleaned text podgen reads from documents, as Markdown (or JSON).
 
@@ -52,8 +56,8 @@ def voices(*, settings: Settings) -> None:
 
     names = registry.names() if settings.tts == "auto" else [settings.tts]
     for name in names:
-        backend = run(lambda: registry.create(name, settings))
-        listed, cast = run(backend.voices), run(lambda: backend.default_voices(settings.language))
+        backend = run(partial(registry.create, name, settings))
+        listed, cast = run(backend.voices), run(partial(backend.default_voices, settings.language))
         out.print(f"[bold]{name}[/]: {', '.join(listed) or '(none for ' + settings.language + ')'}", highlight=False)
         if cast:
             out.print(f"  hosts' default voices: {', '.join(cast)}", highlight=False)
@@ -107,22 +111,27 @@ def _gguf_lines(settings: Settings) -> list[str]:
     from ..write.auto import local_model
 
     found = local_model(settings)
-    return [f"local: {found} ({'--model-file' if settings.model_file else 'in the Hugging Face cache'})"] if found else []
+    return (
+        [f"local: {found} ({'--model-file' if settings.model_file else 'in the Hugging Face cache'})"] if found else []
+    )
 
 
 def _server_lines(ports: Sequence[tuple[str, int]] | None) -> list[str]:
     """Each local OpenAI-compatible server that answers, with its models and the one auto would use."""
     from ..llm.discover import KNOWN, find_local_servers, pick_model
 
-    return [f"{found.name}: {found.base_url} serves {', '.join(found.models)} (chat model: {pick_model(found)})"
-            for found in find_local_servers(KNOWN if ports is None else ports)]
+    return [
+        f"{found.name}: {found.base_url} serves {', '.join(found.models)} (chat model: {pick_model(found)})"
+        for found in find_local_servers(KNOWN if ports is None else ports)
+    ]
 
 
 @app.command()
 @with_settings((LLM_BASE_URL, MODEL_FILE, TTS_BASE_URL, LANGUAGE))
 def doctor(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON, for a bug report."),
-    *, settings: Settings,
+    *,
+    settings: Settings,
 ) -> None:
     """Show what this machine has for podgen and what it could have: versions, extras, writers,
     voices, ffmpeg, Whisper models, Chromium and the caches, with the command for what is missing.
@@ -152,15 +161,23 @@ def doctor_lines(report) -> list[str]:
     from ..doctor import size
 
     v = report.versions
-    lines = [f"podgen {v['podgen']} on Python {v['python']} ({v['implementation']}), {v['platform']}, "
-             f"{v['cores']} cores", f"  {v['executable']}", "", "libraries"]
+    lines = [
+        f"podgen {v['podgen']} on Python {v['python']} ({v['implementation']}), {v['platform']}, {v['cores']} cores",
+        f"  {v['executable']}",
+        "",
+        "libraries",
+    ]
     have = [f"{name} {version}" for name, version in report.libraries.items() if version]
     lines += [f"  {chunk}" for chunk in _wrap(have)]
     missing = [name for name, version in report.libraries.items() if not version]
     if missing:
         lines += [f"  not installed: {chunk}" for chunk in _wrap(missing)]
-    for title, findings in (("extras", report.extras), ("writers", report.writers), ("voices", report.voices),
-                            ("tools", report.tools)):
+    for title, findings in (
+        ("extras", report.extras),
+        ("writers", report.writers),
+        ("voices", report.voices),
+        ("tools", report.tools),
+    ):
         lines += ["", title]
         for finding in findings:
             lines.append(f"  {'ok ' if finding.ok else 'no '} {finding.name}: {finding.detail}")

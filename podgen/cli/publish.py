@@ -1,4 +1,5 @@
 """Commands that publish episodes: feed (feed + site), serve (a local preview)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,12 +16,15 @@ from .options import SHOW, with_settings
 @app.command()
 @with_settings(SHOW)
 def feed(
-    episodes_dir: Path = typer.Argument(..., help="Folder of episode folders (podgen make/batch -o).",
-                                        show_default=False),
+    episodes_dir: Path = typer.Argument(
+        ..., help="Folder of episode folders (podgen make/batch -o).", show_default=False
+    ),
     site_dir: Path = typer.Option(Path("site"), "-o", "--output", help="Folder to write the feed and site into."),
-    only_checked: bool = typer.Option(False, "--only-checked", help="Leave out episodes whose check.json is "
-                                      "missing or did not pass."),
-    *, settings: Settings,
+    only_checked: bool = typer.Option(
+        False, "--only-checked", help="Leave out episodes whose check.json is missing or did not pass."
+    ),
+    *,
+    settings: Settings,
 ) -> None:
     """Write a podcast feed (feed.xml) and a web site of the episodes, ready to upload as they are.
 
@@ -35,10 +39,12 @@ def feed(
     report = run(lambda: publish(episodes_dir, site_dir, settings, only_checked))
     for name, reason in report.skipped:
         err.print(f"[yellow]left out[/] {escape(shown(name))}: {escape(shown(reason))}", highlight=False)
-    out.print(f"[bold green]Published[/] {len(report.episodes)} episodes into {escape(str(site_dir))}",
-              highlight=False)
-    out.print(f"  feed: {report.feed}\n  site: {report.index}  (preview: podgen serve {site_dir})",
-              highlight=False, markup=False)
+    out.print(f"[bold green]Published[/] {len(report.episodes)} episodes into {escape(str(site_dir))}", highlight=False)
+    out.print(
+        f"  feed: {report.feed}\n  site: {report.index}  (preview: podgen serve {site_dir})",
+        highlight=False,
+        markup=False,
+    )
 
 
 @app.command()

@@ -1,10 +1,12 @@
 """What a command made, printed: an episode's summary, a script's, a check's table and verdict."""
+
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -32,8 +34,7 @@ def _summary(episode, elapsed: float) -> None:
     for name in ("audio", "metadata"):
         if name in episode.files:
             out.print(f"  {episode.files[name]}", highlight=False)
-    out.print(f"  script: {episode.folder / SCRIPT} (edit it, then: podgen render {episode.folder})",
-              highlight=False)
+    out.print(f"  script: {episode.folder / SCRIPT} (edit it, then: podgen render {episode.folder})", highlight=False)
     cover = episode.files["cover"].name if "cover" in episode.files else COVER
     out.print(f"  transcripts: {', '.join(TRANSCRIPTS)}; {CHAPTERS}; {cover}", highlight=False)
     for kind in ("video", "short"):
@@ -50,8 +51,10 @@ def produce_script(action: Callable[[Report], Any], words_per_minute: int) -> No
     """Run a script-writing ``action`` under progress bars, then say where the script is."""
     folder, script = with_progress(action)
     minutes = script.word_count() / words_per_minute
-    out.print(f"[bold green]Wrote[/] {script.title!r}: {len(script.lines)} lines, {script.word_count()} words "
-              f"(about {minutes:.1f} minutes)")
+    out.print(
+        f"[bold green]Wrote[/] {script.title!r}: {len(script.lines)} lines, {script.word_count()} words "
+        f"(about {minutes:.1f} minutes)"
+    )
     out.print(f"  {folder / SCRIPT} (read or edit it, then: podgen render {folder})", highlight=False)
     _writing(script.stats)
 
@@ -62,16 +65,21 @@ def _writing(stats: dict[str, Any]) -> None:
         return
     line = f"  writer: {stats.get('writer_reason', '')}"
     if "requests" in stats:
-        line += (f"; {stats['requests']} requests ({stats['cached']} from cache), {stats['tokens_in']:,} tokens in, "
-                 f"{stats['tokens_out']:,} out")
+        line += (
+            f"; {stats['requests']} requests ({stats['cached']} from cache), {stats['tokens_in']:,} tokens in, "
+            f"{stats['tokens_out']:,} out"
+        )
     if stats.get("tokens_per_second"):
         line += f"; the model wrote {stats['tokens_per_second']:.1f} tokens/s"
     if "write_seconds" in stats:
         line += f"; writing took {stats['write_seconds']:.1f}s"
     out.print(line, highlight=False)
     if stats.get("fallback_segments"):
-        out.print(f"  fallback: {stats['fallback_segments']} chapter(s) the model could not write were read from "
-                  "the source by the offline writer (listed in script.json)", highlight=False)
+        out.print(
+            f"  fallback: {stats['fallback_segments']} chapter(s) the model could not write were read from "
+            "the source by the offline writer (listed in script.json)",
+            highlight=False,
+        )
 
 
 def check_table(report) -> None:
@@ -83,8 +91,9 @@ def check_table(report) -> None:
     for f in sorted(report.findings, key=lambda f: (order[_result(f)], f.time if f.time is not None else -1)):
         mark = MARKS[_result(f)]
         text = f.message if _result(f) == "pass" else _detail(f)
-        table.add_row(mark, f.check, "" if f.line is None else str(f.line),
-                      "" if f.time is None else f"{f.time:.1f}s", text)
+        table.add_row(
+            mark, f.check, "" if f.line is None else str(f.line), "" if f.time is None else f"{f.time:.1f}s", text
+        )
     out.print(table)
     if report.measured.get("remixed"):
         out.print(f"  re-mixed {report.measured['remixed']} time(s) by --fix")
@@ -93,7 +102,11 @@ def check_table(report) -> None:
     m = report.measured
     figures = f"WER {m.get('wer', 0):.1%}, {m.get('loudness')} LUFS, true peak {m.get('true_peak')} dBTP"
     failed = len(report.failures)
-    verdict = "[bold green]PASSED[/]" if report.passed else f"[bold red]FAILED[/] ({failed} failed check{'s' * (failed != 1)})"
+    verdict = (
+        "[bold green]PASSED[/]"
+        if report.passed
+        else f"[bold red]FAILED[/] ({failed} failed check{'s' * (failed != 1)})"
+    )
     out.print(f"{verdict}: {figures}; report in {report.path}", highlight=False)
 
 
@@ -121,5 +134,7 @@ def check_summary(path: Path) -> None:
         return
     for f in failed:
         err.print(f"[bold red]check failed:[/] {escape(shown(f['check'] + ': ' + f['message']))}", highlight=False)
-    out.print(f"  check: [bold red]FAILED[/] ({len(failed)} problems; podgen check {path.parent} --fix)", highlight=False)
+    out.print(
+        f"  check: [bold red]FAILED[/] ({len(failed)} problems; podgen check {path.parent} --fix)", highlight=False
+    )
     raise typer.Exit(CheckFailed.exit_code)

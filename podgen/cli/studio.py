@@ -1,4 +1,5 @@
 """The studio command: a local web app over the same library the other commands call."""
+
 from __future__ import annotations
 
 import webbrowser
@@ -14,13 +15,18 @@ from .options import OUTPUT, VOICE, with_settings
 @app.command()
 @with_settings(OUTPUT, VOICE)
 def studio(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; another than loopback needs "
-                             "--allow-remote."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on; another than loopback needs --allow-remote."
+    ),
     port: int = typer.Option(8765, "--port", "-p", help="Port (0: any free port)."),
     open_browser: bool = typer.Option(False, "--open", help="Also open the studio in the web browser."),
-    allow_remote: bool = typer.Option(False, "--allow-remote", help="Allow a --host other machines can reach "
-                                      "(anyone with the token can then use the studio)."),
-    *, settings: Settings,
+    allow_remote: bool = typer.Option(
+        False,
+        "--allow-remote",
+        help="Allow a --host other machines can reach (anyone with the token can then use the studio).",
+    ),
+    *,
+    settings: Settings,
 ) -> None:
     """Make, edit, listen to, question and publish episodes in a local web app. Ctrl-C stops.
 
@@ -37,7 +43,9 @@ def studio(
     def ready(url: str) -> None:
         out.print(f"podgen studio: {url}", highlight=False, markup=False, soft_wrap=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
-            err.print(f"[yellow]warning:[/] the studio listens on {host}: other machines can reach it.", highlight=False)
+            err.print(
+                f"[yellow]warning:[/] the studio listens on {host}: other machines can reach it.", highlight=False
+            )
         if open_browser:
             webbrowser.open(url)
 

@@ -5,14 +5,15 @@ whose ``accepts()`` says yes (by extension or by content) is tried in priority o
 accepts it, or all fail, the error lists every attempt. A URL is fetched to a temporary file
 first and then read like any file. Front and back matter is dropped from every Document.
 """
+
 from __future__ import annotations
 
 import inspect
 import logging
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from .. import redact
 from ..config import Settings
@@ -43,8 +44,10 @@ def extract(source: str | Path, settings: Settings, progress: Progress | None = 
     if fetch.is_url(source):
         return _extract_url(str(source).strip(), settings, progress)
     if isinstance(source, str) and re.match(r"^[A-Za-z][\w+.-]+://", source):
-        raise UnsupportedFormat(f"Cannot fetch {redact.url(source)}: podgen fetches only http:// and https:// addresses.",
-                                "Download it yourself and give podgen the file.")
+        raise UnsupportedFormat(
+            f"Cannot fetch {redact.url(source)}: podgen fetches only http:// and https:// addresses.",
+            "Download it yourself and give podgen the file.",
+        )
     path = Path(source)
     if not path.exists():
         raise SourceNotFound(f"File not found: {path}.")

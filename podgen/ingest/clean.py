@@ -3,19 +3,29 @@
 Line-level helpers work on raw lines (page furniture, tables, equations); paragraph-level
 helpers work on joined text (citations, links, footnote markers, odd characters).
 """
+
 from __future__ import annotations
 
 import re
 import statistics
 import unicodedata
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 # Spacing accents that TeX-made PDFs emit before the letter they belong on ("O˘guz").
 _SPACING_ACCENTS = {
-    "\u00b4": "\u0301", "\u02dd": "\u030b", "\u02d8": "\u0306", "\u02c7": "\u030c",
-    "\u00a8": "\u0308", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u00b8": "\u0327",
-    "\u02da": "\u030a", "\u00af": "\u0304", "\u02d9": "\u0307", "\u02db": "\u0328",
+    "\u00b4": "\u0301",
+    "\u02dd": "\u030b",
+    "\u02d8": "\u0306",
+    "\u02c7": "\u030c",
+    "\u00a8": "\u0308",
+    "\u02c6": "\u0302",
+    "\u02dc": "\u0303",
+    "\u00b8": "\u0327",
+    "\u02da": "\u030a",
+    "\u00af": "\u0304",
+    "\u02d9": "\u0307",
+    "\u02db": "\u0328",
 }
 _ACCENT_RE = re.compile(f"([{''.join(_SPACING_ACCENTS)}])\\s?([A-Za-z\u0131])")
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -43,7 +53,7 @@ _REFERENCES_RE = re.compile(
     r"^(?:\d{1,2}\.?\s+|[A-Z]\.?\s+)?(?:references|bibliography|works cited|literature cited)$", re.I
 )
 _ABBREVIATION_END_RE = re.compile(r"\b(?:No|Nos|St|Dr|Mr|Mrs|Ms|Prof|vs|al|Fig|Eq|Sec|e\.g|i\.e|cf|Inc|Co|Jr)\.$")
-_SENTENCE_END = ('.', '!', '?', ':', '"', '”', "'", '’')
+_SENTENCE_END = (".", "!", "?", ":", '"', "”", "'", "’")
 
 
 def normalize_chars(text: str) -> str:
@@ -55,7 +65,7 @@ def normalize_chars(text: str) -> str:
 
 
 def spoken_heading(text: str) -> str:
-    """"A.\tPURPOSE" -> "A. Purpose": whitespace collapsed, all-capital headings softened."""
+    """ "A.\tPURPOSE" -> "A. Purpose": whitespace collapsed, all-capital headings softened."""
     text = normalize_chars(re.sub(r"\s+", " ", text)).strip()
     if not (text.isupper() and len(text) > 4):
         return text
@@ -220,6 +230,7 @@ def join_lines(lines: list[str], keep: set[str] | None = None) -> list[str]:
 # Each pattern below runs only on text holding the character it needs (a cheap test in C),
 # which keeps cleaning of plain prose fast.
 
+
 def strip_citations(text: str) -> str:
     """Remove [12], [3, 4], (Lee et al., 2019; Guu et al., 2020) and "Lee (2019)" years."""
     if "[" in text:
@@ -281,7 +292,7 @@ def clean_text(text: str, progress: Callable[[str, int, int], None] | None = Non
         if (done + len(paragraph)) // step > done // step:
             report("text", min(total, (done + len(paragraph)) // 1024), total)
         done += len(paragraph)
-        if (paragraph := clean_paragraph(paragraph)):
+        if paragraph := clean_paragraph(paragraph):
             cleaned.append(paragraph)
     report("text", total, total)
     return "\n\n".join(cleaned)

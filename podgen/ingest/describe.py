@@ -2,6 +2,7 @@
 openai``): figures and photos become prose a listener can follow, where OCR would give only
 the words printed in them. The request goes through the shared chat client (``podgen.llm``:
 retries, request cache, key redaction) with the image as an OpenAI-style ``image_url`` part."""
+
 from __future__ import annotations
 
 import base64
@@ -24,8 +25,10 @@ def wanted(settings: Settings) -> bool:
     if not settings.describe_images:
         return False
     if settings.writer == "offline":
-        raise UsageError("--describe-images needs a vision-capable chat model, and the writer is offline.",
-                         "Use --llm openai with OPENAI_API_KEY or --llm-base-url, or leave out --describe-images.")
+        raise UsageError(
+            "--describe-images needs a vision-capable chat model, and the writer is offline.",
+            "Use --llm openai with OPENAI_API_KEY or --llm-base-url, or leave out --describe-images.",
+        )
     return True
 
 
@@ -40,9 +43,17 @@ def data_url(image: Any) -> str:
 
 def messages(image: Any, settings: Settings) -> list[dict[str, Any]]:
     prompt = Template(load_text("ingest/describe-image.md", settings)).safe_substitute(
-        language=settings.language, words=WORDS)
-    return [{"role": "user", "content": [{"type": "text", "text": prompt.strip()},
-                                         {"type": "image_url", "image_url": {"url": data_url(image)}}]}]
+        language=settings.language, words=WORDS
+    )
+    return [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": prompt.strip()},
+                {"type": "image_url", "image_url": {"url": data_url(image)}},
+            ],
+        }
+    ]
 
 
 def describe_all(images: list[Any], settings: Settings) -> list[str]:
@@ -50,5 +61,7 @@ def describe_all(images: list[Any], settings: Settings) -> list[str]:
     from ..llm import ChatClient
 
     client = ChatClient(settings)
-    return client.map(lambda load: client.chat(messages(load(), settings), max_tokens=2 * WORDS * 2,
-                                               kind="summary").text.strip(), images)  # factual: sampled as summaries
+    return client.map(
+        lambda load: client.chat(messages(load(), settings), max_tokens=2 * WORDS * 2, kind="summary").text.strip(),
+        images,
+    )  # factual: sampled as summaries

@@ -1,12 +1,14 @@
 """Word documents (.docx) through python-docx: headings become sections, list items read as
 sentences, tables are left out (a stream of cells is no way to listen), and so are headers,
 footers, comments and footnotes (they are not part of the body python-docx walks)."""
+
 from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..config import Settings
 from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument
@@ -35,8 +37,10 @@ def check_size(path: Path, settings: Settings) -> None:
 def _open(path: Path, settings: Settings) -> Any:
     docx = need("docx", "docs", "Reading Word documents")
     if sniff.kind(path) == "ole":
-        raise EncryptedDocument(f"{path.name} is password-protected or an old Word .doc file, not a .docx.",
-                                "Open it in Word and save it as an unprotected .docx.")
+        raise EncryptedDocument(
+            f"{path.name} is password-protected or an old Word .doc file, not a .docx.",
+            "Open it in Word and save it as an unprotected .docx.",
+        )
     check_size(path, settings)
     try:
         return docx.Document(str(path))
@@ -156,7 +160,9 @@ class DocxExtractor:
         if not sections:
             raise EmptyDocument(f"{path.name} has no readable text.")
         props = document.core_properties
-        title = normalize_chars(props.title or "").strip() or heading_title or cover_title(document) or pretty_stem(path)
+        title = (
+            normalize_chars(props.title or "").strip() or heading_title or cover_title(document) or pretty_stem(path)
+        )
         meta = {"format": "docx", "headings": sum(1 for s in sections if s.heading)}
         if (props.author or "").strip():
             meta["author"] = props.author.strip()

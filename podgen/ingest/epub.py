@@ -5,13 +5,15 @@ OPF package file, which takes a few dozen lines to walk, and ebooklib is AGPL-li
 which podgen (MIT) does not take on. Headings (h1-h6) split sections; navigation, link lists
 (tables of contents), figure captions, page numbers and tables are left out.
 """
+
 from __future__ import annotations
 
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..config import Settings
 from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, TooLarge
@@ -22,8 +24,11 @@ from .extras import need
 from .text import pretty_stem
 from .zips import Members
 
-_NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "opf": "http://www.idpf.org/2007/opf",
-       "dc": "http://purl.org/dc/elements/1.1/"}
+_NS = {
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
 _BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dd", "dt", "pre", "blockquote"}
 _SKIP_TAGS = {"nav", "table", "figure", "figcaption", "script", "style", "aside", "sup", "head"}
 _SKIP_CLASS_RE = re.compile(r"caption|figcenter|pageno|pagenum|boilerplate|\btoc\b|footnote", re.I)
@@ -42,8 +47,9 @@ def _xml(members: Members, name: str, path: Path) -> Any:
 def _package(members: Members, path: Path) -> tuple[str, Any]:
     names = set(members.archive.namelist())
     if "META-INF/encryption.xml" in names:
-        raise EncryptedDocument(f"{path.name} is DRM-protected (it has META-INF/encryption.xml).",
-                                "Use a DRM-free copy of the book.")
+        raise EncryptedDocument(
+            f"{path.name} is DRM-protected (it has META-INF/encryption.xml).", "Use a DRM-free copy of the book."
+        )
     container = _xml(members, "META-INF/container.xml", path)
     opf = container.xpath("string(//c:rootfile/@full-path)", namespaces=_NS)
     if not opf:
@@ -76,18 +82,22 @@ def _is_link_list(element: Any, text: str) -> bool:
 
 def blocks(root: Any) -> Iterator[tuple[str, str]]:
     """("h2", text) or ("p", text) for each block element in document order."""
+
     def walk(element: Any) -> Iterator[tuple[str, str]]:
         for child in element:
             if not isinstance(child.tag, str) or _skipped(child):
                 continue
             tag = child.tag.rsplit("}", 1)[-1]
-            has_blocks = any(isinstance(d.tag, str) and d.tag.rsplit("}", 1)[-1] in _BLOCKS for d in child.iterdescendants())
+            has_blocks = any(
+                isinstance(d.tag, str) and d.tag.rsplit("}", 1)[-1] in _BLOCKS for d in child.iterdescendants()
+            )
             if tag in _BLOCKS and not (tag in ("li", "blockquote") and has_blocks):
                 text = re.sub(r"\s+", " ", _text(child)).strip()
                 if text and not _is_link_list(child, text):
                     yield tag, text
             else:
                 yield from walk(child)
+
     yield from walk(root)
 
 
@@ -115,7 +125,7 @@ def _sections(members: Members, names: list[str], path: Path) -> list[Section]:
         for tag, text in blocks(root):
             if tag.startswith("h"):
                 parts.append((spoken_heading(text), []))
-            elif (cleaned := clean_paragraph(text)):
+            elif cleaned := clean_paragraph(text):
                 parts[-1][1].append(cleaned)
     return [Section(heading, "\n\n".join(body)) for heading, body in parts if body]
 
@@ -139,7 +149,9 @@ class EpubExtractor:
         (images, which podgen does not read, do not count)."""
         try:
             with zipfile.ZipFile(path) as archive:
-                Members(archive, path, settings).check(n for n in archive.namelist() if n.lower().endswith(_TEXT_MEMBERS))
+                Members(archive, path, settings).check(
+                    n for n in archive.namelist() if n.lower().endswith(_TEXT_MEMBERS)
+                )
         except (zipfile.BadZipFile, OSError):
             pass  # not a ZIP: extract says so
 
@@ -156,5 +168,6 @@ class EpubExtractor:
         meta = {"format": "epub", "chapters": len(sections)}
         if _meta(package, "creator"):
             meta["author"] = _meta(package, "creator")
-        return Document(title=_meta(package, "title") or pretty_stem(path), sections=sections,
-                        source=str(path), meta=meta)
+        return Document(
+            title=_meta(package, "title") or pretty_stem(path), sections=sections, source=str(path), meta=meta
+        )

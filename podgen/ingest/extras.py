@@ -1,4 +1,5 @@
 """Heavy optional dependencies, imported only when a source needs them."""
+
 from __future__ import annotations
 
 import importlib
@@ -14,5 +15,4 @@ def need(module: str, extra: str, purpose: str) -> ModuleType:
         return importlib.import_module(module)
     except ImportError as exc:
         missing = exc.name or module
-        raise MissingDependency(f"{purpose} needs {missing}, which is not installed.",
-                                pip_install(extra)) from None
+        raise MissingDependency(f"{purpose} needs {missing}, which is not installed.", pip_install(extra)) from None

@@ -6,15 +6,17 @@ downloads that take too long are one-line errors, with any ``user:password@`` le
 The download runs on httpx's asyncio client because only a cancellation can stop a request
 at any point: httpx's own timeouts apply to each read, which a server that sends a byte now
 and then never trips."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import mimetypes
 import re
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
-from typing import Any, Coroutine
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .. import redact
@@ -28,9 +30,15 @@ log = logging.getLogger(__name__)
 USER_AGENT = f"podgen/{__version__} (turns documents into podcast episodes; python-httpx)"
 MAX_REDIRECTS = 5
 _URL_RE = re.compile(r"^https?://", re.I)
-_TYPES = {"text/html": ".html", "application/xhtml+xml": ".html", "text/plain": ".txt", "text/markdown": ".md",
-          "application/pdf": ".pdf", "application/epub+zip": ".epub",
-          "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx"}
+_TYPES = {
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "application/pdf": ".pdf",
+    "application/epub+zip": ".epub",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
 
 
 def is_url(source: object) -> bool:
@@ -59,8 +67,9 @@ def download(url: str, folder: Path, settings: Settings, progress: Progress | No
     try:
         return _run(fetch.run())
     except (TimeoutError, httpx.TimeoutException):
-        raise FetchError(f"Could not fetch {fetch.shown}: {fetch.late()}.",
-                         "Try again later, or raise fetch_timeout.") from None
+        raise FetchError(
+            f"Could not fetch {fetch.shown}: {fetch.late()}.", "Try again later, or raise fetch_timeout."
+        ) from None
     except httpx.HTTPError as exc:
         raise FetchError(f"Could not fetch {fetch.shown}: {_why(exc)}.") from None
 
@@ -92,8 +101,9 @@ class _Fetch:
         seconds = self.settings.fetch_timeout
         timeout = httpx.Timeout(seconds, connect=min(seconds, 10.0))
         async with asyncio.timeout(seconds):
-            async with httpx.AsyncClient(follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=timeout,
-                                         headers={"User-Agent": USER_AGENT}) as client:
+            async with httpx.AsyncClient(
+                follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=timeout, headers={"User-Agent": USER_AGENT}
+            ) as client:
                 async with client.stream("GET", self.url) as response:
                     return await self.save(response)
 
@@ -111,8 +121,12 @@ class _Fetch:
                     raise _too_large(self.shown, self.limit)
                 handle.write(chunk)
                 self.report(declared)
-        log.debug("fetched %s: %d bytes, %s", redact.url(str(response.url)), self.received,
-                  response.headers.get("content-type"))
+        log.debug(
+            "fetched %s: %d bytes, %s",
+            redact.url(str(response.url)),
+            self.received,
+            response.headers.get("content-type"),
+        )
         return target
 
     def report(self, declared: int) -> None:
@@ -126,13 +140,17 @@ class _Fetch:
         seconds = self.settings.fetch_timeout
         if self.received is None:
             return f"no answer within {seconds:g} seconds"
-        return (f"the download was not finished after {seconds:g} seconds (fetch_timeout; "
-                f"{self.received:,} bytes had arrived)")
+        return (
+            f"the download was not finished after {seconds:g} seconds (fetch_timeout; "
+            f"{self.received:,} bytes had arrived)"
+        )
 
 
 def _too_large(shown: str, limit: int) -> FetchError:
-    return FetchError(f"Could not fetch {shown}: it is larger than {limit / 1048576:g} MB.",
-                      "Download it yourself, or raise max_download_mb.")
+    return FetchError(
+        f"Could not fetch {shown}: it is larger than {limit / 1048576:g} MB.",
+        "Download it yourself, or raise max_download_mb.",
+    )
 
 
 def _why(exc: Exception) -> str:

@@ -1,6 +1,7 @@
 """HTML pages (saved files and fetched URLs) through trafilatura: the article, not the
 navigation, sidebars, scripts or comments. Its Markdown output goes through the same
 section and paragraph rules as a Markdown file."""
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,15 @@ _TITLE_SUFFIX_RE = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,60}$")
 
 
 def _markdown(html: bytes, trafilatura: Any) -> str:
-    text = trafilatura.extract(html, output_format="markdown", include_formatting=True, include_tables=False,
-                               include_comments=False, include_images=False, include_links=False)
+    text = trafilatura.extract(
+        html,
+        output_format="markdown",
+        include_formatting=True,
+        include_tables=False,
+        include_comments=False,
+        include_images=False,
+        include_links=False,
+    )
     return _ESCAPE_RE.sub(r"\1", _SUP_RE.sub("", text or ""))
 
 
@@ -73,7 +81,7 @@ def read_html(html: bytes, source: str, path: Path) -> Document:
     parts = split_sections(markdown)
     title = next((strip_inline(h) for level, h, _ in parts if level == 1), None)
     authors, sections = [], []
-    for level, heading, lines in parts:
+    for _level, heading, lines in parts:
         byline, lines = _byline_and_body(lines)
         authors.append(byline)
         text = "\n\n".join(p for p in body_paragraphs(lines) if any(c.isalpha() for c in p))

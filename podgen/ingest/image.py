@@ -4,13 +4,15 @@ An image larger than Pillow's limit (``PIL.Image.MAX_IMAGE_PIXELS``, 89.5 megapi
 the host program changed it: a 9459 x 9459 scan, far more than OCR needs) is refused from its
 header with one line, where Pillow would print a three-line DecompressionBombWarning and go on.
 """
+
 from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..config import Settings
 from ..contracts import Progress
@@ -32,9 +34,11 @@ def pixels_checked(pil: Any, name: str, error: type[Exception] = TooLarge):
         except (pil.DecompressionBombWarning, pil.DecompressionBombError) as exc:
             found = re.search(r"\((\d+) pixels\)", str(exc))
             size = f"{int(found.group(1)) / 1e6:,.0f} megapixels" if found else "too large"
-            raise error(f"{name} is {size}; podgen reads images of at most "
-                        f"{pil.MAX_IMAGE_PIXELS / 1e6:,.1f} megapixels (Pillow's decompression-bomb limit).",
-                        "Scale it down: 300 dpi is plenty for OCR, 3000x3000 for a cover.") from None
+            raise error(
+                f"{name} is {size}; podgen reads images of at most "
+                f"{pil.MAX_IMAGE_PIXELS / 1e6:,.1f} megapixels (Pillow's decompression-bomb limit).",
+                "Scale it down: 300 dpi is plenty for OCR, 3000x3000 for a cover.",
+            ) from None
 
 
 def _frames(path: Path, settings: Settings) -> list[Callable[[], Any]]:
@@ -48,10 +52,14 @@ def _frames(path: Path, settings: Settings) -> list[Callable[[], Any]]:
     except TooLarge:
         raise
     except Exception as exc:  # Pillow raises many types for damaged files
-        raise CorruptDocument(f"{path.name} is not a readable image ({str(exc)[:100] or type(exc).__name__}).") from None
+        raise CorruptDocument(
+            f"{path.name} is not a readable image ({str(exc)[:100] or type(exc).__name__})."
+        ) from None
     if frames > settings.max_pages:
-        raise TooLarge(f"{path.name} has {frames:,} pages; podgen reads at most {settings.max_pages:,} (--max-pages).",
-                       "Split it, or raise --max-pages.")
+        raise TooLarge(
+            f"{path.name} has {frames:,} pages; podgen reads at most {settings.max_pages:,} (--max-pages).",
+            "Split it, or raise --max-pages.",
+        )
     return [_loader(pil, path, i) for i in range(frames)]
 
 
@@ -63,7 +71,10 @@ def _loader(pil: Any, path: Path, frame: int) -> Callable[[], Any]:
                 image.load()
                 return image.copy()
         except Exception as exc:  # damage that verify() does not see shows when decoding
-            raise CorruptDocument(f"{path.name} is damaged: page {frame + 1} cannot be decoded ({str(exc)[:80]}).") from None
+            raise CorruptDocument(
+                f"{path.name} is damaged: page {frame + 1} cannot be decoded ({str(exc)[:80]})."
+            ) from None
+
     return load
 
 
@@ -71,8 +82,10 @@ def ocr_document(path: Path, pages: list[str], meta: dict) -> Document:
     """Pages of OCR text as a Document (one section per page with text)."""
     sections = [Section("" if len(pages) == 1 else f"Page {i}", text) for i, text in enumerate(pages, 1) if text]
     if not sections:
-        raise EmptyDocument(f"{path.name} has no text that OCR could read (or the model described nothing).",
-                            "Give podgen a sharper scan (300 dpi or more) of a page with text.")
+        raise EmptyDocument(
+            f"{path.name} has no text that OCR could read (or the model described nothing).",
+            "Give podgen a sharper scan (300 dpi or more) of a page with text.",
+        )
     return Document(title=pretty_stem(path), sections=sections, source=str(path), meta=meta)
 
 

@@ -1,4 +1,5 @@
 """Markdown files: headings become sections, markup becomes plain spoken text."""
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ server", "Subscribe to our newsletter"), reading lists and questions for the rea
 Works on finished Sections (heading + cleaned paragraphs), so every extractor gets it by
 passing through ``podgen.ingest.extract``.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,10 +30,14 @@ _GUTENBERG_START_RE = re.compile(r"\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBE
 _GUTENBERG_END_RE = re.compile(r"\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG", re.I)
 _GUTENBERG_LINE_RE = re.compile(
     r"project gutenberg|gutenberg\.org|this e-?book is for the use of anyone|produced by\b.*\b(?:team|proofread)"
-    r"|distributed proofread", re.I)
+    r"|distributed proofread",
+    re.I,
+)
 _COPYRIGHT_RE = re.compile(
     r"^(?:copyright\b|©|\(c\)\s*\d{4})|all rights reserved|\bISBN(?:-1[03])?[:\s]|printed in\b.*\b\d{4}"
-    r"|^published by\b|^first published\b|no part of this (?:publication|book)", re.I)
+    r"|^published by\b|^first published\b|no part of this (?:publication|book)",
+    re.I,
+)
 _COLOPHON_RE = re.compile(r"^(?:printed (?:by|in|at)\b|the end\.?$|finis\.?$)", re.I)
 _TOC_ENTRY_RE = re.compile(r"^[A-Z0-9][A-Z0-9 ,;:'’&()/–-]{3,120}?\s*\d{1,3}(?:-\d{1,3})\.?$")
 """An all-capital table-of-contents line ending in a page number ("PURPOSE1-1", "SURETY BONDS 2-4")."""
@@ -41,14 +46,20 @@ _INVITATION_RE = re.compile(
     r"^(?:please |do |don't forget to |be sure to |make sure to |feel free to |why not |you can (?:also )?"
     r"|and |also |if you (?:enjoyed|liked|found|want|would like)[^,]*, )*"
     r"(?:join|follow|subscribe|sign up|share|support|donate|become a (?:member|patron|subscriber)|like|comment"
-    r"|let us know|tell us|download|get|check out|click|tap|visit|register|chat with|talk to|leave)\b", re.I)
+    r"|let us know|tell us|download|get|check out|click|tap|visit|register|chat with|talk to|leave)\b",
+    re.I,
+)
 _PLATFORM_RE = re.compile(
     r"\b(?:discord|slack|telegram|whatsapp|patreon|ko-fi|substack|newsletter|mailing list|youtube|twitter|x\.com"
-    r"|facebook|instagram|tiktok|linkedin|mastodon|bluesky|reddit|twitch)\b", re.I)
+    r"|facebook|instagram|tiktok|linkedin|mastodon|bluesky|reddit|twitch)\b",
+    re.I,
+)
 _OURS_RE = re.compile(r"\b(?:our|us|me|my)\b|\bthis (?:article|post|page|story|episode|video|site)\b", re.I)
 _CHANNEL_RE = re.compile(
     r"\b(?:server|channel|community|forum|app|comments?|site|website|page|podcast|feed|membership|social media"
-    r"|shop|store|article|post|story|episode|video)\b", re.I)
+    r"|shop|store|article|post|story|episode|video)\b",
+    re.I,
+)
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘'(])")
 CALL_WORDS = 40
 """A sentence longer than this is content, whatever it asks of the reader."""
@@ -56,7 +67,9 @@ QUESTION_WORDS = 40
 """The questions to the reader that close a page (a "For Further Reading" list) are this short."""
 _AFFILIATION_RE = re.compile(
     r"\b(?:university|universität|université|institute|department|dept\.|laborator(?:y|ies)|school of|college"
-    r"|research|inc\.|corporation|faculty)\b", re.I)
+    r"|research|inc\.|corporation|faculty)\b",
+    re.I,
+)
 
 
 def _matter_heading(heading: str) -> bool:
@@ -68,7 +81,7 @@ def _gutenberg_cut(paragraphs: list[str]) -> list[str]:
     start = next((i for i, p in enumerate(paragraphs) if _GUTENBERG_START_RE.search(p)), None)
     end = next((i for i, p in enumerate(paragraphs) if _GUTENBERG_END_RE.search(p)), None)
     if start is not None:
-        paragraphs = paragraphs[start + 1:] if end is None or end < start else paragraphs[start + 1:end]
+        paragraphs = paragraphs[start + 1 :] if end is None or end < start else paragraphs[start + 1 : end]
     elif end is not None:
         paragraphs = paragraphs[:end]
     return paragraphs
@@ -93,7 +106,7 @@ def _questions_cut(paragraphs: list[str], alone: bool) -> list[str]:
     if len(paragraphs) - end < 2 or (alone and end == 0):
         return paragraphs
     label = paragraphs[end - 1] if end else ""
-    return paragraphs[:end - 1] if len(label) < 40 and _matter_heading(label) else paragraphs[:end]
+    return paragraphs[: end - 1] if len(label) < 40 and _matter_heading(label) else paragraphs[:end]
 
 
 def _is_toc(paragraph: str) -> bool:
@@ -106,8 +119,9 @@ def is_affiliation(paragraph: str) -> bool:
     Physics, University of Leeds, UK"; "Microsoft Research")."""
     words = paragraph.split()
     listed = "," in paragraph or len(words) <= 4
-    return (len(words) <= 25 and listed and bool(_AFFILIATION_RE.search(paragraph))
-            and not paragraph.rstrip().endswith("."))
+    return (
+        len(words) <= 25 and listed and bool(_AFFILIATION_RE.search(paragraph)) and not paragraph.rstrip().endswith(".")
+    )
 
 
 def is_call_to_action(sentence: str) -> bool:
@@ -127,8 +141,13 @@ def without_calls_to_action(paragraph: str) -> str:
 
 
 def _keep(paragraph: str) -> bool:
-    return not (_GUTENBERG_LINE_RE.search(paragraph) or _COPYRIGHT_RE.search(paragraph) or _is_toc(paragraph)
-                or _TOC_ENTRY_RE.match(paragraph) or (len(paragraph) < 40 and _matter_heading(paragraph)))
+    return not (
+        _GUTENBERG_LINE_RE.search(paragraph)
+        or _COPYRIGHT_RE.search(paragraph)
+        or _is_toc(paragraph)
+        or _TOC_ENTRY_RE.match(paragraph)
+        or (len(paragraph) < 40 and _matter_heading(paragraph))
+    )
 
 
 def _front(paragraphs: list[str]) -> list[str]:

@@ -1,6 +1,7 @@
 """Audio and video: the sound track decoded with the ffmpeg that imageio-ffmpeg ships, then
 transcribed offline by ``podgen.asr`` (faster-whisper; Whisper tiny.en unless --asr-model).
 Progress is reported in minutes of audio."""
+
 from __future__ import annotations
 
 import math
@@ -42,12 +43,29 @@ def decode(path: Path):
 
     from ..asr import SAMPLE_RATE
 
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-i", str(path), "-vn", "-ac", "1",
-           "-ar", str(SAMPLE_RATE), "-f", "f32le", "pipe:1"]
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-vn",
+        "-ac",
+        "1",
+        "-ar",
+        str(SAMPLE_RATE),
+        "-f",
+        "f32le",
+        "pipe:1",
+    ]
     proc = subprocess.run(cmd, capture_output=True)
     if proc.returncode != 0 or not proc.stdout:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise CorruptDocument(f"{path.name}: ffmpeg could not decode its sound ({detail[-1] if detail else 'no output'}).")
+        raise CorruptDocument(
+            f"{path.name}: ffmpeg could not decode its sound ({detail[-1] if detail else 'no output'})."
+        )
     return np.frombuffer(proc.stdout, dtype=np.float32)
 
 
@@ -67,12 +85,15 @@ def paragraphs(words: list) -> str:
 def _check(path: Path, settings: Settings) -> float:
     seconds, has_audio = probe(path)
     if not has_audio:
-        raise EmptyDocument(f"{path.name} has no audio track: there is nothing to transcribe.",
-                            "Give podgen a recording with sound.")
+        raise EmptyDocument(
+            f"{path.name} has no audio track: there is nothing to transcribe.", "Give podgen a recording with sound."
+        )
     if seconds and seconds > settings.max_audio_minutes * 60:
-        raise TooLarge(f"{path.name} is {seconds / 3600:.1f} hours long; podgen transcribes at most "
-                       f"{settings.max_audio_minutes:g} minutes (max_audio_minutes).",
-                       "Cut it first (ffmpeg -i in.mp3 -t 3600 -c copy part.mp3), or raise max_audio_minutes.")
+        raise TooLarge(
+            f"{path.name} is {seconds / 3600:.1f} hours long; podgen transcribes at most "
+            f"{settings.max_audio_minutes:g} minutes (max_audio_minutes).",
+            "Cut it first (ffmpeg -i in.mp3 -t 3600 -c copy part.mp3), or raise max_audio_minutes.",
+        )
     return seconds or 0.0
 
 
@@ -116,6 +137,9 @@ class MediaExtractor:
         text = clean_text(_transcribe(path, samples, settings, progress))
         if not text:
             raise EmptyDocument(f"{path.name} has no speech that could be recognised.")
-        meta = {"format": "audio", "minutes": round((seconds or len(samples) / asr.SAMPLE_RATE) / 60, 2),
-                "transcribed": True}
+        meta = {
+            "format": "audio",
+            "minutes": round((seconds or len(samples) / asr.SAMPLE_RATE) / 60, 2),
+            "transcribed": True,
+        }
         return Document(title=pretty_stem(path), sections=[Section("", text)], source=str(path), meta=meta)

@@ -2,15 +2,17 @@
 the ``rapidocr-onnxruntime`` wheel). Pages run in parallel; text lines are put in reading
 order, column by column, so a two-column page is not read across the gutter.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import re
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..contracts import Progress
 from .clean import clean_text
@@ -51,7 +53,9 @@ def _engine(threads: int) -> Any:
     """One RapidOCR engine per worker thread (its ONNX sessions are not shared)."""
     if getattr(_local, "engine", None) is None:
         rapidocr = need("rapidocr_onnxruntime", EXTRA, "Reading images (OCR)")
-        kwargs = {f"{part}_{kind}_op_num_threads": threads for part in ("det", "cls", "rec") for kind in ("intra", "inter")}
+        kwargs = {
+            f"{part}_{kind}_op_num_threads": threads for part in ("det", "cls", "rec") for kind in ("intra", "inter")
+        }
         _local.engine = rapidocr.RapidOCR(**kwargs)
     return _local.engine
 
@@ -101,14 +105,20 @@ def split_at_gutters(box: Box, cuts: list[float], width: float) -> list[Box]:
     cut = inside[0]
     share = (cut - box.x0) / (box.x1 - box.x0)
     if share > 0.85 or share < 0.15:  # only the box's padding crosses: it belongs to one side
-        return [Box(box.text, box.x0, box.y0, cut - 1, box.y1) if share > 0.85 else
-                Box(box.text, cut + 1, box.y0, box.x1, box.y1)]
+        return [
+            Box(box.text, box.x0, box.y0, cut - 1, box.y1)
+            if share > 0.85
+            else Box(box.text, cut + 1, box.y0, box.x1, box.y1)
+        ]
     at = round(len(box.text) * share)
     spaces = [i for i, c in enumerate(box.text) if c == " " and abs(i - at) <= 6]
     if not spaces:
         return [box]
     i = min(spaces, key=lambda j: abs(j - at))
-    left, right = Box(box.text[:i].strip(), box.x0, box.y0, cut - 1, box.y1), Box(box.text[i:].strip(), cut + 1, box.y0, box.x1, box.y1)
+    left, right = (
+        Box(box.text[:i].strip(), box.x0, box.y0, cut - 1, box.y1),
+        Box(box.text[i:].strip(), cut + 1, box.y0, box.x1, box.y1),
+    )
     return [left] + split_at_gutters(right, cuts, width)
 
 
@@ -157,6 +167,7 @@ def block_lines(block: list[Box]) -> list[str]:
 def respace(text: str) -> str:
     """Put back spaces the recogniser lost ("shallmeanbasic" -> "shall mean basic"), with
     wordninja's English word frequencies; only long runs that split into three or more words."""
+
     def split(match: re.Match[str]) -> str:
         import wordninja
 

@@ -4,13 +4,15 @@ pypdf reports each piece of text with its font and size; ``pdf_layout`` turns th
 lines, drops page furniture, and finds sections from the PDF outline or detected headings.
 This module is the part that talks to pypdf: opening, decrypting, reading, and its errors.
 """
+
 from __future__ import annotations
 
 import logging
 import re
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..config import Settings
 from ..contracts import Progress
@@ -80,8 +82,10 @@ def _load(path: Path, settings: Settings, progress: Progress | None = None) -> t
 def _check_length(path: Path, reader: Any, settings: Settings) -> None:
     pages = len(reader.pages)
     if pages > settings.max_pages:
-        raise TooLarge(f"{path.name} has {pages:,} pages; podgen reads at most {settings.max_pages:,} (--max-pages).",
-                       "Give podgen a part of it (qpdf in.pdf --pages . 1-200 -- part.pdf), or raise --max-pages.")
+        raise TooLarge(
+            f"{path.name} has {pages:,} pages; podgen reads at most {settings.max_pages:,} (--max-pages).",
+            "Give podgen a part of it (qpdf in.pdf --pages . 1-200 -- part.pdf), or raise --max-pages.",
+        )
 
 
 def outline_titles(reader: Any) -> list[str]:
@@ -137,8 +141,9 @@ def _needs_ocr(path: Path, reader: Any, pages: list[list[Span]]) -> bool:
     return letters < 10 * len(pages)
 
 
-def _fill_scanned_pages(path: Path, reader: Any, spans: list[list[Span]], body: float,
-                        progress: Progress | None) -> list[list[Span]]:
+def _fill_scanned_pages(
+    path: Path, reader: Any, spans: list[list[Span]], body: float, progress: Progress | None
+) -> list[list[Span]]:
     from .pdf_scan import fill_scanned_pages
 
     with pypdf_quiet():
@@ -152,8 +157,10 @@ def _read_scan(path: Path, reader: Any, settings: Settings, progress: Progress |
     try:
         return read_scan(path, reader, progress)
     except MissingDependency as exc:
-        raise NeedsOCR(f"{path.name} has no text layer (its {noun} only images): it needs OCR.",
-                       f"{exc.hint}, or run OCR first (ocrmypdf in.pdf out.pdf).") from None
+        raise NeedsOCR(
+            f"{path.name} has no text layer (its {noun} only images): it needs OCR.",
+            f"{exc.hint}, or run OCR first (ocrmypdf in.pdf out.pdf).",
+        ) from None
 
 
 def _content_streams(page: Any) -> list[Any]:
@@ -190,9 +197,15 @@ def _warn_if_damaged(path: Path, reader: Any, sections: list) -> int:
         return 0
     if damaged:
         chars = sum(len(s.text) for s in sections)
-        log.warning("%s is damaged (%d page content stream%s corrupt); podgen read what it could, %d characters. "
-                    "Check the text with: podgen extract %s", path.name, damaged, "" if damaged == 1 else "s",
-                    chars, path)
+        log.warning(
+            "%s is damaged (%d page content stream%s corrupt); podgen read what it could, %d characters. "
+            "Check the text with: podgen extract %s",
+            path.name,
+            damaged,
+            "" if damaged == 1 else "s",
+            chars,
+            path,
+        )
     return damaged
 
 
@@ -226,8 +239,12 @@ class PdfExtractor:
         if not sections:
             raise EmptyDocument(f"{path.name} has no readable text after cleaning.")
         title = _meta_title(info, path) or text_title(pages[0], body) or pretty_stem(path)
-        meta = {"format": "pdf", "pages": len(spans), "encrypted": bool(reader.is_encrypted),
-                "damaged_streams": _warn_if_damaged(path, reader, sections)}
+        meta = {
+            "format": "pdf",
+            "pages": len(spans),
+            "encrypted": bool(reader.is_encrypted),
+            "damaged_streams": _warn_if_damaged(path, reader, sections),
+        }
         if str(info.get("/Author") or "").strip():
             meta["author"] = normalize_chars(str(info["/Author"])).strip()
         return Document(title=title, sections=sections, source=str(path), meta=meta)

@@ -6,17 +6,25 @@ one, else from detected headings (numbered, well-known names, short bold lines, 
 word, as review articles set them at the body's size) and from run-in headings: a bold
 "Fertility." that starts a paragraph set in regular type.
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..models import Section
 from .clean import (
-    clean_paragraph, drop_tables, hyphenated_words, is_furniture, is_references_heading,
-    join_lines, letter_ratio, normalize_chars, repeated_lines,
+    clean_paragraph,
+    drop_tables,
+    hyphenated_words,
+    is_furniture,
+    is_references_heading,
+    join_lines,
+    letter_ratio,
+    normalize_chars,
+    repeated_lines,
 )
 from .text import looks_like_title
 
@@ -32,8 +40,11 @@ _KNOWN_RE = re.compile(
 )
 
 _CAPTION_RE = re.compile(r"^(?:table|figure|fig\.)\s*\d+[:.]", re.I)
-_RUN_IN_RE = re.compile(r"^(?!(?:notes?|sources?|abbreviations?|key|legend|table|figure|fig|box|panel)\b)"
-                        r"[A-Z][^\d.:;,!?()\[\]]{1,60}$", re.I)
+_RUN_IN_RE = re.compile(
+    r"^(?!(?:notes?|sources?|abbreviations?|key|legend|table|figure|fig|box|panel)\b)"
+    r"[A-Z][^\d.:;,!?()\[\]]{1,60}$",
+    re.I,
+)
 """What a run-in heading may say: a few words, no numbers or inner punctuation, and not the
 lead-in of a table note ("Note.", "Source:")."""
 RUN_IN_WORDS = 6
@@ -64,7 +75,7 @@ class Line:
     @property
     def after_run_in(self) -> str:
         """The line's text after its run-in heading."""
-        return self.text[len(self.run_in):].lstrip(" .:")
+        return self.text[len(self.run_in) :].lstrip(" .:")
 
 
 @dataclass
@@ -95,7 +106,7 @@ def _run_in_heading(spans: list[Span]) -> list[Span]:
     if not spans[lead][0].strip()[:1].isupper():
         return spans
     text, size, bold = spans[lead - 1]
-    return spans[:lead - 1] + [(text.rstrip() + ". ", size, bold)] + spans[lead:]
+    return spans[: lead - 1] + [(text.rstrip() + ". ", size, bold)] + spans[lead:]
 
 
 def _run_in_head(spans: list[Span]) -> str:
@@ -239,7 +250,7 @@ class OutlineFinder:
         key = _key(line.text)
         if len(line.text) > 120 or key not in self.keys:
             return None
-        self.keys = self.keys[self.keys.index(key) + 1:]
+        self.keys = self.keys[self.keys.index(key) + 1 :]
         self.matched += 1
         return line.text, True
 
@@ -314,7 +325,7 @@ def text_title(first_page: list[Line], body: float) -> str | None:
     biggest = max((x.size for x in top), default=0.0)
     if biggest > 1.15 * body:
         start = next(i for i, x in enumerate(first_page) if x.size == biggest and x in top)
-        run = [first_page[start]] + [x for x in first_page[start + 1:start + 3] if x.size == biggest]
+        run = [first_page[start]] + [x for x in first_page[start + 1 : start + 3] if x.size == biggest]
         return " ".join(x.text for x in run)
     bold = [x for x in candidates if x.bold and x.size >= body and not x.text.isupper()]
     chosen = bold or top

@@ -1,6 +1,7 @@
 """Reading a PDF's pages into text spans with pypdf: one page after another for short
 documents, in worker processes across page ranges for long ones (pypdf is pure Python, so
 threads would share one core)."""
+
 from __future__ import annotations
 
 import logging
@@ -71,8 +72,9 @@ def workers_for(pages: int) -> int:
     return 1 if pages < PARALLEL_PAGES else max(1, min(os.cpu_count() or 1, pages // 8))
 
 
-def read_spans(reader: Any, path: Path, password: str | None, progress: Progress | None = None,
-               workers: int | None = None) -> list[list[Span]]:
+def read_spans(
+    reader: Any, path: Path, password: str | None, progress: Progress | None = None, workers: int | None = None
+) -> list[list[Span]]:
     """Spans of every page; raises CorruptDocument when no page can be read."""
     count = len(reader.pages)
     workers = workers or workers_for(count)
@@ -90,8 +92,9 @@ def read_spans(reader: Any, path: Path, password: str | None, progress: Progress
     return [p or [] for p in pages]
 
 
-def _parallel(path: Path, password: str | None, count: int, workers: int,
-              progress: Progress | None) -> list[list[Span] | None]:
+def _parallel(
+    path: Path, password: str | None, count: int, workers: int, progress: Progress | None
+) -> list[list[Span] | None]:
     size = math.ceil(count / (workers * 2))
     ranges = [(i, min(i + size, count)) for i in range(0, count, size)]
     log.debug("reading %s: %d pages in %d processes", path.name, count, workers)

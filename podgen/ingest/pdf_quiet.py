@@ -1,11 +1,12 @@
 """pypdf's own log records and warnings, routed to podgen's logger at DEBUG: pypdf warns
 about every small flaw of a real-world PDF, which says nothing a listener needs."""
+
 from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,12 @@
 """PDF pages without a text layer (scans): each page's largest image, read with OCR."""
+
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..contracts import Progress
 from ..errors import EmptyDocument
@@ -27,6 +29,7 @@ def _page_image(reader: Any, index: int) -> Callable[[], Any]:
             if not images:
                 return None
             return max((i.image for i in images), key=lambda im: im.width * im.height)
+
     return load
 
 
@@ -35,13 +38,19 @@ def read_scan(path: Path, reader: Any, progress: Progress | None = None) -> Docu
     need("rapidocr_onnxruntime", ocr.EXTRA, "Reading a scanned PDF")
     need("PIL.Image", ocr.EXTRA, "Reading a scanned PDF")
     count = len(reader.pages)
-    log.warning("%s has no text layer: reading its %d page%s with OCR (slower; recognition errors possible)",
-                path.name, count, "" if count == 1 else "s")
+    log.warning(
+        "%s has no text layer: reading its %d page%s with OCR (slower; recognition errors possible)",
+        path.name,
+        count,
+        "" if count == 1 else "s",
+    )
     loaders = [_page_image(reader, i) for i in range(count)]
     pages = ocr.read_pages([_or_blank(load) for load in loaders], progress)
     if not any(pages):
         raise EmptyDocument(f"{path.name} has no text that OCR could read.")
-    return ocr_document(path, pages, {"format": "pdf", "pages": count, "encrypted": bool(reader.is_encrypted), "ocr": True})
+    return ocr_document(
+        path, pages, {"format": "pdf", "pages": count, "encrypted": bool(reader.is_encrypted), "ocr": True}
+    )
 
 
 def _or_blank(load: Callable[[], Any]) -> Callable[[], Any]:
@@ -49,6 +58,7 @@ def _or_blank(load: Callable[[], Any]) -> Callable[[], Any]:
         from PIL import Image
 
         return load() or Image.new("RGB", (16, 16), "white")
+
     return safe
 
 
@@ -60,8 +70,9 @@ def _image_only(page: Any, spans: list) -> bool:
         return False
 
 
-def fill_scanned_pages(path: Path, reader: Any, spans: list[list], body: float,
-                       progress: Progress | None = None) -> list[list]:
+def fill_scanned_pages(
+    path: Path, reader: Any, spans: list[list], body: float, progress: Progress | None = None
+) -> list[list]:
     """A text PDF with some image-only pages (a scanned insert): those pages are read with
     OCR when the ocr extra is installed, and their text joins the others as body-size spans."""
     pages = [i for i, page in enumerate(reader.pages) if _image_only(page, spans[i])]
@@ -70,10 +81,17 @@ def fill_scanned_pages(path: Path, reader: Any, spans: list[list], body: float,
     try:
         need("rapidocr_onnxruntime", ocr.EXTRA, "Reading scanned pages")
     except Exception as exc:  # MissingDependency: read the rest, and say what is left out
-        log.warning("%s: %d page%s without a text layer left out (%s)", path.name, len(pages),
-                    "" if len(pages) == 1 else "s", getattr(exc, "hint", exc))
+        log.warning(
+            "%s: %d page%s without a text layer left out (%s)",
+            path.name,
+            len(pages),
+            "" if len(pages) == 1 else "s",
+            getattr(exc, "hint", exc),
+        )
         return spans
-    log.warning("%s: reading %d page%s without a text layer with OCR", path.name, len(pages), "" if len(pages) == 1 else "s")
+    log.warning(
+        "%s: reading %d page%s without a text layer with OCR", path.name, len(pages), "" if len(pages) == 1 else "s"
+    )
     texts = ocr.read_pages([_or_blank(_page_image(reader, i)) for i in pages], progress)
     filled = list(spans)
     for i, text in zip(pages, texts):

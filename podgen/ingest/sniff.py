@@ -1,5 +1,6 @@
 """What a file is, from its first bytes: extractors accept by extension AND by content, so a
 PDF named .txt or an HTML page saved with no extension still finds its reader."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,9 @@ _MAGIC = [
     (re.compile(rb"\A....ftyp", re.S), "media"),
     (re.compile(rb"\A\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), "ole"),  # old .doc, or an encrypted .docx
 ]
-_HTML_RE = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]",
-                      re.I | re.S)
+_HTML_RE = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.I | re.S
+)
 
 
 def head(path: Path, size: int = HEAD) -> bytes:
@@ -58,7 +60,7 @@ def _kind(path: Path, mtime: float) -> str | None:
 
 
 def kind(path: Path) -> str | None:
-    """"pdf", "docx", "epub", "zip", "ole", "html", "image", "media", or None (unknown or text)."""
+    """ "pdf", "docx", "epub", "zip", "ole", "html", "image", "media", or None (unknown or text)."""
     try:
         mtime = path.stat().st_mtime
     except OSError:

@@ -1,4 +1,5 @@
 """Plain text files: decode carefully, join wrapped lines, clean."""
+
 from __future__ import annotations
 
 import logging
@@ -62,8 +63,11 @@ def check_size(path: Path, settings: Settings) -> None:
         raise CorruptDocument(f"Cannot read {path.name}: {exc.strerror or exc}.") from None
     limit = settings.max_text_mb * 1024 * 1024
     if size > limit:
-        raise TooLarge(f"{path.name} is {megabytes(size)} MB; podgen reads text files of at most "
-                       f"{settings.max_text_mb:g} MB (max_text_mb).", "Split it, or raise max_text_mb.")
+        raise TooLarge(
+            f"{path.name} is {megabytes(size)} MB; podgen reads text files of at most "
+            f"{settings.max_text_mb:g} MB (max_text_mb).",
+            "Split it, or raise max_text_mb.",
+        )
 
 
 def megabytes(size: int) -> str:
@@ -109,8 +113,9 @@ def first_line_title(text: str) -> str | None:
     return normalize_chars(first) if looks_like_title(first) else None
 
 
-_RESIDUE_RE = re.compile(r"^\s*(?:toggle the table of contents|jump to content|from wikipedia, the free encyclopedia)\s*$",
-                         re.I | re.M)
+_RESIDUE_RE = re.compile(
+    r"^\s*(?:toggle the table of contents|jump to content|from wikipedia, the free encyclopedia)\s*$", re.I | re.M
+)
 
 
 def drop_page_residue(text: str) -> str:
@@ -119,7 +124,7 @@ def drop_page_residue(text: str) -> str:
     match = _RESIDUE_RE.search(text)
     if match and match.start() < 0.25 * len(text):
         first = text.lstrip().split("\n", 1)[0]
-        text = first + "\n\n" + text[match.end():]
+        text = first + "\n\n" + text[match.end() :]
     return _RESIDUE_RE.sub("", text)
 
 

@@ -7,11 +7,12 @@ XML and XHTML compress 5-20:1). Members are then read in 1 MB chunks and counted
 archive whose directory lies cannot make podgen hold more than the limit. (Python's zipfile
 also stops at the declared size and checks the CRC.) Each refusal is one line, TooLarge.
 """
+
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from ..config import Settings
 from ..errors import TooLarge
@@ -69,14 +70,18 @@ class Members:
             raise self._too_large(f"holds {info.filename!r}, which unzips to {_mb(info.file_size)} MB")
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size / max(info.compress_size, 1)
-            raise TooLarge(f"{self.path.name} holds {info.filename!r}, compressed {ratio:,.0f}:1 "
-                           f"({_mb(info.compress_size)} MB unzip to {_mb(info.file_size)} MB): a zip bomb, "
-                           f"not a document; podgen reads members compressed up to {MAX_RATIO}:1.",
-                           "Re-export the document from the program that made it.")
+            raise TooLarge(
+                f"{self.path.name} holds {info.filename!r}, compressed {ratio:,.0f}:1 "
+                f"({_mb(info.compress_size)} MB unzip to {_mb(info.file_size)} MB): a zip bomb, "
+                f"not a document; podgen reads members compressed up to {MAX_RATIO}:1.",
+                "Re-export the document from the program that made it.",
+            )
 
     def _too_large(self, what: str) -> TooLarge:
-        return TooLarge(f"{self.path.name} {what}; podgen unzips at most {_mb(self.limit)} MB (max_unzipped_mb).",
-                        "Re-export it without what it does not need (large images), or raise max_unzipped_mb.")
+        return TooLarge(
+            f"{self.path.name} {what}; podgen unzips at most {_mb(self.limit)} MB (max_unzipped_mb).",
+            "Re-export it without what it does not need (large images), or raise max_unzipped_mb.",
+        )
 
 
 def read_head(archive: zipfile.ZipFile, name: str, size: int) -> bytes | None:

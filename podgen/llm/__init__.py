@@ -7,6 +7,7 @@ which retries 429, 5xx and timeouts with backoff and honours ``Retry-After``; or
 re-run pays only for what changed. The API key comes from ``OPENAI_API_KEY`` only and never
 reaches a log, a cache file or an error (``podgen.redact``).
 """
+
 from __future__ import annotations
 
 from ..errors import RequestRejected
@@ -14,5 +15,14 @@ from .client import TOKENS, ChatClient, Reply, Transport, Usage
 from .endpoint import Endpoint, find_endpoint
 from .tokens import estimate_tokens
 
-__all__ = ["TOKENS", "ChatClient", "Endpoint", "Reply", "RequestRejected", "Transport", "Usage", "estimate_tokens",
-           "find_endpoint"]
+__all__ = [
+    "TOKENS",
+    "ChatClient",
+    "Endpoint",
+    "Reply",
+    "RequestRejected",
+    "Transport",
+    "Usage",
+    "estimate_tokens",
+    "find_endpoint",
+]

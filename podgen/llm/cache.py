@@ -3,6 +3,7 @@
 The key is never part of the hash or the file: an answer cached with one key is reused with
 another, and nothing secret is written.
 """
+
 from __future__ import annotations
 
 import hashlib

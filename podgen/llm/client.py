@@ -6,13 +6,15 @@ both: answers are cached on disk by a hash of the request, every request is chec
 the context budget before it is sent, each answer is streamed (tokens and tokens/s are
 reported while it comes, and a looping answer is stopped), and usage is counted.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..contracts import Progress
 from ..errors import BackendError
@@ -92,8 +94,9 @@ def http_transport(settings: Settings, environ: Mapping[str, str] | None = None)
 class ChatClient:
     """One transport; thread-safe; ``map`` runs calls ``llm_concurrency`` at a time."""
 
-    def __init__(self, settings: Settings, environ: Mapping[str, str] | None = None,
-                 transport: Transport | None = None):
+    def __init__(
+        self, settings: Settings, environ: Mapping[str, str] | None = None, transport: Transport | None = None
+    ):
         self.transport = transport or http_transport(settings, environ)
         self.model = self.transport.model
         self.sampling = settings.sampling
@@ -124,8 +127,14 @@ class ChatClient:
             params["response_format"] = response_format
         return params
 
-    def chat(self, messages: list[dict[str, Any]], *, max_tokens: int, kind: str = "segment",
-             response_format: dict[str, Any] | None = None) -> Reply:
+    def chat(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        max_tokens: int,
+        kind: str = "segment",
+        response_format: dict[str, Any] | None = None,
+    ) -> Reply:
         """One chat completion (from the cache when this exact request was answered before)."""
         size = self._check_budget(messages, max_tokens)
         params = self.params(max_tokens, kind, response_format)

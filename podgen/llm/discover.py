@@ -4,13 +4,15 @@
 ``GET /v1/models`` at the same time and keeps those that answer with an OpenAI model list.
 Nothing is sent but the request itself: no key, no proxy, no ``.netrc`` credentials.
 """
+
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import httpx
 
@@ -37,8 +39,9 @@ PROBE_SECONDS = 0.5
 """How long a local server has to answer ``GET /v1/models``."""
 
 
-def find_local_servers(ports: Sequence[tuple[str, int]] = KNOWN, host: str = "127.0.0.1",
-                       timeout: float | None = None) -> list[Found]:
+def find_local_servers(
+    ports: Sequence[tuple[str, int]] = KNOWN, host: str = "127.0.0.1", timeout: float | None = None
+) -> list[Found]:
     """The servers among ``ports`` that answer with a model list, in the order given.
 
     All are asked at once; one that has not answered within ``timeout`` seconds is skipped."""
@@ -57,8 +60,10 @@ def find_local_servers(ports: Sequence[tuple[str, int]] = KNOWN, host: str = "12
 def pick_model(found: Found) -> str:
     """The model to chat with: the first listed that is not an embedding model (else the first)."""
     if not found.models:
-        raise BackendError(f"The {found.name} server at {found.base_url} serves no models.",
-                           "Load or pull a chat model into it, or choose another writer with --llm.")
+        raise BackendError(
+            f"The {found.name} server at {found.base_url} serves no models.",
+            "Load or pull a chat model into it, or choose another writer with --llm.",
+        )
     return next((m for m in found.models if not _EMBEDDING.search(m)), found.models[0])
 
 

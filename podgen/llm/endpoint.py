@@ -1,9 +1,10 @@
 """Where the chat endpoint is and how podgen authenticates: settings first, then the environment."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from .. import redact
 from ..errors import UsageError

@@ -6,6 +6,7 @@ the download: progress bar, cache in ``HF_HOME``, ``HF_ENDPOINT`` for a mirror, 
 private or gated repositories. It is imported only when needed; its errors become podgen's
 one-line errors here, and no error ever shows the token.
 """
+
 from __future__ import annotations
 
 import logging
@@ -41,8 +42,10 @@ def check_gguf(path: Path) -> Path:
     if not path.exists():
         raise UsageError(f"Model file {path} not found.", f"Check the path, or leave it out to use {DEFAULT_GGUF}.")
     if not path.is_file() or _magic(path) != MAGIC:
-        raise UsageError(f"{path} is not a GGUF model file.",
-                         "Pass a .gguf file (llama.cpp's model format), such as one from a Hugging Face GGUF repository.")
+        raise UsageError(
+            f"{path} is not a GGUF model file.",
+            "Pass a .gguf file (llama.cpp's model format), such as one from a Hugging Face GGUF repository.",
+        )
     return path.resolve()
 
 
@@ -90,8 +93,9 @@ def _hub():
     try:
         import huggingface_hub
     except ImportError as exc:
-        raise MissingDependency("Downloading a GGUF model needs huggingface_hub.",
-                                f"{pip_install('local')}, {_ELSEWHERE}.") from exc
+        raise MissingDependency(
+            "Downloading a GGUF model needs huggingface_hub.", f"{pip_install('local')}, {_ELSEWHERE}."
+        ) from exc
     return huggingface_hub
 
 
@@ -100,21 +104,28 @@ def _podgen_error(exc: Exception, repo: str, name: str, endpoint: str) -> Podgen
     from huggingface_hub import errors
 
     if isinstance(exc, errors.GatedRepoError):
-        return UsageError(f"{repo} on {endpoint} is gated: its files need an accepted licence.",
-                          "Accept its terms on the repository's page, then set HF_TOKEN to a token of that account.")
+        return UsageError(
+            f"{repo} on {endpoint} is gated: its files need an accepted licence.",
+            "Accept its terms on the repository's page, then set HF_TOKEN to a token of that account.",
+        )
     if isinstance(exc, errors.RepositoryNotFoundError):
-        return UsageError(f"Model repository {repo} not found on {endpoint}.",
-                          f"Check the name; for a private repository set HF_TOKEN. {_SPEC_HINT}")
+        return UsageError(
+            f"Model repository {repo} not found on {endpoint}.",
+            f"Check the name; for a private repository set HF_TOKEN. {_SPEC_HINT}",
+        )
     if isinstance(exc, errors.LocalEntryNotFoundError):  # no answer from the hub, nothing in the cache
         return _no_answer(exc.__cause__, repo, name, endpoint)
     if isinstance(exc, (errors.EntryNotFoundError, errors.RevisionNotFoundError)):
-        return UsageError(f"{name} not found in {repo} on {endpoint}.",
-                          "Check the file name against the repository's list of files.")
+        return UsageError(
+            f"{name} not found in {repo} on {endpoint}.", "Check the file name against the repository's list of files."
+        )
     if isinstance(exc, errors.HfHubHTTPError):
         return _refused(exc, repo, endpoint)
     if _is_network(exc) or "Consistency check failed" in str(exc):
-        return BackendError(f"The download of {name} from {endpoint} broke off ({type(exc).__name__}).",
-                            "Check the network and run the same command again.")
+        return BackendError(
+            f"The download of {name} from {endpoint} broke off ({type(exc).__name__}).",
+            "Check the network and run the same command again.",
+        )
     return None
 
 
@@ -122,15 +133,21 @@ def _no_answer(cause: BaseException | None, repo: str, name: str, endpoint: str)
     from huggingface_hub import errors
 
     if isinstance(cause, errors.OfflineModeIsEnabled):
-        return UsageError(f"{name} is not in the Hugging Face cache and HF_HUB_OFFLINE is set.",
-                          f"Unset HF_HUB_OFFLINE to download it, {_ELSEWHERE}.")
+        return UsageError(
+            f"{name} is not in the Hugging Face cache and HF_HUB_OFFLINE is set.",
+            f"Unset HF_HUB_OFFLINE to download it, {_ELSEWHERE}.",
+        )
     if isinstance(cause, errors.HfHubHTTPError):
         return _refused(cause, repo, endpoint)
     if isinstance(cause, errors.FileMetadataError):
-        return BackendError(f"{endpoint} does not answer like a Hugging Face Hub.",
-                            f"Check HF_ENDPOINT (unset, it is https://huggingface.co), {_ELSEWHERE}.")
-    return BackendError(f"Cannot reach the model hub at {endpoint}.",
-                        f"Check the network, or set HF_ENDPOINT to a reachable Hub mirror, {_ELSEWHERE}.")
+        return BackendError(
+            f"{endpoint} does not answer like a Hugging Face Hub.",
+            f"Check HF_ENDPOINT (unset, it is https://huggingface.co), {_ELSEWHERE}.",
+        )
+    return BackendError(
+        f"Cannot reach the model hub at {endpoint}.",
+        f"Check the network, or set HF_ENDPOINT to a reachable Hub mirror, {_ELSEWHERE}.",
+    )
 
 
 def _refused(exc: BaseException, repo: str, endpoint: str) -> PodgenError:

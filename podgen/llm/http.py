@@ -6,11 +6,13 @@ so it bounds the wait for the first token and every gap between two tokens: a se
 stops mid-answer fails after ``llm_timeout`` seconds, not never. Keys and URL credentials
 are masked in every log record of the HTTP stack.
 """
+
 from __future__ import annotations
 
 import importlib
 import logging
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from .. import redact
 from ..errors import BackendError, MissingDependency
@@ -93,17 +95,17 @@ class HttpTransport:
             raise MissingDependency("The openai package is missing.", "pip install openai") from None
         # openai's own Timeout type: an httpx.Timeout is refused by openai 3, which is built on httpx2
         timeout = openai.Timeout(self.timeout, connect=min(CONNECT_TIMEOUT, self.timeout))
-        return openai.OpenAI(api_key=self.endpoint.api_key, base_url=self.endpoint.base_url,
-                             max_retries=self.retries, timeout=timeout)
+        return openai.OpenAI(
+            api_key=self.endpoint.api_key, base_url=self.endpoint.base_url, max_retries=self.retries, timeout=timeout
+        )
 
     def identity(self) -> dict[str, str]:
         """What the cache key holds of the endpoint (never the key or URL credentials)."""
         return {"endpoint": self.where, "model": self.model}
 
-    def stream(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> "_Pieces":
+    def stream(self, messages: list[dict[str, Any]], params: dict[str, Any]) -> _Pieces:
         try:
-            response = self._openai.chat.completions.create(model=self.model, messages=messages, stream=True,
-                                                            **params)
+            response = self._openai.chat.completions.create(model=self.model, messages=messages, stream=True, **params)
         except Exception as exc:
             raise self.error(exc) from None
         return _Pieces(response, self)
@@ -132,14 +134,18 @@ class _Pieces:
         except (*timeouts, openai.APITimeoutError) as exc:
             if not started:
                 raise self.transport.error(exc) from None
-            raise BackendError(f"The chat endpoint {self.transport.where} stopped sending in the middle of an "
-                               f"answer (nothing for {self.transport.timeout:g}s).",
-                               "Check the server; run the same command again to resume (finished calls are "
-                               "cached), or raise llm_timeout.") from None
+            raise BackendError(
+                f"The chat endpoint {self.transport.where} stopped sending in the middle of an "
+                f"answer (nothing for {self.transport.timeout:g}s).",
+                "Check the server; run the same command again to resume (finished calls are "
+                "cached), or raise llm_timeout.",
+            ) from None
         except (*broken, ValueError, AttributeError, TypeError) as exc:
-            raise BackendError(f"The chat endpoint {self.transport.where} sent a stream that is not the "
-                               f"chat-completions protocol ({type(exc).__name__}).",
-                               "Check --llm-base-url: it must be an OpenAI-compatible /v1 endpoint.") from None
+            raise BackendError(
+                f"The chat endpoint {self.transport.where} sent a stream that is not the "
+                f"chat-completions protocol ({type(exc).__name__}).",
+                "Check --llm-base-url: it must be an OpenAI-compatible /v1 endpoint.",
+            ) from None
         except Exception as exc:
             raise self.transport.error(exc) from None
 

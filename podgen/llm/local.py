@@ -6,13 +6,15 @@ leave the schema. One model is loaded per process and serves one request at a ti
 request that shares its beginning with the one before (the system prompt and the source)
 reuses what the model already read.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from ..about import pip_install
 from ..errors import BackendError, MissingDependency, UsageError
@@ -77,8 +79,10 @@ class LocalTransport:
                     choice = chunk["choices"][0]
                     yield choice.get("delta", {}).get("content") or "", choice.get("finish_reason")
             except ValueError as exc:  # llama.cpp's own refusals: a prompt longer than the context
-                raise BackendError(f"The local model refused a request: {exc}.",
-                                   "Raise --context-tokens, or use a model with a larger context.") from None
+                raise BackendError(
+                    f"The local model refused a request: {exc}.",
+                    "Raise --context-tokens, or use a model with a larger context.",
+                ) from None
 
     def _load(self) -> Any:
         key = (str(self.path), self.context, self.threads)
@@ -96,14 +100,18 @@ def load(path: Path, context: int, threads: int) -> Any:
         raise MissingDependency("The local writer needs llama-cpp-python.", EXTRA) from None
     log.info("loading %s (%d threads, context %d)", path.name, threads, context)
     try:
-        llm = Llama(model_path=str(path), n_ctx=context, n_threads=threads, n_threads_batch=threads,
-                    verbose=False)
+        llm = Llama(model_path=str(path), n_ctx=context, n_threads=threads, n_threads_batch=threads, verbose=False)
     except (ValueError, RuntimeError) as exc:
-        raise UsageError(f"llama.cpp cannot load {path.name}: {exc}.",
-                         "Check that the file is a complete GGUF model (a download that stopped half way "
-                         "is not).") from None
+        raise UsageError(
+            f"llama.cpp cannot load {path.name}: {exc}.",
+            "Check that the file is a complete GGUF model (a download that stopped half way is not).",
+        ) from None
     trained = int(llm.metadata.get(f"{llm.metadata.get('general.architecture', '')}.context_length", 0) or 0)
     if trained and context > trained:
-        log.warning("%s was trained on %d tokens of context; context_tokens=%d may give poor answers",
-                    path.name, trained, context)
+        log.warning(
+            "%s was trained on %d tokens of context; context_tokens=%d may give poor answers",
+            path.name,
+            trained,
+            context,
+        )
     return llm

@@ -5,11 +5,12 @@ guard stops the stream as soon as the last ``WINDOW`` characters have already ap
 earlier in the answer, so no time is spent on the repeats; the answer so far is kept and
 its finish reason is ``"repeat"`` (a cut answer is salvaged by the writer, not thrown away).
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 WINDOW = 200
 """Characters of the tail that, seen once before in the same answer, mean a loop."""
@@ -33,7 +34,7 @@ class RepeatGuard:
         if len(text) < 2 * self.window or len(text) - self._checked < self.every:
             return False
         self._checked = len(text)
-        tail = text[-self.window:]
+        tail = text[-self.window :]
         return text.find(tail, 0, len(text) - self.window) >= 0
 
 

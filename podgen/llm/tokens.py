@@ -1,7 +1,9 @@
 """A character-based token estimate: no tokenizer, nothing downloaded at run time."""
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 CHARS_PER_TOKEN = 3.5
 """English prose averages about 4 characters per token; 3.5 errs on the safe side."""
@@ -24,8 +26,10 @@ def message_tokens(messages: Iterable[dict[str, Any]]) -> int:
 def _content_tokens(content: Any) -> int:
     """A message's text, or its list of parts (text, and images counted at IMAGE_TOKENS)."""
     if isinstance(content, list):
-        return sum(IMAGE_TOKENS if part.get("type") == "image_url" else estimate_tokens(str(part.get("text") or ""))
-                   for part in content)
+        return sum(
+            IMAGE_TOKENS if part.get("type") == "image_url" else estimate_tokens(str(part.get("text") or ""))
+            for part in content
+        )
     return estimate_tokens(str(content or ""))
 
 

@@ -5,6 +5,7 @@ finished mix (speech and music) measured once and encoded once, streamed to ffmp
 transcripts, chapters and cover are written; mutagen writes the tags after ffmpeg. The MP3 is
 written atomically with its tags: an ``episode.mp3`` that exists is always complete.
 """
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -19,11 +20,11 @@ from ..files import atomic_path, write_text
 from ..folder import AUDIO, CHAPTERS, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT
 from ..models import Chapter, Script, Segment
 from . import master, render, transcripts
+from .conversation import Backchannel, load_rules
 from .cover import check_cover, save_cover
+from .layout import natural_layout
 from .loudness import block_power, gated
 from .music import INTRO_S, OUTRO_S, load_music, music_tracks
-from .conversation import Backchannel, load_rules
-from .layout import natural_layout
 from .stitch import LEAD_MS, Timeline, place, stitch
 from .tags import ChapterMark, write_tags
 
@@ -68,8 +69,9 @@ def chapter_marks(chapters: list[Chapter], segments: list[Segment], duration: fl
     return [ChapterMark(title, start, end) for (start, title), end in zip(starts, ends)]
 
 
-def timeline_of(script: Script, clips: list[Path], settings: Settings,
-                backchannels: list[tuple[Backchannel, Path]] = ()) -> Timeline:
+def timeline_of(
+    script: Script, clips: list[Path], settings: Settings, backchannels: list[tuple[Backchannel, Path]] = ()
+) -> Timeline:
     """The speech timeline in the settings' style: natural (turn timing, overlaps, backchannels)
     or plain (a fixed pause between lines, no backchannels)."""
     lead, tail = (INTRO_S, OUTRO_S + 0.5) if settings.music else (LEAD_MS / 1000, LEAD_MS / 1000)
@@ -77,13 +79,15 @@ def timeline_of(script: Script, clips: list[Path], settings: Settings,
     if settings.style == "plain":
         return stitch(script, clips, settings.pause_ms, lead, tail, settings.stereo)
     said = [b for b, _ in backchannels]
-    layout = natural_layout(script, [*clips, *(p for _, p in backchannels)], said, load_rules(settings), lead,
-                            settings.language)
+    layout = natural_layout(
+        script, [*clips, *(p for _, p in backchannels)], said, load_rules(settings), lead, settings.language
+    )
     return place(layout, [*clips, *(p for _, p in backchannels)], hosts, tail, settings.stereo)
 
 
-def _measured(script: Script, clips: list[Path], settings: Settings,
-              backchannels: list[tuple[Backchannel, Path]]) -> tuple[Timeline, list, float]:
+def _measured(
+    script: Script, clips: list[Path], settings: Settings, backchannels: list[tuple[Backchannel, Path]]
+) -> tuple[Timeline, list, float]:
     """The levelled speech timeline, the music tracks, and the gain that masters their mix."""
     timeline = timeline_of(script, clips, settings, backchannels)
     master.level(timeline.samples, timeline.rate)
@@ -95,8 +99,13 @@ def _measured(script: Script, clips: list[Path], settings: Settings,
 
 
 def mix_episode(
-    script: Script, clips: list[Path], folder: Path, settings: Settings,
-    progress: Progress | None = None, date: str | None = None, backchannels: list[tuple[Backchannel, Path]] = (),
+    script: Script,
+    clips: list[Path],
+    folder: Path,
+    settings: Settings,
+    progress: Progress | None = None,
+    date: str | None = None,
+    backchannels: list[tuple[Backchannel, Path]] = (),
 ) -> tuple[float, list[Segment], dict[str, Path]]:
     """Stitch ``clips`` (one per line, and one per backchannel in the natural style) and write
     every artifact into ``folder``; return duration, segments (one per line), files."""
@@ -113,16 +122,24 @@ def mix_episode(
         files = _write_side_files(folder, script, timeline, marks, settings)  # while ffmpeg encodes
         encoding.result()
         report("mix", 2, 3)
-        write_tags(mp3, title=script.title, artist=" & ".join(script.hosts), album=show_name(settings),
-                   date=date or Date.today().isoformat(), description=script.description,
-                   cover=files["cover"], chapters=marks)
+        write_tags(
+            mp3,
+            title=script.title,
+            artist=" & ".join(script.hosts),
+            album=show_name(settings),
+            date=date or Date.today().isoformat(),
+            description=script.description,
+            cover=files["cover"],
+            chapters=marks,
+        )
     files["audio"] = folder / AUDIO
     report("mix", 3, 3)
     return duration, segments, files
 
 
-def _write_side_files(folder: Path, script: Script, timeline: Timeline, marks: list[ChapterMark],
-                      settings: Settings) -> dict[str, Path]:
+def _write_side_files(
+    folder: Path, script: Script, timeline: Timeline, marks: list[ChapterMark], settings: Settings
+) -> dict[str, Path]:
     parts, said = timeline.parts or [[s] for s in timeline.segments], timeline.backchannels
     return {
         "transcript_vtt": write_text(folder / TRANSCRIPT_VTT, transcripts.to_vtt(parts, said)),

@@ -1,4 +1,5 @@
 """pydub, pointed at the ffmpeg that imageio-ffmpeg ships (no ffprobe needed)."""
+
 from __future__ import annotations
 
 import warnings
@@ -25,4 +26,3 @@ def load_wav(path: Path) -> AudioSegment:
             frame_rate=src.getframerate(),
             channels=src.getnchannels(),
         )
-

@@ -5,6 +5,7 @@ made from sines with a few harmonics, slow envelopes, a dotted-eighth echo and a
 stereo width. Made at run time (a fraction of a second, the same samples every time), so the
 project ships no audio file and owns every note of it.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -16,19 +17,42 @@ BEAT = 60 / BPM
 BAR = 4 * BEAT
 # Chords as MIDI notes (pad voicing) and their bass roots; one chord per bar.
 CHORDS = [
-    ((62, 66, 69, 74), 38), ((59, 62, 66, 71), 35), ((55, 59, 62, 67), 31), ((57, 61, 64, 69), 33),
-    ((62, 66, 69, 73), 38), ((54, 57, 61, 66), 30), ((55, 59, 62, 67), 31), ((57, 61, 64, 67), 33),
+    ((62, 66, 69, 74), 38),
+    ((59, 62, 66, 71), 35),
+    ((55, 59, 62, 67), 31),
+    ((57, 61, 64, 69), 33),
+    ((62, 66, 69, 73), 38),
+    ((54, 57, 61, 66), 30),
+    ((55, 59, 62, 67), 31),
+    ((57, 61, 64, 67), 33),
 ]
 # Melody: (bar, beat, MIDI note, beats long), D major pentatonic over the chords.
 MELODY = [
-    (0, 0, 78, 1.5), (0, 1.5, 76, 0.5), (0, 2, 74, 2),
-    (1, 0, 74, 1), (1, 1, 71, 1), (1, 2, 73, 1), (1, 3, 74, 1),
-    (2, 0, 71, 1.5), (2, 1.5, 74, 0.5), (2, 2, 79, 2),
-    (3, 0, 76, 2), (3, 2.5, 73, 0.5), (3, 3, 76, 1),
-    (4, 0, 78, 1.5), (4, 1.5, 81, 0.5), (4, 2, 78, 1), (4, 3, 76, 1),
-    (5, 0, 73, 2), (5, 2, 69, 2),
-    (6, 0, 71, 1), (6, 1, 74, 1), (6, 2, 79, 1.5), (6, 3.5, 78, 0.5),
-    (7, 0, 76, 3), (7, 3, 73, 1),
+    (0, 0, 78, 1.5),
+    (0, 1.5, 76, 0.5),
+    (0, 2, 74, 2),
+    (1, 0, 74, 1),
+    (1, 1, 71, 1),
+    (1, 2, 73, 1),
+    (1, 3, 74, 1),
+    (2, 0, 71, 1.5),
+    (2, 1.5, 74, 0.5),
+    (2, 2, 79, 2),
+    (3, 0, 76, 2),
+    (3, 2.5, 73, 0.5),
+    (3, 3, 76, 1),
+    (4, 0, 78, 1.5),
+    (4, 1.5, 81, 0.5),
+    (4, 2, 78, 1),
+    (4, 3, 76, 1),
+    (5, 0, 73, 2),
+    (5, 2, 69, 2),
+    (6, 0, 71, 1),
+    (6, 1, 74, 1),
+    (6, 2, 79, 1.5),
+    (6, 3.5, 78, 0.5),
+    (7, 0, 76, 3),
+    (7, 3, 73, 1),
 ]
 
 
@@ -63,7 +87,7 @@ def _pad(rate: int) -> np.ndarray:
         for i, note in enumerate(notes):
             voice = sum(_tone(note, seconds, rate, (1.0, 0.25, 0.08), d) for d in (-0.0012, 0.0012)) / 2
             start = int(bar * BAR * rate)
-            out[start:start + len(voice)] += voice * _envelope(len(voice), rate, 0.6, 1.0) * (0.8 if i == 3 else 1)
+            out[start : start + len(voice)] += voice * _envelope(len(voice), rate, 0.6, 1.0) * (0.8 if i == 3 else 1)
     return out / 4
 
 
@@ -73,7 +97,7 @@ def _bass(rate: int) -> np.ndarray:
         for beat, length in ((0, 2.5), (2.5, 1.5)):
             note = _tone(root, length * BEAT, rate, (1.0, 0.35, 0.1))
             start = int((bar * BAR + beat * BEAT) * rate)
-            out[start:start + len(note)] += note * _envelope(len(note), rate, 0.02, length * BEAT * 0.9)
+            out[start : start + len(note)] += note * _envelope(len(note), rate, 0.02, length * BEAT * 0.9)
     return out
 
 
@@ -85,7 +109,7 @@ def _keys(rate: int) -> np.ndarray:
         t = np.arange(int(seconds * rate), dtype=np.float32) / np.float32(rate)
         body = _tone(note, seconds, rate, (1.0,)) + _tone(note, seconds, rate, (0, 0, 0.3)) * np.exp(t * np.float32(-9))
         start = int((bar * BAR + beat * BEAT) * rate)
-        out[start:start + len(body)] += body * np.exp(t * np.float32(-1.6)) * _envelope(len(body), rate, 0.004, 0.3)
+        out[start : start + len(body)] += body * np.exp(t * np.float32(-1.6)) * _envelope(len(body), rate, 0.004, 0.3)
     return out
 
 
@@ -93,7 +117,7 @@ def _echo(x: np.ndarray, rate: int, delay: float, feedback: float, taps: int = 4
     out = x.copy()
     for k in range(1, taps + 1):
         shift = int(k * delay * rate)
-        out[shift:] += x[: len(x) - shift] * feedback ** k
+        out[shift:] += x[: len(x) - shift] * feedback**k
     return out
 
 

@@ -9,6 +9,7 @@ line re-times only that line.
 
 This module only decides; ``layout.py`` finds the places in the audio and puts it together.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,11 @@ LONG_SENTENCE = 20
 """Words a sentence needs before a backchannel may come at one of its clause ends (a comma)."""
 CLAUSE_WORDS = 6
 """Words a clause end needs on each side of it within its sentence."""
-_SURPRISING = re.compile(r"\d|\b(?:most|least|largest|smallest|biggest|first|only|never|record|million|billion"
-                         r"|percent|per cent|twice|half|every|fastest|oldest)\b", re.IGNORECASE)
+_SURPRISING = re.compile(
+    r"\d|\b(?:most|least|largest|smallest|biggest|first|only|never|record|million|billion"
+    r"|percent|per cent|twice|half|every|fastest|oldest)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,13 @@ class Quantiles:
     def draw(self, u: float) -> float:
         """The value at quantile ``u``: piecewise linear through p10, p50 and p90, running on
         half as far again below p10 and above p90; never below zero (overlaps are drawn apart)."""
-        points = [(0.0, self.p10 - (self.p50 - self.p10) / 2), (0.1, self.p10), (0.5, self.p50), (0.9, self.p90),
-                  (1.0, self.p90 + (self.p90 - self.p50) / 2)]
+        points = [
+            (0.0, self.p10 - (self.p50 - self.p10) / 2),
+            (0.1, self.p10),
+            (0.5, self.p50),
+            (0.9, self.p90),
+            (1.0, self.p90 + (self.p90 - self.p50) / 2),
+        ]
         for (u0, v0), (u1, v1) in zip(points, points[1:]):
             if u <= u1:
                 return max(0.0, v0 + (v1 - v0) * (u - u0) / (u1 - u0))
@@ -95,8 +104,10 @@ def load_rules(settings: Settings | None = None) -> Rules:
     try:
         return _rules(data)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ConfigError(f"{RULES_FILE} is not a valid set of conversation rules ({exc}).",
-                          "Compare it with the built-in prompts/conversation.toml.") from None
+        raise ConfigError(
+            f"{RULES_FILE} is not a valid set of conversation rules ({exc}).",
+            "Compare it with the built-in prompts/conversation.toml.",
+        ) from None
 
 
 def _rules(data: dict[str, Any]) -> Rules:
@@ -105,13 +116,22 @@ def _rules(data: dict[str, Any]) -> Rules:
     if missing:
         raise ValueError(f"[gaps] lacks {', '.join(missing)}")
     overlap, back = data["overlap"], data["backchannels"]
-    words = {lang: {group: [str(w) for w in listed] for group, listed in groups.items()}
-             for lang, groups in back["words"].items()}
+    words = {
+        lang: {group: [str(w) for w in listed] for group, listed in groups.items()}
+        for lang, groups in back["words"].items()
+    }
     return Rules(
-        gaps=gaps, overlap_chance={k: float(v) for k, v in overlap["chance"].items()},
-        overlap=(float(overlap["min"]), float(overlap["max"])), duck_db=float(overlap["duck_db"]),
-        per_minute=float(back["per_minute"]), min_words=int(back["min_words"]), min_seconds=float(back["min_seconds"]),
-        lead=_range(back["lead"]), resume=_range(back["resume"]), gain_db=float(back["gain_db"]), words=words,
+        gaps=gaps,
+        overlap_chance={k: float(v) for k, v in overlap["chance"].items()},
+        overlap=(float(overlap["min"]), float(overlap["max"])),
+        duck_db=float(overlap["duck_db"]),
+        per_minute=float(back["per_minute"]),
+        min_words=int(back["min_words"]),
+        min_seconds=float(back["min_seconds"]),
+        lead=_range(back["lead"]),
+        resume=_range(back["resume"]),
+        gain_db=float(back["gain_db"]),
+        words=words,
         lead_ins={lang: frozenset(str(w).lower() for w in listed) for lang, listed in overlap["lead_ins"].items()},
     )
 
@@ -150,7 +170,7 @@ def clause_ends(text: str) -> list[int]:
         sentence = text[start:end]
         if len(sentence.split()) >= LONG_SENTENCE:
             for match in _CLAUSE_END.finditer(sentence):
-                before, after = sentence[:match.end()].split(), sentence[match.end():].split()
+                before, after = sentence[: match.end()].split(), sentence[match.end() :].split()
                 if len(before) >= CLAUSE_WORDS and len(after) >= CLAUSE_WORDS:
                     found.append(start + match.end())
         start = end
@@ -240,8 +260,9 @@ def backchannels(script: Script, settings: Settings, rules: Rules | None = None)
     return sorted(found + automatic, key=lambda b: (b.line, b.at))
 
 
-def _automatic(script: Script, rules: Rules, words: dict[str, list[str]], taken: set[int],
-               words_per_minute: int) -> list[Backchannel]:
+def _automatic(
+    script: Script, rules: Rules, words: dict[str, list[str]], taken: set[int], words_per_minute: int
+) -> list[Backchannel]:
     places = list(_places(script, rules, taken))
     minutes = script.word_count() / words_per_minute
     chance = min(1.0, rules.per_minute * minutes / len(places)) if places else 0.0
@@ -265,7 +286,7 @@ def _places(script: Script, rules: Rules, taken: set[int]):
         for at in sorted({*sentence_ends(text), *clause_ends(text)}) if i not in taken else []:
             before, after = len(text[:at].split()), len(text[at:].split())
             if before >= rules.min_words and after >= 3:
-                yield i, at, total + before, text[max(0, at - 200):at]
+                yield i, at, total + before, text[max(0, at - 200) : at]
         total += len(text.split())
 
 

@@ -5,6 +5,7 @@ waveform bars and the title set large in Pillow's built-in scalable font (no sys
 needed), so it reads at thumbnail size. Colours and bar heights come from a hash of the title
 and show, so the same episode always gets the same cover.
 """
+
 from __future__ import annotations
 
 import colorsys
@@ -46,8 +47,10 @@ def check_cover(path: Path) -> str:
     except Exception:  # Pillow raises many types for a file that is not an image
         raise BadMedia(f"{path.name} is not an image Pillow can read.", "Give a PNG or JPEG cover.") from None
     if min(size) < MIN_SIZE:
-        raise BadMedia(f"{path.name} is {size[0]}x{size[1]}; podcast apps need at least {MIN_SIZE}x{MIN_SIZE}.",
-                       "Give a larger image (3000x3000 is best).")
+        raise BadMedia(
+            f"{path.name} is {size[0]}x{size[1]}; podcast apps need at least {MIN_SIZE}x{MIN_SIZE}.",
+            "Give a larger image (3000x3000 is best).",
+        )
     return ".jpg" if kind == "JPEG" else ".png"
 
 
@@ -74,8 +77,10 @@ def save_cover(folder: Path, title: str, show: str, source: Path | None) -> Path
 
 def _palette(seed: bytes) -> tuple[tuple[int, int, int], tuple[int, int, int], tuple[int, int, int]]:
     hue = seed[0] / 255
+
     def rgb(h: float, s: float, v: float) -> tuple[int, int, int]:
         return tuple(round(c * 255) for c in colorsys.hsv_to_rgb(h % 1, s, v))  # type: ignore[return-value]
+
     return rgb(hue, 0.62, 0.22), rgb(hue + 0.08, 0.55, 0.95), rgb(hue, 0.05, 0.98)
 
 
@@ -90,8 +95,11 @@ def _title_lines(title: str, font_for, width: int) -> tuple[list[str], object]:
         font = font_for(size)
         chars = max(8, int(width / (size * 0.52)))
         lines = textwrap.wrap(title, chars, break_long_words=False)
-        if (len(lines) <= 4 and len(lines) * int(size * 1.18) <= TITLE_HEIGHT
-                and all(font.getlength(line) <= width for line in lines)):
+        if (
+            len(lines) <= 4
+            and len(lines) * int(size * 1.18) <= TITLE_HEIGHT
+            and all(font.getlength(line) <= width for line in lines)
+        ):
             return lines, font
     return textwrap.wrap(title, 22, max_lines=4, placeholder="…"), font_for(150)
 
@@ -99,7 +107,7 @@ def _title_lines(title: str, font_for, width: int) -> tuple[list[str], object]:
 def draw_cover(title: str, show: str):
     """The cover as a Pillow image: deterministic for the same title and show."""
     Image, ImageDraw, ImageFont = _pillow()
-    seed = hashlib.sha256(f"{show}\n{title}".encode("utf-8")).digest()
+    seed = hashlib.sha256(f"{show}\n{title}".encode()).digest()
     background, accent, ink = _palette(seed)
     image = Image.new("RGB", (SIZE, SIZE), background)
     draw = ImageDraw.Draw(image)
@@ -108,8 +116,11 @@ def draw_cover(title: str, show: str):
     for i in range(bars):
         height = 160 + seed[i % len(seed)] / 255 * 520
         x = MARGIN + i * (bar_width + gap)
-        draw.rounded_rectangle((x, SIZE - MARGIN - height, x + bar_width, SIZE - MARGIN), radius=bar_width / 2,
-                               fill=accent if i % 7 else ink)
+        draw.rounded_rectangle(
+            (x, SIZE - MARGIN - height, x + bar_width, SIZE - MARGIN),
+            radius=bar_width / 2,
+            fill=accent if i % 7 else ink,
+        )
     small = ImageFont.load_default(size=190)
     draw.text((MARGIN, MARGIN), show.upper(), font=small, fill=accent, stroke_width=2, stroke_fill=accent)
     draw.rectangle((MARGIN, MARGIN + 270, MARGIN + 480, MARGIN + 292), fill=accent)

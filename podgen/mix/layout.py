@@ -6,6 +6,7 @@ Times are measured from the clips' speech (``voicing.py``), not from their edges
 rules ask for is the silence a listener hears, whatever lead and trail of silence a voice
 backend leaves on its clips.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,15 +48,21 @@ def _voicing(path: Path, rate: int) -> Voicing:
     return found
 
 
-def natural_layout(script: Script, clips: list[Path], backchannels: list[Backchannel], rules: Rules,
-                   lead_s: float, language: str = "en") -> Layout:
+def natural_layout(
+    script: Script,
+    clips: list[Path],
+    backchannels: list[Backchannel],
+    rules: Rules,
+    lead_s: float,
+    language: str = "en",
+) -> Layout:
     """Lines (``clips[:len(script.lines)]``) and backchannels (the clips after them) on one timeline."""
     rate = max(header(path)[1] for path in clips)
     found = voicings(clips, rate)
     gaps = conversation.gaps(script, rules, language)
     layout = Layout(rate, 0, [], [], [])
     last: _Line | None = None
-    for i, line in enumerate(script.lines):
+    for i in range(len(script.lines)):
         if last is None:  # the first cue starts ``lead_s`` in, whatever silence the clip begins with
             start = max(round((lead_s + MARGIN_S) * rate), found[i].start)
         else:
@@ -93,8 +100,15 @@ def _gap(gap_s: float, last: _Line, this: Voicing, rules: Rules) -> int:
     return -overlap
 
 
-def _place_line(layout: Layout, script: Script, i: int, origin: int, found: list[Voicing],
-                mine: list[tuple[int, Backchannel]], rules: Rules) -> _Line:
+def _place_line(
+    layout: Layout,
+    script: Script,
+    i: int,
+    origin: int,
+    found: list[Voicing],
+    mine: list[tuple[int, Backchannel]],
+    rules: Rules,
+) -> _Line:
     """Line ``i``'s clip from timeline sample ``origin`` on, split at its backchannels."""
     line, v, rate = script.lines[i], found[i], found[i].rate
     host = host_index(script, line.speaker)
@@ -109,7 +123,7 @@ def _place_line(layout: Layout, script: Script, i: int, origin: int, found: list
         shift = max(0, resume - (origin + pause[1]))
         split = (pause[0] + pause[1]) // 2
         layout.pieces.append(Piece(i, first, split, origin + first, host))
-        parts.append(_part(line.speaker, line.text[said:backchannel.at], stretch_start, origin + pause[0], rate))
+        parts.append(_part(line.speaker, line.text[said : backchannel.at], stretch_start, origin + pause[0], rate))
         layout.backchannels.append(segment)
         origin, first, said = origin + shift, split, backchannel.at
         stretch_start = origin + pause[1]
@@ -122,8 +136,9 @@ def _place_line(layout: Layout, script: Script, i: int, origin: int, found: list
     return _Line(end, piece, v)
 
 
-def _backchannel(layout: Layout, script: Script, clip: int, backchannel: Backchannel, sentence_end: int,
-                 v: Voicing, rules: Rules) -> tuple[int, Segment]:
+def _backchannel(
+    layout: Layout, script: Script, clip: int, backchannel: Backchannel, sentence_end: int, v: Voicing, rules: Rules
+) -> tuple[int, Segment]:
     """Place a backchannel after a sentence that ends at ``sentence_end``; returns the sample
     where the speaker may go on, and the backchannel's transcript segment."""
     rng = conversation.draws(script, backchannel.line, f"place/{backchannel.at}")

@@ -9,9 +9,10 @@ sample by sample between block centres, is never above what any sample needs. Th
 blocks of a chunk wait for the next one (their look-ahead), so the output lags the input
 by a few milliseconds and ``flush`` gives the rest.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -82,7 +83,7 @@ class Limiter:
         reduction = self._reduction(self._peaks(x, len(x) // self.block), keep)
         if self.history is None and keep:  # the very start: no block before it
             before = reduction[0]
-        given = x[max(0, size - HALF_TAPS):size].copy()  # context for the next peaks, before scaling
+        given = x[max(0, size - HALF_TAPS) : size].copy()  # context for the next peaks, before scaling
         if self.history is not None and len(given) < HALF_TAPS:
             given = np.concatenate([self.history, given])[-HALF_TAPS:]
         self._scale(x, before, reduction, size)
@@ -97,16 +98,17 @@ class Limiter:
             return whole
         channels = x.shape[1]
         left = self.history if self.history is not None else np.zeros((0, channels), x.dtype)
-        padded = np.concatenate([np.zeros((HALF_TAPS - len(left), channels), x.dtype), left, x,
-                                 np.zeros((HALF_TAPS, channels), x.dtype)])
+        padded = np.concatenate(
+            [np.zeros((HALF_TAPS - len(left), channels), x.dtype), left, x, np.zeros((HALF_TAPS, channels), x.dtype)]
+        )
         span = np.arange(self.block + 2 * HALF_TAPS - 1)
         for first in range(0, len(near), BATCH):
-            blocks = near[first:first + BATCH]
+            blocks = near[first : first + BATCH]
             # x[i - HALF_TAPS + 1 .. i + HALF_TAPS] for every i of each block: x[i] is padded[i + HALF_TAPS]
             segments = padded[blocks[:, None] * self.block + span + 1]  # (blocks, samples, channels)
             between = np.zeros(len(blocks))
             for taps in TAPS:  # the values at 1/4, 2/4, 3/4 of the way to the next sample
-                value = sum(tap * segments[:, k:k + self.block] for k, tap in enumerate(taps))
+                value = sum(tap * segments[:, k : k + self.block] for k, tap in enumerate(taps))
                 between = np.maximum(between, np.abs(value).reshape(len(blocks), -1).max(axis=1))
             whole[blocks] = np.maximum(whole[blocks], between)
         return whole
@@ -123,7 +125,7 @@ class Limiter:
         spread = np.maximum(np.maximum.accumulate(ramped + decay) - decay, self.last_db - decay)
         if keep:
             self.last_db, self.last_need = float(spread[keep - 1]), float(need[keep - 1])
-        return spread[:keep + 1]
+        return spread[: keep + 1]
 
     def _scale(self, x: np.ndarray, before: float, reduction: np.ndarray, size: int) -> None:
         """Scale ``x[:size]`` in place by the gain, linear between block centres (from the last

@@ -6,6 +6,7 @@ sample rate) is applied as its power response to the spectrum of each 100 ms blo
 do not correlate (speech and a music bed) add up, so a mix can be measured from its parts. Only power is measured, so
 phase does not matter; the tests compare it with ffmpeg's ebur128 filter on the finished MP3.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,7 +29,7 @@ def k_weighting(rate: int, bins: int) -> np.ndarray:
     w = np.linspace(0, math.pi, bins)
     k = math.tan(math.pi * 1681.974450955533 / rate)
     q, vh = 0.7071752369554196, 10 ** (3.999843853973347 / 20)
-    vb = vh ** 0.4996667741545416
+    vb = vh**0.4996667741545416
     a0 = 1 + k / q + k * k
     shelf_b = [(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0]
     shelf_a = [1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
@@ -45,13 +46,13 @@ def block_power(samples: np.ndarray, rate: int, chunk: int = 256) -> np.ndarray:
     frames = samples.reshape(len(samples), -1)
     count = len(frames) // step
     weights = k_weighting(rate, step // 2 + 1)
-    weights[1:-1 if step % 2 == 0 else None] *= 2  # the rfft's positive frequencies stand for both halves
+    weights[1 : -1 if step % 2 == 0 else None] *= 2  # the rfft's positive frequencies stand for both halves
     power = np.zeros(count)
     for first in range(0, count, chunk):
         last = min(count, first + chunk)
         for channel in frames.T:
-            spectrum = np.fft.rfft(channel[first * step:last * step].reshape(-1, step), axis=-1)
-            power[first:last] += (spectrum.real ** 2 + spectrum.imag ** 2) @ weights
+            spectrum = np.fft.rfft(channel[first * step : last * step].reshape(-1, step), axis=-1)
+            power[first:last] += (spectrum.real**2 + spectrum.imag**2) @ weights
     return power / (step * step)
 
 

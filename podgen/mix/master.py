@@ -13,14 +13,15 @@ the samples, which ``alimiter`` did not. libmp3lame takes a small share of the l
 podcast bitrates (0.4 LU at 96 and 128 kbit/s in our measurements, none at 320): the gain
 makes up that share, so the MP3 lands on the target without a second encode.
 """
+
 from __future__ import annotations
 
 import contextlib
 import subprocess
 import tempfile
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -81,7 +82,7 @@ def level(speech: np.ndarray, rate: int) -> np.ndarray:
     for first in range(0, count, 4096):  # a block at a time: no episode-sized temporaries
         block = slice(first, first + 4096)
         frames[block] *= (gain[block, None] + glide[block, None] * ramp)[..., None]
-    channels[count * step:] *= gain[-1]
+    channels[count * step :] *= gain[-1]
     return speech
 
 
@@ -93,7 +94,7 @@ def mix_loudness(speech_power: np.ndarray, tracks: list[tuple[int, np.ndarray]],
         extra = block_power(track, rate)
         at = first // (rate // 10)
         extra = extra[: max(0, len(power) - at)]
-        power[at:at + len(extra)] += extra
+        power[at : at + len(extra)] += extra
     return gated(power)
 
 
@@ -107,14 +108,42 @@ def mastering_gain(loudness: float | None, channels: int, bitrate: int) -> float
 def encode(chunks: Iterable[np.ndarray], rate: int, channels: int, mp3: Path, bitrate: int, gain_db: float) -> None:
     """The chunks with the gain and the true-peak limiter, fed as they come to one ffmpeg run
     that encodes a CBR MP3 without tags."""
-    args = [ffmpeg_exe(), "-hide_banner", "-v", "error", "-y", "-f", "f32le", "-ar", str(rate), "-ac", str(channels),
-            "-i", "pipe:0", "-c:a", ENCODER, "-b:a", f"{bitrate}k",
-            "-compression_level", str(LAME_QUALITY), "-map_metadata", "-1", "-id3v2_version", "0",
-            "-write_id3v1", "0", "-f", "mp3", str(mp3)]
+    args = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-v",
+        "error",
+        "-y",
+        "-f",
+        "f32le",
+        "-ar",
+        str(rate),
+        "-ac",
+        str(channels),
+        "-i",
+        "pipe:0",
+        "-c:a",
+        ENCODER,
+        "-b:a",
+        f"{bitrate}k",
+        "-compression_level",
+        str(LAME_QUALITY),
+        "-map_metadata",
+        "-1",
+        "-id3v2_version",
+        "0",
+        "-write_id3v1",
+        "0",
+        "-f",
+        "mp3",
+        str(mp3),
+    ]
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(args, stdin=subprocess.PIPE, stderr=errors)
         try:
-            for chunk in _ahead(Limiter(rate, LIMIT).stream(_gained(chunks, gain_db))):  # the next chunk is made while ffmpeg encodes this one
+            for chunk in _ahead(
+                Limiter(rate, LIMIT).stream(_gained(chunks, gain_db))
+            ):  # the next chunk is made while ffmpeg encodes this one
                 proc.stdin.write(memoryview(np.ascontiguousarray(chunk, np.float32)).cast("B"))
         except BrokenPipeError:
             pass  # ffmpeg stopped early: its error message says why

@@ -5,6 +5,7 @@ lines and faded out, and an outro after the last line.
 that ffmpeg decodes (MP3, WAV, FLAC, Ogg, M4A, ...). Only the first ``NEEDED_S`` seconds are
 read: the intro and the outro both start from the top of the music.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,16 +40,32 @@ def load_music(source: str, rate: int, channels: int) -> np.ndarray:
     if not path.is_file():
         raise BadMedia(f"Music file not found: {path}.", "Check the --music path, or use --music default.")
     try:
-        raw = run(["-i", str(path), "-vn", "-t", str(NEEDED_S + 1), "-f", "f32le", "-ac", str(channels),
-                   "-ar", str(rate), "pipe:1"])
+        raw = run(
+            [
+                "-i",
+                str(path),
+                "-vn",
+                "-t",
+                str(NEEDED_S + 1),
+                "-f",
+                "f32le",
+                "-ac",
+                str(channels),
+                "-ar",
+                str(rate),
+                "pipe:1",
+            ]
+        )
     except BackendError:
         raw = b""
     if not raw:
         raise BadMedia(f"{path.name} is not an audio file ffmpeg can read.", "Give an MP3, WAV, FLAC, Ogg or M4A file.")
     music = np.frombuffer(raw, np.float32).copy()
     if len(music) < INTRO_S * rate * channels:
-        raise BadMedia(f"{path.name} lasts {len(music) / rate / channels:.1f}s, shorter than the {INTRO_S:.0f}s intro.",
-                       "Give a longer piece of music.")
+        raise BadMedia(
+            f"{path.name} lasts {len(music) / rate / channels:.1f}s, shorter than the {INTRO_S:.0f}s intro.",
+            "Give a longer piece of music.",
+        )
     return music.reshape(-1, channels) if channels == 2 else music
 
 
@@ -67,7 +84,9 @@ def _bed_envelope(n: int, rate: int) -> np.ndarray:
     return gain * np.clip(t / 0.05, 0, 1)
 
 
-def music_tracks(music: np.ndarray, rate: int, speech_end: float, speech_lufs: float | None) -> list[tuple[int, np.ndarray]]:
+def music_tracks(
+    music: np.ndarray, rate: int, speech_end: float, speech_lufs: float | None
+) -> list[tuple[int, np.ndarray]]:
     """The music's two appearances as (first sample, samples) at ``rate``: the intro with its
     ducked bed from the top, and the outro from just after ``speech_end``, both starting on a
     100 ms boundary so that their loudness adds to the speech's block by block."""

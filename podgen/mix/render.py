@@ -2,9 +2,10 @@
 speech (mono, or stereo with each host already panned to its place by ``stitch.place``)
 resampled to the output rate (libsoxr), and the music tracks added where they fall. Only the
 speech timeline is ever held whole, at the clips' own rate."""
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -23,20 +24,20 @@ def _add_tracks(out: np.ndarray, first: int, tracks: list[tuple[int, np.ndarray]
     for start, track in tracks:
         a, b = max(start, first), min(start + len(track), end)
         if a < b:
-            out[a - first:b - first] += track[a - start:b - start]
+            out[a - first : b - first] += track[a - start : b - start]
 
 
 def _resampled(timeline: Timeline, rate: int) -> Iterator[np.ndarray]:
     step, samples = CHUNK_S * timeline.rate, timeline.samples
     if timeline.rate == rate:
-        yield from (samples[i:i + step].copy() for i in range(0, len(samples), step))
+        yield from (samples[i : i + step].copy() for i in range(0, len(samples), step))
         return
     import soxr
 
     channels = 1 if samples.ndim == 1 else samples.shape[1]
     stream = soxr.ResampleStream(timeline.rate, rate, channels, dtype="float32")
     for i in range(0, len(samples), step):
-        yield stream.resample_chunk(samples[i:i + step], last=i + step >= len(samples))
+        yield stream.resample_chunk(samples[i : i + step], last=i + step >= len(samples))
 
 
 def chunks(timeline: Timeline, rate: int, tracks: list[tuple[int, np.ndarray]]) -> Iterator[np.ndarray]:

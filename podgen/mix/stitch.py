@@ -10,6 +10,7 @@ copies the part of the episode before it.
 ``plain_layout`` is the plain style: the clips one after another with a fixed pause between
 them; the natural style's layout is in ``layout.py``.
 """
+
 from __future__ import annotations
 
 import wave
@@ -137,8 +138,8 @@ def place(layout: Layout, clips: list[Path], hosts: int, tail_s: float, stereo: 
     read = _Reader(clips, layout.rate, len(layout.segments))
     for piece in layout.pieces:
         sound = _shaped(read(piece.clip), piece, layout.rate)
-        target = samples[piece.at:piece.at + len(sound)]
-        target += sound[:len(target), None] * gains[piece.host] if stereo else sound[:len(target)]
+        target = samples[piece.at : piece.at + len(sound)]
+        target += sound[: len(target), None] * gains[piece.host] if stereo else sound[: len(target)]
     spans = [_span(layout, i, seg) for i, seg in enumerate(layout.segments)]
     return Timeline(samples, layout.rate, layout.segments, spans, layout.parts, layout.backchannels, layout.softer)
 
@@ -163,7 +164,7 @@ class _Reader:
 
 
 def _shaped(clip: np.ndarray, piece: Piece, rate: int) -> np.ndarray:
-    sound = clip[piece.first:piece.last]
+    sound = clip[piece.first : piece.last]
     if piece.gain != 1.0 or piece.duck_from is not None:
         sound = sound * np.float32(piece.gain)
     if piece.duck_from is not None:
@@ -178,8 +179,14 @@ def _span(layout: Layout, line: int, segment: Segment) -> tuple[int, int, int]:
     return round(segment.start * layout.rate), round(segment.end * layout.rate), host
 
 
-def stitch(script: Script, clips: list[Path], pause_ms: int, lead_s: float = LEAD_MS / 1000,
-           tail_s: float = LEAD_MS / 1000, stereo: bool = False) -> Timeline:
+def stitch(
+    script: Script,
+    clips: list[Path],
+    pause_ms: int,
+    lead_s: float = LEAD_MS / 1000,
+    tail_s: float = LEAD_MS / 1000,
+    stereo: bool = False,
+) -> Timeline:
     """The plain style: the clips in script order with pauses, after ``lead_s`` of silence and before ``tail_s``."""
     layout = plain_layout(script, clips, pause_ms, lead_s)
     return place(layout, clips, len(script.hosts) or len({line.speaker for line in script.lines}), tail_s, stereo)

@@ -1,5 +1,6 @@
 """ID3v2.3 tags written with mutagen after ffmpeg is done: title, hosts, show, date, description,
 cover (APIC) and chapters (CTOC + one CHAP per chapter, each with a TIT2 title)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,8 +14,17 @@ class ChapterMark:
     end: float
 
 
-def write_tags(mp3: Path, *, title: str, artist: str, album: str, date: str, description: str,
-               cover: Path | None, chapters: list[ChapterMark]) -> None:
+def write_tags(
+    mp3: Path,
+    *,
+    title: str,
+    artist: str,
+    album: str,
+    date: str,
+    description: str,
+    cover: Path | None,
+    chapters: list[ChapterMark],
+) -> None:
     """Replace every ID3 tag of ``mp3`` with ours."""
     from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, CTOCFlags
 
@@ -31,9 +41,21 @@ def write_tags(mp3: Path, *, title: str, artist: str, album: str, date: str, des
         tags.add(APIC(encoding=3, mime=mime, type=3, desc="Cover", data=cover.read_bytes()))
     ids = [f"chp{i}" for i in range(len(chapters))]
     if chapters:
-        tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                      sub_frames=[TIT2(encoding=3, text="Chapters")]))
+        tags.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=3, text="Chapters")],
+            )
+        )
     for element, mark in zip(ids, chapters):
-        tags.add(CHAP(element_id=element, start_time=round(mark.start * 1000), end_time=round(mark.end * 1000),
-                      sub_frames=[TIT2(encoding=3, text=mark.title)]))
+        tags.add(
+            CHAP(
+                element_id=element,
+                start_time=round(mark.start * 1000),
+                end_time=round(mark.end * 1000),
+                sub_frames=[TIT2(encoding=3, text=mark.title)],
+            )
+        )
     tags.save(mp3, v2_version=3)

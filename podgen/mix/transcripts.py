@@ -3,6 +3,7 @@
 Backchannels are cues and segments of their own, spoken by their host, lying inside the line
 they accompany: that is how a reader tells them from the script's lines (``split_backchannels``).
 A line with backchannels is captioned part by part, each part timed where it is spoken."""
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,9 @@ def _line_cues(seg: Segment, prefix: bool) -> list[tuple[Segment, list[str]]]:
     return out
 
 
-def cues(parts: list[list[Segment]], backchannels: list[Segment] = (), prefix: bool = False
-         ) -> list[tuple[Segment, list[str]]]:
+def cues(
+    parts: list[list[Segment]], backchannels: list[Segment] = (), prefix: bool = False
+) -> list[tuple[Segment, list[str]]]:
     """Caption cues in time order: each line's parts (see ``_line_cues``), and each backchannel
     as one cue. Returns (timed piece, wrapped lines)."""
     out = [cue for line in parts for part in line for cue in _line_cues(part, prefix)]
@@ -75,7 +77,12 @@ def to_vtt(parts: list[list[Segment]], backchannels: list[Segment] = ()) -> str:
     lines = ["WEBVTT", ""]
     for i, (cue, wrapped) in enumerate(cues(parts, backchannels), 1):
         text = "\n".join(_escape_vtt(part) for part in wrapped)
-        lines += [str(i), f"{_clock(cue.start, '.')} --> {_clock(cue.end, '.')}", f"<v {_escape_vtt(cue.speaker)}>{text}", ""]
+        lines += [
+            str(i),
+            f"{_clock(cue.start, '.')} --> {_clock(cue.end, '.')}",
+            f"<v {_escape_vtt(cue.speaker)}>{text}",
+            "",
+        ]
     return "\n".join(lines)
 
 

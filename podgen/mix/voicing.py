@@ -6,6 +6,7 @@ loud level (its 95th percentile). Speech is what lies within ``SPEECH_DB`` of th
 and only there may another voice sound at the same time. A pause is a run of non-speech
 frames inside the speech; the sentence ends of a line are found among its pauses.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -47,12 +48,19 @@ class Voicing:
         """Samples from the start of the speech to the start of the words' body."""
         return max(0, self.body_start - self.start)
 
-    def scaled(self, rate: int) -> "Voicing":
+    def scaled(self, rate: int) -> Voicing:
         """The same positions at another sample rate."""
         f = rate / self.rate
         r = lambda n: round(n * f)  # noqa: E731
-        return Voicing(rate, r(self.length), r(self.start), r(self.end), r(self.body_start), r(self.body_end),
-                       tuple((r(a), r(b)) for a, b in self.pauses))
+        return Voicing(
+            rate,
+            r(self.length),
+            r(self.start),
+            r(self.end),
+            r(self.body_start),
+            r(self.body_end),
+            tuple((r(a), r(b)) for a, b in self.pauses),
+        )
 
     def boundary(self, share: float, marks: list[float]) -> tuple[int, int] | None:
         """The pause where the line's text is cut after ``share`` of its characters: the pause
@@ -90,8 +98,15 @@ def voicing(samples: np.ndarray, rate: int) -> Voicing:
     speech = np.flatnonzero(db > max(loud - SPEECH_DB, FLOOR_DB))
     body = np.flatnonzero(db > loud - BODY_DB)
     pauses = _pauses(speech, round(MIN_PAUSE_S / FRAME_S))
-    return Voicing(rate, len(samples), int(speech[0]) * step, int(speech[-1] + 1) * step, int(body[0]) * step,
-                   int(body[-1] + 1) * step, tuple((a * step, b * step) for a, b in pauses))
+    return Voicing(
+        rate,
+        len(samples),
+        int(speech[0]) * step,
+        int(speech[-1] + 1) * step,
+        int(body[0]) * step,
+        int(body[-1] + 1) * step,
+        tuple((a * step, b * step) for a, b in pauses),
+    )
 
 
 def _pauses(speech: np.ndarray, shortest: int) -> list[tuple[int, int]]:

@@ -1,5 +1,6 @@
 """Publish: finished episode folders become a podcast feed and a static site in one folder
 that can be uploaded as it is (``feed.xml``, ``index.html``, ``episodes/<slug>/...``)."""
+
 from __future__ import annotations
 
 import logging
@@ -49,8 +50,10 @@ def publish(episodes_dir: Path, site_dir: Path, settings: Settings, only_checked
     if image is None:
         log.warning("the show has no artwork (Apple Podcasts needs it): pass --image, or give episodes a cover")
     if not settings.show.owner_email:
-        log.warning("the show has no owner e-mail, so the feed has no itunes:owner (Apple Podcasts asks for it) and "
-                    "no podcast:locked: pass --owner-email, or set owner_email in the [show] table")
+        log.warning(
+            "the show has no owner e-mail, so the feed has no itunes:owner (Apple Podcasts asks for it) and "
+            "no podcast:locked: pass --owner-email, or set owner_email in the [show] table"
+        )
     channel = _channel(settings, episodes_dir, base, image_url)
     feed = write_text_bytes(site_dir / FEED, build_feed(channel, episodes, url))
     index = write_site(site_dir, channel, episodes, image)
@@ -119,10 +122,18 @@ def _channel(settings: Settings, episodes_dir: Path, base: str, image_url: str |
     show = settings.show
     title = show.title or episodes_dir.resolve().name.replace("-", " ").replace("_", " ").title()
     return Channel(
-        title=title, description=show.description or title, link=f"{base}/", feed_url=f"{base}/{FEED}",
-        language=show.language or settings.language, image_url=image_url, author=show.author,
-        owner_name=show.owner_name, owner_email=show.owner_email, category=show.category,
-        explicit=show.explicit, locked=show.locked,
+        title=title,
+        description=show.description or title,
+        link=f"{base}/",
+        feed_url=f"{base}/{FEED}",
+        language=show.language or settings.language,
+        image_url=image_url,
+        author=show.author,
+        owner_name=show.owner_name,
+        owner_email=show.owner_email,
+        category=show.category,
+        explicit=show.explicit,
+        locked=show.locked,
     )
 
 

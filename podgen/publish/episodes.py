@@ -1,4 +1,5 @@
 """Finished episode folders, read for publishing: ``episode.json`` and the files it lists."""
+
 from __future__ import annotations
 
 import logging
@@ -11,8 +12,11 @@ from ..models import Segment
 
 log = logging.getLogger(__name__)
 
-_CHECK_STATES = {"none": f"no {CHECK}", "failed": "it failed",
-                 "stale": f"{CHECK} is about other audio: it was rendered again since; check it again"}
+_CHECK_STATES = {
+    "none": f"no {CHECK}",
+    "failed": "it failed",
+    "stale": f"{CHECK} is about other audio: it was rendered again since; check it again",
+}
 
 
 @dataclass
@@ -55,8 +59,9 @@ def collect(episodes_dir: Path, only_checked: bool = False) -> tuple[list[Publis
     if not episodes:
         first = f" ({skipped[0][0]}: {skipped[0][1]}{'; ...' if len(skipped) > 1 else ''})" if skipped else ""
         found = f"{len(folders)} folders, none a complete episode{first}" if folders else "no episode folders"
-        raise PublishError(f"No episodes to publish in {episodes_dir}: {found}.",
-                           "Make episodes first: podgen make / podgen batch.")
+        raise PublishError(
+            f"No episodes to publish in {episodes_dir}: {found}.", "Make episodes first: podgen make / podgen batch."
+        )
     episodes.sort(key=lambda e: e.created, reverse=True)
     return episodes, skipped
 
@@ -76,8 +81,12 @@ def _read(folder: Path, only_checked: bool) -> tuple[Published | None, str]:
     for kind in _stale_videos(meta):
         files.pop(kind, None)
         files.pop("youtube", None) if kind == "video" else None
-        log.warning("%s: %s was made from earlier audio and is left out; run podgen video %s again", folder.name,
-                    meta["videos"][kind]["file"], folder)
+        log.warning(
+            "%s: %s was made from earlier audio and is left out; run podgen video %s again",
+            folder.name,
+            meta["videos"][kind]["file"],
+            folder,
+        )
     if "audio" not in files:
         return None, "no audio file"
     episode = Published(folder, folder.name, meta, files)

@@ -4,14 +4,15 @@ Apple wants ``itunes:explicit`` as ``true``/``false``, enclosure ``length`` in b
 ``guid``, RFC 2822 dates and durations in seconds. Podcasting 2.0 adds ``podcast:guid`` (a UUIDv5
 of the feed URL without its scheme), ``podcast:locked``, transcripts, chapters and persons.
 """
+
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Callable
 
 from lxml import etree
 
@@ -22,8 +23,11 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
 NSMAP = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
-TRANSCRIPTS = {"transcript_vtt": "text/vtt", "transcript_srt": "application/x-subrip",
-               "transcript_json": "application/json"}
+TRANSCRIPTS = {
+    "transcript_vtt": "text/vtt",
+    "transcript_srt": "application/x-subrip",
+    "transcript_json": "application/json",
+}
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -101,8 +105,14 @@ def _item(item: etree._Element, ep: Published, c: Channel, url: Callable[[Publis
     audio = ep.files["audio"]
     _sub(item, "enclosure", url=url(ep, "audio"), length=str(audio.stat().st_size), type="audio/mpeg")
     if "video" in ep.files:  # Podcasting 2.0: the same episode as a video, for apps that play one
-        video = _sub(item, f"{{{PODCAST}}}alternateEnclosure", type="video/mp4",
-                     length=str(ep.files["video"].stat().st_size), title="Video", height="1080")
+        video = _sub(
+            item,
+            f"{{{PODCAST}}}alternateEnclosure",
+            type="video/mp4",
+            length=str(ep.files["video"].stat().st_size),
+            title="Video",
+            height="1080",
+        )
         _sub(video, f"{{{PODCAST}}}source", uri=url(ep, "video"))
     _sub(item, f"{{{ITUNES}}}duration", str(round(float(ep.meta.get("duration") or 0))))
     _sub(item, f"{{{ITUNES}}}explicit", "true" if c.explicit else "false")
@@ -125,9 +135,9 @@ def rfc2822(iso: str) -> str:
     try:
         when = datetime.fromisoformat(iso)
     except (TypeError, ValueError):
-        when = datetime.now(timezone.utc)
+        when = datetime.now(UTC)
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return format_datetime(when)
 
 

@@ -3,13 +3,15 @@
 Starlette's ``StaticFiles`` does the HTTP: MIME types, ``Range`` requests (206, which players
 use to seek), ETags, and it refuses paths that resolve outside the folder. uvicorn runs it.
 """
+
 from __future__ import annotations
 
 import logging
 import mimetypes
 import socket
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..about import pip_install
 from ..errors import MissingDependency, PublishError, UsageError

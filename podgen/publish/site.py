@@ -1,6 +1,7 @@
 """The static site: ``index.html`` and one page per episode, from Jinja2 templates that escape
 everything. Plain files with relative links and no outside scripts, fonts or styles: the
 folder works from ``file://`` and from any static web host."""
+
 from __future__ import annotations
 
 import shutil
@@ -14,14 +15,22 @@ from .feed import Channel
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = ("player.js", "style.css")
-DOWNLOADS = {"audio": "MP3", "video": "video (MP4)", "short": "short (vertical MP4)", "transcript_vtt": "WebVTT",
-             "transcript_srt": "SRT", "transcript_json": "JSON transcript", "chapters": "chapters"}
+DOWNLOADS = {
+    "audio": "MP3",
+    "video": "video (MP4)",
+    "short": "short (vertical MP4)",
+    "transcript_vtt": "WebVTT",
+    "transcript_srt": "SRT",
+    "transcript_json": "JSON transcript",
+    "chapters": "chapters",
+}
 
 
 def write_site(site_dir: Path, channel: Channel, episodes: list[Published], show_image: str | None) -> Path:
     """Write the pages into ``site_dir`` (the episode files are already there); return index.html."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True
+    )
     pages = [_page(ep) for ep in episodes]
     for ep, page in zip(episodes, pages):
         html = env.get_template("episode.html").render(channel=channel, ep=page, root="../../")
@@ -46,10 +55,18 @@ def _page(ep: Published) -> dict:
         "cover": files.get("cover"),
         "video": files.get("video"),
         "captions": files.get("transcript_vtt"),
-        "chapters": [{"start": _seconds(c.get("startTime")), "clock": clock(_seconds(c.get("startTime"))),
-                      "title": str(c.get("title", ""))} for c in ep.chapters],
-        "segments": [{"start": round(s.start, 3), "end": round(s.end, 3), "speaker": s.speaker, "body": s.text}
-                     for s in ep.segments],
+        "chapters": [
+            {
+                "start": _seconds(c.get("startTime")),
+                "clock": clock(_seconds(c.get("startTime"))),
+                "title": str(c.get("title", "")),
+            }
+            for c in ep.chapters
+        ],
+        "segments": [
+            {"start": round(s.start, 3), "end": round(s.end, 3), "speaker": s.speaker, "body": s.text}
+            for s in ep.segments
+        ],
         "downloads": [(label, files[key]) for key, label in DOWNLOADS.items() if key in files],
     }
 

@@ -5,6 +5,7 @@ service answers and Piper otherwise. Clips are cached by a hash of (backend, end
 voice, settings, text), so a re-run only speaks what changed and a run that was killed half way
 resumes where it stopped. Lines are spoken in parallel and delivered in script order.
 """
+
 from __future__ import annotations
 
 import logging
@@ -50,7 +51,7 @@ def host_voices(script: Script, settings: Settings, backend: VoiceBackend) -> di
     if unknown:
         raise EpisodeError(
             f"script.json has speaker(s) {', '.join(map(repr, unknown))} that are not hosts {names}.",
-            "Use the host names listed under \"hosts\" in script.json.",
+            'Use the host names listed under "hosts" in script.json.',
         )
     return mapping
 
@@ -91,8 +92,9 @@ def speak_script(script: Script, settings: Settings, progress: Progress | None =
     return paths
 
 
-def speak_lines(lines: list[Line], hosts: list[str], settings: Settings,
-                progress: Progress | None = None) -> list[Path]:
+def speak_lines(
+    lines: list[Line], hosts: list[str], settings: Settings, progress: Progress | None = None
+) -> list[Path]:
     """The clips of a few lines heard on their own (one line of a script, an answer), each in
     its host's voice as the episode of ``hosts`` gives it; cached like every clip."""
     return speak_script(Script("", "", list(lines), hosts=list(hosts)), settings, progress)
@@ -124,5 +126,7 @@ def _line_failed(exc: BackendError, todo: list[int], script: Script, backend: st
     index = todo[getattr(exc, "line", 0)]
     line = script.lines[index]
     text = line.text if len(line.text) <= 40 else line.text[:40] + "..."
-    return BackendError(f"Line {index + 1} ({line.speaker}: {text!r}) could not be spoken by {backend}: {exc.message}",
-                        exc.hint or "Clips already spoken are kept: run the same command again to resume.")
+    return BackendError(
+        f"Line {index + 1} ({line.speaker}: {text!r}) could not be spoken by {backend}: {exc.message}",
+        exc.hint or "Clips already spoken are kept: run the same command again to resume.",
+    )

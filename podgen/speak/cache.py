@@ -1,4 +1,5 @@
 """Clips on disk, named by a hash of everything that shapes their sound."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,7 +14,7 @@ class ClipCache:
         self.folder = folder
 
     def path(self, voice_key: str, text: str) -> Path:
-        digest = hashlib.sha256(f"{voice_key}\n{text}".encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(f"{voice_key}\n{text}".encode()).hexdigest()
         return self.folder / digest[:2] / f"{digest}.wav"
 
     def store(self, path: Path, pcm: bytes, rate: int, replace: bool = False) -> None:

@@ -5,6 +5,7 @@ host's own ``voices`` entry for the backend, its ``voice`` (Piper only), then th
 default for the language. Defaults alternate a female and a male voice, so two hosts sound
 clearly different; up to four hosts get four different voices.
 """
+
 from __future__ import annotations
 
 import logging
@@ -20,8 +21,12 @@ MAX_HOSTS = 4
 
 # edge-tts: female, male, female, male (Microsoft's neural voices of each locale)
 EDGE_VOICES = {
-    "en": ["en-US-EmmaMultilingualNeural", "en-US-AndrewMultilingualNeural", "en-US-AvaMultilingualNeural",
-           "en-US-BrianMultilingualNeural"],
+    "en": [
+        "en-US-EmmaMultilingualNeural",
+        "en-US-AndrewMultilingualNeural",
+        "en-US-AvaMultilingualNeural",
+        "en-US-BrianMultilingualNeural",
+    ],
     "en-GB": ["en-GB-SoniaNeural", "en-GB-RyanNeural", "en-GB-LibbyNeural", "en-GB-ThomasNeural"],
     "de": ["de-DE-KatjaNeural", "de-DE-ConradNeural", "de-DE-AmalaNeural", "de-DE-KillianNeural"],
     "fr": ["fr-FR-DeniseNeural", "fr-FR-HenriNeural", "fr-FR-EloiseNeural", "fr-FR-RemyMultilingualNeural"],
@@ -41,10 +46,30 @@ EDGE_VOICES = {
 OPENAI_VOICES = ["nova", "onyx", "coral", "ash"]
 OPENAI_ALL_VOICES = ["alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse"]
 LANGUAGE_NAMES = {
-    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
-    "nl": "Dutch", "ja": "Japanese", "zh": "Chinese", "pl": "Polish", "sv": "Swedish", "ko": "Korean",
-    "da": "Danish", "fi": "Finnish", "no": "Norwegian", "cs": "Czech", "tr": "Turkish", "ru": "Russian",
-    "uk": "Ukrainian", "el": "Greek", "hi": "Hindi", "ar": "Arabic", "he": "Hebrew", "id": "Indonesian",
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "nl": "Dutch",
+    "ja": "Japanese",
+    "zh": "Chinese",
+    "pl": "Polish",
+    "sv": "Swedish",
+    "ko": "Korean",
+    "da": "Danish",
+    "fi": "Finnish",
+    "no": "Norwegian",
+    "cs": "Czech",
+    "tr": "Turkish",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "el": "Greek",
+    "hi": "Hindi",
+    "ar": "Arabic",
+    "he": "Hebrew",
+    "id": "Indonesian",
 }
 
 
@@ -64,12 +89,15 @@ def cast(backend: VoiceBackend, names: list[str], settings: Settings) -> list[st
         raise UsageError(f"The script has {len(names)} hosts; podgen speaks 1 to {MAX_HOSTS}.")
     given = settings.voices or []
     if given and len(given) < len(names):
-        raise UsageError(f"--voices gives {len(given)} voice(s) for {len(names)} hosts.",
-                         "Give one voice per host, comma-separated, e.g. --voices nova,onyx.")
+        raise UsageError(
+            f"--voices gives {len(given)} voice(s) for {len(names)} hosts.",
+            "Give one voice per host, comma-separated, e.g. --voices nova,onyx.",
+        )
     defaults = backend.default_voices(settings.language)
     hosts = [settings.hosts[i] if i < len(settings.hosts) else None for i in range(len(names))]
-    named = [given[i] if given else (hosts[i].voices.get(backend.name) if hosts[i] else None)
-             for i in range(len(names))]
+    named = [
+        given[i] if given else (hosts[i].voices.get(backend.name) if hosts[i] else None) for i in range(len(names))
+    ]
     if None in named and not defaults:
         raise _unsupported(backend.name, settings)
     chosen = [voice or _piper_voice(hosts[i], backend.name) for i, voice in enumerate(named)]

@@ -3,6 +3,7 @@
 The service answers with MP3, which ffmpeg decodes to mono PCM. ``probe`` says whether the
 service can be reached, quickly, for ``--tts auto``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -100,8 +101,9 @@ class EdgeVoice:
 
         edge_tts = _edge_tts()
         audio = bytearray()
-        talk = edge_tts.Communicate(text, self.name, rate=self.rate, pitch=self.pitch,
-                                    connect_timeout=10, receive_timeout=60)
+        talk = edge_tts.Communicate(
+            text, self.name, rate=self.rate, pitch=self.pitch, connect_timeout=10, receive_timeout=60
+        )
         try:
             async for chunk in talk.stream():
                 if chunk["type"] == "audio":
@@ -110,7 +112,7 @@ class EdgeVoice:
             raise _status_error(exc) from None
         except aiohttp.ClientConnectorError as exc:
             raise _connect_error(exc) from None
-        except (aiohttp.ClientError, asyncio.TimeoutError, edge_tts.exceptions.WebSocketError) as exc:
+        except (TimeoutError, aiohttp.ClientError, edge_tts.exceptions.WebSocketError) as exc:
             raise TransientError(f"edge-tts connection failed: {exc or type(exc).__name__}") from None
         except edge_tts.exceptions.EdgeTTSException as exc:
             raise BackendError(f"edge-tts: {exc}") from None

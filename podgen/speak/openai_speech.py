@@ -4,6 +4,7 @@ server that speaks the same protocol (``tts_base_url``, e.g. a local Kokoro serv
 The key comes from OPENAI_API_KEY and goes nowhere else: not into cache keys, logs or errors.
 Text over the input limit is split at sentence boundaries and the pieces' audio joined.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,7 +35,7 @@ def split_text(text: str, limit: int = INPUT_LIMIT) -> list[str]:
 
 
 class OpenAIVoice:
-    def __init__(self, backend: "OpenAIBackend", name: str):
+    def __init__(self, backend: OpenAIBackend, name: str):
         self.backend, self.name = backend, name
 
     def cache_key(self) -> str:
@@ -115,8 +116,9 @@ class OpenAIBackend:
         except ImportError:  # pragma: no cover - a core dependency
             raise MissingDependency("The openai backend needs the openai package.", "pip install openai") from None
         if not self._key and not self.base_url:
-            raise UsageError("OPENAI_API_KEY is not set.",
-                             "Export your key, or point --tts-base-url at a local speech server.")
+            raise UsageError(
+                "OPENAI_API_KEY is not set.", "Export your key, or point --tts-base-url at a local speech server."
+            )
         from ..llm.http import guard_logs
 
         guard_logs(self._key or None)
@@ -128,8 +130,9 @@ class OpenAIBackend:
 
         extra = {"instructions": self.instructions} if self.instructions else {}
         try:
-            answer = self.client().audio.speech.create(model=self.model, voice=voice, input=text, speed=self.speed,
-                                                       response_format="wav", **extra)
+            answer = self.client().audio.speech.create(
+                model=self.model, voice=voice, input=text, speed=self.speed, response_format="wav", **extra
+            )
             return answer.read()
         except openai.RateLimitError as exc:
             raise RateLimited(self._say(exc), retry_after(exc.response.headers)) from None

@@ -5,14 +5,15 @@ Retries use tenacity: a transient failure (dropped connection, timeout, 5xx) is 
 after an exponential, jittered wait; a 429 halves the number of requests in flight and holds
 every new request until the server's Retry-After has passed, then the bound creeps back up.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from typing import Callable, Iterator, Sequence
 
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
 
@@ -60,8 +61,11 @@ class Pace:
         with self._cond:
             self.limit, self.successes = max(1, self.limit // 2), 0
             self.resume_at = max(self.resume_at, time.monotonic() + (retry_after or DEFAULT_RETRY_AFTER))
-        log.info("server asked to slow down: %d request(s) in flight, pausing %.1fs", self.limit,
-                 retry_after or DEFAULT_RETRY_AFTER)
+        log.info(
+            "server asked to slow down: %d request(s) in flight, pausing %.1fs",
+            self.limit,
+            retry_after or DEFAULT_RETRY_AFTER,
+        )
 
 
 def _stop(state: RetryCallState) -> bool:
@@ -95,8 +99,9 @@ def attempt(pace: Pace, action: Callable[[], object]) -> object:
         pace.succeeded()
         return result
 
-    retrying = Retrying(retry=retry_if_exception_type(TransientError), stop=_stop, wait=_wait,
-                        before_sleep=before_sleep, reraise=True)
+    retrying = Retrying(
+        retry=retry_if_exception_type(TransientError), stop=_stop, wait=_wait, before_sleep=before_sleep, reraise=True
+    )
     return retrying(once)
 
 

@@ -1,4 +1,5 @@
 """Small operations on mono 16-bit PCM."""
+
 from __future__ import annotations
 
 import numpy as np

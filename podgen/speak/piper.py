@@ -5,6 +5,7 @@ rubberband pitch shift through ffmpeg, so the hosts sound like different people.
 median F0 (four sentences): joe 93 Hz, joe-warm 113, joe-bright 138, joe-high 168: each
 step at least 20% above the one before.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,9 @@ class Variant:
         if self.pitch != 1.0:
             # quality pitch mode with smooth transients: whisper's WER on the derived voice fell
             # from 0.093 to 0.079 (48 lines) against rubberband's defaults
-            steps.append(f"rubberband=pitch={self.pitch}:formant=preserved:pitchq=quality:transients=smooth:smoothing=on")
+            steps.append(
+                f"rubberband=pitch={self.pitch}:formant=preserved:pitchq=quality:transients=smooth:smoothing=on"
+            )
         return ",".join(steps)
 
 
@@ -94,8 +97,9 @@ class _Model:
         log.debug("loading Piper model %s with %d thread(s)", package.model_path(), threads)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
-        session = onnxruntime.InferenceSession(str(package.model_path()), sess_options=options,
-                                               providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(
+            str(package.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+        )
         config = json.loads(package.config_path().read_text(encoding="utf-8"))
         return PiperVoice(config=PiperConfig.from_dict(config), session=session)
 

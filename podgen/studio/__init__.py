@@ -1,4 +1,5 @@
 """The studio: a local web app to make, edit, listen to, question and publish episodes (``podgen studio``)."""
+
 from __future__ import annotations
 
 from .app import serve, studio_app

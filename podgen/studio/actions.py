@@ -4,10 +4,12 @@ Each action takes the job's Progress callback and the job, and returns what the 
 when it is done (the episode's folder name, the lines spoken). Nothing is decided here that the
 CLI does not decide the same way: ``make`` is ``podgen make``, ``render`` is ``podgen render``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -43,8 +45,12 @@ def make(sources: list[str], settings: Settings) -> Action:
         from ..pipeline import make_episode
 
         episode = make_episode(sources, settings, progress)
-        return {"slug": episode.folder.name, "title": episode.title, **job.spoken(),
-                "duration": round(episode.duration, 2)}
+        return {
+            "slug": episode.folder.name,
+            "title": episode.title,
+            **job.spoken(),
+            "duration": round(episode.duration, 2),
+        }
 
     return run
 
@@ -86,7 +92,10 @@ def publish(episodes: Path, site: Path, settings: Settings, base_url: str) -> Ac
         show = settings.show.model_copy(update={"base_url": base_url or settings.show.base_url})
         report = publish_site(episodes, site, settings.model_copy(update={"show": show}))
         progress("publish", 1, 1)
-        return {"episodes": len(report.episodes), "skipped": [name for name, _ in report.skipped],
-                "feed": report.feed.name}
+        return {
+            "episodes": len(report.episodes),
+            "skipped": [name for name, _ in report.skipped],
+            "feed": report.feed.name,
+        }
 
     return run

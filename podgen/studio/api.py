@@ -3,6 +3,7 @@
 Errors are JSON ``{"error": ..., "hint": ...}`` with a 4xx status, from the library's own
 one-line messages.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -233,7 +234,9 @@ async def keep(request: Request) -> JSONResponse:
     lines = data.get("lines")
     if not isinstance(lines, list) or not lines:
         raise UsageError('The body needs "lines" (the exchange) and "time" (seconds) or "after" (a line).')
-    after = data["after"] if isinstance(data.get("after"), int) else join.line_at(folder, _seconds(data.get("time") or 0))
+    after = (
+        data["after"] if isinstance(data.get("after"), int) else join.line_at(folder, _seconds(data.get("time") or 0))
+    )
     try:
         first = join.keep(folder, after, lines)
     except (ValueError, KeyError, TypeError) as exc:
@@ -245,7 +248,9 @@ async def keep(request: Request) -> JSONResponse:
 async def publish(request: Request) -> JSONResponse:
     studio, data = _studio(request), await _json(request)
     base = str(data.get("base_url") or "") or studio.site_url(request)
-    return _job(studio.jobs.submit("publish", "feed and site", actions.publish(studio.root, studio.site, studio.settings, base)))
+    return _job(
+        studio.jobs.submit("publish", "feed and site", actions.publish(studio.root, studio.site, studio.settings, base))
+    )
 
 
 # --- files

@@ -5,13 +5,15 @@ from elsewhere). The episode page's player is the site's own (``publish/template
 The studio keeps its state beside the episodes, in ``<episodes>/.studio/``: jobs, uploads,
 recorded questions, answer clips and the published site.
 """
+
 from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..about import pip_install
 from ..config import Settings
@@ -77,8 +79,9 @@ async def _error(request: Any, exc: PodgenError) -> Any:
 async def _not_found(request: Any, exc: Exception) -> Any:
     from starlette.responses import JSONResponse
 
-    return JSONResponse({"error": f"Nothing at {request.url.path}.", "hint": "Open the studio's first page."},
-                        status_code=404)
+    return JSONResponse(
+        {"error": f"Nothing at {request.url.path}.", "hint": "Open the studio's first page."}, status_code=404
+    )
 
 
 def is_loopback(host: str) -> bool:
@@ -90,12 +93,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(settings: Settings, host: str, port: int, allow_remote: bool,
-          on_ready: Callable[[str], None] | None = None) -> None:
+def serve(
+    settings: Settings, host: str, port: int, allow_remote: bool, on_ready: Callable[[str], None] | None = None
+) -> None:
     """Run the studio at http://HOST:PORT/ until interrupted (port 0: any free port)."""
     if not is_loopback(host) and not allow_remote:
-        raise UsageError(f"--host {host} would let other machines reach the studio.",
-                         "Add --allow-remote if that is what you want (anyone with the token can use it).")
+        raise UsageError(
+            f"--host {host} would let other machines reach the studio.",
+            "Add --allow-remote if that is what you want (anyone with the token can use it).",
+        )
     try:
         import uvicorn
     except ImportError:

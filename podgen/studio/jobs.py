@@ -6,6 +6,7 @@ callback records each stage's (done, total) and is where a cancel lands: it rais
 file is rewritten (atomically) as it changes, so a page reload, or a restart of the studio,
 shows it; a job that was queued or running when the studio stopped shows as interrupted.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,10 @@ import queue
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import Cancelled, PodgenError
 from ..files import write_text
@@ -79,8 +81,10 @@ class Jobs:
             except TypeError:
                 continue
             if job.state not in FINISHED:
-                job.state, job.error = "interrupted", {"message": "The studio stopped while this job was "
-                                                                  f"{job.state}.", "hint": "Start it again."}
+                job.state, job.error = (
+                    "interrupted",
+                    {"message": f"The studio stopped while this job was {job.state}.", "hint": "Start it again."},
+                )
                 self._save(job)
             self.jobs[job.id] = job
 
@@ -127,12 +131,24 @@ class Jobs:
             return self._finish(job, "failed", {"message": exc.message, "hint": exc.hint})
         except OSError as exc:
             where = f": {exc.filename}" if exc.filename else ""
-            return self._finish(job, "failed", {"message": f"{exc.strerror or exc}{where}.",
-                                                "hint": "Check the path, its permissions and free space."})
+            return self._finish(
+                job,
+                "failed",
+                {
+                    "message": f"{exc.strerror or exc}{where}.",
+                    "hint": "Check the path, its permissions and free space.",
+                },
+            )
         except Exception as exc:  # a bug: one line, and the traceback in the log
             log.exception("studio job %s failed", job.id)
-            return self._finish(job, "failed", {"message": f"unexpected {type(exc).__name__}: {exc}",
-                                                "hint": "Run podgen studio with --debug for details."})
+            return self._finish(
+                job,
+                "failed",
+                {
+                    "message": f"unexpected {type(exc).__name__}: {exc}",
+                    "hint": "Run podgen studio with --debug for details.",
+                },
+            )
         self._finish(job, "done", None)
 
     def _progress(self, job: Job) -> Callable[[str, int, int], None]:

@@ -4,6 +4,7 @@ Everything here is a call into the library: the sources are read by ``ingest``, 
 comes from ``write.answer``, its clips from ``speak.speak_lines``, a spoken question is heard by
 ``asr``, and a kept exchange goes into the script with ``edit.inserted``.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -26,10 +27,18 @@ class Join:
         from ..write.answer import answer_question
 
         script = load_script(folder)
-        answer = answer_question(question, self.document(script), self.settings, script.hosts or self.settings.host_names)
-        return {"question": question, "lines": [line.to_dict() for line in answer.lines],
-                "clips": self.speak(answer.lines, script.hosts), "extractive": answer.extractive,
-                "sources": answer.sources, "writer": answer.writer, "unsupported": answer.unsupported}
+        answer = answer_question(
+            question, self.document(script), self.settings, script.hosts or self.settings.host_names
+        )
+        return {
+            "question": question,
+            "lines": [line.to_dict() for line in answer.lines],
+            "clips": self.speak(answer.lines, script.hosts),
+            "extractive": answer.extractive,
+            "sources": answer.sources,
+            "writer": answer.writer,
+            "unsupported": answer.unsupported,
+        }
 
     def speak(self, lines: list[Line], hosts: list[str]) -> list[str]:
         """Speak ``lines`` in the episode's voices; the clips' names in the studio's clip folder."""

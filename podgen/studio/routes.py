@@ -1,4 +1,5 @@
 """The studio's pages (New episode, Episode, Library) and its route table."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,9 +27,14 @@ WRITERS = ("auto", "offline", "openai", "local")
 
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
     response = templates.TemplateResponse(request, name, {"page": name.split(".")[0], **context})
-    response.headers.update({"content-security-policy": "default-src 'self'; media-src 'self' blob:; "
-                             "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
-                             "referrer-policy": "no-referrer", "x-content-type-options": "nosniff"})
+    response.headers.update(
+        {
+            "content-security-policy": "default-src 'self'; media-src 'self' blob:; "
+            "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
+            "referrer-policy": "no-referrer",
+            "x-content-type-options": "nosniff",
+        }
+    )
     return response
 
 
@@ -47,8 +53,13 @@ async def episode(request: Request) -> HTMLResponse:
 
 async def library_page(request: Request) -> HTMLResponse:
     studio = request.app.state.studio
-    return _page(request, "library.html", episodes=library(studio.root), published=(studio.site / "index.html").is_file(),
-                 base_url=studio.settings.show.base_url or "")
+    return _page(
+        request,
+        "library.html",
+        episodes=library(studio.root),
+        published=(studio.site / "index.html").is_file(),
+        base_url=studio.settings.show.base_url or "",
+    )
 
 
 def _site_file(name: str):
@@ -61,14 +72,21 @@ def _site_file(name: str):
 def routes(studio) -> list:
     studio.site.mkdir(parents=True, exist_ok=True)
     return [
-        Route("/", new), Route("/library", library_page), Route("/episodes/{slug}", episode),
-        Route("/episodes/{slug}/files/{key}", api.download), Route("/clips/{name}", api.clip),
-        Route("/static/site/player.js", _site_file("player.js")), Route("/static/site/style.css", _site_file("style.css")),
+        Route("/", new),
+        Route("/library", library_page),
+        Route("/episodes/{slug}", episode),
+        Route("/episodes/{slug}/files/{key}", api.download),
+        Route("/clips/{name}", api.clip),
+        Route("/static/site/player.js", _site_file("player.js")),
+        Route("/static/site/style.css", _site_file("style.css")),
         Mount("/static", StaticFiles(directory=HERE / "static", follow_symlink=False)),
         Mount("/site", StaticFiles(directory=studio.site, html=True, follow_symlink=False)),
-        Route("/api/jobs", api.jobs), Route("/api/jobs/{job}", api.job),
-        Route("/api/jobs/{job}/events", api.events), Route("/api/jobs/{job}/cancel", api.cancel, methods=["POST"]),
-        Route("/api/episodes", api.episodes), Route("/api/episodes", api.make, methods=["POST"]),
+        Route("/api/jobs", api.jobs),
+        Route("/api/jobs/{job}", api.job),
+        Route("/api/jobs/{job}/events", api.events),
+        Route("/api/jobs/{job}/cancel", api.cancel, methods=["POST"]),
+        Route("/api/episodes", api.episodes),
+        Route("/api/episodes", api.make, methods=["POST"]),
         Route("/api/episodes/{slug}", api.episode),
         Route("/api/episodes/{slug}/script", api.save, methods=["PUT"]),
         Route("/api/episodes/{slug}/render", api.render, methods=["POST"]),

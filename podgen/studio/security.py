@@ -10,6 +10,7 @@
   listens on every address (``--host 0.0.0.0 --allow-remote``): then the token alone decides.
 - A request body larger than the limit is refused (413) while it is read.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,22 +64,39 @@ class Guard:
         in_url = query.get("token", "") if scope["method"] in SAFE_METHODS else ""
         given = headers.get(HEADER) or _cookie(headers.get("cookie", "")) or in_url
         if not secrets.compare_digest(given.encode(), self.token.encode()):
-            return _error(403, "A valid studio token is required.",
-                          "Open the URL podgen studio printed, or send the X-Podgen-Token header.")
-        if scope["method"] in SAFE_METHODS or secrets.compare_digest(headers.get(HEADER, "").encode(), self.token.encode()):
+            return _error(
+                403,
+                "A valid studio token is required.",
+                "Open the URL podgen studio printed, or send the X-Podgen-Token header.",
+            )
+        if scope["method"] in SAFE_METHODS or secrets.compare_digest(
+            headers.get(HEADER, "").encode(), self.token.encode()
+        ):
             return None
         if headers.get("origin") != f"http://{headers.get('host', '')}":
-            return _error(403, "This request did not come from the studio's own page.",
-                          "Send the X-Podgen-Token header with requests that change something.")
+            return _error(
+                403,
+                "This request did not come from the studio's own page.",
+                "Send the X-Podgen-Token header with requests that change something.",
+            )
         return None
 
     async def _drop_token(self, scope, query: dict[str, str], send) -> None:
         rest = urlencode({k: v for k, v in query.items() if k != "token"})
         location = scope.get("root_path", "") + scope["path"] + (f"?{rest}" if rest else "")
         cookie = f"{COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/"
-        await send({"type": "http.response.start", "status": 303,
-                    "headers": [(b"location", location.encode()), (b"set-cookie", cookie.encode()),
-                                (b"cache-control", b"no-store"), (b"referrer-policy", b"no-referrer")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 303,
+                "headers": [
+                    (b"location", location.encode()),
+                    (b"set-cookie", cookie.encode()),
+                    (b"cache-control", b"no-store"),
+                    (b"referrer-policy", b"no-referrer"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": b""})
 
     async def _limited(self, scope, receive, send) -> None:
@@ -108,8 +126,11 @@ class Guard:
 
 
 def _too_large(limit: int) -> tuple[int, bytes]:
-    return _error(413, f"The upload is larger than the studio takes ({limit // 1_000_000} MB).",
-                  "Give a smaller file, or run podgen make on it from the command line.")
+    return _error(
+        413,
+        f"The upload is larger than the studio takes ({limit // 1_000_000} MB).",
+        "Give a smaller file, or run podgen make on it from the command line.",
+    )
 
 
 def _cookie(header: str) -> str:
@@ -127,14 +148,21 @@ async def _send(send, status: int, body: bytes, html: bool = False) -> None:
         error = json.loads(body)
         body = PAGE.format(escape(error["error"]), escape(error["hint"])).encode()
         kind = b"text/html; charset=utf-8"
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
-PAGE = ('<!doctype html><html lang="en"><meta charset="utf-8"><title>podgen studio</title>'
-        '<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">'
-        "<h1>podgen studio</h1><p><strong>{}</strong></p><p>{}</p></body></html>")
+PAGE = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>podgen studio</title>'
+    '<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">'
+    "<h1>podgen studio</h1><p><strong>{}</strong></p><p>{}</p></body></html>"
+)
 
 
 def episode_folder(root: Path, slug: str) -> Path | None:

@@ -1,13 +1,24 @@
 """What the studio's pages and API show of an episode folder, read with ``podgen.folder``."""
+
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
 from ..errors import EpisodeError
-from ..folder import CHECK, METADATA, check_state, listed_files, load_script, read_object, read_segments, recorded_metadata
+from ..folder import (
+    CHECK,
+    METADATA,
+    check_state,
+    listed_files,
+    load_script,
+    read_object,
+    read_segments,
+    recorded_metadata,
+)
 from ..mix.transcripts import split_backchannels
 from ..publish.site import DOWNLOADS, clock
+
 
 def downloads(folder: Path, meta: dict) -> list[dict[str, str]]:
     files = listed_files(folder, meta)
@@ -23,15 +34,26 @@ def segments(folder: Path, meta: dict) -> list[dict[str, Any]]:
         return []
     lines, _ = split_backchannels(all_segments)
     number = {id(seg): i for i, seg in enumerate(lines)}
-    return [{"start": round(s.start, 3), "end": round(s.end, 3), "speaker": s.speaker, "body": s.text,
-             "line": number.get(id(s))} for s in all_segments]
+    return [
+        {
+            "start": round(s.start, 3),
+            "end": round(s.end, 3),
+            "speaker": s.speaker,
+            "body": s.text,
+            "line": number.get(id(s)),
+        }
+        for s in all_segments
+    ]
 
 
 def findings(folder: Path) -> dict[str, Any]:
     """check.json's findings that did not pass, and whether the check is of the audio there now."""
     report = read_object(folder / CHECK)
-    failed = [f for f in report.get("findings", []) if isinstance(f, dict) and (not f.get("passed") or
-                                                                                f.get("severity") == "warning")]
+    failed = [
+        f
+        for f in report.get("findings", [])
+        if isinstance(f, dict) and (not f.get("passed") or f.get("severity") == "warning")
+    ]
     return {"state": check_state(folder), "findings": failed}
 
 
@@ -47,13 +69,21 @@ def episode_view(folder: Path) -> dict[str, Any]:
         chapter["start"] = starts.get(chapter["line"], 0.0)
         chapter["clock"] = clock(chapter["start"])
     return {
-        "slug": folder.name, "title": str(meta.get("title") or script.title),
+        "slug": folder.name,
+        "title": str(meta.get("title") or script.title),
         "description": str(meta.get("description") or script.description),
-        "complete": (folder / METADATA).is_file(), "duration": clock(float(meta.get("duration") or 0)),
-        "hosts": script.hosts, "lines": [line.to_dict() for line in script.lines], "chapters": chapters,
-        "segments": timeline, "downloads": downloads(folder, meta), "check": findings(folder),
-        "cover": cover.name if cover and cover.is_file() else None, "writer": script.writer,
-        "sources": script.sources, "video": _current_video(meta),
+        "complete": (folder / METADATA).is_file(),
+        "duration": clock(float(meta.get("duration") or 0)),
+        "hosts": script.hosts,
+        "lines": [line.to_dict() for line in script.lines],
+        "chapters": chapters,
+        "segments": timeline,
+        "downloads": downloads(folder, meta),
+        "check": findings(folder),
+        "cover": cover.name if cover and cover.is_file() else None,
+        "writer": script.writer,
+        "sources": script.sources,
+        "video": _current_video(meta),
     }
 
 
@@ -75,8 +105,15 @@ def library(root: Path) -> list[dict[str, Any]]:
         except EpisodeError:
             continue
         meta = recorded_metadata(folder)
-        found.append({"slug": folder.name, "title": str(meta.get("title") or script.title),
-                      "created": str(meta.get("created") or ""), "duration": clock(float(meta.get("duration") or 0)),
-                      "complete": (folder / METADATA).is_file(), "check": check_state(folder),
-                      "lines": len(script.lines)})
+        found.append(
+            {
+                "slug": folder.name,
+                "title": str(meta.get("title") or script.title),
+                "created": str(meta.get("created") or ""),
+                "duration": clock(float(meta.get("duration") or 0)),
+                "complete": (folder / METADATA).is_file(),
+                "check": check_state(folder),
+                "lines": len(script.lines),
+            }
+        )
     return sorted(found, key=lambda e: e["created"], reverse=True)

@@ -6,6 +6,7 @@ measured transcript, the chapters and the cover. The videos are recorded in epis
 (``files`` and ``videos``, with the audio they were made from), so a video of audio rendered
 over since is known to be stale, and one that is up to date is not made again.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ KINDS = {"video": VIDEO, "short": SHORT}
 __all__ = ["make_videos", "missing_videos", "is_current", "recorded_videos", "VIDEO", "SHORT", "YOUTUBE", "KINDS"]
 
 
-def make_videos(folder: Path, settings: Settings, progress: Progress | None = None,
-                long: bool = True, short: bool = False) -> dict[str, dict]:
+def make_videos(
+    folder: Path, settings: Settings, progress: Progress | None = None, long: bool = True, short: bool = False
+) -> dict[str, dict]:
     """Make the episode's videos (those not already up to date); return what episode.json records
     of each, by kind ("video", "short")."""
     from ..mix import show_name
@@ -46,8 +48,16 @@ def make_videos(folder: Path, settings: Settings, progress: Progress | None = No
         log.warning("%s has no cover image: the videos show none in their corner", folder)
     style = load_style(settings, shown.cover)
     show = show_name(settings)
-    warn_missing(style, [show, shown.episode.title, *(s.title for s in shown.slides),
-                         *(p for s in shown.slides for p in s.points), *(s.text for s in shown.lines)])
+    warn_missing(
+        style,
+        [
+            show,
+            shown.episode.title,
+            *(s.title for s in shown.slides),
+            *(p for s in shown.slides for p in s.points),
+            *(s.text for s in shown.lines),
+        ],
+    )
     made: dict[str, dict] = {}
     wanted = [kind for kind, on in (("video", long), ("short", short)) if on]
     for kind in wanted:
@@ -71,14 +81,28 @@ def _long(shown: Shown, style: Style, show: str, cover, settings: Settings, prog
 
     folder = shown.episode.folder
     vtt = shown.episode.files.get("transcript_vtt")
-    clip, shots = long_clip(shown, style, show, cover, vtt if vtt and vtt.is_file() else None,
-                            _iso639_2(settings.language))
+    clip, shots = long_clip(
+        shown, style, show, cover, vtt if vtt and vtt.is_file() else None, _iso639_2(settings.language)
+    )
     frames = encode(clip, folder / VIDEO, progress, "video")
     write_text(folder / YOUTUBE, youtube_description(shown, show))
-    return {"file": VIDEO, "width": 1920, "height": 1080, "duration": round(shown.duration, 3), "frames": frames,
-            "slides": [{"title": s.title, "start": round(s.start, 3), "points": s.points,
-                        "figure": s.figure.name if s.figure else None} for s in shown.slides],
-            "subtitles": clip.subtitles is not None}
+    return {
+        "file": VIDEO,
+        "width": 1920,
+        "height": 1080,
+        "duration": round(shown.duration, 3),
+        "frames": frames,
+        "slides": [
+            {
+                "title": s.title,
+                "start": round(s.start, 3),
+                "points": s.points,
+                "figure": s.figure.name if s.figure else None,
+            }
+            for s in shown.slides
+        ],
+        "subtitles": clip.subtitles is not None,
+    }
 
 
 def _short(shown: Shown, style: Style, show: str, cover, settings: Settings, progress: Progress | None) -> dict:
@@ -88,13 +112,38 @@ def _short(shown: Shown, style: Style, show: str, cover, settings: Settings, pro
     chosen = pick(shown, shown.episode.script.highlight if shown.episode.script else None)
     clip, words = short_clip(shown, style, show, cover, chosen)
     frames = encode(clip, shown.episode.folder / SHORT, progress, "short")
-    return {"file": SHORT, "width": 1080, "height": 1920, "duration": round(chosen.duration, 3), "frames": frames,
-            "start": round(chosen.start, 3), "end": round(chosen.end, 3), "lines": [chosen.first, chosen.last],
-            "words": words, "chosen": chosen.why}
+    return {
+        "file": SHORT,
+        "width": 1080,
+        "height": 1920,
+        "duration": round(chosen.duration, 3),
+        "frames": frames,
+        "start": round(chosen.start, 3),
+        "end": round(chosen.end, 3),
+        "lines": [chosen.first, chosen.last],
+        "words": words,
+        "chosen": chosen.why,
+    }
 
 
-_ISO639_2 = {"en": "eng", "de": "ger", "fr": "fre", "es": "spa", "it": "ita", "pt": "por", "nl": "dut", "ja": "jpn",
-             "zh": "chi", "ru": "rus", "ar": "ara", "hi": "hin", "ko": "kor", "pl": "pol", "sv": "swe", "tr": "tur"}
+_ISO639_2 = {
+    "en": "eng",
+    "de": "ger",
+    "fr": "fre",
+    "es": "spa",
+    "it": "ita",
+    "pt": "por",
+    "nl": "dut",
+    "ja": "jpn",
+    "zh": "chi",
+    "ru": "rus",
+    "ar": "ara",
+    "hi": "hin",
+    "ko": "kor",
+    "pl": "pol",
+    "sv": "swe",
+    "tr": "tur",
+}
 
 
 def _iso639_2(language: str) -> str:

@@ -1,6 +1,7 @@
 """Frames, drawn with Pillow: the slide of a chapter (drawn once), and over a copy of it the
 caption of the current line and the progress bar; the short's vertical frames.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,7 +31,7 @@ def wrap(text: str, face, width: int, max_lines: int) -> list[str]:
         last = lines[max_lines - 1]
         while last and face.getlength(last + "…") > width:
             last = last[:-1].rstrip()
-        lines = lines[:max_lines - 1] + [last + "…"]
+        lines = lines[: max_lines - 1] + [last + "…"]
     return lines
 
 
@@ -51,8 +52,10 @@ def load_cover(path: Path | None):
             image.load()
             return image.convert("RGB")
     except Exception:  # Pillow raises many types for a broken image
-        raise BadMedia(f"The cover {path.name} cannot be read.", f"Replace {path} with a PNG or JPEG, or delete it "
-                       "and podgen render the episode to draw one.") from None
+        raise BadMedia(
+            f"The cover {path.name} cannot be read.",
+            f"Replace {path} with a PNG or JPEG, or delete it and podgen render the episode to draw one.",
+        ) from None
 
 
 def load_figure(path: Path):
@@ -115,14 +118,21 @@ def _figure(image, draw, figure, style: Style) -> None:
     box = (1060, 240, WIDE[0] - MARGIN, 690)
     fitted = _fit(figure, (box[2] - box[0] - 24, box[3] - box[1] - 24))
     draw.rounded_rectangle(box, radius=18, fill=style.panel)
-    image.paste(fitted, (box[0] + (box[2] - box[0] - fitted.width) // 2, box[1] + (box[3] - box[1] - fitted.height) // 2))
+    image.paste(
+        fitted, (box[0] + (box[2] - box[0] - fitted.width) // 2, box[1] + (box[3] - box[1] - fitted.height) // 2)
+    )
 
 
-def caption_pages(text: str, style: Style, size: int = CAPTION_SIZE, lines: int = CAPTION_LINES,
-                  width: int = WIDE[0] - 2 * MARGIN - 80) -> list[list[str]]:
+def caption_pages(
+    text: str,
+    style: Style,
+    size: int = CAPTION_SIZE,
+    lines: int = CAPTION_LINES,
+    width: int = WIDE[0] - 2 * MARGIN - 80,
+) -> list[list[str]]:
     """A spoken line's text as the caption pages that show one after another."""
     wrapped = wrap(text, style.face(size), width, 10_000)
-    return [wrapped[i:i + lines] for i in range(0, len(wrapped), lines)] or [[""]]
+    return [wrapped[i : i + lines] for i in range(0, len(wrapped), lines)] or [[""]]
 
 
 def frame(base, style: Style, speaker: str, page: list[str], done: float, marks: list[float]):

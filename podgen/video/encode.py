@@ -6,14 +6,15 @@ encoded once however long it shows (a variable frame rate, with a key frame at l
 seconds for seeking). x264 is tuned for still images; the audio is AAC; a soft subtitle track
 (mov_text) comes from the transcript; ``+faststart`` puts the index first so players start at once.
 """
+
 from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..contracts import Progress
 from ..errors import BackendError
@@ -67,7 +68,9 @@ def _draw_all(clip: Clip, folder: Path, progress: Progress | None, stage: str) -
 def _concat(clip: Clip, folder: Path) -> str:
     """The concat demuxer's list: each frame for as long as it shows; the last one twice (the
     demuxer honours the duration of a file only when another follows)."""
-    close = clip.duration - CLOSING_S  # the last picture once more just before the end: the stream lasts as long as the audio
+    close = (
+        clip.duration - CLOSING_S
+    )  # the last picture once more just before the end: the stream lasts as long as the audio
     starts = [*clip.starts, max(close, clip.starts[-1] + 0.001)]
     ends = [*starts[1:], clip.duration]
     rows = ["ffconcat version 1.0"]
@@ -79,18 +82,56 @@ def _concat(clip: Clip, folder: Path) -> str:
 
 
 def _args(clip: Clip, listing: Path, out: Path) -> list[str]:
-    args = ["-f", "concat", "-safe", "0", "-i", str(listing),
-            "-ss", f"{clip.audio_start:.3f}", "-t", f"{clip.duration:.3f}", "-i", str(clip.audio)]
+    args = [
+        "-f",
+        "concat",
+        "-safe",
+        "0",
+        "-i",
+        str(listing),
+        "-ss",
+        f"{clip.audio_start:.3f}",
+        "-t",
+        f"{clip.duration:.3f}",
+        "-i",
+        str(clip.audio),
+    ]
     maps = ["-map", "0:v", "-map", "1:a", "-map_chapters", "-1"]  # YouTube reads chapters from the description
     if clip.subtitles is not None:
         args += ["-i", str(clip.subtitles)]
         maps += ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", f"language={clip.language}"]
-    video = ["-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-crf", "28", "-pix_fmt", "yuv420p",
-             "-fps_mode", "vfr", "-force_key_frames", f"expr:gte(t,n_forced*{KEYFRAME_S})"]
+    video = [
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryfast",
+        "-tune",
+        "stillimage",
+        "-crf",
+        "28",
+        "-pix_fmt",
+        "yuv420p",
+        "-fps_mode",
+        "vfr",
+        "-force_key_frames",
+        f"expr:gte(t,n_forced*{KEYFRAME_S})",
+    ]
     audio = ["-c:a", "aac", "-b:a", "128k", *(["-af", clip.audio_filter] if clip.audio_filter else [])]
     tags = [x for key, value in clip.metadata.items() for x in ("-metadata", f"{key}={value}")]
-    return [*args, *maps, *video, *audio, *tags, "-t", f"{clip.duration:.3f}", "-movflags", "+faststart",
-            "-f", "mp4", str(out)]
+    return [
+        *args,
+        *maps,
+        *video,
+        *audio,
+        *tags,
+        "-t",
+        f"{clip.duration:.3f}",
+        "-movflags",
+        "+faststart",
+        "-f",
+        "mp4",
+        str(out),
+    ]
 
 
 def _ffmpeg(args: list[str], duration: float, progress: Progress | None, stage: str, frames: int) -> None:

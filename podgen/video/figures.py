@@ -7,6 +7,7 @@ other), nearly one colour, or the same image on three or more pages (a logo). A 
 the chapter whose spoken words are nearest the text beside it (TF-IDF cosine); each slide shows
 at most one. Figures are saved in the episode folder's ``figures/``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -54,7 +55,7 @@ def place_figures(shown: Shown, settings: Settings) -> None:
     centrality = Centrality([*chapters, *(figure.context for figure, _ in kept)])
     spoken = [centrality.vector(text) for text in chapters]
     taken: dict[int, tuple[float, int]] = {}
-    for index, (figure, image) in enumerate(kept):
+    for index, (figure, _image) in enumerate(kept):
         beside = centrality.vector(figure.context)
         scores = [centrality.cosine(beside, chapter) for chapter in spoken]
         best = max(range(len(scores)), key=scores.__getitem__)
@@ -85,7 +86,7 @@ def _pdf(path: Path, settings: Settings) -> list[Found]:
     if reader.is_encrypted:
         reader.decrypt(settings.password or "")
     found: list[Found] = []
-    for page in reader.pages[:settings.max_pages]:
+    for page in reader.pages[: settings.max_pages]:
         images = list(page.images)
         if not images:
             continue
@@ -125,8 +126,11 @@ def _zipped(path: Path, settings: Settings) -> list[Found]:
 def _refs(raw: bytes) -> list[str]:
     """Image references in a document part: ``src``/``href`` of images, and Word's relationship ids."""
     text = raw.decode("utf-8", "replace")
-    return re.findall(r'<img[^>]+src="([^"]+)"', text) + re.findall(r'<image[^>]+href="([^"]+)"', text) + \
-        re.findall(r'r:embed="([^"]+)"', text)
+    return (
+        re.findall(r'<img[^>]+src="([^"]+)"', text)
+        + re.findall(r'<image[^>]+href="([^"]+)"', text)
+        + re.findall(r'r:embed="([^"]+)"', text)
+    )
 
 
 def _resolve(part: str, ref: str, names: dict, archive: zipfile.ZipFile) -> str | None:
@@ -136,8 +140,10 @@ def _resolve(part: str, ref: str, names: dict, archive: zipfile.ZipFile) -> str 
         rels = posixpath.join(folder, "_rels", file + ".rels")
         if rels not in names:
             return None
-        match = re.search(rf'Id="{re.escape(ref)}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{re.escape(ref)}"',
-                          archive.read(rels).decode("utf-8", "replace"))
+        match = re.search(
+            rf'Id="{re.escape(ref)}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{re.escape(ref)}"',
+            archive.read(rels).decode("utf-8", "replace"),
+        )
         ref = (match.group(1) or match.group(2)) if match else ""
     target = posixpath.normpath(posixpath.join(posixpath.dirname(part), ref.split("#")[0]))
     return target if target in names else None

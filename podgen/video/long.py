@@ -1,6 +1,7 @@
 """The long video (1920x1080): a slide per chapter, the current line as a caption, a progress bar
 with chapter marks; and ``youtube.txt``, its description with the chapters YouTube reads.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -73,8 +74,15 @@ def long_clip(shown: Shown, style: Style, show: str, cover, subtitles, language:
 
     for index in range(len(shown.slides)):
         base(index)  # drawn once each, before the frames are drawn in parallel
-    clip = Clip([s.start for s in found], draw, duration, shown.episode.audio, subtitles=subtitles,
-                language=language, metadata={"title": shown.episode.title, "artist": show})
+    clip = Clip(
+        [s.start for s in found],
+        draw,
+        duration,
+        shown.episode.audio,
+        subtitles=subtitles,
+        language=language,
+        metadata={"title": shown.episode.title, "artist": show},
+    )
     return clip, found
 
 
@@ -86,8 +94,11 @@ def youtube_description(shown: Shown, show: str) -> str:
         rows += [f"From {show}.", ""]
     rows.append("Chapters:")
     rows += [f"{_clock(s.start)} {s.title}" for s in shown.slides]
-    sources = [str(c.get("title") or c.get("source") or "") for c in shown.episode.meta.get("credits") or []
-               if isinstance(c, dict)]
+    sources = [
+        str(c.get("title") or c.get("source") or "")
+        for c in shown.episode.meta.get("credits") or []
+        if isinstance(c, dict)
+    ]
     if any(sources):
         rows += ["", "Sources:", *[f"- {s}" for s in sources if s]]
     return "\n".join(rows).replace("\n\n\n", "\n\n") + "\n"

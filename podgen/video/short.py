@@ -8,6 +8,7 @@ intro and before the goodbye: the one whose words are nearest the episode's as a
 hosts speak. Word times come from the lines'
 measured timings, shared out by the length of each word.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,11 +43,14 @@ def pick(shown: Shown, highlight: list[int] | None = None) -> Pick:
     """The lines the short is made of, and their times."""
     lines = shown.lines
     if shown.duration < SHORTEST:
-        raise EpisodeError(f"The episode is {shown.duration:.0f} s long; a short takes {SHORTEST:.0f} to "
-                           f"{LONGEST:.0f} s of it.", "Make the short of a longer episode (--minutes 1 or more).")
+        raise EpisodeError(
+            f"The episode is {shown.duration:.0f} s long; a short takes {SHORTEST:.0f} to {LONGEST:.0f} s of it.",
+            "Make the short of a longer episode (--minutes 1 or more).",
+        )
     starts = {s.lines[0].start for s in shown.slides if s.lines}
-    after_intro, before_outro = (shown.slides[1].start, shown.slides[-1].start) if len(shown.slides) > 2 else \
-        (0.0, shown.duration)
+    after_intro, before_outro = (
+        (shown.slides[1].start, shown.slides[-1].start) if len(shown.slides) > 2 else (0.0, shown.duration)
+    )
     centrality = Centrality([s.text for s in lines])
     whole = centrality.vector(" ".join(s.text for s in lines))
 
@@ -83,7 +87,7 @@ def _windows(lines: list[Segment]):
 
 
 def _text(lines: list[Segment], window: tuple[int, int]) -> str:
-    return " ".join(s.text for s in lines[window[0]:window[1] + 1])
+    return " ".join(s.text for s in lines[window[0] : window[1] + 1])
 
 
 def _score(lines: list[Segment], window: tuple[int, int], central: float, starts: set[float]) -> float:
@@ -91,7 +95,7 @@ def _score(lines: list[Segment], window: tuple[int, int], central: float, starts
     it opens with a question or a chapter, both hosts speak, and it does not end on a question."""
     first, last = window
     opens = lines[first].text.rstrip().endswith("?") or lines[first].start in starts
-    both = len({s.speaker for s in lines[first:last + 1]}) > 1
+    both = len({s.speaker for s in lines[first : last + 1]}) > 1
     closes = not lines[last].text.rstrip().endswith("?")
     return central + 0.15 * opens + 0.1 * both + 0.05 * closes
 
@@ -116,7 +120,7 @@ def words(lines: list[Segment], chosen: Pick) -> list[Word]:
     of a few words that end at a sentence where they can."""
     found: list[Word] = []
     chunk, size = 0, 0
-    for segment in lines[chosen.first:chosen.last + 1]:
+    for segment in lines[chosen.first : chosen.last + 1]:
         tokens = segment.text.split()
         weights = [len(t) + 1 for t in tokens]
         span, elapsed = segment.end - segment.start, 0
@@ -145,10 +149,18 @@ def short_clip(shown: Shown, style: Style, show: str, cover, chosen: Pick) -> tu
         word = spoken[index]
         chunk = [w.text for w in spoken if w.chunk == word.chunk]
         position = index - next(k for k, w in enumerate(spoken) if w.chunk == word.chunk)
-        return short_frame(base, style, word.speaker, chunk, position if timeline[i] is not None else -1,
-                           starts[i] / chosen.duration)
+        return short_frame(
+            base, style, word.speaker, chunk, position if timeline[i] is not None else -1, starts[i] / chosen.duration
+        )
 
     fade = f"afade=t=in:d=0.3,afade=t=out:st={max(chosen.duration - 0.8, 0):.3f}:d=0.8"
-    clip = Clip(starts, draw, chosen.duration, shown.episode.audio, audio_start=chosen.start, audio_filter=fade,
-                metadata={"title": f"{shown.episode.title} (short)", "artist": show})
+    clip = Clip(
+        starts,
+        draw,
+        chosen.duration,
+        shown.episode.audio,
+        audio_start=chosen.start,
+        audio_filter=fade,
+        metadata={"title": f"{shown.episode.title} (short)", "artist": show},
+    )
     return clip, len(spoken)

@@ -4,6 +4,7 @@ A slide has its chapter's title, its key points (the model writer's outline, els
 chapter's own most telling sentences, shortened) and a figure from the source when one sits
 beside the chapter's text. The lines are the transcript's, on the measured timeline.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,11 +54,15 @@ def read_episode(folder: Path) -> Shown:
     script = episode.script
     lines, _ = split_backchannels(episode.segments)
     if len(lines) < 2 or not script or len(script.lines) < 2:
-        raise EpisodeError(f"{folder} has a single line: there is nothing to show.",
-                           "Make a longer episode (more than one line) before its video.")
+        raise EpisodeError(
+            f"{folder} has a single line: there is nothing to show.",
+            "Make a longer episode (more than one line) before its video.",
+        )
     if not script.chapters:
-        raise EpisodeError(f"{folder}'s script.json has no chapters: a video has a slide for each.",
-                           'Add "chapters" to script.json (title and first line), then podgen render it.')
+        raise EpisodeError(
+            f"{folder}'s script.json has no chapters: a video has a slide for each.",
+            'Add "chapters" to script.json (title and first line), then podgen render it.',
+        )
     marks = chapter_marks(script.chapters, lines, episode.duration)
     chapters = sorted(script.chapters, key=lambda c: c.line)
     slides = []
@@ -70,8 +75,9 @@ def read_episode(folder: Path) -> Shown:
     return Shown(episode, slides, lines, cover if cover and cover.is_file() else None)
 
 
-_OPENERS = re.compile(r"^(?:(?:so|and|well|right|okay|ok|yes|yeah|now|but|also|exactly|sure|great)\b[,.!]?\s+)+",
-                      re.IGNORECASE)
+_OPENERS = re.compile(
+    r"^(?:(?:so|and|well|right|okay|ok|yes|yeah|now|but|also|exactly|sure|great)\b[,.!]?\s+)+", re.IGNORECASE
+)
 
 
 _LEAD_IN = re.compile(r"^[^:]{1,40}:\s+(?=\S)")
@@ -86,8 +92,11 @@ def key_points(texts: list[str], count: int = POINTS) -> list[str]:
     from ..write.sentences import split_sentences, terms
 
     sentences = [_LEAD_IN.sub("", s) for text in texts for s in split_sentences(text)]
-    scored = [(len(set(terms(s))), i, s) for i, s in enumerate(sentences)
-              if not s.rstrip().endswith("?") and len(s.split()) >= 6 and not _TALK.search(s)]
+    scored = [
+        (len(set(terms(s))), i, s)
+        for i, s in enumerate(sentences)
+        if not s.rstrip().endswith("?") and len(s.split()) >= 6 and not _TALK.search(s)
+    ]
     best = sorted(scored, key=lambda x: (-x[0], x[1]))[:count]
     return [shorten(s) for _, _, s in sorted(best, key=lambda x: x[1])]
 
@@ -98,4 +107,4 @@ def shorten(sentence: str, words: int = POINT_WORDS) -> str:
     text = _OPENERS.sub("", sentence.strip()).rstrip(".!")
     text = text[:1].upper() + text[1:]
     parts = text.split()
-    return text if len(parts) <= words else " ".join(parts[:words - 2]).rstrip(",;:") + "…"
+    return text if len(parts) <= words else " ".join(parts[: words - 2]).rstrip(",;:") + "…"

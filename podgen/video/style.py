@@ -5,6 +5,7 @@ Pillow's built-in scalable font draws Latin text only. Text in another script (C
 Devanagari...) is drawn with the font the user gives (``--font``); without one, the characters
 the font lacks are named in a warning instead of turning silently into boxes.
 """
+
 from __future__ import annotations
 
 import logging
@@ -56,8 +57,10 @@ def _style_file(name: str, settings: Settings) -> dict:
         return load_toml(f"styles/{name}.toml", settings)
     own = user_file(f"styles/{name}.toml", settings)
     if own is None:
-        raise UsageError(f"No video style {name!r}.", f"Use one of: {', '.join(STYLES)}, or put "
-                         f"styles/{name}.toml in your prompts_dir.")
+        raise UsageError(
+            f"No video style {name!r}.",
+            f"Use one of: {', '.join(STYLES)}, or put styles/{name}.toml in your prompts_dir.",
+        )
     try:
         return tomllib.loads(own.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -67,12 +70,15 @@ def _style_file(name: str, settings: Settings) -> dict:
 def _colour(value: object, key: str, style: str) -> RGB:
     text = str(value or "")
     if len(text) != 7 or not text.startswith("#"):
-        raise UsageError(f"Video style {style!r}: {key} must be a colour like \"#1b1b1f\", not {value!r}.",
-                         f"Fix styles/{style}.toml.")
+        raise UsageError(
+            f'Video style {style!r}: {key} must be a colour like "#1b1b1f", not {value!r}.', f"Fix styles/{style}.toml."
+        )
     try:
-        return tuple(int(text[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+        return tuple(int(text[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
     except ValueError:
-        raise UsageError(f"Video style {style!r}: {key} is not a colour ({value!r}).", f"Fix styles/{style}.toml.") from None
+        raise UsageError(
+            f"Video style {style!r}: {key} is not a colour ({value!r}).", f"Fix styles/{style}.toml."
+        ) from None
 
 
 def cover_palette(cover: Path) -> dict[str, RGB]:
@@ -125,7 +131,7 @@ def missing_glyphs(style: Style, texts: list[str]) -> list[str]:
     for char in "".join(texts):
         if char not in seen and not char.isspace() and unicodedata.category(char)[0] in "LNPS":
             seen[char] = None
-    return [c for c in seen if ord(c) > 0x7f and _bitmap(face, c) == blank]
+    return [c for c in seen if ord(c) > 0x7F and _bitmap(face, c) == blank]
 
 
 def _bitmap(face, char: str) -> bytes:
@@ -140,6 +146,12 @@ def warn_missing(style: Style, texts: list[str]) -> list[str]:
         names = ", ".join(f"{c} ({unicodedata.name(c, hex(ord(c)))})" for c in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
         font = style.font.name if style.font else "Pillow's built-in font"
-        log.warning("%s cannot draw %d characters of this episode: %s%s. They show as boxes in the video; "
-                    "give a font that has them with --font FILE.ttf", font, len(missing), names, more)
+        log.warning(
+            "%s cannot draw %d characters of this episode: %s%s. They show as boxes in the video; "
+            "give a font that has them with --font FILE.ttf",
+            font,
+            len(missing),
+            names,
+            more,
+        )
     return missing

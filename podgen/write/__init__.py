@@ -4,6 +4,7 @@ Writers are backends in the ``podgen.writers`` registry; the built-in ``offline`
 and ``auto`` writers are declared in pyproject.toml exactly as an outside plug-in would declare
 its own. Every writer's lines pass through one normaliser (``spoken.speakable_text``).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -52,10 +53,15 @@ def _make_speakable(script: Script, settings: Settings) -> None:
         pieces = [piece for piece in split_long(text, MAX_LINE_CHARS) if piece]
         line = _conversational(line, names, text)
         reactions = line.reactions if len(pieces) == 1 else []
-        kept.extend(replace(line, text=piece, reactions=reactions) if n == 0 else Line(line.speaker, piece)
-                    for n, piece in enumerate(pieces))
-    script.chapters = [Chapter(c.title, first_of.get(c.line, len(kept)), c.points) for c in script.chapters
-                       if first_of.get(c.line, len(kept)) < len(kept)]
+        kept.extend(
+            replace(line, text=piece, reactions=reactions) if n == 0 else Line(line.speaker, piece)
+            for n, piece in enumerate(pieces)
+        )
+    script.chapters = [
+        Chapter(c.title, first_of.get(c.line, len(kept)), c.points)
+        for c in script.chapters
+        if first_of.get(c.line, len(kept)) < len(kept)
+    ]
     if script.highlight:
         last = script.highlight[1] + 1
         script.highlight = [first_of[script.highlight[0]], first_of.get(last, len(kept)) - 1]
@@ -71,9 +77,16 @@ def _conversational(line: Line, hosts: list[str], text: str) -> Line:
     kind = line.kind if line.kind in TURN_KINDS else None
     overlap = line.overlap if isinstance(line.overlap, bool) else None
     sentences = len(sentence_ends(text))
-    reactions = [r for r in line.reactions if r.speaker in hosts and r.speaker != line.speaker
-                 and isinstance(r.after, int) and not isinstance(r.after, bool) and 1 <= r.after <= sentences
-                 and 0 < len(str(r.text).strip()) <= MAX_REACTION_CHARS]
+    reactions = [
+        r
+        for r in line.reactions
+        if r.speaker in hosts
+        and r.speaker != line.speaker
+        and isinstance(r.after, int)
+        and not isinstance(r.after, bool)
+        and 1 <= r.after <= sentences
+        and 0 < len(str(r.text).strip()) <= MAX_REACTION_CHARS
+    ]
     return replace(line, kind=kind, overlap=overlap, reactions=reactions)
 
 

@@ -6,6 +6,7 @@ ranker), read as written, after a phrase that says so. With a model (the ``opena
 writer, or what ``auto`` finds) the model answers from those same sentences through the
 writer's chat client. The phrases come from ``prompts/answer.toml`` and hold no facts.
 """
+
 from __future__ import annotations
 
 import random
@@ -58,8 +59,10 @@ def relevant(question: str, document: Document, most: int) -> list[str]:
     centrality = Centrality(found)
     asked = centrality.vector(question)
     needed = min(2, len(asked))
-    scores = [centrality.cosine(asked, v) if len(asked.keys() & v.keys()) >= needed else 0.0
-              for v in map(centrality.vector, found)]
+    scores = [
+        centrality.cosine(asked, v) if len(asked.keys() & v.keys()) >= needed else 0.0
+        for v in map(centrality.vector, found)
+    ]
     best = sorted((i for i, s in enumerate(scores) if s >= MIN_SCORE), key=lambda i: -scores[i])[:most]
     return [found[i] for i in sorted(best)]
 
@@ -68,8 +71,10 @@ def answer_question(question: str, document: Document, settings: Settings, hosts
     """The hosts' exchange about ``question``, grounded in ``document``."""
     question = " ".join(question.split())
     if not question or len(question) > MAX_QUESTION:
-        raise ConfigError("The question is empty." if not question else f"The question is longer than {MAX_QUESTION} "
-                          "characters.", "Type a question, or record one." if not question else "Ask it in fewer words.")
+        raise ConfigError(
+            "The question is empty." if not question else f"The question is longer than {MAX_QUESTION} characters.",
+            "Type a question, or record one." if not question else "Ask it in fewer words.",
+        )
     phrases = _phrases(settings)
     asker, answerer = hosts[0], hosts[1 % len(hosts)]
     pick = random.Random(question).choice
@@ -109,12 +114,16 @@ def _from_model(question: str, document: Document, settings: Settings, name: str
 
     used = relevant(question, document, CONTEXT) or [s.text for s in candidates(document.text)][:CONTEXT]
     system = Template(load_text(PROMPT, settings)).safe_substitute(
-        host=host, title=document.title, language=settings.language, source="\n".join(used))
+        host=host, title=document.title, language=settings.language, source="\n".join(used)
+    )
     writer = writers.create(name)
     settings = writer.prepared(settings)
     client = ChatClient(settings, transport=writer.transport(settings))
-    reply = client.chat([{"role": "system", "content": system}, {"role": "user", "content": question}],
-                        max_tokens=ANSWER_TOKENS, kind="segment")
+    reply = client.chat(
+        [{"role": "system", "content": system}, {"role": "user", "content": question}],
+        max_tokens=ANSWER_TOKENS,
+        kind="segment",
+    )
     sentences = split_sentences(speakable_text(reply.text, settings.language, [host]))
     if reply.finish_reason != "stop" and len(sentences) > 1:
         sentences = sentences[:-1]  # cut off at the token limit: the last sentence is unfinished

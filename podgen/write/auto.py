@@ -6,13 +6,15 @@ a GGUF model configured or already downloaded (``local``); otherwise ``offline``
 auto, a segment the model cannot write is read from the source by the offline writer
 (``fallback = "offline"``) instead of failing the run.
 """
+
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..contracts import Progress
 from ..llm import find_endpoint
@@ -32,8 +34,9 @@ class Choice:
     """Settings the chosen writer runs with (a found server's URL and model, a GGUF file)."""
 
 
-def choose(settings: Settings, environ: Mapping[str, str] | None = None,
-           ports: Sequence[tuple[str, int]] | None = None) -> Choice:
+def choose(
+    settings: Settings, environ: Mapping[str, str] | None = None, ports: Sequence[tuple[str, int]] | None = None
+) -> Choice:
     endpoint = find_endpoint(settings.llm_base_url, os.environ if environ is None else environ)
     if endpoint is not None:
         return Choice("openai", endpoint.reason)
@@ -42,8 +45,11 @@ def choose(settings: Settings, environ: Mapping[str, str] | None = None,
         return server
     gguf = local_model(settings)
     if gguf is not None:
-        return Choice("local", f"the GGUF model {gguf.name} is {'configured' if settings.model_file else 'cached'}",
-                      {"model_file": gguf})
+        return Choice(
+            "local",
+            f"the GGUF model {gguf.name} is {'configured' if settings.model_file else 'cached'}",
+            {"model_file": gguf},
+        )
     return Choice("offline", "no API key, base URL, local chat server or GGUF model was found")
 
 

@@ -8,6 +8,7 @@ Everything factual in the script is a sentence of the document; the phrases arou
 come from ``prompts/offline.toml`` and hold no facts (a question's only words from the
 document are those of the sentence that answers it). Same input, same script.
 """
+
 from __future__ import annotations
 
 import math
@@ -30,8 +31,21 @@ if TYPE_CHECKING:
 NAME = "offline"
 PHRASES_FILE = "offline.toml"
 KINDS = (
-    "description", "intro", "intro_about", "first_topic", "open_topic", "open_with_question", "segue", "answer",
-    "their_words", "reaction", "read_aloud", "agree", "outro", "outro_close", *QUESTION_KINDS,
+    "description",
+    "intro",
+    "intro_about",
+    "first_topic",
+    "open_topic",
+    "open_with_question",
+    "segue",
+    "answer",
+    "their_words",
+    "reaction",
+    "read_aloud",
+    "agree",
+    "outro",
+    "outro_close",
+    *QUESTION_KINDS,
 )
 FIELDS = frozenset({"title", "heading", "host", "other", "topics", "subject", "verb", "participle"})
 SOURCE = "source"
@@ -130,8 +144,14 @@ def _check_fields(phrase: str, kind: str, where: str) -> None:
 class Phrases:
     """Picks phrases deterministically: shuffled per kind, cycling, never the same twice in a row."""
 
-    def __init__(self, lists: dict[str, list[str]], seed: str, hosts: list[str], title: str,
-                 lowercase: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        lists: dict[str, list[str]],
+        seed: str,
+        hosts: list[str],
+        title: str,
+        lowercase: frozenset[str] = frozenset(),
+    ):
         self._lists = lists
         self._lowercase = lowercase
         self._seed = seed
@@ -362,7 +382,7 @@ RECAP_MAX = 6
 
 def _outro(headings: list[str], phrases: Phrases) -> list[Turn]:
     if len(headings) > RECAP_MAX:
-        headings = headings[:RECAP_MAX - 2] + [f"{len(headings) - RECAP_MAX + 2} more topics"]
+        headings = headings[: RECAP_MAX - 2] + [f"{len(headings) - RECAP_MAX + 2} more topics"]
     return [
         Turn(HOST_A, [phrases.say("outro", HOST_A, topics=spoken_list(headings))]),
         Turn(HOST_B, [phrases.say("outro_close", HOST_B)]),
@@ -388,8 +408,9 @@ def refuse_unsupported(settings: Settings) -> None:
     elif len(settings.hosts) != 2:
         problem = f"writes for exactly two hosts, not {len(settings.hosts)}"
     if problem:
-        raise UsageError(f"The offline writer {problem}.",
-                         "Use a model: set OPENAI_API_KEY or --llm-base-url and --llm openai.")
+        raise UsageError(
+            f"The offline writer {problem}.", "Use a model: set OPENAI_API_KEY or --llm-base-url and --llm openai."
+        )
 
 
 class OfflineWriter:
@@ -426,7 +447,9 @@ class OfflineWriter:
         drafts = []
         for step in range(BUDGET_STEPS):  # try sentence budgets from 30% to 130% of the target
             covered = plan(material.topics, target * (0.3 + step / (BUDGET_STEPS - 1)))
-            drafts.append(compose(material, covered, Phrases(lists, title, settings.host_names, title, material.lowercase)))
+            drafts.append(
+                compose(material, covered, Phrases(lists, title, settings.host_names, title, material.lowercase))
+            )
         return min(drafts, key=lambda d: abs(d.words() - target))
 
 

@@ -8,6 +8,7 @@ into the question (its subject, and its verb where the question needs one; "this
 question holds no fact the answer does not say next.
 English only, by a few plain rules; a sentence they cannot read gets no question (None).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,18 +21,23 @@ _VERBS = frozenset(
     require requires contain contains consist consists lay lays live lives eat eats feed feeds build builds
     learn learns work works run runs support supports produce produces perform performs achieve achieves
     remain remains become becomes represent represents help helps need needs take takes give gives
-    reach reaches rely relies depend depends find finds found form forms mean means vary varies""".split())
-_PARTICIPLES = re.compile(r"^(?:\w{3,}ed|built|made|done|known|shown|given|taken|found|written|seen|grown|held|kept"
-                          r"|left|run|sold|told|thought|brought|bought|caught|taught|spent|sent|set|put|paid)$")
+    reach reaches rely relies depend depends find finds found form forms mean means vary varies""".split()
+)
+_PARTICIPLES = re.compile(
+    r"^(?:\w{3,}ed|built|made|done|known|shown|given|taken|found|written|seen|grown|held|kept"
+    r"|left|run|sold|told|thought|brought|bought|caught|taught|spent|sent|set|put|paid)$"
+)
 _NOT_SUBJECT = frozenset(
     """it its this that these those they them their he she his her we our us you your there here such which who
     what where when how why one some many most each every all both either neither another other
-    with without from into onto of to about across against among between through under over upon via""".split())
+    with without from into onto of to about across against among between through under over upon via""".split()
+)
 """Words a subject never opens with: pronouns, quantifiers and prepositions ("With the help of ...")."""
 _OPENERS = frozenset(
     """in on at for during after before since by however although though while when as because today now
     also moreover furthermore additionally instead still yet so thus therefore finally first second third
-    overall generally typically""".split())
+    overall generally typically""".split()
+)
 _LOWER_WORDS = frozenset("the a an".split())
 _POINTING = frozenset("this these that those our their its".split())
 """Determiners that point back or at the authors: asked about as "the" ("our models" -> "the models")."""
@@ -39,7 +45,9 @@ _NUMBER = re.compile(r"\d|\b(?:hundred|thousand|million|billion|percent|per cent
 _YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b|\bcentur(?:y|ies)\b")
 _COMPARE = re.compile(r"\b(?:than|compared|outperforms?|unlike|whereas|better|worse|faster|slower)\b", re.IGNORECASE)
 _CAUSE = re.compile(r"\b(?:because|due to|leads? to|caused|causes|results? in|so that)\b", re.IGNORECASE)
-_FINDING = re.compile(r"\b(?:shows?|showed|suggest(?:s|ed)?|demonstrat(?:es?|ed)|results? (?:show|suggest))\b", re.IGNORECASE)
+_FINDING = re.compile(
+    r"\b(?:shows?|showed|suggest(?:s|ed)?|demonstrat(?:es?|ed)|results? (?:show|suggest))\b", re.IGNORECASE
+)
 _LINKS = frozenset("by with on from using through via in into for to at as over under across".split())
 """Words after a verb's participle that make it one ("trained on", "used by"), not an adjective ("elongated and")."""
 _OBJECT_START = _LINKS | frozenset("the a an that their its his her our this these those".split())
@@ -74,7 +82,7 @@ def _words(sentence: str) -> list[str]:
     words = sentence.split()
     if words and (words[0].endswith(",") or words[0].lower() in _OPENERS):
         comma = next((i for i, w in enumerate(words[:10]) if w.endswith(",")), None)
-        words = words[comma + 1:] if comma is not None else []
+        words = words[comma + 1 :] if comma is not None else []
     return words
 
 
@@ -89,7 +97,7 @@ def _subject(words: list[str]) -> tuple[list[str], str, list[str]] | None:
             if len(subject) > 1 and subject[0].lower() in _POINTING:
                 subject = ["the", *subject[1:]]
             if _plain(subject):
-                return subject, word, words[i + 1:]
+                return subject, word, words[i + 1 :]
             return None
         if not re.fullmatch(r"[A-Za-z][A-Za-z'’-]*", word):
             return None  # punctuation or digits: a list, an aside, a quotation or a code, not a simple subject

@@ -4,6 +4,7 @@ Ranking is centrality: a sentence scores high when its words (TF-IDF weighted, s
 removed) are close to the centroid of the sentences around it, so the sentences that state
 what a section is about come first. Plain Python; no model.
 """
+
 from __future__ import annotations
 
 import math
@@ -88,7 +89,7 @@ def paragraphs(text: str) -> list[str]:
 
 def _stands_alone(line: str, following: str, width: int) -> bool:
     """A short line that does not run on into the next one: a heading or a caption."""
-    if len(line) >= 0.6 * width or line[-1] in ".,;:!?\"”)-":
+    if len(line) >= 0.6 * width or line[-1] in '.,;:!?"”)-':
         return False
     last_word = line.split()[-1].lower()
     return last_word not in _FUNCTION_WORDS and following.strip()[:1].isupper()
@@ -170,7 +171,9 @@ def _is_abbreviation(before: str) -> bool:
 
 _CITATION = re.compile(r"\s?\[(?:\d+(?:\s*[,–-]\s*\d+)*|[a-z ]{3,30})\]")
 _PARENTHETICAL = re.compile(r"\s*\(([^()]{1,80})\)")
-_DROPPED_ASIDE = re.compile(r"^(?:[A-Z][A-Z0-9-]{1,9}s?|\d{4}[a-z]?|.*\bet al\b.*|[A-Z][^()]*,? (?:19|20)\d{2}[a-z]?(?:;.*)?|see .*|cf\. .*|e\.g\.,? [A-Z]\w+ \d{4})$")
+_DROPPED_ASIDE = re.compile(
+    r"^(?:[A-Z][A-Z0-9-]{1,9}s?|\d{4}[a-z]?|.*\bet al\b.*|[A-Z][^()]*,? (?:19|20)\d{2}[a-z]?(?:;.*)?|see .*|cf\. .*|e\.g\.,? [A-Z]\w+ \d{4})$"
+)
 _MOJIBAKE = re.compile(r"[\x80-\x9f\ufffd]|â€|Ã.|Â")
 _FRAGMENT_START = re.compile(r"^\d[\d,.]*,?\s+[a-z]|^\d+,\s")
 _MERGED_HEADING = re.compile(r"[a-z] (?:We|Our|This|These|It|They) [a-z]")
@@ -231,7 +234,7 @@ def _is_noisy(text: str) -> bool:
     words = text.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS:
         return True
-    if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"“") or text[-1] not in ".!?\"”'’":
+    if not (text[0].isupper() or text[0].isdigit() or text[0] in '"“') or text[-1] not in ".!?\"”'’":
         return True
     if _MOJIBAKE.search(text) or _URL.search(text) or _VISUAL_REFERENCE.search(text) or _BIBLIOGRAPHY.search(text):
         return True

@@ -5,11 +5,12 @@ It removes what must not be read aloud (Markdown, asterisks, emoji, URLs, LaTeX,
 stage directions) and, for English, spells out symbols, units and abbreviations the way a
 person says them. The offline writer's sentence filter uses the same markup rules.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 # --- markup shared with the offline writer's sentence filter --------------------------------
 
@@ -35,8 +36,10 @@ def plain_symbols(text: str) -> str:
 
 # --- what models add -----------------------------------------------------------------------
 
-_STAGE_WORDS = (r"laugh|chuckl|giggl|sigh|paus|music|sound|applause|smil|nod|whisper|clears?|cough|excited"
-                r"|gasp|beat|intro|outro|transition|jingle|sfx|host|speaker|both|together|silence")
+_STAGE_WORDS = (
+    r"laugh|chuckl|giggl|sigh|paus|music|sound|applause|smil|nod|whisper|clears?|cough|excited"
+    r"|gasp|beat|intro|outro|transition|jingle|sfx|host|speaker|both|together|silence"
+)
 _BRACKETED = re.compile(r"\s*\[[^\]]{0,80}\]")
 _STAGE = re.compile(rf"\s*(?:\*|\()\s*(?:{_STAGE_WORDS})[^*()]{{0,60}}(?:\*|\))", re.IGNORECASE)
 _URL = re.compile(r"<?(?:https?://|www\.)[^\s<>)\]]+>?|\b[\w.-]+@[\w-]+\.[\w.]+\b")
@@ -46,9 +49,22 @@ _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _LINE_MARK = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+•]\s+|\d{1,2}[.)]\s+(?=[A-Za-z]))", re.MULTILINE)
 _SPEAKER_LABEL = r"^\s*(?:\*\*)?(?:{names}|Host \w|Speaker \w{{1,2}})(?:\*\*)?:(?:\*\*)?\s+(?=\S)"
 
-_LATEX_WORDS = {"times": "times", "cdot": "times", "approx": "about", "leq": "at most", "geq": "at least",
-                "le": "at most", "ge": "at least", "neq": "is not", "pm": "plus or minus", "sum": "the sum of",
-                "sqrt": "the square root of", "infty": "infinity", "to": "to", "rightarrow": "to"}
+_LATEX_WORDS = {
+    "times": "times",
+    "cdot": "times",
+    "approx": "about",
+    "leq": "at most",
+    "geq": "at least",
+    "le": "at most",
+    "ge": "at least",
+    "neq": "is not",
+    "pm": "plus or minus",
+    "sum": "the sum of",
+    "sqrt": "the square root of",
+    "infty": "infinity",
+    "to": "to",
+    "rightarrow": "to",
+}
 
 
 def _latex(match: re.Match[str]) -> str:
@@ -64,8 +80,12 @@ def _is_emoji(ch: str) -> bool:
     code = ord(ch)
     if ch == "°":  # a degree sign is spoken ("35 degrees")
         return False
-    return (0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or code in (0xFE0F, 0x200D, 0x20E3)
-            or unicodedata.category(ch) == "So")
+    return (
+        0x1F000 <= code <= 0x1FAFF
+        or 0x2600 <= code <= 0x27BF
+        or code in (0xFE0F, 0x200D, 0x20E3)
+        or unicodedata.category(ch) == "So"
+    )
 
 
 def strip_unspeakable(text: str, speakers: Sequence[str] = ()) -> str:
@@ -86,35 +106,83 @@ def strip_unspeakable(text: str, speakers: Sequence[str] = ()) -> str:
 # --- English symbols, units and abbreviations ------------------------------------------------
 
 _UNITS = {
-    "km": "kilometres", "kg": "kilograms", "cm": "centimetres", "mm": "millimetres", "ms": "milliseconds",
-    "km/h": "kilometres an hour", "mph": "miles an hour", "kWh": "kilowatt hours", "MW": "megawatts",
-    "kW": "kilowatts", "GHz": "gigahertz", "MHz": "megahertz", "Hz": "hertz", "GB": "gigabytes",
-    "MB": "megabytes", "TB": "terabytes", "KB": "kilobytes", "mg": "milligrams", "ml": "millilitres",
-    "lbs": "pounds", "lb": "pounds", "ft": "feet", "mi": "miles", "°C": "degrees Celsius",
+    "km": "kilometres",
+    "kg": "kilograms",
+    "cm": "centimetres",
+    "mm": "millimetres",
+    "ms": "milliseconds",
+    "km/h": "kilometres an hour",
+    "mph": "miles an hour",
+    "kWh": "kilowatt hours",
+    "MW": "megawatts",
+    "kW": "kilowatts",
+    "GHz": "gigahertz",
+    "MHz": "megahertz",
+    "Hz": "hertz",
+    "GB": "gigabytes",
+    "MB": "megabytes",
+    "TB": "terabytes",
+    "KB": "kilobytes",
+    "mg": "milligrams",
+    "ml": "millilitres",
+    "lbs": "pounds",
+    "lb": "pounds",
+    "ft": "feet",
+    "mi": "miles",
+    "°C": "degrees Celsius",
     "°F": "degrees Fahrenheit",
 }
-_UNIT = re.compile(r"(?<=\d)\s?(" + "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True)) + r")(?![\w/])")
+_UNIT = re.compile(
+    r"(?<=\d)\s?(" + "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True)) + r")(?![\w/])"
+)
 _CURRENCY = re.compile(r"([$€£])\s?(\d[\d,.]*)(\s?(?:million|billion|trillion|thousand|[kKmMbB]n?)\b)?")
 _CURRENCY_WORDS = {"$": "dollars", "€": "euros", "£": "pounds"}
 _ABBREVIATIONS = [
-    (r"\betc\.(?=\s*$)", "et cetera."), (r"\betc\.", "et cetera"), (r"\bvs\.?(?=\s)", "versus"), (r"\bapprox\.", "approximately"),
-    (r"\bDr\.(?=\s[A-Z])", "Doctor"), (r"\bMr\.(?=\s[A-Z])", "Mister"), (r"\bMrs\.(?=\s[A-Z])", "Missus"),
-    (r"\bProf\.(?=\s[A-Z])", "Professor"), (r"\bFig\.(?=\s?\d)", "figure"), (r"\bNo\.(?=\s?\d)", "number"),
-    (r"\bcf\.", "compare"), (r"\bet al\.", "and colleagues"), (r"\bw/o\b", "without"), (r"\bw/(?=\s)", "with"),
+    (r"\betc\.(?=\s*$)", "et cetera."),
+    (r"\betc\.", "et cetera"),
+    (r"\bvs\.?(?=\s)", "versus"),
+    (r"\bapprox\.", "approximately"),
+    (r"\bDr\.(?=\s[A-Z])", "Doctor"),
+    (r"\bMr\.(?=\s[A-Z])", "Mister"),
+    (r"\bMrs\.(?=\s[A-Z])", "Missus"),
+    (r"\bProf\.(?=\s[A-Z])", "Professor"),
+    (r"\bFig\.(?=\s?\d)", "figure"),
+    (r"\bNo\.(?=\s?\d)", "number"),
+    (r"\bcf\.", "compare"),
+    (r"\bet al\.", "and colleagues"),
+    (r"\bw/o\b", "without"),
+    (r"\bw/(?=\s)", "with"),
 ]
 _SYMBOLS = [
-    (r"(?<=\d)\s?%", " percent"), (r"\s?±\s?", " plus or minus "), (r"\s?≈\s?", " about "),
-    (r"(?<=\d)\s?[×x]\s?(?=\d)", " times "), (r"\s?[→⟶]\s?", " to "), (r"\s?≤\s?", " at most "),
-    (r"\s?≥\s?", " at least "), (r"(?<=\s)\+(?=\s)", "plus"), (r"(?<=\s)=(?=\s)", "equals"),
-    (r"(?<=\d)\s?°", " degrees"), (r"(?<=\d)\s?-\s?(?=\d)", " to "), (r"(?<=\d)–(?=\d)", " to "),
-    (r"\s+/\s+", " or "), (r"@", " at "),
+    (r"(?<=\d)\s?%", " percent"),
+    (r"\s?±\s?", " plus or minus "),
+    (r"\s?≈\s?", " about "),
+    (r"(?<=\d)\s?[×x]\s?(?=\d)", " times "),
+    (r"\s?[→⟶]\s?", " to "),
+    (r"\s?≤\s?", " at most "),
+    (r"\s?≥\s?", " at least "),
+    (r"(?<=\s)\+(?=\s)", "plus"),
+    (r"(?<=\s)=(?=\s)", "equals"),
+    (r"(?<=\d)\s?°", " degrees"),
+    (r"(?<=\d)\s?-\s?(?=\d)", " to "),
+    (r"(?<=\d)–(?=\d)", " to "),
+    (r"\s+/\s+", " or "),
+    (r"@", " at "),
 ]
 
 
 def _currency(match: re.Match[str]) -> str:
     scale = (match.group(3) or "").strip()
-    scale = {"k": "thousand", "K": "thousand", "m": "million", "M": "million", "bn": "billion", "b": "billion",
-             "B": "billion", "Bn": "billion"}.get(scale, scale)
+    scale = {
+        "k": "thousand",
+        "K": "thousand",
+        "m": "million",
+        "M": "million",
+        "bn": "billion",
+        "b": "billion",
+        "B": "billion",
+        "Bn": "billion",
+    }.get(scale, scale)
     return f"{match.group(2)}{' ' + scale if scale else ''} {_CURRENCY_WORDS[match.group(1)]}"
 
 

@@ -11,14 +11,16 @@ so the real ``openai`` client is used unchanged. Each test scripts it:
 Every request is recorded (body, headers, arrival and end time) and the most requests in
 flight at once is kept, so tests can count, measure and look for leaked secrets.
 """
+
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -41,7 +43,7 @@ class Answer:
     """Streamed: these bytes as the event stream instead of real events (a server that sends garbage)."""
 
     @classmethod
-    def error(cls, status: int, message: str = "error", **headers: str) -> "Answer":
+    def error(cls, status: int, message: str = "error", **headers: str) -> Answer:
         return cls(status=status, headers=headers, body={"error": {"message": message, "type": "test"}})
 
 
@@ -92,7 +94,7 @@ class ChatServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
 
-    def start(self) -> "ChatServer":
+    def start(self) -> ChatServer:
         self._thread.start()
         return self
 
@@ -152,8 +154,13 @@ class ChatServer:
 
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                request = Request(self.path, {k.lower(): v for k, v in self.headers.items()}, json.loads(raw or b"{}"), raw,
-                                  time.monotonic())
+                request = Request(
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    json.loads(raw or b"{}"),
+                    raw,
+                    time.monotonic(),
+                )
                 server._enter(request)
                 try:
                     self._reply(request)
@@ -219,10 +226,18 @@ def completion(request: Request, answer: Answer) -> dict[str, Any]:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": request.body.get("model", "test-model"),
-        "choices": [{"index": 0, "finish_reason": answer.finish_reason,
-                     "message": {"role": "assistant", "content": answer.content}}],
-        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(answer.content or "") // 4,
-                  "total_tokens": prompt_tokens + len(answer.content or "") // 4},
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": answer.finish_reason,
+                "message": {"role": "assistant", "content": answer.content},
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": len(answer.content or "") // 4,
+            "total_tokens": prompt_tokens + len(answer.content or "") // 4,
+        },
     }
 
 
@@ -233,8 +248,12 @@ PIECE = 4
 def stream_events(request: Request, answer: Answer):
     """The SSE events of a streamed chat completion: role, content pieces, finish reason, [DONE]."""
     content = answer.content or ""
-    base = {"id": "chatcmpl-stream", "object": "chat.completion.chunk", "created": int(time.time()),
-            "model": request.body.get("model", "test-model")}
+    base = {
+        "id": "chatcmpl-stream",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": request.body.get("model", "test-model"),
+    }
 
     def event(delta: dict[str, Any], finish: str | None = None) -> bytes:
         body = {**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
@@ -242,7 +261,7 @@ def stream_events(request: Request, answer: Answer):
 
     yield event({"role": "assistant", "content": ""})
     for start in range(0, len(content), PIECE):
-        yield event({"content": content[start:start + PIECE]})
+        yield event({"content": content[start : start + PIECE]})
     yield event({}, answer.finish_reason)
     yield b"data: [DONE]\n\n"
 

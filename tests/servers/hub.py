@@ -21,15 +21,17 @@ sends only ``n`` bytes of the body of the next file ``GET`` (one cut per GET), t
 connection; ``hub.rules`` (``fn(request) -> (status, headers) | None``) answer before anything
 else. Every request is recorded in ``hub.requests``.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import unquote
 
 import pytest
@@ -85,7 +87,9 @@ class FakeHub:
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
         self._blobs: dict[str, File] = {}
-        self._servers = {origin: ThreadingHTTPServer(("127.0.0.1", 0), _handler(self, origin)) for origin in ("hub", "cdn")}
+        self._servers = {
+            origin: ThreadingHTTPServer(("127.0.0.1", 0), _handler(self, origin)) for origin in ("hub", "cdn")
+        }
         for httpd in self._servers.values():
             httpd.daemon_threads = True
             threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
@@ -138,20 +142,33 @@ class FakeHub:
     def _resolve(self, request: Request) -> tuple[int, dict[str, str], File | None]:
         match = _RESOLVE.match(request.path.split("?")[0])
         if not match or match["repo"] not in self.repos:
-            return _error(401 if "authorization" not in request.headers else 404, "RepoNotFound",
-                          "Repository not found")
+            return _error(
+                401 if "authorization" not in request.headers else 404, "RepoNotFound", "Repository not found"
+            )
         repo, commit = match["repo"], self.commit(match["repo"])
         if repo in self.gated:
-            return _error(403 if "authorization" in request.headers else 401, "GatedRepo",
-                          f"Access to model {repo} is restricted. You must have access to it and be authenticated.")
+            return _error(
+                403 if "authorization" in request.headers else 401,
+                "GatedRepo",
+                f"Access to model {repo} is restricted. You must have access to it and be authenticated.",
+            )
         if match["revision"] not in ("main", commit):
             return _error(404, "RevisionNotFound", "Invalid rev id")
         file = self.repos[repo].get(unquote(match["path"]))
         if file is None:
             return _error(404, "EntryNotFound", "Entry not found", commit)
         if file.lfs:
-            return 302, {"X-Repo-Commit": commit, "ETag": f'"{file.git_oid}"', "X-Linked-Etag": f'"{file.sha256}"',
-                         "X-Linked-Size": str(len(file.data)), "Location": f"{self.cdn_url}/blobs/{file.sha256}"}, None
+            return (
+                302,
+                {
+                    "X-Repo-Commit": commit,
+                    "ETag": f'"{file.git_oid}"',
+                    "X-Linked-Etag": f'"{file.sha256}"',
+                    "X-Linked-Size": str(len(file.data)),
+                    "Location": f"{self.cdn_url}/blobs/{file.sha256}",
+                },
+                None,
+            )
         return 200, {"X-Repo-Commit": commit, "ETag": f'"{file.git_oid}"'}, file
 
 
@@ -211,7 +228,7 @@ def _content(file: File | None, status: int, headers: dict[str, str], range_: st
     start, end = int(match[1]), min(int(match[2] or size - 1), size - 1)
     if start >= size or start > end:
         return b"", 416, {**headers, "Content-Range": f"bytes */{size}"}
-    return file.data[start:end + 1], 206, {**headers, "Content-Range": f"bytes {start}-{end}/{size}"}
+    return file.data[start : end + 1], 206, {**headers, "Content-Range": f"bytes {start}-{end}/{size}"}
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Local servers for discovery tests: one that lists models the way OpenAI-compatible servers do
 (``GET /v1/models``), one that answers every path with a fixed page, and one that accepts
 connections and never says a word. All bind 127.0.0.1 on a free port."""
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,7 @@ class PageServer:
     def port(self) -> int:
         return self._httpd.server_address[1]
 
-    def start(self) -> "PageServer":
+    def start(self) -> PageServer:
         self._thread.start()
         return self
 
@@ -70,7 +71,7 @@ class SilentServer:
     def port(self) -> int:
         return self._socket.getsockname()[1]
 
-    def start(self) -> "SilentServer":
+    def start(self) -> SilentServer:
         self._thread.start()
         return self
 

@@ -10,6 +10,7 @@ the schema written into the system message when the server gets JSON mode or pla
 * ``Fixes``: each listed line with its numbers taken out;
 * anything else: "OK".
 """
+
 from __future__ import annotations
 
 import json
@@ -18,10 +19,20 @@ from typing import Any
 
 from .chat import Answer, Request
 
-GLUE = ["Tell me more about that.", "What does that mean in practice?", "That is a good point.",
-        "Go on, this is interesting.", "How does that work?", "So what comes next?", "Why does that matter?",
-        "Can you give me an example?", "I did not know that at all.", "Where does this lead us?",
-        "And what did they find?", "How sure can we be of it?"]
+GLUE = [
+    "Tell me more about that.",
+    "What does that mean in practice?",
+    "That is a good point.",
+    "Go on, this is interesting.",
+    "How does that work?",
+    "So what comes next?",
+    "Why does that matter?",
+    "Can you give me an example?",
+    "I did not know that at all.",
+    "Where does this lead us?",
+    "And what did they find?",
+    "How sure can we be of it?",
+]
 
 
 RETELLINGS = ["In other words, {}.", "So, put simply, {}.", "The key part is that {}."]
@@ -90,10 +101,13 @@ def outline(prompt: str) -> dict[str, Any]:
     wanted = int(re.search(r"about (\d+) segments", prompt).group(1))
     count = max(1, min(wanted, len(parts)))
     size = -(-len(parts) // count)
-    groups = [parts[i:i + size] for i in range(0, len(parts), size)]
-    return {"description": "A conversation about the document.",
-            "segments": [{"title": f"Segment {i}", "parts": g, "points": "What the parts say."}
-                         for i, g in enumerate(groups, 1)]}
+    groups = [parts[i : i + size] for i in range(0, len(parts), size)]
+    return {
+        "description": "A conversation about the document.",
+        "segments": [
+            {"title": f"Segment {i}", "parts": g, "points": "What the parts say."} for i, g in enumerate(groups, 1)
+        ],
+    }
 
 
 def segment(prompt: str, hosts: list[str]) -> dict[str, Any]:

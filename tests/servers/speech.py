@@ -8,6 +8,7 @@
 Both answer with real MP3 made by Piper and ffmpeg from the text they were sent, so the audio
 really says what was asked. Both count requests and the most that were ever in flight.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -15,10 +16,10 @@ import json
 import threading
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 from podgen.ffmpeg import run as ffmpeg
 
@@ -29,8 +30,26 @@ def mp3_of(text: str) -> bytes:
     from podgen.speak.piper import PiperVoice
 
     pcm, rate = PiperVoice("joe", "", threads=1).synthesize(text)
-    return ffmpeg(["-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-ar", "24000", "-b:a", "48k",
-                   "-f", "mp3", "pipe:1"], data=pcm)
+    return ffmpeg(
+        [
+            "-f",
+            "s16le",
+            "-ar",
+            str(rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-ar",
+            "24000",
+            "-b:a",
+            "48k",
+            "-f",
+            "mp3",
+            "pipe:1",
+        ],
+        data=pcm,
+    )
 
 
 @lru_cache(maxsize=256)
@@ -75,7 +94,7 @@ class OpenAISpeechServer:
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
 
-    def __enter__(self) -> "OpenAISpeechServer":
+    def __enter__(self) -> OpenAISpeechServer:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
@@ -109,8 +128,11 @@ class OpenAISpeechServer:
                 body = json.loads(self.rfile.read(length))
                 server.auth.append(self.headers.get("Authorization", ""))
                 if self.path != "/v1/audio/speech" or not {"model", "voice", "input"} <= set(body):
-                    return self._send(404, {"Content-Type": "application/json"},
-                                      json.dumps({"error": {"message": "not found"}}).encode())
+                    return self._send(
+                        404,
+                        {"Content-Type": "application/json"},
+                        json.dumps({"error": {"message": "not found"}}).encode(),
+                    )
                 self._send(*server.answer(body))
 
             def _send(self, status: int, headers: dict, data: bytes) -> None:
@@ -148,7 +170,7 @@ class EdgeServer:
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/consumer/speech/synthesize/readaloud/edge/v1?TrustedClientToken=x"
 
-    def __enter__(self) -> "EdgeServer":
+    def __enter__(self) -> EdgeServer:
         threading.Thread(target=self.loop.run_until_complete, args=(self._serve(),), daemon=True).start()
         self.ready.wait(10)
         return self
@@ -200,6 +222,6 @@ class EdgeServer:
         await ws.send_str(f"{json_head}Path:turn.start\r\n\r\n{{}}")
         header = f"{request_id}\r\nContent-Type:audio/mpeg\r\nPath:audio\r\n".encode()
         for start in range(0, len(audio), 4096):
-            await ws.send_bytes(len(header).to_bytes(2, "big") + header + audio[start:start + 4096])
+            await ws.send_bytes(len(header).to_bytes(2, "big") + header + audio[start : start + 4096])
         await ws.send_str(f"{json_head}Path:turn.end\r\n\r\n{{}}")
         self.traffic.leave(200)

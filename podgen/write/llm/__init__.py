@@ -5,6 +5,7 @@
 Modules of one idea: ``job`` (shared state, prompt files), ``structured`` (JSON answers and
 repairs), ``budget`` (context budget), ``plan``, ``segments``, ``length``, ``grounding``.
 """
+
 from __future__ import annotations
 
 from .writer import LlmWriter, LocalWriter

@@ -4,6 +4,7 @@ A request plus its answer must fit ``context_tokens``, and so must a repair requ
 request, the bad answer, the error and a new answer), so each request leaves room for two
 answers. Token counts are estimated from characters (``podgen.llm.tokens``).
 """
+
 from __future__ import annotations
 
 import re

@@ -3,18 +3,19 @@
 Lines with claims the source does not contain are sent back once for a repair; what remains
 is returned, so the episode can list it (``unsupported_claims``) for a person to check.
 """
+
 from __future__ import annotations
 
 import logging
 import re
 from dataclasses import dataclass
 
+from ..spoken import speakable_text
 from .budget import answer_tokens, source_chars
 from .job import Job
 from .schema import Fixes
 from .segments import Written
 from .structured import Asker, InvalidAnswer
-from ..spoken import speakable_text
 
 log = logging.getLogger(__name__)
 _NUMBER = re.compile(r"(?<![\w.])\d(?:[\d,]*\d)?(?:\.\d+)?(?!\w)")
@@ -53,7 +54,7 @@ class Source:
     def _numbers(self, line: str) -> list[str]:
         numbers = []
         for match in _NUMBER.finditer(line):
-            percent = re.match(r"\s?(?:%|percent)", line[match.end():])
+            percent = re.match(r"\s?(?:%|percent)", line[match.end() :])
             if percent or "." in match.group() or float(_plain(match.group())) > SMALL:
                 numbers.append(match.group())
         return numbers
@@ -97,15 +98,21 @@ def ground(job: Job, asker: Asker, segments: list[Written]) -> list[Claim]:
     if claims:
         log.info("%d line(s) make claims the source does not support; asking for a repair", len(claims))
         starts = _starts(segments)
-        work = [(s, [c for c in claims if starts[i] <= c.line < starts[i] + len(s.lines)], starts[i])
-                for i, s in enumerate(segments)]
+        work = [
+            (s, [c for c in claims if starts[i] <= c.line < starts[i] + len(s.lines)], starts[i])
+            for i, s in enumerate(segments)
+        ]
         work = [w for w in work if w[1]]
         job.client.expect(len(work))
         job.client.map(lambda item: _repair(job, asker, *item), work)
         claims = check(job, segments)
     for claim in claims:
-        log.warning("line %d (%s) says %s, which the source does not contain: check it before publishing",
-                    claim.line + 1, claim.speaker, ", ".join(claim.unsupported))
+        log.warning(
+            "line %d (%s) says %s, which the source does not contain: check it before publishing",
+            claim.line + 1,
+            claim.speaker,
+            ", ".join(claim.unsupported),
+        )
     return claims
 
 
@@ -118,8 +125,9 @@ def _starts(segments: list[Written]) -> list[int]:
 
 
 def _repair(job: Job, asker: Asker, segment: Written, claims: list[Claim], start: int) -> None:
-    listed = "\n".join(f"Line {c.line + 1} ({c.speaker}): {c.text} [unsupported: {', '.join(c.unsupported)}]"
-                       for c in claims)
+    listed = "\n".join(
+        f"Line {c.line + 1} ({c.speaker}): {c.text} [unsupported: {', '.join(c.unsupported)}]" for c in claims
+    )
     max_tokens = answer_tokens(sum(len(c.text.split()) for c in claims), job.settings.context_tokens)
     fixed = job.fixed(Fixes.model_json_schema()) + job.prompt("ground", lines=listed, source="")
     source = job.material(segment.source, source_chars(job.settings.context_tokens, max_tokens, fixed))

@@ -1,4 +1,5 @@
 """Everything one writing run shares: settings, client, prompts, hosts, targets."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,7 @@ class Job:
         return self.whole if self.whole is not None else fit(texts, max_chars)
 
     @classmethod
-    def start(cls, document: Document, settings: Settings, client: ChatClient, title: str) -> "Job":
+    def start(cls, document: Document, settings: Settings, client: ChatClient, title: str) -> Job:
         return cls(settings, document, client, title, _words(settings))
 
     @property
@@ -80,7 +81,8 @@ class Job:
             "format": fmt.get("name", self.settings.format),
             "format_description": fmt.get("description", ""),
             "focus": Template(focus["given"]).safe_substitute(focus=self.settings.focus)
-            if self.settings.focus else focus.get("none", ""),
+            if self.settings.focus
+            else focus.get("none", ""),
             "hosts": "\n".join(_host_line(h) for h in self.hosts),
             "guide": self.hosts[0].name,
         }
@@ -98,8 +100,10 @@ class Job:
 
     def messages(self, prompt: str, schema: dict[str, Any]) -> list[dict[str, str]]:
         """System message, then the request with what to answer last (the fixed parts first)."""
-        return [{"role": "system", "content": self.system()},
-                {"role": "user", "content": f"{prompt}\n\n{self.answer_format(schema)}"}]
+        return [
+            {"role": "system", "content": self.system()},
+            {"role": "user", "content": f"{prompt}\n\n{self.answer_format(schema)}"},
+        ]
 
     def fixed(self, schema: dict[str, Any]) -> str:
         """The text every request for ``schema`` carries besides its own prompt (for budgets)."""

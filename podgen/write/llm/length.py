@@ -6,6 +6,7 @@ further segments, written by the model from the richest parts of the source, or 
 fallback writer. Neither asks the model to rewrite what it wrote: on a local model a rewrite
 costs as much as the first draft, and small models often make it longer when asked to trim.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,8 +43,13 @@ def fit_length(job: Job, asker: Asker, segments: list[Written]) -> list[Written]
         if total(segments) > target * (1 + TOLERANCE):  # a further segment said more than was missing
             trim_lines(segments, round(target * (1 + AIM)))
     if not within(total(segments), target):
-        log.warning("the script has %d words, %+.0f%% off the target of %d for %g minutes", total(segments),
-                    100 * (total(segments) - target) / target, target, job.settings.minutes)
+        log.warning(
+            "the script has %d words, %+.0f%% off the target of %d for %g minutes",
+            total(segments),
+            100 * (total(segments) - target) / target,
+            target,
+            job.settings.minutes,
+        )
     return segments
 
 
@@ -82,7 +88,7 @@ def _last_resort_segment(segments: list[Written]) -> Written:
 
 
 def _words(segment: Written, span: tuple[int, int]) -> int:
-    return sum(len(t.split()) for _, t in segment.lines[span[0]:span[1]])
+    return sum(len(t.split()) for _, t in segment.lines[span[0] : span[1]])
 
 
 def _inner(segment: Written, segments: list[Written]) -> list[tuple[int, int]]:
@@ -101,9 +107,16 @@ def _add_segments(job: Job, asker: Asker, segments: list[Written]) -> list[Writt
             break
         base = richest[index % len(richest)]
         extra = Written(f"More on {base.title}", base.source)
-        values = dict(number=len(segments), count=len(segments) + 1, outline="", segment_title=extra.title,
-                      points="", position=job.table("positions").get("middle", ""), lines=lines_for(missing),
-                      covers="the same parts as an earlier segment, with what it left out")
+        values = dict(
+            number=len(segments),
+            count=len(segments) + 1,
+            outline="",
+            segment_title=extra.title,
+            points="",
+            position=job.table("positions").get("middle", ""),
+            lines=lines_for(missing),
+            covers="the same parts as an earlier segment, with what it left out",
+        )
         try:
             extra.lines = to_lines(job, ask_segment(job, asker, extra, values, segments, missing, False).value)
         except InvalidAnswer:

@@ -6,18 +6,20 @@ prefixes (llama.cpp, vLLM, the embedded model) reads the source once. A longer d
 cut into chunks, each summarised (in parallel); the summaries are condensed (consecutive ones
 summarised together) until all of them fit one outline request.
 """
+
 from __future__ import annotations
 
 import logging
 import math
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from ...llm.tokens import chars_for
+from ..offline import plain
 from .budget import CHUNK_TOKENS, SUMMARY_TOKENS, Chunk, answer_tokens, source_chars, split_text
 from .job import Job
 from .schema import Outline, PlannedSegment, Summary, segment_model
-from ..offline import plain
 from .structured import Asker, InvalidAnswer
 
 log = logging.getLogger(__name__)
@@ -85,8 +87,7 @@ def read_whole(job: Job) -> tuple[list[Part], list[Chunk]] | None:
 
 def summarise(job: Job, asker: Asker, chunks: list[Chunk]) -> list[Part]:
     def one(chunk: Chunk) -> Part:
-        prompt = job.prompt("summary", part=chunk.number + 1, parts=len(chunks), words=SUMMARY_WORDS,
-                            source=chunk.text)
+        prompt = job.prompt("summary", part=chunk.number + 1, parts=len(chunks), words=SUMMARY_WORDS, source=chunk.text)
         try:
             text = _summary_text(asker.ask(Summary, prompt, SUMMARY_TOKENS, "summary"))
         except InvalidAnswer:
@@ -119,17 +120,22 @@ def condense(job: Job, asker: Asker, parts: list[Part]) -> list[Part]:
     """Parts merged and re-summarised until every summary fits one outline request."""
     context = job.settings.context_tokens
     while True:
-        limit = source_chars(context, outline_tokens(job), job.fixed(Outline.model_json_schema()),
-                             job.prompt("outline", segments=segment_count(job), source=""))
+        limit = source_chars(
+            context,
+            outline_tokens(job),
+            job.fixed(Outline.model_json_schema()),
+            job.prompt("outline", segments=segment_count(job), source=""),
+        )
         size = len("\n".join(p.line(i + 1) for i, p in enumerate(parts)))
         if size <= limit or len(parts) < 2:
             return parts
-        room = source_chars(context, SUMMARY_TOKENS, job.fixed(Summary.model_json_schema()),
-                            job.prompt("summary", source=""))
+        room = source_chars(
+            context, SUMMARY_TOKENS, job.fixed(Summary.model_json_schema()), job.prompt("summary", source="")
+        )
         batches = _batches(parts, max(2, math.ceil(size / (0.8 * limit))), room)
         log.info("condensing %d summaries into %d", len(parts), len(batches))
         job.client.expect(len(batches))
-        parts = job.client.map(lambda batch: _merge(job, asker, batch, len(batches)), list(enumerate(batches)))
+        parts = job.client.map(partial(_merge, job, asker, total=len(batches)), list(enumerate(batches)))
 
 
 def _batches(parts: list[Part], most: int, room: int) -> list[list[Part]]:
@@ -177,8 +183,9 @@ def outline(job: Job, asker: Asker, parts: list[Part]) -> Outline:
         log.warning("the model wrote no usable outline (%s); the document's own parts are the outline", exc.message)
         return outline_by_code(job, parts)
     segments = _regroup(kept, segment_count(job))
-    return Outline(description=planned.description, segments=segments,
-                   highlight=_highlighted(planned, kept, len(segments)))
+    return Outline(
+        description=planned.description, segments=segments, highlight=_highlighted(planned, kept, len(segments))
+    )
 
 
 def _highlighted(planned: Outline, kept: list[PlannedSegment], count: int) -> int:
@@ -194,9 +201,13 @@ def outline_by_code(job: Job, parts: list[Part]) -> Outline:
     """Consecutive parts in about ``segment_count`` groups, each titled by its first heading."""
     count = max(1, min(segment_count(job), len(parts)))
     size = math.ceil(len(parts) / count)
-    segments = [PlannedSegment(title=(plain(parts[i].heading) or (job.title if i == 0 else f"Part {i + 1}"))[:60],
-                               parts=list(range(i + 1, min(i + size, len(parts)) + 1)))
-                for i in range(0, len(parts), size)]
+    segments = [
+        PlannedSegment(
+            title=(plain(parts[i].heading) or (job.title if i == 0 else f"Part {i + 1}"))[:60],
+            parts=list(range(i + 1, min(i + size, len(parts)) + 1)),
+        )
+        for i in range(0, len(parts), size)
+    ]
     return Outline(description=f"A conversation about {job.title}.", segments=segments)
 
 
@@ -205,13 +216,18 @@ def _regroup(segments: list[PlannedSegment], count: int) -> list[PlannedSegment]
     if len(segments) <= count + 1:
         return segments
     size = math.ceil(len(segments) / count)
-    groups = [segments[i:i + size] for i in range(0, len(segments), size)]
-    return [PlannedSegment(title=g[0].title, parts=sorted({n for s in g for n in s.parts}),
-                           points=" ".join(s.points for s in g)[:400]) for g in groups]
+    groups = [segments[i : i + size] for i in range(0, len(segments), size)]
+    return [
+        PlannedSegment(
+            title=g[0].title, parts=sorted({n for s in g for n in s.parts}), points=" ".join(s.points for s in g)[:400]
+        )
+        for g in groups
+    ]
 
 
-_NO_TITLE = re.compile(r"^(?:part|segment|section|chapter)\b|^(?:first|second|third|fourth|fifth|last)\s+part$",
-                       re.IGNORECASE)
+_NO_TITLE = re.compile(
+    r"^(?:part|segment|section|chapter)\b|^(?:first|second|third|fourth|fifth|last)\s+part$", re.IGNORECASE
+)
 
 
 _LABEL = re.compile(r"^(?:part|segment|section|chapter)\s*\d+\s*[:.–—-]\s*(?=\w)", re.IGNORECASE)

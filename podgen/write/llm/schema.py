@@ -4,6 +4,7 @@ The schemas are bounded (how many lines, how long a text, who may speak), becaus
 that enforce a schema with a grammar (llama.cpp, Ollama, vLLM, OpenAI) then stop a runaway
 answer at the source instead of at ``max_tokens``.
 """
+
 from __future__ import annotations
 
 import math
@@ -70,10 +71,18 @@ def _says_something(cls: type, text: str) -> str:
 def segment_model(hosts: list[str], words: int = 300) -> type[BaseModel]:
     """A segment's lines: the speaker one of ``hosts`` (an enum), at most ``most_lines(words)``."""
     speaker = Literal[tuple(hosts)]  # type: ignore[valid-type]
-    line = create_model("Line", __base__=_Answer, __validators__={"words": field_validator("text")(_says_something)},
-                        speaker=(speaker, ...), text=(str, Field(min_length=MIN_LINE_CHARS, max_length=MAX_LINE_CHARS)))
-    return create_model("Segment", __base__=_Answer,  # type: ignore[call-overload]
-                        lines=(list[line], Field(min_length=1, max_length=most_lines(words))))  # type: ignore[valid-type]
+    line = create_model(
+        "Line",
+        __base__=_Answer,
+        __validators__={"words": field_validator("text")(_says_something)},
+        speaker=(speaker, ...),
+        text=(str, Field(min_length=MIN_LINE_CHARS, max_length=MAX_LINE_CHARS)),
+    )
+    return create_model(
+        "Segment",
+        __base__=_Answer,  # type: ignore[call-overload]
+        lines=(list[line], Field(min_length=1, max_length=most_lines(words))),
+    )  # type: ignore[valid-type]
 
 
 def json_schema(model: type[BaseModel]) -> dict[str, Any]:

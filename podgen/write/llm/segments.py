@@ -6,6 +6,7 @@ dropped. A segment the model cannot write at all is written by the fallback (the
 writer, reading the segment's source) when ``fallback`` allows it, and listed; otherwise the
 error names the segment.
 """
+
 from __future__ import annotations
 
 import logging
@@ -105,8 +106,9 @@ def true_speaker(speaker: str, text: str, names: list[str]) -> str:
         return speaker
     other = names[1 - names.index(speaker)]
     mine, theirs = re.escape(speaker), re.escape(other)
-    if re.search(rf"\b(?:I'?m|I am|my name is|this is) {theirs}\b", text, re.I) or \
-            re.search(rf"(?:^|[,;]\s*){mine}\s*[,.!?]", text):
+    if re.search(rf"\b(?:I'?m|I am|my name is|this is) {theirs}\b", text, re.I) or re.search(
+        rf"(?:^|[,;]\s*){mine}\s*[,.!?]", text
+    ):
         return other
     return speaker
 
@@ -148,11 +150,23 @@ def write_segments(job: Job, asker: Asker, plan: Outline, parts: list[Part], chu
     outline_text = "\n".join(f"{i}. {s.title}: {s.points}" for i, s in enumerate(plan.segments, 1))
     written: list[Written] = []
     for number, planned in enumerate(plan.segments, 1):
-        segment = Written(planned.title, source_texts(parts, planned.parts, chunks), points=planned.points,
-                          highlight=number == plan.highlight)
-        values = dict(number=number, count=len(plan.segments), outline=outline_text, segment_title=planned.title,
-                      points=planned.points, position=_position(job, number, len(plan.segments)), words=words,
-                      lines=lines_for(words), covers=_covers(planned.parts))
+        segment = Written(
+            planned.title,
+            source_texts(parts, planned.parts, chunks),
+            points=planned.points,
+            highlight=number == plan.highlight,
+        )
+        values = dict(
+            number=number,
+            count=len(plan.segments),
+            outline=outline_text,
+            segment_title=planned.title,
+            points=planned.points,
+            position=_position(job, number, len(plan.segments)),
+            words=words,
+            lines=lines_for(words),
+            covers=_covers(planned.parts),
+        )
         _write_one(job, asker, segment, values, written, words)
         written.append(segment)
     return written
@@ -168,13 +182,19 @@ def _write_one(job: Job, asker: Asker, segment: Written, values: dict, before: l
             log.info("segment %r was cut off after %d words; asking for the rest", segment.title, segment.words())
     except InvalidAnswer as exc:
         if segment.lines:
-            log.warning("segment %r: the rest could not be written (%s); keeping %d lines", segment.title,
-                        exc.message, len(segment.lines))
+            log.warning(
+                "segment %r: the rest could not be written (%s); keeping %d lines",
+                segment.title,
+                exc.message,
+                len(segment.lines),
+            )
         elif not fall_back(job, segment, words, not before, exc):
             raise
     if not segment.lines and not fall_back(job, segment, words, not before, None):
-        raise BackendError(f"The model wrote no usable line for segment {segment.title!r}.",
-                           "Try another --model, or --fallback offline.")
+        raise BackendError(
+            f"The model wrote no usable line for segment {segment.title!r}.",
+            "Try another --model, or --fallback offline.",
+        )
 
 
 def lines_for(words: int) -> int:
@@ -182,8 +202,7 @@ def lines_for(words: int) -> int:
     return max(2, round(words / TURN_WORDS))
 
 
-def ask_segment(job: Job, asker: Asker, segment: Written, values: dict, before: list[Written], words: int,
-                more: bool):
+def ask_segment(job: Job, asker: Asker, segment: Written, values: dict, before: list[Written], words: int, more: bool):
     """One segment request: about ``words`` more words after the lines ``before`` (and its own so far)."""
     model = segment_model(job.host_names, max(words, 40))
     so_far = [line for s in before for line in s.lines] + segment.lines
@@ -208,8 +227,11 @@ def fall_back(job: Job, segment: Written, words: int, first: bool, exc: InvalidA
     if not lines:
         return False
     reason = exc.message if exc else "no usable line"
-    log.warning("segment %r: the model could not write it (%s); the offline writer read it from the source",
-                segment.title, reason)
+    log.warning(
+        "segment %r: the model could not write it (%s); the offline writer read it from the source",
+        segment.title,
+        reason,
+    )
     segment.lines, segment.fallback = lines, True
     job.spoken += [t for _, t in lines]
     job.fallbacks.append(segment.title)

@@ -8,6 +8,7 @@ kept (pydantic-core's partial JSON parsing), and list items that are invalid on 
 are dropped rather than failing the whole answer. Only an answer with nothing usable is
 sent back with the error for a repair, at most ``REPAIRS`` times, before ``InvalidAnswer``.
 """
+
 from __future__ import annotations
 
 import json
@@ -167,21 +168,29 @@ class Asker:
                 error = exc.error
                 log.info("%s answer unusable (attempt %d): %s", model.__name__, attempt + 1, error)
             self.client.expect(1 if attempt < REPAIRS else 0)
-            messages = messages[:2] + [{"role": "assistant", "content": reply.text[:chars_for(max_tokens)]},
-                                       {"role": "user", "content": self.job.prompt(
-                                           "repair", error=error, attempt=attempt + 1, repairs=REPAIRS)}]
+            messages = messages[:2] + [
+                {"role": "assistant", "content": reply.text[: chars_for(max_tokens)]},
+                {
+                    "role": "user",
+                    "content": self.job.prompt("repair", error=error, attempt=attempt + 1, repairs=REPAIRS),
+                },
+            ]
         for bad in chain:  # a re-run asks afresh instead of replaying the same bad answers
             self.client.forget(bad)
-        raise InvalidAnswer(f"The model's {model.__name__.lower()} answer was still unusable after {REPAIRS} "
-                            f"repairs: {error}.", chain[-1].text)
+        raise InvalidAnswer(
+            f"The model's {model.__name__.lower()} answer was still unusable after {REPAIRS} repairs: {error}.",
+            chain[-1].text,
+        )
 
-    def _send(self, messages: list[dict[str, Any]], name: str, schema: dict[str, Any], max_tokens: int,
-              kind: str) -> Reply:
+    def _send(
+        self, messages: list[dict[str, Any]], name: str, schema: dict[str, Any], max_tokens: int, kind: str
+    ) -> Reply:
         while True:
             mode = self._mode
             try:
-                return self.client.chat(messages, max_tokens=max_tokens, kind=kind,
-                                        response_format=_format(mode, name, schema))
+                return self.client.chat(
+                    messages, max_tokens=max_tokens, kind=kind, response_format=_format(mode, name, schema)
+                )
             except RequestRejected:
                 if mode + 1 >= len(MODES):
                     raise

@@ -3,6 +3,7 @@
 Both use the same steps and requests; "openai" sends them to an OpenAI-compatible endpoint,
 "local" to a GGUF model run in process (``podgen.llm.local``).
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,15 +61,21 @@ class LlmWriter:
             secrets = [getattr(getattr(client.transport, "endpoint", None), "api_key", "")]
             folder = folder_for(settings.output_dir, title, [document.source])
             path = write_text(folder / RAW_ANSWER, redact.text(exc.raw, secrets))
-            raise BackendError(exc.message, f"The model's last answer is in {path}. Run again (finished "
-                               "calls are cached), try another --model, or --fallback offline.") from None
+            raise BackendError(
+                exc.message,
+                f"The model's last answer is in {path}. Run again (finished "
+                "calls are cached), try another --model, or --fallback offline.",
+            ) from None
         finally:
             log.info("chat usage: %s", client.usage.as_dict())
         script = _script(job, segments, description, self.name)
         script.unsupported_claims = [c.as_dict() for c in claims]
         script.fallback_segments = list(job.fallbacks)
-        script.stats = {"writer_reason": client.reason, **client.usage.as_dict(),
-                        "fallback_segments": len(job.fallbacks)}
+        script.stats = {
+            "writer_reason": client.reason,
+            **client.usage.as_dict(),
+            "fallback_segments": len(job.fallbacks),
+        }
         return script
 
     @staticmethod
@@ -93,8 +100,10 @@ def check_context(job: Job) -> None:
     model = segment_model(job.host_names, words)
     fixed = job.fixed(model.model_json_schema()) + job.prompt("segment", source="")
     if room(job.settings.context_tokens, answer_tokens(words, job.settings.context_tokens), fixed) < MIN_SOURCE_TOKENS:
-        raise UsageError(f"context_tokens={job.settings.context_tokens} is too small for a script request.",
-                         "Give the model's real context window with --context-tokens (4096 or more).")
+        raise UsageError(
+            f"context_tokens={job.settings.context_tokens} is too small for a script request.",
+            "Give the model's real context window with --context-tokens (4096 or more).",
+        )
 
 
 def _script(job: Job, segments: list[Written], description: str, writer: str) -> Script:
@@ -108,8 +117,16 @@ def _script(job: Job, segments: list[Written], description: str, writer: str) ->
             if segment.highlight:
                 highlight = [len(lines), len(lines) + len(segment.lines) - 1]
             lines += [Line(speaker, text) for speaker, text in segment.lines]
-    return Script(title=job.title, description=" ".join(description.split()), lines=lines, chapters=chapters,
-                  hosts=job.host_names, sources=[job.document.source], writer=writer, highlight=highlight)
+    return Script(
+        title=job.title,
+        description=" ".join(description.split()),
+        lines=lines,
+        chapters=chapters,
+        hosts=job.host_names,
+        sources=[job.document.source],
+        writer=writer,
+        highlight=highlight,
+    )
 
 
 def key_points(points: str) -> list[str]:
