@@ -10,7 +10,6 @@ interrupted batch resumes and a re-run skips what is unchanged. The report of a 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
@@ -24,7 +23,7 @@ from pathlib import Path
 from .config import Settings, shaping
 from .contracts import Progress
 from .errors import InputError, PodgenError
-from .files import write_text
+from .files import sha256, write_text
 from .folder import METADATA, current_check, read_object
 
 log = logging.getLogger(__name__)
@@ -98,12 +97,10 @@ def find_documents(folder: Path, recursive: bool = False) -> list[Path]:
 
 def document_key(path: Path, settings: Settings) -> str:
     """A hash of the document's bytes and the settings that shape its episode (as marked in config)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    digest.update(json.dumps(shaping(settings), sort_keys=True).encode())  # never a secret
-    return digest.hexdigest()
+    key = sha256(path, json.dumps(shaping(settings), sort_keys=True).encode())  # never a secret
+    if key is None:
+        raise InputError(f"Cannot read {path}.", "Check that the file is there and readable.")
+    return key
 
 
 def make_one(source: str, settings: Settings, key: str) -> Outcome:

@@ -13,11 +13,19 @@ import os
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .text.language import base_language
+
+Style = Literal["natural", "plain"]
+STYLES: tuple[str, ...] = get_args(Style)
+"""How the mix times the conversation: natural (turn timing, overlaps, backchannels) or plain."""
+Format = Literal["deep-dive", "brief", "critique", "debate"]
+FORMATS: tuple[str, ...] = get_args(Format)
+"""The episode formats the writers know (each a prompt in prompts/)."""
 
 CONFIG_FILE = "podgen.toml"
 ENV_PREFIX = "PODGEN_"
@@ -166,7 +174,7 @@ class Settings(BaseModel):
     pause_ms: int = Field(
         350, ge=0, le=3000, description="silence between turns (the plain style)", json_schema_extra=MIX
     )
-    style: Literal["natural", "plain"] = Field(
+    style: Style = Field(
         "natural",
         description="natural: turn timing, overlaps and backchannels drawn from how people talk; "
         "plain: a fixed pause between lines (pause_ms)",
@@ -278,9 +286,7 @@ class Settings(BaseModel):
         description="CPU threads of the local writer [default: the cores not busy]",
         json_schema_extra=NOTHING,
     )
-    format: Literal["deep-dive", "brief", "critique", "debate"] = Field(
-        "deep-dive", description="episode format", json_schema_extra=WRITE
-    )
+    format: Format = Field("deep-dive", description="episode format", json_schema_extra=WRITE)
     focus: str | None = Field(
         None, max_length=500, description="what the episode should concentrate on", json_schema_extra=WRITE
     )
@@ -311,6 +317,11 @@ class Settings(BaseModel):
     @property
     def host_names(self) -> list[str]:
         return [h.name for h in self.hosts]
+
+    @property
+    def base_language(self) -> str:
+        """The language without its region: "de" for "de-AT"."""
+        return base_language(self.language)
 
 
 TABLES = ("hosts", "show", "sampling")

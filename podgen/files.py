@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import tempfile
@@ -69,3 +70,17 @@ def locked(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def sha256(path: Path, extra: bytes = b"") -> str | None:
+    """The SHA-256 (hex) of the file's bytes, then ``extra``; read in 1 MB blocks. None when the
+    file cannot be read. The one file hash of podgen: checks, recorded covers and music, batches."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    digest.update(extra)
+    return digest.hexdigest()

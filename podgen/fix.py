@@ -20,7 +20,7 @@ from .check.speech import clip_error_rate
 from .config import Settings
 from .contracts import Progress, Voice
 from .ffmpeg import filter_pcm
-from .folder import load_script, set_aside_metadata
+from .folder import load_script
 from .models import Script
 from .pipeline import render_episode
 from .speak import host_voices, open_backend
@@ -47,9 +47,7 @@ def fix_episode(folder: Path, settings: Settings, progress: Progress | None = No
         if round_ and not changed:
             break  # a re-mix from the same clips changes nothing after the first
         fixes += changed
-        if not changed:  # a better take changes its clip's size and time, which a render notices
-            set_aside_metadata(folder)  # so the render re-mixes from the same script and clips
-        render_episode(folder, settings, progress)
+        render_episode(folder, settings, progress, force=True)  # a re-mix, even from the same clips
         mixes += 1
         report = check_episode(folder, settings, progress)
     report.fixes = fixes

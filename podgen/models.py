@@ -234,6 +234,16 @@ class Segment:
 
 
 @dataclass
+class ChapterMark:
+    """A chapter placed on the episode's timeline (seconds): what the MP3's CHAP frames and
+    chapters.json hold."""
+
+    title: str
+    start: float
+    end: float
+
+
+@dataclass
 class Episode:
     """A finished episode: what a render made, or what ``folder.open_episode`` read back."""
 

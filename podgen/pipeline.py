@@ -13,13 +13,26 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import redact
 from .config import Settings
 from .contracts import Progress
-from .folder import METADATA, claim, load_script, restore_metadata, set_aside_metadata, stamp_files
+from .folder import (
+    METADATA,
+    claim,
+    load_script,
+    restore_metadata,
+    set_aside_metadata,
+    stamp_files,
+    unchanged,
+    write_metadata,
+)
 from .models import Episode, Line, Script
-from .record import fingerprint, studio_choices, unchanged, write_metadata
+from .record import fingerprint, production_choices
+
+if TYPE_CHECKING:
+    from .speak import Plan
 
 log = logging.getLogger(__name__)
 __all__ = ["make_episode", "make_script", "render_episode", "load_script"]
@@ -43,7 +56,7 @@ def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Pr
     check_inputs(settings)  # a bad music or cover file stops the run before anything is read
     timings: dict[str, float] = {}
     folder, script = make_script(sources, settings, progress, timings)
-    episode = render_episode(folder, settings, progress, timings, keep_studio=False)
+    episode = _render(folder, settings, progress, timings, False, False)
     episode.stats = {**script.stats, **episode.stats}
     return episode
 
@@ -75,31 +88,48 @@ def render_episode(
     settings: Settings,
     progress: Progress | None = None,
     timings: dict[str, float] | None = None,
-    keep_studio: bool = True,
+    keep_production: bool = True,
+    force: bool = False,
 ) -> Episode:
     """Speak ``folder/script.json`` (only lines not already cached) and mix the episode.
 
     An episode whose script, clips, music, cover and settings are what it was made from is
-    left as it is: nothing is spoken, mixed or rewritten. With ``keep_studio``, the music,
-    stereo and cover the episode was made with are kept unless ``settings`` set them."""
+    left as it is: nothing is spoken, mixed or rewritten, unless ``force`` (mix it again from
+    the same clips). With ``keep_production``, the music, stereo, cover and style the episode
+    was made with are kept unless ``settings`` set them."""
     from .mix import check_inputs
-    from .speak import clip_paths
 
-    timings = {} if timings is None else timings
-    script = load_script(folder)
-    settings = studio_choices(folder, settings) if keep_studio else settings
+    settings = production_choices(folder, settings) if keep_production else settings
     check_inputs(settings)
+    return _render(folder, settings, progress, {} if timings is None else timings, force, True)
+
+
+def _render(
+    folder: Path,
+    settings: Settings,
+    progress: Progress | None,
+    timings: dict[str, float],
+    force: bool,
+    inputs_checked: bool,
+) -> Episode:
+    """render_episode once the settings are final (``inputs_checked``: music and cover are)."""
+    from .mix import check_inputs
+    from .speak import plan_speech
+
+    if not inputs_checked:
+        check_inputs(settings)
+    script = load_script(folder)
     backchannels = _backchannels(script, settings)
-    paths = clip_paths(_voiced(script, backchannels), settings)  # every speaker has a voice: checked first
+    plan = plan_speech(_voiced(script, backchannels), settings)  # every speaker has a voice: checked first
     complete = (folder / METADATA).is_file()  # not a render that failed half way
     previous = set_aside_metadata(folder)
-    made_from = fingerprint(script, paths, settings)
-    done = unchanged(folder, previous, made_from, timings) if complete and settings.cache else None
+    made_from = fingerprint(script, plan.paths, settings)
+    done = unchanged(folder, previous, made_from, timings) if complete and settings.cache and not force else None
     if done is not None:
         return _checked(done, settings, progress)
     stamps = stamp_files(folder, previous) if complete else None
     try:
-        episode = _speak_and_mix(folder, script, backchannels, previous, settings, progress, timings)
+        episode = _speak_and_mix(folder, script, backchannels, plan, made_from, previous, settings, progress, timings)
     except BaseException:  # an error, Ctrl-C, SIGTERM: a finished episode whose files are untouched stays
         restore_metadata(folder, stamps)
         raise
@@ -124,6 +154,8 @@ def _speak_and_mix(
     folder: Path,
     script: Script,
     backchannels: list,
+    plan: Plan,
+    made_from: str,
     previous: dict,
     settings: Settings,
     progress: Progress | None,
@@ -133,9 +165,10 @@ def _speak_and_mix(
     from .speak import backend_choice, speak_script
 
     start = time.perf_counter()
-    clips = speak_script(_voiced(script, backchannels), settings, progress)
+    clips = speak_script(_voiced(script, backchannels), settings, progress, plan)
     timings["speak"] = time.perf_counter() - start
-    made_from = fingerprint(script, clips, settings)  # the clips as they are now, spoken or not
+    if plan.spoken:  # clips were added or replaced: the fingerprint of the clips as they are now
+        made_from = fingerprint(script, clips, settings)
     created = previous.get("created") or datetime.now(UTC).isoformat(timespec="seconds")
     lines, said = clips[: len(script.lines)], list(zip(backchannels, clips[len(script.lines) :]))
     with _timed(timings, "mix", None):

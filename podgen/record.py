@@ -1,8 +1,9 @@
-"""episode.json: what an episode is and what it was made from.
+"""What an episode is made from: its fingerprint, and the production choices it keeps.
 
-It is written last, so a folder with an episode.json holds a complete episode; a render sets it
-aside while it works (``folder.set_aside_metadata``), keeping the guid, which podcast apps know
-an episode by. Its ``made_from`` fingerprint lets a render of an unchanged episode do nothing at all.
+The fingerprint (episode.json's ``made_from``) hashes the script, the clips and every setting
+that shapes the mix, so a render of an unchanged episode does nothing at all. The production
+choices (music, stereo, cover, style) recorded in episode.json stay with the episode when it is
+rendered again, unless a flag, variable or podgen.toml sets them.
 """
 
 from __future__ import annotations
@@ -10,28 +11,25 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
-from . import redact
 from .about import __version__
-from .config import Settings, shaping
-from .files import write_text
-from .folder import METADATA, drop_kept_metadata, put_back_metadata, read_segments, recorded_metadata
-from .models import Episode, Script
+from .config import STYLES, Settings, shaping
+from .files import sha256
+from .folder import recorded_metadata
+from .models import Script
 
 log = logging.getLogger(__name__)
 
-STUDIO = ("music", "stereo", "cover", "style")
-STYLES = ("natural", "plain")
+PRODUCTION = ("music", "stereo", "cover", "style")
+"""The settings of how an episode sounds and looks that it keeps from render to render."""
 
 
-def studio_choices(folder: Path, settings: Settings) -> Settings:
+def production_choices(folder: Path, settings: Settings) -> Settings:
     """``settings`` with the music, stereo, cover and style recorded in ``folder``'s episode.json for
     each of them that no flag, variable or podgen.toml set. A cover file that has gone since
     falls back to the episode's own copy of it."""
-    unset = [name for name in STUDIO if name not in settings.model_fields_set]
+    unset = [name for name in PRODUCTION if name not in settings.model_fields_set]
     meta = recorded_metadata(folder)
     if not unset or not meta:
         return settings
@@ -46,9 +44,7 @@ def studio_choices(folder: Path, settings: Settings) -> Settings:
 
 
 def _digest(path: Path | None) -> str | None:
-    if path is None or not Path(path).is_file():
-        return None
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return None if path is None else sha256(Path(path))
 
 
 def _clip_stamp(path: Path) -> list:
@@ -89,72 +85,3 @@ def _conversation_rules(settings: Settings) -> str | None:
     return json.dumps(
         asdict(load_rules(settings)), sort_keys=True, default=sorted
     )  # sets sorted: the same in every process
-
-
-def unchanged(folder: Path, meta: dict, made_from: str, timings: dict[str, float]) -> Episode | None:
-    """The finished episode in ``folder`` if it was made from exactly ``made_from`` (its
-    episode.json, set aside, goes back untouched), else None."""
-    try:
-        files = {name: folder / Path(str(value)).name for name, value in meta["files"].items()}
-        needed = [p for name, p in files.items() if name not in VIDEO_FILES]  # a video deleted is made again by itself
-        if meta.get("made_from") != made_from or not all(p.is_file() for p in needed):
-            return None
-        segments = read_segments(files["transcript_json"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-    files["metadata"] = put_back_metadata(folder)
-    log.info("%s is up to date: nothing to do", folder)
-    timings.update(speak=0.0, mix=0.0)
-    return Episode(folder.name, folder, meta["title"], meta["description"], meta["duration"], segments, files, timings)
-
-
-def redacted_credit(credit: dict) -> dict:
-    """A source credit with any ``user:password@`` taken out of its addresses."""
-    return {k: redact.url(v) if k in ("source", "url") and isinstance(v, str) else v for k, v in credit.items()}
-
-
-VIDEO_FILES = ("video", "short", "youtube")
-"""episode.json "files" of the videos: made after the episode, from it (``podgen.video``)."""
-
-
-def _keep_videos(meta: dict, old: dict, folder: Path) -> None:
-    """The videos an earlier episode.json recorded stay listed while their files are there: each
-    records the audio it was made from, so a check and the feed know one that is out of date."""
-    videos = old.get("videos")
-    files = old.get("files") if isinstance(old.get("files"), dict) else {}
-    kept = {k: str(v) for k, v in files.items() if k in VIDEO_FILES and (folder / Path(str(v)).name).is_file()}
-    if kept and isinstance(videos, dict):
-        meta["files"].update(kept)
-        meta["videos"] = videos
-
-
-def write_metadata(episode: Episode, script: Script, old: dict, made_from: str, settings: Settings) -> None:
-    """episode.json: written last, so its presence means the episode is complete. The guid
-    and creation time of an earlier render are kept: podcast apps know an episode by its guid."""
-    path = episode.folder / METADATA
-    meta = {
-        "title": episode.title,
-        "description": episode.description,
-        "duration": round(episode.duration, 3),
-        "sources": [redact.url(s) for s in script.sources],
-        "credits": [redacted_credit(c) for c in script.credits],
-        "guid": old.get("guid") or str(uuid.uuid4()),
-        "created": old.get("created") or datetime.now(UTC).isoformat(timespec="seconds"),
-        "rendered": datetime.now(UTC).isoformat(timespec="seconds"),
-        "writer": script.writer,
-        "hosts": script.hosts,
-        "files": {name: p.name for name, p in episode.files.items()},
-        "music": None if not settings.music else settings.music if settings.music == "default" else str(settings.music),
-        "stereo": settings.stereo,
-        "style": settings.style,
-        "cover": str(Path(settings.cover).expanduser().resolve()) if settings.cover else None,
-        "made_from": made_from,
-    }
-    _keep_videos(meta, old, episode.folder)
-    if script.unsupported_claims:
-        meta["unsupported_claims"] = script.unsupported_claims
-    if script.fallback_segments:
-        meta["fallback_segments"] = script.fallback_segments
-    write_text(path, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
-    drop_kept_metadata(episode.folder)
-    episode.files["metadata"] = path

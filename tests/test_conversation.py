@@ -21,7 +21,7 @@ from podgen.errors import ConfigError, EpisodeError
 from podgen.ffmpeg import ffmpeg_exe
 from podgen.mix import conversation
 from podgen.mix.render import pan_gains
-from podgen.mix.transcripts import split_backchannels
+from podgen.folder import split_backchannels
 from podgen.models import Chapter, Line, Reaction, Script, Segment
 from podgen.pipeline import load_script, render_episode
 

@@ -10,7 +10,7 @@ import pytest
 from audiotools import decode, normalise_words, wer
 from conftest import DATA
 
-from podgen.mix.transcripts import split_backchannels
+from podgen.folder import split_backchannels
 from podgen.models import Segment
 from podgen.pipeline import make_episode, render_episode
 

@@ -173,7 +173,7 @@ def test_a_clip_replaced_under_its_name_is_mixed_again(tmp_path, clip_cache):
     assert render_episode(folder, settings).timings["mix"] == 0.0  # and then it is up to date
 
 
-def test_render_keeps_the_studio_choices_the_episode_was_made_with(tmp_path, clip_cache):
+def test_render_keeps_the_production_choices_the_episode_was_made_with(tmp_path, clip_cache):
     from PIL import Image
 
     cover = tmp_path / "art.jpeg"

@@ -14,7 +14,8 @@ from podgen.models import Document, Line, Script, Section
 from podgen.prompts import load_text, load_toml
 from podgen.write import write_script, writers
 from podgen.write.offline import KINDS, SOURCE, Draft, OfflineWriter, finish
-from podgen.write.sentences import candidates, speakable, split_sentences
+from podgen.text.sentences import split_sentences
+from podgen.write.sentences import candidates, speakable
 
 DATA = Path(__file__).parent / "data"
 MODEL_CARD = DATA / "modelcard-whisper.md"

@@ -14,8 +14,7 @@ from pathlib import Path
 from ..asr import SAMPLE_RATE
 from ..config import Settings
 from ..contracts import Progress
-from ..folder import audio_identity, open_episode
-from ..mix.transcripts import split_backchannels
+from ..folder import audio_identity, open_episode, split_backchannels
 from .metadata import check_metadata
 from .mp3 import open_mp3
 from .report import Finding, Fix, Report

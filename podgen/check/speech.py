@@ -127,7 +127,7 @@ def _model(settings: Settings):
 
 def _language(model, settings: Settings) -> str:
     """English-only models (tiny.en) take no other language."""
-    return settings.language.split("-")[0] if model.model.is_multilingual else "en"
+    return settings.base_language if model.model.is_multilingual else "en"
 
 
 def _alone(samples: np.ndarray, segment: Segment, settings: Settings, quiet: list[Segment] = ()) -> str:

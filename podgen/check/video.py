@@ -17,7 +17,7 @@ SIZES = {"video": (1920, 1080), "short": (1080, 1920)}
 
 
 def check_videos(episode: Episode, audio_seconds: float) -> list[Finding]:
-    from ..video import is_current, recorded_videos
+    from ..folder import is_current, recorded_videos
 
     findings: list[Finding] = []
     for kind, entry in recorded_videos(episode.meta).items():

@@ -12,6 +12,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 
+from ..text.tidy import tidy
+
 # Spacing accents that TeX-made PDFs emit before the letter they belong on ("O˘guz").
 _SPACING_ACCENTS = {
     "\u00b4": "\u0301",
@@ -255,27 +257,14 @@ def strip_footnote_markers(text: str) -> str:
     return _MARKER_RE.sub("", text) if _DIGIT_RE.search(text) else text
 
 
-_EMPTY_BRACKETS_RE = re.compile(r"\(\s*[,;]?\s*\)|\[\s*\]")
-_SPACE_BEFORE_RE = re.compile(r" +([.,;:!?)])")
-_SPACE_AFTER_RE = re.compile(r"([(\[]) +")
-_DOUBLED_RE = re.compile(r"([.,;:])\1+")
 _DIGIT_RE = re.compile(r"\d")
-
-
-def tidy_spacing(text: str) -> str:
-    """Collapse spaces, drop emptied brackets and spaces before punctuation."""
-    text = " ".join(text.split())  # as re.sub(r"\s+", " "), then stripped: both split on Unicode spaces
-    if "(" in text or "[" in text:
-        text = _SPACE_AFTER_RE.sub(r"\1", _EMPTY_BRACKETS_RE.sub("", text))
-    text = _SPACE_BEFORE_RE.sub(r"\1", text)
-    return _DOUBLED_RE.sub(r"\1", text).strip()
 
 
 def clean_paragraph(text: str) -> str:
     """Everything a listener would trip over inside one paragraph, removed."""
     text = normalize_chars(text)
     text = strip_links(strip_citations(text))
-    return tidy_spacing(strip_footnote_markers(text))
+    return tidy(strip_footnote_markers(text))
 
 
 def clean_text(text: str, progress: Callable[[str, int, int], None] | None = None) -> str:

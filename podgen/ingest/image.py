@@ -7,38 +7,19 @@ header with one line, where Pillow would print a three-line DecompressionBombWar
 
 from __future__ import annotations
 
-import re
-import warnings
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
 from ..contracts import Progress
 from ..errors import CorruptDocument, EmptyDocument, TooLarge
+from ..images import pixels_checked
 from ..models import Document, Section
 from . import describe, ocr, sniff
 from .clean import clean_paragraph
 from .extras import need
 from .text import pretty_stem
-
-
-@contextmanager
-def pixels_checked(pil: Any, name: str, error: type[Exception] = TooLarge):
-    """Around Pillow's ``open``: its decompression-bomb warning (or error) becomes ``error``, one line."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", pil.DecompressionBombWarning)
-        try:
-            yield
-        except (pil.DecompressionBombWarning, pil.DecompressionBombError) as exc:
-            found = re.search(r"\((\d+) pixels\)", str(exc))
-            size = f"{int(found.group(1)) / 1e6:,.0f} megapixels" if found else "too large"
-            raise error(
-                f"{name} is {size}; podgen reads images of at most "
-                f"{pil.MAX_IMAGE_PIXELS / 1e6:,.1f} megapixels (Pillow's decompression-bomb limit).",
-                "Scale it down: 300 dpi is plenty for OCR, 3000x3000 for a cover.",
-            ) from None
 
 
 def _frames(path: Path, settings: Settings) -> list[Callable[[], Any]]:

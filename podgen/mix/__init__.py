@@ -17,8 +17,8 @@ import numpy as np
 from ..config import Settings
 from ..contracts import Progress
 from ..files import atomic_path, write_text
-from ..folder import AUDIO, CHAPTERS, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT
-from ..models import Chapter, Script, Segment
+from ..folder import AUDIO, CHAPTERS, TRANSCRIPT_JSON, TRANSCRIPT_SRT, TRANSCRIPT_VTT, chapter_marks
+from ..models import ChapterMark, Script, Segment
 from . import master, render, transcripts
 from .conversation import Backchannel, load_rules
 from .cover import check_cover, save_cover
@@ -26,7 +26,7 @@ from .layout import natural_layout
 from .loudness import block_power, gated
 from .music import INTRO_S, OUTRO_S, load_music, music_tracks
 from .stitch import LEAD_MS, Timeline, place, stitch
-from .tags import ChapterMark, write_tags
+from .tags import write_tags
 
 FORMAT = 2
 """Bump when the mix makes different files from the same inputs: episodes made before re-render."""
@@ -55,18 +55,6 @@ def _music(settings: Settings, speech_end: float, speech_lufs: float | None) -> 
         return []
     music = load_music(settings.music, settings.sample_rate, 2 if settings.stereo else 1)
     return music_tracks(music, settings.sample_rate, speech_end, speech_lufs)
-
-
-def chapter_marks(chapters: list[Chapter], segments: list[Segment], duration: float) -> list[ChapterMark]:
-    """Chapters on the measured timeline: the first starts at 0, each ends where the next starts."""
-    starts: list[tuple[float, str]] = []
-    for chapter in sorted(chapters, key=lambda c: c.line):
-        if 0 <= chapter.line < len(segments):
-            start = 0.0 if not starts else round(segments[chapter.line].start, 3)
-            if not starts or start > starts[-1][0]:
-                starts.append((start, chapter.title))
-    ends = [s for s, _ in starts[1:]] + [round(duration, 3)]
-    return [ChapterMark(title, start, end) for (start, title), end in zip(starts, ends)]
 
 
 def timeline_of(

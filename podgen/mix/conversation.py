@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ConfigError
 from ..models import TURN_KINDS, Script
 from ..prompts import load_toml
+from ..text.language import base_language
+from ..text.sentences import sentence_ends
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -33,7 +35,6 @@ KINDS = TURN_KINDS
 REACTION_WORDS = 4
 """A line of at most this many words, with no question in it, is a reaction ("Exactly.", "Oh, right.")."""
 WORDS_PER_SECOND = 2.5
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _CLAUSE_END = re.compile(r"[,;:](?=\s)|\s[–—](?=\s)")
 _ANY_END = re.compile(r"[.!?,;:]+[\"'”’)\]]*(?=\s)|\s[–—](?=\s)")
 LONG_SENTENCE = 20
@@ -146,22 +147,6 @@ def _range(value: Any) -> tuple[float, float]:
 # --- what each line does ----------------------------------------------------------------------
 
 
-def sentence_ends(text: str) -> list[int]:
-    """Where each sentence of a line ends (character offsets), all but the last."""
-    return [m.end() for m in _SENTENCE_END.finditer(text)]
-
-
-def sentences(text: str) -> list[str]:
-    """A line's sentences, split where a voice pauses: after . ! or ? and a capital."""
-    return cut(text, sentence_ends(text))
-
-
-def cut(text: str, ends: list[int]) -> list[str]:
-    """``text`` cut at the character offsets ``ends``; the pieces rejoined with spaces say it all."""
-    bounds = [0, *ends, len(text)]
-    return [piece for a, b in zip(bounds, bounds[1:]) if (piece := text[a:b].strip())]
-
-
 def clause_ends(text: str) -> list[int]:
     """Offsets of the clause ends (commas, semicolons, colons, dashes) inside the long sentences
     of a line that have at least CLAUSE_WORDS words on each side within their sentence."""
@@ -213,7 +198,7 @@ def draws(script: Script, index: int, what: str) -> random.Random:
 def gaps(script: Script, rules: Rules, language: str = "en") -> list[float]:
     """Seconds from the end of the last line's speech to the start of each line's (0 for the
     first); negative when the line overlaps the one before it (the layout may shorten that)."""
-    lead_ins = rules.lead_ins.get(language.split("-")[0].lower(), frozenset())
+    lead_ins = rules.lead_ins.get(base_language(language), frozenset())
     found = [0.0]
     for i, kind in enumerate(kinds(script)[1:], 1):
         rng = draws(script, i, "gap")
@@ -247,7 +232,7 @@ def backchannels(script: Script, settings: Settings, rules: Rules | None = None)
     (or long sentences' clause) ends: about ``per_minute`` a minute, never closer than
     ``min_seconds``, and only after ``min_words`` of the line."""
     rules = rules or load_rules(settings)
-    words = rules.words.get(settings.language.split("-")[0].lower())
+    words = rules.words.get(settings.base_language)
     found: list[Backchannel] = []
     for i, line in enumerate(script.lines):
         ends = sentence_ends(line.text)

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..errors import BadMedia, MissingDependency
 from ..files import atomic_path
 from ..folder import COVER, COVER_JPEG
+from ..images import pixels_checked
 
 SIZE = 3000
 MIN_SIZE = 1400
@@ -36,8 +37,6 @@ def check_cover(path: Path) -> str:
     Image, _, _ = _pillow()
     if not path.is_file():
         raise BadMedia(f"Cover file not found: {path}.", "Check the --cover path.")
-    from ..ingest.image import pixels_checked
-
     try:
         with pixels_checked(Image, path.name, BadMedia), Image.open(path) as image:
             image.verify()

@@ -3,15 +3,9 @@ cover (APIC) and chapters (CTOC + one CHAP per chapter, each with a TIT2 title).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-
-@dataclass
-class ChapterMark:
-    title: str
-    start: float
-    end: float
+from ..models import ChapterMark
 
 
 def write_tags(

@@ -1,7 +1,7 @@
 """Transcripts (WebVTT, SRT, Podcasting 2.0 JSON) and chapters from the measured timeline.
 
 Backchannels are cues and segments of their own, spoken by their host, lying inside the line
-they accompany: that is how a reader tells them from the script's lines (``split_backchannels``).
+they accompany: that is how a reader tells them from the script's lines (``folder.split_backchannels``).
 A line with backchannels is captioned part by part, each part timed where it is spoken."""
 
 from __future__ import annotations
@@ -98,20 +98,6 @@ def to_json(segments: list[Segment], backchannels: list[Segment] = ()) -> str:
     ordered = sorted([*segments, *backchannels], key=lambda s: s.start)
     body = [{"speaker": s.speaker, "startTime": s.start, "endTime": s.end, "body": s.text} for s in ordered]
     return json.dumps({"version": "1.0.0", "segments": body}, indent=2, ensure_ascii=False) + "\n"
-
-
-def split_backchannels(segments: list[Segment]) -> tuple[list[Segment], list[Segment]]:
-    """A transcript's segments as (script lines, backchannels): a backchannel lies wholly inside
-    a line of another speaker (lines follow each other, and overlap at most at their ends)."""
-    lines: list[Segment] = []
-    backchannels: list[Segment] = []
-    for seg in segments:
-        host = next((line for line in reversed(lines[-3:]) if line.start <= seg.start and seg.end <= line.end), None)
-        if host is not None and host.speaker != seg.speaker:
-            backchannels.append(seg)
-        else:
-            lines.append(seg)
-    return lines, backchannels
 
 
 def chapters_json(marks: list, title: str) -> str:

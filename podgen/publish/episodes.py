@@ -6,8 +6,18 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import PublishError
-from ..folder import CHECK, METADATA, check_state, listed_files, load_json, read_segments
+from ..errors import EpisodeError, PublishError
+from ..folder import (
+    CHECK,
+    METADATA,
+    check_state,
+    is_current,
+    listed_files,
+    load_json,
+    read_metadata,
+    read_segments,
+    recorded_videos,
+)
 from ..models import Segment
 
 log = logging.getLogger(__name__)
@@ -67,13 +77,13 @@ def collect(episodes_dir: Path, only_checked: bool = False) -> tuple[list[Publis
 
 
 def _read(folder: Path, only_checked: bool) -> tuple[Published | None, str]:
-    try:
-        meta = load_json((folder / METADATA).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not (folder / METADATA).is_file():
         return None, f"no {METADATA} (incomplete)"
-    except (OSError, ValueError) as exc:
-        return None, f"{METADATA} unreadable ({exc})"
-    if not isinstance(meta, dict) or not meta.get("guid"):
+    try:
+        meta = read_metadata(folder)
+    except EpisodeError as exc:
+        return None, exc.message
+    if not meta.get("guid"):
         return None, f"{METADATA} has no guid"
     if only_checked and (state := check_state(folder)) != "passed":
         return None, f"not checked, or its check did not pass ({_CHECK_STATES[state]})"
@@ -97,8 +107,6 @@ def _read(folder: Path, only_checked: bool) -> tuple[Published | None, str]:
 
 def _stale_videos(meta: dict) -> list[str]:
     """The videos episode.json lists that show other audio than the episode's own."""
-    from ..video import is_current, recorded_videos
-
     return [kind for kind, entry in recorded_videos(meta).items() if not is_current(entry, meta)]
 
 

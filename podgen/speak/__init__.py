@@ -9,6 +9,7 @@ resumes where it stopped. Lines are spoken in parallel and delivered in script o
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import Settings
@@ -56,26 +57,44 @@ def host_voices(script: Script, settings: Settings, backend: VoiceBackend) -> di
     return mapping
 
 
-def _plan(script: Script, settings: Settings, backend: VoiceBackend) -> tuple[list[tuple[Voice, str]], list[Path]]:
+@dataclass
+class Plan:
+    """What speaking a script takes: the backend (opened once), each line's voice and text, and
+    where each line's clip is (or will be) cached."""
+
+    backend: VoiceBackend
+    jobs: list[tuple[Voice, str]]
+    paths: list[Path]
+    spoken: int = 0
+    """How many lines :func:`speak_script` spoke (the others came from the cache)."""
+
+
+def plan_speech(script: Script, settings: Settings) -> Plan:
+    """Open the backend, give every speaker a voice and every line its clip's path; nothing is spoken."""
+    backend = open_backend(settings)
     mapping = host_voices(script, settings, backend)
     cache = ClipCache(settings.cache_dir / "clips")
     jobs = [(mapping[line.speaker], line.text) for line in script.lines]
-    return jobs, [cache.path(voice.cache_key(), text) for voice, text in jobs]
+    return Plan(backend, jobs, [cache.path(voice.cache_key(), text) for voice, text in jobs])
 
 
 def clip_paths(script: Script, settings: Settings) -> list[Path]:
     """Where each line's clip is (or will be) cached; nothing is spoken."""
-    return _plan(script, settings, open_backend(settings))[1]
+    return plan_speech(script, settings).paths
 
 
-def speak_script(script: Script, settings: Settings, progress: Progress | None = None) -> list[Path]:
-    """Return one WAV clip per script line, in order, speaking only lines not in the cache."""
+def speak_script(
+    script: Script, settings: Settings, progress: Progress | None = None, plan: Plan | None = None
+) -> list[Path]:
+    """Return one WAV clip per script line, in order, speaking only lines not in the cache.
+    ``plan``: the script's :func:`plan_speech`, when the caller made it already."""
     from .pace import run_all
 
-    backend = open_backend(settings)
-    jobs, paths = _plan(script, settings, backend)
+    plan = plan or plan_speech(script, settings)
+    backend, jobs, paths = plan.backend, plan.jobs, plan.paths
     cache = ClipCache(settings.cache_dir / "clips")
     todo = _to_speak(paths, settings.cache)
+    plan.spoken = len(todo)
     log.info("speaking %d of %d lines with %s (%d cached)", len(todo), len(jobs), backend.name, len(jobs) - len(todo))
     count = _Tally(progress, len(jobs) - len(todo), len(jobs))
 

@@ -14,6 +14,7 @@ from ..config import Host, Settings
 from ..contracts import VoiceBackend
 from ..errors import UnsupportedLanguage, UsageError
 from ..registry import voices
+from ..text.language import base_language
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ LANGUAGE_NAMES = {
 
 def primary(language: str) -> str:
     """The language subtag: "pt-BR" -> "pt"."""
-    return language.split("-")[0].lower()
+    return base_language(language)
 
 
 def for_language(table: dict[str, list[str]], language: str) -> list[str]:

@@ -16,6 +16,7 @@ from .. import redact
 from ..errors import BackendError, MissingDependency, RateLimited, TransientError, UsageError
 from ..ffmpeg import decode_pcm
 from ..llm.endpoint import DEFAULT_BASE_URL, find_endpoint, retry_after
+from ..text.sentences import split_long
 from .casting import LANGUAGE_NAMES, OPENAI_ALL_VOICES, OPENAI_VOICES, primary
 from .pcm import silence, trim
 
@@ -29,8 +30,6 @@ TIMEOUT = 120.0
 
 def split_text(text: str, limit: int = INPUT_LIMIT) -> list[str]:
     """Pieces of at most ``limit`` characters, cut between sentences where possible."""
-    from ..write.sentences import split_long
-
     return [piece for piece in split_long(text, limit) if piece]
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import MissingDependency, UnknownBackend
 from ..ffmpeg import filter_pcm
+from ..text.language import base_language
 from .pcm import silence, trim
 
 log = logging.getLogger(__name__)
@@ -142,7 +143,7 @@ class PiperBackend:
         self.threads = max(1, (os.cpu_count() or 1) // workers)
 
     def default_voices(self, language: str) -> list[str]:
-        return CAST if language.split("-")[0].lower() in LANGUAGES else []
+        return CAST if base_language(language) in LANGUAGES else []
 
     def voices(self) -> list[str]:
         return [f"{m}-{v}" if v else m for m in MODELS for v in VARIANTS]

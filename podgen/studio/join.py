@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import EpisodeError
-from ..folder import SCRIPT, TRANSCRIPT_JSON, check_lines, load_script, read_segments, save_script
+from ..folder import SCRIPT, TRANSCRIPT_JSON, check_lines, load_script, read_turns, recorded_metadata, save_script
 from ..models import Document, Line, Script, Section
 
 
@@ -73,17 +73,16 @@ class Join:
 def transcribe(audio: Path, settings: Settings) -> str:
     from ..asr import transcribe_text
 
-    return transcribe_text(audio, settings.asr_model, settings.language.split("-")[0])
+    return transcribe_text(audio, settings.asr_model, settings.base_language)
 
 
 def line_at(folder: Path, seconds: float) -> int:
     """Where an exchange asked at ``seconds`` goes: after the script line being spoken then (the
     last one started), or after the reply to it when that line asks something."""
     from ..edit import exchange_end
-    from ..mix.transcripts import split_backchannels
 
     try:
-        lines, _ = split_backchannels(read_segments(folder / TRANSCRIPT_JSON))
+        lines, _ = read_turns(folder, recorded_metadata(folder))
     except (OSError, ValueError):
         raise EpisodeError(f"{folder} has no readable {TRANSCRIPT_JSON}.", "Render the episode first.") from None
     started = [i for i, seg in enumerate(lines) if seg.start <= seconds]

@@ -9,14 +9,16 @@ from ..errors import EpisodeError
 from ..folder import (
     CHECK,
     METADATA,
+    chapter_starts,
     check_state,
     listed_files,
     load_script,
     read_object,
     read_segments,
     recorded_metadata,
+    split_backchannels,
 )
-from ..mix.transcripts import split_backchannels
+from ..models import Segment
 from ..publish.site import DOWNLOADS, clock
 
 
@@ -62,12 +64,12 @@ def episode_view(folder: Path) -> dict[str, Any]:
     script = load_script(folder)
     meta = recorded_metadata(folder)
     cover = listed_files(folder, meta).get("cover")
-    chapters = [{"title": c.title, "line": c.line} for c in script.chapters]
     timeline = segments(folder, meta)
-    starts = {seg["line"]: seg["start"] for seg in timeline if seg["line"] is not None}
-    for chapter in chapters:
-        chapter["start"] = starts.get(chapter["line"], 0.0)
-        chapter["clock"] = clock(chapter["start"])
+    lines = [Segment(s["speaker"], s["body"], s["start"], s["end"]) for s in timeline if s["line"] is not None]
+    chapters = [
+        {"title": c.title, "line": c.line, "start": start or 0.0, "clock": clock(start or 0.0)}
+        for c, start in zip(script.chapters, chapter_starts(script.chapters, lines))
+    ]
     return {
         "slug": folder.name,
         "title": str(meta.get("title") or script.title),
@@ -89,7 +91,7 @@ def episode_view(folder: Path) -> dict[str, Any]:
 
 def _current_video(meta: dict) -> bool:
     """Whether the episode has a video of the audio it holds now (the page then plays it)."""
-    from ..video import is_current, recorded_videos
+    from ..folder import is_current, recorded_videos
 
     entry = recorded_videos(meta).get("video")
     return bool(entry) and is_current(entry, meta)

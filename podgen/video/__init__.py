@@ -9,7 +9,6 @@ over since is known to be stale, and one that is up to date is not made again.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from pathlib import Path
@@ -18,16 +17,15 @@ from typing import TYPE_CHECKING
 from ..config import Settings
 from ..contracts import Progress
 from ..files import write_text
-from ..folder import METADATA, read_object, sha256
+from ..folder import METADATA, SHORT, VIDEO, VIDEOS, YOUTUBE, is_current, read_object, record_video, recorded_videos
+from ..text.language import base_language
 
 if TYPE_CHECKING:
     from .slides import Shown
     from .style import Style
 
 log = logging.getLogger(__name__)
-VIDEO, SHORT, YOUTUBE = "episode.mp4", "short.mp4", "youtube.txt"
-KINDS = {"video": VIDEO, "short": SHORT}
-__all__ = ["make_videos", "missing_videos", "is_current", "recorded_videos", "VIDEO", "SHORT", "YOUTUBE", "KINDS"]
+__all__ = ["make_videos", "missing_videos"]
 
 
 def make_videos(
@@ -63,7 +61,7 @@ def make_videos(
     for kind in wanted:
         done = _up_to_date(folder, kind, style.name)
         if done is not None:
-            log.info("%s is up to date", folder / KINDS[kind])
+            log.info("%s is up to date", folder / VIDEOS[kind])
             made[kind] = done
             continue
         if kind == "video":
@@ -71,7 +69,7 @@ def make_videos(
         start = time.perf_counter()
         made[kind] = (_long if kind == "video" else _short)(shown, style, show, cover, settings, progress)
         made[kind].update(style=style.name, seconds=round(time.perf_counter() - start, 3))
-        _record(folder, kind, made[kind])
+        record_video(folder, kind, made[kind])
     return made
 
 
@@ -148,26 +146,13 @@ _ISO639_2 = {
 
 def _iso639_2(language: str) -> str:
     """The three-letter code an MP4 subtitle track is tagged with."""
-    return _ISO639_2.get(language.split("-")[0], "und")
+    return _ISO639_2.get(base_language(language), "und")
 
 
 def missing_videos(folder: Path, settings: Settings) -> list[str]:
     """The kinds of video the settings ask for that ``folder`` has none of, up to date."""
     wanted = [kind for kind, on in (("video", settings.video), ("short", settings.short)) if on]
     return [kind for kind in wanted if _up_to_date(Path(folder), kind, settings.video_style) is None]
-
-
-def is_current(entry: dict, meta: dict) -> bool:
-    """Whether a video episode.json records shows the audio the episode holds now."""
-    return entry.get("made_from") == meta.get("made_from")
-
-
-def recorded_videos(meta: dict) -> dict[str, dict]:
-    """episode.json's videos, by kind; only well-formed entries."""
-    videos = meta.get("videos")
-    if not isinstance(videos, dict):
-        return {}
-    return {k: v for k, v in videos.items() if k in KINDS and isinstance(v, dict) and isinstance(v.get("file"), str)}
 
 
 def _up_to_date(folder: Path, kind: str, style: str) -> dict | None:
@@ -181,17 +166,3 @@ def _up_to_date(folder: Path, kind: str, style: str) -> dict | None:
     if not path.is_file() or path.stat().st_size != entry.get("bytes"):
         return None
     return entry
-
-
-def _record(folder: Path, kind: str, entry: dict) -> None:
-    """Add the video to episode.json: under "files" (so feed and site publish it) and "videos"."""
-    meta = read_object(folder / METADATA)
-    path = folder / entry["file"]
-    entry.update(bytes=path.stat().st_size, sha256=sha256(path), made_from=meta.get("made_from"))
-    files = dict(meta.get("files") or {})
-    files[kind] = entry["file"]
-    if kind == "video":
-        files["youtube"] = YOUTUBE
-    meta["files"] = files
-    meta["videos"] = {**recorded_videos(meta), kind: entry}
-    write_text(folder / METADATA, json.dumps(meta, indent=2, ensure_ascii=False) + "\n")

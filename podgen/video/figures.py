@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from ..config import Settings
 from ..files import atomic_path
-from ..write.sentences import Centrality
+from ..text.centrality import Centrality
 from .slides import Shown
 
 log = logging.getLogger(__name__)

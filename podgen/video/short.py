@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..errors import EpisodeError
 from ..models import Segment
-from ..write.sentences import Centrality
+from ..text.centrality import Centrality
 from .draw import short_base, short_frame
 from .encode import Clip
 from .slides import Shown

@@ -47,8 +47,7 @@ class Shown:
 
 def read_episode(folder: Path) -> Shown:
     """The finished episode in ``folder`` as slides; an EpisodeError when it cannot be a video."""
-    from ..mix import chapter_marks
-    from ..mix.transcripts import split_backchannels
+    from ..folder import chapter_marks, split_backchannels
 
     episode = open_episode(folder)
     script = episode.script
@@ -89,7 +88,8 @@ _TALK = re.compile(r"\b(?:I|I'm|I'd|I'll|you|you're|you'll|your|me|let's|us)\b",
 def key_points(texts: list[str], count: int = POINTS) -> list[str]:
     """The most telling sentences of ``texts``, shortened: statements of some length, not
     questions or greetings, the longest (most content words) first, then back in spoken order."""
-    from ..write.sentences import split_sentences, terms
+    from ..text.centrality import terms
+    from ..text.sentences import split_sentences
 
     sentences = [_LEAD_IN.sub("", s) for text in texts for s in split_sentences(text)]
     scored = [

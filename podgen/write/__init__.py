@@ -15,7 +15,7 @@ from ..contracts import Progress, Writer
 from ..errors import BackendError, PodgenError
 from ..models import MAX_LINE_CHARS, MAX_REACTION_CHARS, TURN_KINDS, Chapter, Document, Line, Script
 from ..registry import writers
-from .sentences import split_long
+from ..text.sentences import sentence_ends, split_long
 from .spoken import speakable_text
 
 if TYPE_CHECKING:
@@ -72,8 +72,6 @@ def _conversational(line: Line, hosts: list[str], text: str) -> Line:
     """The line with only the kind, overlap and reactions that script.json accepts: a writer
     (a model above all) may name an unknown kind, a host who is not there, or a sentence the
     line does not have; those are dropped, not saved into a script that cannot be read back."""
-    from ..mix.conversation import sentence_ends
-
     kind = line.kind if line.kind in TURN_KINDS else None
     overlap = line.overlap if isinstance(line.overlap, bool) else None
     sentences = len(sentence_ends(text))

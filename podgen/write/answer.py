@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 from ..errors import BackendError, ConfigError
 from ..models import Document, Line
 from ..prompts import load_text, load_toml
+from ..text.centrality import Centrality
+from ..text.sentences import split_sentences
 from .offline import finish
-from .sentences import Centrality, candidates, split_sentences
+from .sentences import candidates
 from .spoken import speakable_text
 
 if TYPE_CHECKING:
@@ -137,4 +139,4 @@ def _unsupported(text: str, document: Document, settings: Settings, known: list[
     from .llm.grounding import Source
 
     ignore = {w.lower().strip("?.,!") for phrase in [*known, document.title] for w in phrase.split()}
-    return Source(document.text, settings.language.split("-")[0] == "en").unsupported(text, ignore)
+    return Source(document.text, settings.base_language == "en").unsupported(text, ignore)

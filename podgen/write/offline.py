@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 from ..errors import ConfigError, EmptyDocument, UsageError
 from ..models import Chapter, Document, Line, Script, Section
 from ..prompts import load_toml, user_file
+from ..text.centrality import Centrality
 from .questions import KINDS as QUESTION_KINDS
 from .questions import question_for
-from .sentences import Centrality, Sentence, candidates, ranked
+from .sentences import Sentence, candidates, ranked
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -401,7 +402,7 @@ def spoken_list(items: list[str]) -> str:
 def refuse_unsupported(settings: Settings) -> None:
     """The offline writer reads English sentences back as a two-host deep-dive, nothing else."""
     problem = None
-    if settings.language.split("-")[0] != "en":
+    if settings.base_language != "en":
         problem = f"writes only English, not {settings.language!r}"
     elif settings.format != "deep-dive":
         problem = f"cannot write the {settings.format!r} format (only deep-dive)"
@@ -464,7 +465,7 @@ def fallback_lines(heading: str, text: str, settings: Settings, words: int, firs
         return []
     hosts = settings.host_names
     sentences = _fill(ranked(found, Centrality([s.text for s in found])), max(words * 0.8, TOPIC_FLOOR))
-    if len(hosts) != 2 or settings.language.split("-")[0] != "en":  # no glue phrases: hosts take turns
+    if len(hosts) != 2 or settings.base_language != "en":  # no glue phrases: hosts take turns
         return [(hosts[i % len(hosts)], s.text) for i, s in enumerate(sentences)]
     phrases = Phrases(load_phrases(settings), f"{heading}/{words}", hosts, plain(heading))
     turns = _segment(0 if first else 1, plain(heading) or "this part", sentences, phrases, False)

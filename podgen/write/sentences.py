@@ -1,43 +1,24 @@
-"""Sentences fit to be spoken: split text into sentences, keep the clean ones, rank them.
-
-Ranking is centrality: a sentence scores high when its words (TF-IDF weighted, stopwords
-removed) are close to the centroid of the sentences around it, so the sentences that state
-what a section is about come first. Plain Python; no model.
+"""Sentences fit to be spoken, for the offline writer: paragraphs, the clean sentences of each,
+ranked by TF-IDF centrality (``podgen.text.centrality``) and by how well each stands alone.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 
+from ..text.centrality import Centrality
+from ..text.sentences import is_abbreviation, split_sentences
+from ..text.tidy import tidy
 from .spoken import plain_symbols, unlink
 
 MIN_WORDS = 6
 MAX_WORDS = 45
 
-ABBREVIATIONS = frozenset(
-    "e.g i.e al cf vs fig figs eq eqs sec secs ch dr mr mrs ms prof st jr sr approx resp "
-    "no nos vol pp ref refs ca est dept univ jan feb mar apr jun jul aug sep sept oct nov dec".split()
-)
-_CANDIDATE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
-_OPENERS = "\"'“‘(["
 _BULLET = re.compile(r"^\s*(?:[-*+•·▪]|\d{1,2}[.)])\s+")
 _TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$|^\s*[:|\- ]{3,}\s*$")
 _HEADING_LINE = re.compile(r"^\s*#{1,6}\s")
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his how i if in
-    into is it its itself just like may me might more most must my myself no nor not now of
-    off on once only or other our ours ourselves out over own same shall she should so some
-    such than that the their theirs them themselves then there these they this those through
-    to too under until up upon us very was we were what when where which while who whom why
-    will with would you your yours yourself yourselves one two also however thus therefore
-    et al eg ie use used using""".split()
-)
 _LEANS_BACK = re.compile(
     r"^(?:this|these|that|those|it|its|they|their|he|she|his|her|such|however|moreover|furthermore"
     r"|additionally|in addition|also|but|and|so|thus|hence|therefore|finally|similarly|likewise"
@@ -101,72 +82,6 @@ def _line_width(text: str) -> int:
     return lengths[int(0.8 * (len(lengths) - 1))] if lengths else 0
 
 
-_NON_SPACE = re.compile(r"\S")
-_WINDOW = 80
-"""Characters on each side of a candidate sentence end that decide it: the word before it and
-the first characters after the spaces that follow (bounded, so splitting stays linear)."""
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences, keeping abbreviations, initials and decimals intact."""
-    sentences: list[str] = []
-    start = 0
-    for match in _CANDIDATE_END.finditer(text):
-        before = text[max(start, match.start() - _WINDOW) : match.start()]
-        following = _NON_SPACE.search(text, match.end())
-        after = text[following.start() : following.start() + _WINDOW] if following else ""
-        if not _is_boundary(before, match.group(), after):
-            continue
-        sentences.append(text[start : match.end()].strip())
-        start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return [s for s in sentences if s]
-
-
-def split_long(text: str, limit: int) -> list[str]:
-    """``text`` in pieces of at most ``limit`` characters, cut between sentences (a sentence
-    longer than ``limit`` is cut at a space, else anywhere); ``[text]`` when it is short enough."""
-    if len(text) <= limit:
-        return [text]
-    pieces: list[str] = []
-    for sentence in split_sentences(text):
-        while len(sentence) > limit:
-            cut = sentence.rfind(" ", 0, limit + 1)
-            cut = cut if cut > 0 else limit
-            pieces.append(sentence[:cut].strip())
-            sentence = sentence[cut:].strip()
-        if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
-            pieces[-1] += " " + sentence
-        elif sentence:
-            pieces.append(sentence)
-    return pieces
-
-
-def _is_boundary(before: str, punct: str, after: str) -> bool:
-    following = after.lstrip()
-    if not following:
-        return True
-    if punct.startswith(".") and _is_abbreviation(before):
-        return False
-    first = following.lstrip(_OPENERS)[:1]
-    return bool(first) and (first.isupper() or first.isdigit())
-
-
-def _is_abbreviation(before: str) -> bool:
-    words = before.split()
-    if not words:
-        return False
-    word = words[-1].lstrip(_OPENERS).lower()
-    if word in ABBREVIATIONS:
-        return True
-    if len(word) == 1 and word.isalpha():  # an initial: "J. Smith", "U.S."
-        return True
-    parts = word.split(".")
-    return len(parts) > 1 and all(0 < len(p) <= 2 and p.isalpha() for p in parts)  # "e.g", "a.m"
-
-
 # --- cleaning for speech -------------------------------------------------------------------
 
 _CITATION = re.compile(r"\s?\[(?:\d+(?:\s*[,–-]\s*\d+)*|[a-z ]{3,30})\]")
@@ -209,7 +124,7 @@ def speakable(raw: str) -> str | None:
     text = _CITATION.sub("", unlink(raw))
     text = plain_symbols(text)
     text = _PARENTHETICAL.sub(_aside, text)
-    text = _tidy(text)
+    text = tidy(text, " ,;:")
     return None if _is_noisy(text) else text
 
 
@@ -221,13 +136,6 @@ def _aside(match: re.Match[str]) -> str:
     if re.fullmatch(r"[a-z0-9]{1,3}|[ivx]{1,4}", inner):  # "paragraph (q)(1)" reads "paragraph q 1"
         return f" {inner}"
     return f", {inner},"
-
-
-def _tidy(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r",\s*([,.;:!?])", r"\1", text)  # ", ." left by a parenthetical
-    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
-    return text.strip(" ,;:")
 
 
 def _is_noisy(text: str) -> bool:
@@ -252,7 +160,7 @@ def _looks_cut(text: str) -> bool:
     """Pieces of text glued together across a page break, a heading or a caption."""
     if _FRAGMENT_START.match(text) or _MERGED_HEADING.search(text) or _GLUED.search(text) or _DANGLING.search(text):
         return True
-    return any(not _is_abbreviation(m.group(1)) for m in _INNER_STOP.finditer(text))
+    return any(not is_abbreviation(m.group(1)) for m in _INNER_STOP.finditer(text))
 
 
 def candidates(text: str) -> list[Sentence]:
@@ -264,63 +172,6 @@ def candidates(text: str) -> list[Sentence]:
             if clean:
                 found.append(Sentence(clean, len(found)))
     return found
-
-
-# --- centrality ----------------------------------------------------------------------------
-
-
-def terms(text: str) -> list[str]:
-    words = re.findall(r"[a-z][a-z0-9'-]*[a-z0-9]|[a-z]", text.lower())
-    return [_stem(w) for w in words if w not in STOPWORDS and len(w) > 1]
-
-
-def _stem(word: str) -> str:
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-class Centrality:
-    """TF-IDF over a corpus of sentences; scores sentences by closeness to their centroid."""
-
-    def __init__(self, corpus: list[str]):
-        counts = Counter(term for text in corpus for term in set(terms(text)))
-        total = max(len(corpus), 1)
-        self.idf = {term: math.log((1 + total) / (1 + n)) + 1.0 for term, n in counts.items()}
-
-    def vector(self, text: str) -> dict[str, float]:
-        tf = Counter(terms(text))
-        vec = {t: (1 + math.log(n)) * self.idf.get(t, 1.0) for t, n in tf.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        return {t: v / norm for t, v in vec.items()}
-
-    @staticmethod
-    def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-        """How alike two texts' vectors (of :meth:`vector`, so of unit length) are: 0 to 1."""
-        return sum(w * b.get(t, 0.0) for t, w in a.items())
-
-    def scores(self, texts: list[str], reference: list[str] | None = None) -> list[float]:
-        """Cosine similarity of each text to the centroid of ``reference`` (default: the texts).
-
-        Leave-one-out: a text that is part of the reference is compared with the centroid of
-        the others, so a long sentence cannot score high by resembling itself.
-        """
-        reference = texts if reference is None else reference
-        centroid: Counter[str] = Counter()
-        for text in reference:
-            centroid.update(self.vector(text))
-        inside = set(reference)
-        return [self._similarity(self.vector(t), centroid, t in inside) for t in texts]
-
-    @staticmethod
-    def _similarity(vec: dict[str, float], centroid: Counter[str], leave_out: bool) -> float:
-        dot = sum(w * centroid[t] for t, w in vec.items())
-        norm_sq = sum(v * v for v in centroid.values())
-        if leave_out:  # centroid minus vec; vec has unit length
-            dot, norm_sq = dot - 1.0, norm_sq - 2 * dot + 1.0
-        return dot / math.sqrt(norm_sq) if norm_sq > 1e-12 else 0.0
 
 
 def ranked(sentences: list[Sentence], centrality: Centrality, reference: list[str] | None = None) -> list[Sentence]:

@@ -12,6 +12,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from ..text.language import base_language
+from ..text.tidy import ENDS, tidy
+
 # --- markup shared with the offline writer's sentence filter --------------------------------
 
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
@@ -194,17 +197,10 @@ def spell_english(text: str) -> str:
     return plain_symbols(text)
 
 
-def tidy(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"\(\s*\)|\s+(?=[,.;:!?])", "", text)
-    text = re.sub(r"([,.;:!?])\1+", r"\1", text)
-    return text.strip(" ,;:-")
-
-
 def speakable_text(text: str, language: str = "en", speakers: Sequence[str] = ()) -> str:
     """``text`` as a voice should say it (empty when nothing speakable is left).
 
     ``speakers``: the hosts' names, removed where a line starts with one as a label ("Sam: ...")."""
     text = strip_unspeakable(text, speakers)
-    text = spell_english(text) if language.split("-")[0] == "en" else text
-    return tidy(text)
+    text = spell_english(text) if base_language(language) == "en" else text
+    return tidy(text, ENDS)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ...llm.tokens import chars_for, estimate_tokens
+from ...text.sentences import split_long
 
 SUMMARY_TOKENS = 700
 """Largest summary answer."""
@@ -52,18 +53,10 @@ def split_text(text: str, max_chars: int) -> list[str]:
 
 
 def _units(text: str, max_chars: int) -> list[str]:
+    """The paragraphs of ``text``; one longer than ``max_chars`` cut between its sentences."""
     units = []
     for paragraph in re.split(r"\n\s*\n", text):
-        if len(paragraph) <= max_chars:
-            units.append(paragraph.strip())
-            continue
-        for sentence in re.split(r"(?<=[.!?])\s+", paragraph):
-            while len(sentence) > max_chars:
-                cut = sentence.rfind(" ", 0, max_chars)
-                cut = cut if cut > 0 else max_chars
-                units.append(sentence[:cut])
-                sentence = sentence[cut:].strip()
-            units.append(sentence)
+        units.extend(split_long(paragraph.strip(), max_chars))
     return [u for u in units if u]
 
 

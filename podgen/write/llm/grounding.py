@@ -77,7 +77,7 @@ def _plain(number: str) -> str:
 
 
 def check(job: Job, segments: list[Written]) -> list[Claim]:
-    source = Source(job.document.to_markdown() + "\n" + job.title, job.settings.language.split("-")[0] == "en")
+    source = Source(job.document.to_markdown() + "\n" + job.title, job.settings.base_language == "en")
     ignore = {name.lower() for name in job.host_names} | COMMON
     claims, index = [], 0
     for segment in segments:

@@ -77,7 +77,7 @@ class Job:
         focus = self.table("focus")
         return {
             "title": self.title,
-            "language": self.table("languages").get(self.settings.language.split("-")[0], self.settings.language),
+            "language": self.table("languages").get(self.settings.base_language, self.settings.language),
             "format": fmt.get("name", self.settings.format),
             "format_description": fmt.get("description", ""),
             "focus": Template(focus["given"]).safe_substitute(focus=self.settings.focus)
