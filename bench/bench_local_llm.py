@@ -179,7 +179,7 @@ def episode(path: Path, mode: str, model: Path, url: str | None, work: Path, min
 
 
 def measure(script, document, seconds: float, minutes: float) -> dict:
-    from podgen.write.llm.segments import repeats
+    from podgen.write.model.segments import repeats
 
     target = minutes * WORDS_PER_MINUTE
     texts = [line.text for line in script.lines]

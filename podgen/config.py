@@ -401,7 +401,12 @@ def load_settings(
     try:
         return Settings(**data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "settings"
-        origin = f" (from {source})" if source else ""
-        raise ConfigError(f"Invalid setting {where}{origin}: {err['msg']}.") from None
+        raise settings_error(exc, f" (from {source})" if source else "") from None
+
+
+def settings_error(exc: ValidationError, origin: str = "", hint: str | None = None) -> ConfigError:
+    """A settings validation error as one line that names the first bad setting (and, in
+    ``origin``, where it came from): the one mapping for the command line, the file and the studio."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "settings"
+    return ConfigError(f"Invalid setting {where}{origin}: {err['msg']}.", hint)

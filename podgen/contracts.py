@@ -14,38 +14,60 @@ if TYPE_CHECKING:
 Progress = Callable[[str, int, int], None]
 """Reports work done: (stage, done, total). The library calls it; the CLI draws bars."""
 
+PROGRESS_LABELS = {
+    "batch": "Documents",
+    "ingest": "Reading sources",
+    "pages": "Reading PDF pages",
+    "ocr": "OCR (pages)",
+    "download": "Downloading (KB)",
+    "text": "Cleaning text (KB)",
+    "transcribe": "Transcribing (min)",
+    "write": "Writing the script",
+    "tokens": "Model answering",
+    "speak": "Speaking lines",
+    "mix": "Mixing audio",
+    "video": "Making the video",
+    "short": "Making the short video",
+    "check": "Checking",
+    "publish": "Publishing",
+}
+"""What each Progress stage is called where people see it: the command line's bars and the
+studio's (which gets them from the page it is served)."""
 
-@runtime_checkable
-class Extractor(Protocol):
-    """Turns one source (a file path) into a Document.
 
-    ``accepts`` looks at the extension and at the content (``podgen.ingest.sniff``). An
-    extractor whose work is long (OCR, speech) may take a keyword argument
-    ``progress: Progress | None`` in ``extract``; the registry passes it when it has one.
-    It may also have ``check(path, settings)``, which raises TooLarge from headers alone,
-    before any source is read."""
+class Extractor:
+    """Turns one source (a file path) into a Document. Built-in extractors and plug-ins subclass
+    it, as markitdown's converters subclass ``DocumentConverter``.
 
-    name: str
-    priority: int
+    :meth:`accepts` looks at the extension (and, where a subclass says so, the content, with
+    ``podgen.ingest.sniff``); :meth:`check` raises TooLarge from headers alone, before any
+    source is read; :meth:`extract` does the reading, and reports long work (OCR, speech)
+    through ``progress``."""
+
+    name: str = ""
+    priority: int = 50
     """Lower runs first when several extractors accept the same source."""
-    extensions: tuple[str, ...]
+    extensions: tuple[str, ...] = ()
     """File extensions this extractor handles, with the dot, for error messages."""
 
-    def accepts(self, path: Path) -> bool: ...
+    def accepts(self, path: Path) -> bool:
+        return path.suffix.lower() in self.extensions
 
-    def extract(self, path: Path, settings: Settings) -> Document: ...
+    def check(self, path: Path, settings: Settings) -> None:
+        """Raise ``errors.TooLarge`` when the source is over a limit (pages, minutes); cheap."""
+
+    def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
+        raise NotImplementedError
 
 
-@runtime_checkable
-class Writer(Protocol):
-    """Turns a Document into a Script of the settings' hosts.
+class Writer:
+    """Turns a Document into a Script of the settings' hosts. Built-in writers and plug-ins
+    subclass it; a writer reports its work as ("write", done, total) through ``progress``."""
 
-    A writer whose ``write`` also takes a ``progress`` keyword gets the run's Progress callback
-    and reports ("write", done, total) through it."""
+    name: str = ""
 
-    name: str
-
-    def write(self, document: Document, settings: Settings) -> Script: ...
+    def write(self, document: Document, settings: Settings, progress: Progress | None = None) -> Script:
+        raise NotImplementedError
 
 
 @runtime_checkable

@@ -100,6 +100,18 @@ class UnsupportedLanguage(UsageError):
     pass
 
 
+class FileSystemError(PodgenError):
+    """The file system said no: a path, a permission, a full disk."""
+
+    default_hint = "Check the path, its permissions and free space."
+
+    @classmethod
+    def of(cls, exc: OSError) -> FileSystemError:
+        """``exc`` as one line: what the system said, and the file it said it of."""
+        where = f": {exc.filename}" if exc.filename else ""
+        return cls(f"{exc.strerror or exc}{where}.")
+
+
 class MissingDependency(PodgenError):
     """A package or model podgen needs for this is not installed; the hint says what to install."""
 

@@ -98,6 +98,17 @@ class Line:
         return line
 
 
+HOST_HINT = 'Use a name listed under "hosts" in script.json.'
+
+
+def not_a_host(speaker: str, hosts: list[str]) -> str | None:
+    """Why ``speaker`` may not speak a line of an episode with ``hosts``; None when they may.
+    The one check of a line's speaker: in script.json, a writer's script, the voices and the studio."""
+    if speaker in hosts:
+        return None
+    return f"{speaker!r}, who is not one of the hosts ({', '.join(map(repr, hosts))})"
+
+
 def _kind(value: Any) -> str | None:
     if value is None or value in TURN_KINDS:
         return value

@@ -19,9 +19,9 @@ from podgen.check import check_episode
 from podgen.config import Settings
 from podgen.errors import ConfigError, EpisodeError
 from podgen.ffmpeg import ffmpeg_exe
+from podgen.folder import split_backchannels
 from podgen.mix import conversation
 from podgen.mix.render import pan_gains
-from podgen.folder import split_backchannels
 from podgen.models import Chapter, Line, Reaction, Script, Segment
 from podgen.pipeline import load_script, render_episode
 from podgen.speak import clip_paths

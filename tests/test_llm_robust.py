@@ -14,8 +14,8 @@ from podgen.errors import BackendError
 from podgen.llm import ChatClient
 from podgen.llm.stream import RepeatGuard
 from podgen.write import write_script
-from podgen.write.llm.schema import segment_model
-from podgen.write.llm.structured import parse_json, salvage
+from podgen.write.model.schema import segment_model
+from podgen.write.model.structured import parse_json, salvage
 
 MESSAGES = [{"role": "user", "content": "Write."}]
 
@@ -84,8 +84,8 @@ def test_a_cut_off_segment_keeps_its_lines_and_asks_only_for_the_rest(chat_serve
 
 
 def test_empty_and_repeated_lines_are_dropped(chat_server, tmp_path):
-    from podgen.write.llm.job import Job
-    from podgen.write.llm.segments import to_lines
+    from podgen.write.model.job import Job
+    from podgen.write.model.segments import to_lines
 
     good = distinct_lines(8)
     junk = [
@@ -228,7 +228,7 @@ def test_auto_uses_a_configured_gguf_when_no_server_answers(tmp_path):
 
 
 def test_a_sentence_cut_across_two_lines_is_joined_and_part_labels_go():
-    from podgen.write.llm.segments import joined
+    from podgen.write.model.segments import joined
 
     lines = [
         ("Alex", "Both natural language and computer code can"),

@@ -17,7 +17,7 @@ from podgen.ingest import extract
 from podgen.llm.tokens import message_tokens
 from podgen.models import Document, Section
 from podgen.write import write_script
-from podgen.write.llm.structured import extract_json
+from podgen.write.model.structured import extract_json
 
 HONEY = Document(
     "Honey Bees",
@@ -212,10 +212,10 @@ def test_a_part_label_leaves_the_title_and_two_segments_of_one_title_are_one_cha
 
 def test_a_line_that_says_again_what_was_said_loses_those_sentences(chat_server, tmp_path):
     from podgen.llm import ChatClient
-    from podgen.write.llm.job import Job
-    from podgen.write.llm.schema import segment_model
-    from podgen.write.llm.segments import to_lines
-    from podgen.write.llm.structured import salvage
+    from podgen.write.model.job import Job
+    from podgen.write.model.schema import segment_model
+    from podgen.write.model.segments import to_lines
+    from podgen.write.model.structured import salvage
 
     said = "Workers live about six weeks in summer and do every job in the hive."
     settings = settings_for(chat_server, tmp_path)

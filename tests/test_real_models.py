@@ -21,8 +21,8 @@ from conftest import run_podgen as podgen
 
 from podgen.llm.local import default_threads
 from podgen.models import Script
-from podgen.write.llm.length import TOLERANCE
-from podgen.write.llm.segments import repeats
+from podgen.write.model.length import TOLERANCE
+from podgen.write.model.segments import repeats
 
 pytestmark = pytest.mark.slow
 
@@ -180,9 +180,9 @@ def test_the_server_enforces_the_schema_with_a_grammar(llama_server, tmp_path):
     from podgen.config import Settings
     from podgen.llm import ChatClient
     from podgen.models import Document, Section
-    from podgen.write.llm.job import Job
-    from podgen.write.llm.schema import segment_model
-    from podgen.write.llm.structured import Asker
+    from podgen.write.model.job import Job
+    from podgen.write.model.schema import segment_model
+    from podgen.write.model.structured import Asker
 
     settings = Settings(llm_base_url=llama_server, model="smollm", cache_dir=tmp_path, llm_concurrency=1)
     document = Document("Bees", [Section("Bees", "Bees make honey from nectar.")])

@@ -12,9 +12,9 @@ from podgen.config import Settings
 from podgen.errors import BackendError, ConfigError, EmptyDocument
 from podgen.models import Document, Line, Script, Section
 from podgen.prompts import load_text, load_toml
-from podgen.write import write_script, writers
-from podgen.write.offline import KINDS, SOURCE, Draft, OfflineWriter, finish
 from podgen.text.sentences import split_sentences
+from podgen.write import write_script, writers
+from podgen.write.offline import PHRASE_KINDS, SOURCE, Draft, OfflineWriter, finish
 from podgen.write.sentences import candidates, speakable
 
 DATA = Path(__file__).parent / "data"
@@ -182,7 +182,7 @@ def test_no_phrase_twice_in_a_row_and_lists_cycle(card: Document, phrases: dict[
     assert all(x.text != y.text for x, y in pairwise(used))
     lines = [t.text for t in draft.turns]
     assert all(x != y for x, y in pairwise(lines))
-    for kind in KINDS:
+    for kind in PHRASE_KINDS:
         texts = [p.text for p in used if p.kind == kind]
         first_cycle = texts[: len(phrases[kind])]
         assert len(first_cycle) == len(set(first_cycle)), (kind, texts)
@@ -494,7 +494,7 @@ def test_a_question_is_made_from_the_sentence_that_answers_it(sentence: str, ask
 
 
 def test_host_a_asks_content_questions_that_add_no_facts(card: Document, phrases: dict[str, list[str]]) -> None:
-    from podgen.write.questions import KINDS as ASKING
+    from podgen.write.questions import QUESTION_KINDS as ASKING
 
     draft = draft_for(card, Settings(minutes=3))
     asked = 0

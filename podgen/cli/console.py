@@ -21,28 +21,14 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, Tex
 from rich.text import Text
 
 from .. import redact
+from ..contracts import PROGRESS_LABELS
 from ..contracts import Progress as Report
-from ..errors import PodgenError
+from ..errors import FileSystemError, PodgenError
 from ..llm.client import TOKENS
 
 out = Console(soft_wrap=True, emoji=False)
 err = Console(stderr=True, soft_wrap=True, emoji=False)
 state = {"debug": False}
-
-STAGES = {
-    "batch": "Documents",
-    "ingest": "Reading sources",
-    "pages": "Reading PDF pages",
-    "ocr": "OCR (pages)",
-    "download": "Downloading (KB)",
-    "text": "Cleaning text (KB)",
-    "transcribe": "Transcribing (min)",
-    "write": "Writing the script",
-    "tokens": "  model answering",
-    "speak": "Speaking lines",
-    "mix": "Mixing audio",
-    "check": "Checking",
-}
 
 
 _UNPRINTABLE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
@@ -99,8 +85,8 @@ def run(action: Callable[[], Any]) -> Any:
     except OSError as exc:  # the file system said no: a path, a permission, a full disk
         if state["debug"]:
             err.print_exception()
-        where = f": {exc.filename}" if exc.filename else ""
-        fail(f"{exc.strerror or exc}{where}. Check the path, its permissions and free space.")
+        error = FileSystemError.of(exc)
+        fail(f"{error.message} {error.hint}")
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err.print("[yellow]interrupted:[/] run the same command again to resume where it stopped.")
@@ -131,7 +117,7 @@ class _Bars:
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(STAGES.get(stage, stage), total=total, rate=stage == TOKENS)
+            self.tasks[stage] = self.progress.add_task(_label(stage), total=total, rate=stage == TOKENS)
         elif stage == TOKENS and done < self.progress.tasks[self.tasks[stage]].completed:
             self.progress.reset(self.tasks[stage], total=total, rate=True)  # the next answer
         self.progress.update(self.tasks[stage], completed=done, total=total)
@@ -156,3 +142,9 @@ def with_progress(action: Callable[[Report], Any]) -> Any:
     ]
     with Progress(*columns, console=err, transient=False, disable=not err.is_terminal) as progress:
         return run(lambda: action(_Bars(progress)))
+
+
+def _label(stage: str) -> str:
+    """A progress bar's label; the model's answering is shown under the writing, indented."""
+    label = PROGRESS_LABELS.get(stage, stage)
+    return f"  {label[0].lower()}{label[1:]}" if stage == TOKENS else label

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import EpisodeError
 from ..files import write_text
-from ..models import MAX_LINE_CHARS, Script
+from ..models import HOST_HINT, MAX_LINE_CHARS, Script, not_a_host
 from .jsonio import load_json
 from .names import SCRIPT, SCRIPT_KEPT
 
@@ -44,11 +44,8 @@ def check_lines(path: Path, script: Script) -> None:
                 f"{path}: line {i} is {len(line.text):,} characters long; a line may have at most {MAX_LINE_CHARS:,}.",
                 "Split it into several lines, at the ends of sentences.",
             )
-        if script.hosts and line.speaker not in script.hosts:
-            raise EpisodeError(
-                f"{path}: line {i} is spoken by {line.speaker!r}, who is not one of the hosts {script.hosts}.",
-                'Use a name listed under "hosts" in script.json.',
-            )
+        if script.hosts and (problem := not_a_host(line.speaker, script.hosts)):
+            raise EpisodeError(f"{path}: line {i} is spoken by {problem}.", HOST_HINT)
 
 
 def save_script(folder: Path, script: Script) -> None:

@@ -8,7 +8,6 @@ first and then read like any file. Front and back matter is dropped from every D
 
 from __future__ import annotations
 
-import inspect
 import logging
 import re
 import tempfile
@@ -85,9 +84,9 @@ def _extract_file(path: Path, settings: Settings, progress: Progress | None) -> 
 
 
 def _call(extractor: Extractor, path: Path, settings: Settings, progress: Progress | None) -> Document:
-    """Extractors that take a ``progress`` argument (long work: OCR, speech) get one."""
-    if progress is not None and "progress" in inspect.signature(extractor.extract).parameters:
-        return extractor.extract(path, settings, progress=progress)
+    """An Extractor gets the run's progress; a plug-in that is not one is called without it."""
+    if isinstance(extractor, Extractor):
+        return extractor.extract(path, settings, progress)
     return extractor.extract(path, settings)
 
 
@@ -118,10 +117,9 @@ def preflight(source: str | Path, settings: Settings) -> None:
     if fetch.is_url(source) or not path.is_file():
         return
     for extractor in _candidates(path):
-        check = getattr(extractor, "check", None)
         try:
-            if check:
-                check(path, settings)
+            if isinstance(extractor, Extractor):
+                extractor.check(path, settings)
                 return
         except TooLarge:
             raise

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..contracts import Extractor, Progress
 from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument
 from ..models import Document, Section
 from . import sniff
@@ -139,7 +140,7 @@ def _sections(parts: list[tuple[str, list[str]]]) -> list[Section]:
     return sections
 
 
-class DocxExtractor:
+class DocxExtractor(Extractor):
     """Word (.docx) through python-docx (extra: docs)."""
 
     name = "docx"
@@ -153,7 +154,7 @@ class DocxExtractor:
         """Refuse a zip bomb, or a document that unzips to more than ``max_unzipped_mb``."""
         check_size(path, settings)
 
-    def extract(self, path: Path, settings: Settings) -> Document:
+    def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
         document = _open(path, settings)
         heading_title, parts = _parts(document)
         sections = _sections(parts)

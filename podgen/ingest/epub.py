@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..contracts import Extractor, Progress
 from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, TooLarge
 from ..models import Document, Section
 from . import sniff
@@ -134,7 +135,7 @@ def _meta(package: Any, tag: str) -> str:
     return normalize_chars(package.xpath(f"string(//dc:{tag})", namespaces=_NS)).strip()
 
 
-class EpubExtractor:
+class EpubExtractor(Extractor):
     """EPUB (.epub) through zipfile and lxml (extra: docs)."""
 
     name = "epub"
@@ -155,7 +156,7 @@ class EpubExtractor:
         except (zipfile.BadZipFile, OSError):
             pass  # not a ZIP: extract says so
 
-    def extract(self, path: Path, settings: Settings) -> Document:
+    def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
         try:
             with zipfile.ZipFile(path) as archive:
                 members = Members(archive, path, settings)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
+from ..contracts import Extractor, Progress
 from ..errors import EmptyDocument
 from ..models import Document, Section
 from . import sniff
@@ -97,7 +98,7 @@ def read_html(html: bytes, source: str, path: Path) -> Document:
     return Document(title=_title(title, metadata, path), sections=sections, source=source, meta=meta)
 
 
-class HtmlExtractor:
+class HtmlExtractor(Extractor):
     """HTML (.html, .htm, .xhtml) through trafilatura (extra: docs)."""
 
     name = "html"
@@ -111,7 +112,7 @@ class HtmlExtractor:
         """Refuse a file larger than ``max_text_mb``."""
         check_size(path, settings)
 
-    def extract(self, path: Path, settings: Settings) -> Document:
+    def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
         data = read_bytes(path, settings)
         decode(data, path)  # empty and binary files fail here, with the text reader's words
         return read_html(data, str(path), path)

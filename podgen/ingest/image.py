@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..contracts import Progress
+from ..contracts import Extractor, Progress
 from ..errors import CorruptDocument, EmptyDocument, TooLarge
 from ..images import pixels_checked
 from ..models import Document, Section
@@ -70,7 +70,7 @@ def ocr_document(path: Path, pages: list[str], meta: dict) -> Document:
     return Document(title=pretty_stem(path), sections=sections, source=str(path), meta=meta)
 
 
-class ImageExtractor:
+class ImageExtractor(Extractor):
     """Images (.png .jpg .jpeg .webp .tif .tiff) through RapidOCR (extra: ocr)."""
 
     name = "image"

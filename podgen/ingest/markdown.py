@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from ..config import Settings
+from ..contracts import Extractor, Progress
 from ..errors import EmptyDocument
 from ..models import Document, Section
 from . import sniff
@@ -99,7 +100,7 @@ def _title(sections: list[tuple[int, str, list[str]]], path: Path) -> str:
     return pretty_stem(path)
 
 
-class MarkdownExtractor:
+class MarkdownExtractor(Extractor):
     """Markdown (.md): headings become sections; links, tables, code and markup are removed."""
 
     name = "markdown"
@@ -113,7 +114,7 @@ class MarkdownExtractor:
         """Refuse a file larger than ``max_text_mb``."""
         check_size(path, settings)
 
-    def extract(self, path: Path, settings: Settings) -> Document:
+    def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
         text = _FRONT_MATTER_RE.sub("", read_text(path, settings))
         text = _COMMENT_RE.sub("", _FENCE_RE.sub("", text))
         parts = _drop_references(split_sections(text))

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from ..config import Settings
-from ..contracts import Progress
+from ..contracts import Extractor, Progress
 from ..errors import CorruptDocument, EmptyDocument, TooLarge
 from ..ffmpeg import ffmpeg_exe
 from ..models import Document, Section
@@ -111,7 +111,7 @@ def _transcribe(path: Path, samples, settings: Settings, progress: Progress | No
     return paragraphs(words)
 
 
-class MediaExtractor:
+class MediaExtractor(Extractor):
     """Audio and video (.mp3 .wav .m4a .flac .ogg .opus .mp4 .mkv .webm .mov) through ffmpeg and
     faster-whisper (extra: audio)."""
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..contracts import Progress
+from ..contracts import Extractor, Progress
 from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, MissingDependency, NeedsOCR, TooLarge
 from ..models import Document
 from . import sniff
@@ -209,7 +209,7 @@ def _warn_if_damaged(path: Path, reader: Any, sections: list) -> int:
     return damaged
 
 
-class PdfExtractor:
+class PdfExtractor(Extractor):
     """PDF (.pdf) through pypdf."""
 
     name = "pdf"

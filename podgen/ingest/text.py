@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from ..config import Settings
-from ..contracts import Progress
+from ..contracts import Extractor, Progress
 from ..errors import CorruptDocument, EmptyDocument, TooLarge
 from ..models import Document, Section
 from . import sniff
@@ -137,7 +137,7 @@ def drop_references(text: str) -> str:
     return text
 
 
-class TextExtractor:
+class TextExtractor(Extractor):
     """Plain text (.txt): one section of cleaned paragraphs."""
 
     name = "text"

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RULES_FILE = "conversation.toml"
-KINDS = TURN_KINDS
 REACTION_WORDS = 4
 """A line of at most this many words, with no question in it, is a reaction ("Exactly.", "Oh, right.")."""
 WORDS_PER_SECOND = 2.5
@@ -113,7 +112,7 @@ def load_rules(settings: Settings | None = None) -> Rules:
 
 def _rules(data: dict[str, Any]) -> Rules:
     gaps = {kind: Quantiles(float(q["p10"]), float(q["p50"]), float(q["p90"])) for kind, q in data["gaps"].items()}
-    missing = [k for k in (*KINDS, "same_speaker") if k not in gaps]
+    missing = [k for k in (*TURN_KINDS, "same_speaker") if k not in gaps]
     if missing:
         raise ValueError(f"[gaps] lacks {', '.join(missing)}")
     overlap, back = data["overlap"], data["backchannels"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..config import Settings
 from ..contracts import Progress, Voice, VoiceBackend
 from ..errors import BackendError, EpisodeError
-from ..models import Line, Script
+from ..models import HOST_HINT, Line, Script, not_a_host
 from ..registry import voices
 from .cache import ClipCache
 from .casting import cast
@@ -48,12 +48,9 @@ def host_voices(script: Script, settings: Settings, backend: VoiceBackend) -> di
     """Map each speaker of the script to a Voice, in host order."""
     names = script.hosts or settings.host_names
     mapping = {name: backend.voice(voice) for name, voice in zip(names, cast(backend, names, settings))}
-    unknown = sorted({line.speaker for line in script.lines} - set(mapping))
-    if unknown:
-        raise EpisodeError(
-            f"script.json has speaker(s) {', '.join(map(repr, unknown))} that are not hosts {names}.",
-            'Use the host names listed under "hosts" in script.json.',
-        )
+    for number, line in enumerate(script.lines):
+        if problem := not_a_host(line.speaker, names):
+            raise EpisodeError(f"script.json: line {number} is spoken by {problem}.", HOST_HINT)
     return mapping
 
 

@@ -13,8 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..config import Settings
-from ..errors import ConfigError
+from ..config import Settings, settings_error
 from .jobs import Action
 
 FORM_FIELDS = ("minutes", "format", "language", "focus", "writer", "model", "voices", "music", "title", "tts")
@@ -35,9 +34,7 @@ def make_settings(base: Settings, form: Mapping[str, Any]) -> Settings:
     try:
         return Settings.model_validate({**base.model_dump(exclude_unset=True), **overrides})
     except ValidationError as exc:
-        error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"]) or "settings"
-        raise ConfigError(f"Invalid {where}: {error['msg']}.", f"Change the {where} field and start again.") from None
+        raise settings_error(exc, hint="Change that field and start again.") from None
 
 
 def make(sources: list[str], settings: Settings) -> Action:

@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, JSONResponse, StreamingResponse
 
 from ..errors import EpisodeError, UsageError
 from ..folder import SCRIPT, check_lines, listed_files, load_script, recorded_metadata, save_script
+from ..models import Line, not_a_host
 from . import actions, join
 from .jobs import FINISHED
 from .security import episode_folder, stored_name
@@ -188,9 +189,8 @@ async def speak_line(request: Request) -> JSONResponse:
     if not row.text:
         raise UsageError("The line has no text to speak.", "Type the line first.")
     hosts = load_script(folder).hosts
-    if row.speaker not in hosts:
-        raise UsageError(f"{row.speaker!r} is not one of the hosts {hosts}.", "Choose one of the episode's hosts.")
-    from ..models import Line
+    if problem := not_a_host(row.speaker, hosts):
+        raise UsageError(f"The line is spoken by {problem}.", "Choose one of the episode's hosts.")
 
     clips = await run_in_threadpool(studio.join.speak, [Line(row.speaker, row.text)], hosts)
     return JSONResponse({"clips": clips})

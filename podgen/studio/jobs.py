@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import Cancelled, PodgenError
+from ..errors import Cancelled, FileSystemError, PodgenError
 from ..files import write_text
 from ..folder import read_object
 
@@ -130,15 +130,8 @@ class Jobs:
         except PodgenError as exc:
             return self._finish(job, "failed", {"message": exc.message, "hint": exc.hint})
         except OSError as exc:
-            where = f": {exc.filename}" if exc.filename else ""
-            return self._finish(
-                job,
-                "failed",
-                {
-                    "message": f"{exc.strerror or exc}{where}.",
-                    "hint": "Check the path, its permissions and free space.",
-                },
-            )
+            error = FileSystemError.of(exc)
+            return self._finish(job, "failed", {"message": error.message, "hint": error.hint})
         except Exception as exc:  # a bug: one line, and the traceback in the log
             log.exception("studio job %s failed", job.id)
             return self._finish(

@@ -11,8 +11,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..config import Settings
+from ..config import FORMATS, Settings
+from ..contracts import PROGRESS_LABELS
 from ..errors import PodgenError
+from ..registry import writers
 from . import api
 from .actions import VIDEO_FLAGS
 from .views import episode_view, library
@@ -21,8 +23,12 @@ HERE = Path(__file__).parent
 SITE_TEMPLATES = HERE.parent / "publish" / "templates"
 """The site's player and style sheet, which the episode page uses as they are."""
 templates = Jinja2Templates(directory=[str(HERE / "templates"), str(SITE_TEMPLATES)])  # the site's player.html too
-FORMATS = ("deep-dive", "brief", "critique", "debate")
-WRITERS = ("auto", "offline", "openai", "local")
+templates.env.globals["progress_labels"] = PROGRESS_LABELS
+
+
+def writer_choices() -> list[str]:
+    """The writers the form offers: auto first, then every writer registered (plug-ins too)."""
+    return ["auto", *(name for name in writers.names() if name != "auto")]
 
 
 def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
@@ -40,7 +46,7 @@ def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
 
 async def new(request: Request) -> HTMLResponse:
     settings: Settings = request.app.state.studio.settings
-    return _page(request, "new.html", settings=settings, formats=FORMATS, writers=WRITERS, videos=VIDEO_FLAGS)
+    return _page(request, "new.html", settings=settings, formats=FORMATS, writers=writer_choices(), videos=VIDEO_FLAGS)
 
 
 async def episode(request: Request) -> HTMLResponse:

@@ -68,7 +68,7 @@ def read_episode(folder: Path) -> Shown:
     for number, mark in enumerate(marks, 1):
         chapter = next((c for c in chapters if c.title == mark.title), None)
         spoken = [s for s in lines if mark.start <= s.start < mark.end or (number == 1 and s.start < mark.end)]
-        points = chapter.points if chapter and chapter.points else key_points([s.text for s in spoken])
+        points = chapter.points if chapter and chapter.points else telling_sentences([s.text for s in spoken])
         slides.append(Slide(number, mark.title, mark.start, mark.end, points[:POINTS], None, spoken))
     cover = episode.files.get("cover")
     return Shown(episode, slides, lines, cover if cover and cover.is_file() else None)
@@ -85,7 +85,7 @@ _TALK = re.compile(r"\b(?:I|I'm|I'd|I'll|you|you're|you'll|your|me|let's|us)\b",
 """Words of the conversation itself, not of its subject."""
 
 
-def key_points(texts: list[str], count: int = POINTS) -> list[str]:
+def telling_sentences(texts: list[str], count: int = POINTS) -> list[str]:
     """The most telling sentences of ``texts``, shortened: statements of some length, not
     questions or greetings, the longest (most content words) first, then back in spoken order."""
     from ..text.centrality import terms

@@ -7,13 +7,12 @@ its own. Every writer's lines pass through one normaliser (``spoken.speakable_te
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..contracts import Progress, Writer
 from ..errors import BackendError, PodgenError
-from ..models import MAX_LINE_CHARS, MAX_REACTION_CHARS, TURN_KINDS, Chapter, Document, Line, Script
+from ..models import MAX_LINE_CHARS, MAX_REACTION_CHARS, TURN_KINDS, Chapter, Document, Line, Script, not_a_host
 from ..registry import writers
 from ..text.sentences import sentence_ends, split_long
 from .spoken import speakable_text
@@ -89,9 +88,9 @@ def _conversational(line: Line, hosts: list[str], text: str) -> Line:
 
 
 def _write(writer: Writer, document: Document, settings: Settings, progress: Progress | None) -> Script:
-    """A writer that takes a ``progress`` keyword reports its work through it (optional for plug-ins)."""
-    if progress is not None and "progress" in inspect.signature(writer.write).parameters:
-        return writer.write(document, settings, progress=progress)
+    """A Writer gets the run's progress; a plug-in that is not one is called without it."""
+    if isinstance(writer, Writer):
+        return writer.write(document, settings, progress)
     return writer.write(document, settings)
 
 
@@ -111,8 +110,8 @@ def _problem(script: Script, hosts: list[str]) -> str | None:
     if len(script.lines) < min(2, len(hosts)):
         return f"it has {len(script.lines)} line(s), at least 2 are needed"
     for number, line in enumerate(script.lines, 1):
-        if line.speaker not in hosts:
-            return f"line {number} is spoken by {line.speaker!r}, not one of the hosts {hosts}"
+        if problem := not_a_host(line.speaker, hosts):
+            return f"line {number} is spoken by {problem}"
         if not line.text.strip():
             return f"line {number} is empty"
     return None

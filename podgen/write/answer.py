@@ -136,7 +136,7 @@ def _from_model(question: str, document: Document, settings: Settings, name: str
 
 
 def _unsupported(text: str, document: Document, settings: Settings, known: list[str]) -> list[str]:
-    from .llm.grounding import Source
+    from .model.grounding import Source
 
     ignore = {w.lower().strip("?.,!") for phrase in [*known, document.title] for w in phrase.split()}
     return Source(document.text, settings.base_language == "en").unsupported(text, ignore)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..contracts import Progress
+from ..contracts import Progress, Writer
 from ..llm import find_endpoint
 from ..models import Document, Script
 
@@ -75,7 +75,7 @@ def local_model(settings: Settings) -> Path | None:
     return cached_gguf(settings.model if settings.model.endswith(".gguf") else DEFAULT_GGUF)
 
 
-class AutoWriter:
+class AutoWriter(Writer):
     name = "auto"
 
     def write(self, document: Document, settings: Settings, progress: Progress | None = None) -> Script:

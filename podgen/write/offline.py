@@ -18,12 +18,13 @@ import string
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..contracts import Progress, Writer
 from ..errors import ConfigError, EmptyDocument, UsageError
 from ..models import Chapter, Document, Line, Script, Section
 from ..prompts import load_toml, user_file
 from ..text.centrality import Centrality
-from .questions import KINDS as QUESTION_KINDS
-from .questions import question_for
+from ..text.headings import spoken_heading
+from .questions import QUESTION_KINDS, question_for
 from .sentences import Sentence, candidates, ranked
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 NAME = "offline"
 PHRASES_FILE = "offline.toml"
-KINDS = (
+PHRASE_KINDS = (
     "description",
     "intro",
     "intro_about",
@@ -114,7 +115,7 @@ def finish(text: str) -> str:
 def load_phrases(settings: Settings) -> dict[str, list[str]]:
     data = load_toml(PHRASES_FILE, settings)
     where = user_file(PHRASES_FILE, settings) or f"the built-in {PHRASES_FILE}"
-    return {kind: _phrase_list(data, kind, str(where)) for kind in KINDS}
+    return {kind: _phrase_list(data, kind, str(where)) for kind in PHRASE_KINDS}
 
 
 def _phrase_list(data: dict[str, object], kind: str, where: str) -> list[str]:
@@ -212,17 +213,11 @@ class Material:
     """Words the document writes in lower case somewhere (a question says "the models", not "The models")."""
 
 
-def plain(text: str) -> str:
-    """A title or heading as it should be spoken."""
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[#*`_|<>\[\]{}]", " ", text).replace("&", "and")
-    text = re.sub(r"^\s*(?:\d+(?:\.\d+)*|[IVX]+)[.)]?\s+(?=\w)", "", text)
-    return re.sub(r"\s+", " ", text).strip(" .:;,-")
-
-
 def gather(document: Document, title: str) -> Material:
     sections = _merged(document.sections)
-    found = [(plain(s.heading), candidates(s.text)) for s in sections if not _SKIP.match(plain(s.heading))]
+    found = [
+        (spoken_heading(s.heading), candidates(s.text)) for s in sections if not _SKIP.match(spoken_heading(s.heading))
+    ]
     found = [(h, c) for h, c in found if c]
     if not found:
         raise EmptyDocument(
@@ -231,7 +226,7 @@ def gather(document: Document, title: str) -> Material:
         )
     centrality = Centrality([s.text for _, c in found for s in c])
     everything = [s.text for _, c in found for s in c]
-    names = {title.lower(), plain(document.title).lower(), ""}
+    names = {title.lower(), spoken_heading(document.title).lower(), ""}
     lead = [c for h, c in found[:1] if h.lower() in names or _LEAD.match(h)]
     opening = ranked(lead[0] if lead else [s for _, c in found for s in c], centrality, everything)[0]
     body = found[1:] if lead and len(found) > 1 else found
@@ -244,7 +239,7 @@ def _merged(sections: list[Section]) -> list[Section]:
     """Untitled sections after the first belong to the section before them."""
     merged: list[Section] = []
     for section in sections:
-        if merged and not plain(section.heading):
+        if merged and not spoken_heading(section.heading):
             merged[-1] = Section(merged[-1].heading, merged[-1].text + "\n\n" + section.text)
         else:
             merged.append(section)
@@ -414,12 +409,12 @@ def refuse_unsupported(settings: Settings) -> None:
         )
 
 
-class OfflineWriter:
+class OfflineWriter(Writer):
     """Writer backend "offline": no model, no network, deterministic."""
 
     name = NAME
 
-    def write(self, document: Document, settings: Settings) -> Script:
+    def write(self, document: Document, settings: Settings, progress: Progress | None = None) -> Script:
         refuse_unsupported(settings)
         title = self.title(document, settings)
         material = gather(document, title)
@@ -437,7 +432,7 @@ class OfflineWriter:
 
     @staticmethod
     def title(document: Document, settings: Settings) -> str:
-        return plain(settings.title or document.title) or "today's document"
+        return spoken_heading(settings.title or document.title) or "today's document"
 
     def draft(self, document: Document, settings: Settings, material: Material | None = None) -> Draft:
         """The show as parts; each part knows whether it is a document sentence or a phrase."""
@@ -467,6 +462,6 @@ def fallback_lines(heading: str, text: str, settings: Settings, words: int, firs
     sentences = _fill(ranked(found, Centrality([s.text for s in found])), max(words * 0.8, TOPIC_FLOOR))
     if len(hosts) != 2 or settings.base_language != "en":  # no glue phrases: hosts take turns
         return [(hosts[i % len(hosts)], s.text) for i, s in enumerate(sentences)]
-    phrases = Phrases(load_phrases(settings), f"{heading}/{words}", hosts, plain(heading))
-    turns = _segment(0 if first else 1, plain(heading) or "this part", sentences, phrases, False)
+    phrases = Phrases(load_phrases(settings), f"{heading}/{words}", hosts, spoken_heading(heading))
+    turns = _segment(0 if first else 1, spoken_heading(heading) or "this part", sentences, phrases, False)
     return [(hosts[t.speaker], t.text) for t in turns]

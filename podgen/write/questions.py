@@ -63,7 +63,16 @@ class Question:
     """subject, and for some kinds verb and participle: words of the sentence."""
 
 
-KINDS = ("ask_what", "ask_how", "ask_numbers", "ask_compare", "ask_when", "ask_finding", "ask_why", "ask_about")
+QUESTION_KINDS = (
+    "ask_what",
+    "ask_how",
+    "ask_numbers",
+    "ask_compare",
+    "ask_when",
+    "ask_finding",
+    "ask_why",
+    "ask_about",
+)
 
 
 def question_for(sentence: str, lowercase: set[str]) -> Question | None:

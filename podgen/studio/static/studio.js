@@ -1,10 +1,8 @@
 // What every studio page shares: API calls, errors shown as one line and a hint, live jobs.
 (function () {
   "use strict";
-  var LABELS = {ingest: "Reading sources", pages: "Reading PDF pages", ocr: "OCR (pages)", download: "Downloading",
-    text: "Cleaning text", transcribe: "Transcribing", write: "Writing the script", tokens: "Model answering",
-    speak: "Speaking lines", mix: "Mixing audio", video: "Making the video", short: "Making the short video",
-    check: "Checking", publish: "Publishing"};
+  // the progress stages' labels, from Python (podgen.contracts.PROGRESS_LABELS), on the page's body
+  var LABELS = JSON.parse(document.body.getAttribute("data-progress-labels") || "{}");
 
   function api(method, url, body) {
     var options = {method: method, credentials: "same-origin", headers: {}};

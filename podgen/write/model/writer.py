@@ -11,13 +11,13 @@ import re
 from typing import TYPE_CHECKING
 
 from ... import redact
-from ...contracts import Progress
+from ...contracts import Progress, Writer
 from ...errors import BackendError, UsageError
 from ...files import write_text
 from ...folder import RAW_ANSWER, folder_for
 from ...llm import ChatClient, Transport
 from ...models import Chapter, Document, Line, Script
-from ..offline import plain
+from ...text.headings import spoken_heading
 from .budget import MIN_SOURCE_TOKENS, answer_tokens, room
 from .grounding import ground
 from .job import Job
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 NAME = "openai"
 
 
-class LlmWriter:
+class LlmWriter(Writer):
     name = NAME
 
     def __init__(self, environ: dict[str, str] | None = None):
@@ -50,7 +50,7 @@ class LlmWriter:
 
     def write(self, document: Document, settings: Settings, progress: Progress | None = None) -> Script:
         settings = self.prepared(settings)
-        title = plain(settings.title or document.title) or "today's document"
+        title = spoken_heading(settings.title or document.title) or "today's document"
         client = ChatClient(settings, self.environ, self.transport(settings))
         client.progress = progress
         job = Job.start(document, settings, client, title)
@@ -113,7 +113,7 @@ def _script(job: Job, segments: list[Written], description: str, writer: str) ->
     for segment in segments:
         if segment.lines:
             if not chapters or chapters[-1].title != segment.title:  # two segments of one title are one chapter
-                chapters.append(Chapter(segment.title, len(lines), key_points(segment.points)))
+                chapters.append(Chapter(segment.title, len(lines), outline_points(segment.points)))
             if segment.highlight:
                 highlight = [len(lines), len(lines) + len(segment.lines) - 1]
             lines += [Line(speaker, text) for speaker, text in segment.lines]
@@ -129,7 +129,7 @@ def _script(job: Job, segments: list[Written], description: str, writer: str) ->
     )
 
 
-def key_points(points: str) -> list[str]:
+def outline_points(points: str) -> list[str]:
     """The outline's few sentences on a segment, as the points its slide lists."""
     found = [p.strip(" -•*\t") for p in re.split(r"(?<=[.!?;])\s+|\n+|\s+-\s+", points)]
     if found and len(points) >= POINTS_CHARS - 10 and not re.search(r"[.!?;]$", found[-1]):

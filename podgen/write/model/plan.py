@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from ...llm.tokens import chars_for
-from ..offline import plain
+from ...text.headings import spoken_heading
 from .budget import CHUNK_TOKENS, SUMMARY_TOKENS, Chunk, answer_tokens, source_chars, split_text
 from .job import Job
 from .schema import Outline, PlannedSegment, Summary, segment_model
@@ -203,7 +203,7 @@ def outline_by_code(job: Job, parts: list[Part]) -> Outline:
     size = math.ceil(len(parts) / count)
     segments = [
         PlannedSegment(
-            title=(plain(parts[i].heading) or (job.title if i == 0 else f"Part {i + 1}"))[:60],
+            title=(spoken_heading(parts[i].heading) or (job.title if i == 0 else f"Part {i + 1}"))[:60],
             parts=list(range(i + 1, min(i + size, len(parts)) + 1)),
         )
         for i in range(0, len(parts), size)
@@ -241,5 +241,5 @@ def _valid(segment: PlannedSegment, parts: list[Part]) -> PlannedSegment | None:
     title = segment.title
     title = _LABEL.sub("", title.strip()) or title  # "Part 1: Introduction" is "Introduction"
     if _NO_TITLE.search(title.strip()):
-        title = plain(parts[numbers[0] - 1].heading)[:60] or title
+        title = spoken_heading(parts[numbers[0] - 1].heading)[:60] or title
     return segment.model_copy(update={"parts": numbers, "title": title})
