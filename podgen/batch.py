@@ -20,11 +20,15 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
+from .cluster import connect
 from .config import Settings, shaping
 from .contracts import Progress
 from .errors import InputError, PodgenError
 from .files import sha256, write_text
 from .folder import METADATA, current_check, read_object
+from .ingest import supported_extensions
+from .pipeline import make_episode
+from .video import missing_videos
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +79,6 @@ class BatchReport:
 
 def find_documents(folder: Path, recursive: bool = False) -> list[Path]:
     """The supported documents in ``folder`` (and its subfolders with ``recursive``), sorted."""
-    from .ingest import supported_extensions
 
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder.", "Give podgen batch a folder of documents.")
@@ -105,7 +108,6 @@ def document_key(path: Path, settings: Settings) -> str:
 
 def make_one(source: str, settings: Settings, key: str) -> Outcome:
     """Make one document's episode; never raises: a failure is an Outcome with its reason."""
-    from .pipeline import make_episode
 
     start = time.perf_counter()
     try:
@@ -210,7 +212,6 @@ Runner = Callable[[list[tuple[str, str]], Settings], Iterable[Outcome]]
 
 def _videos_missing(folder: Path, settings: Settings) -> bool:
     """Whether --video or --short asks for a video the episode does not have (up to date)."""
-    from .video import missing_videos
 
     return bool(missing_videos(folder, settings))
 
@@ -233,7 +234,6 @@ def _in_processes(jobs: int) -> Runner:
 
 def _on_dask(address: str) -> Runner:
     def run(todo: list[tuple[str, str]], settings: Settings) -> Iterator[Outcome]:
-        from .cluster import connect
 
         if not todo:
             return

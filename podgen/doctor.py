@@ -18,7 +18,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import redact
 from .about import __version__
+from .asr import default_model_dir
+from .errors import PodgenError
+from .llm import find_endpoint
+from .llm.discover import KNOWN, find_local_servers, pick_model
+from .llm.gguf import DEFAULT_GGUF
+from .registry import voices as registry
+from .write.auto import choose, local_model
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -84,7 +92,6 @@ def diagnose(
     settings: Settings, environ: Mapping[str, str] | None = None, ports: Sequence[tuple[str, int]] | None = None
 ) -> Report:
     """Everything `podgen doctor` shows. ``ports``: the local chat servers to look for."""
-    from . import redact
 
     environ = os.environ if environ is None else environ
     report = Report(
@@ -173,9 +180,6 @@ def _extra_requirements() -> dict[str, list[str]]:
 
 def writers(settings: Settings, environ: Mapping[str, str], ports: Sequence[tuple[str, int]] | None) -> list[Finding]:
     """The writers and whether each can write now; the first that `auto` would take is said."""
-    from .llm import find_endpoint
-    from .llm.discover import KNOWN, find_local_servers, pick_model
-    from .write.auto import choose, local_model
 
     endpoint = find_endpoint(settings.llm_base_url, environ)
     servers = find_local_servers(KNOWN if ports is None else ports)
@@ -217,8 +221,6 @@ def _local_writer(settings: Settings, model: Path | None) -> Finding:
             install_command("local"),
         )
     if model is None:
-        from .llm.gguf import DEFAULT_GGUF
-
         return Finding(
             "local",
             False,
@@ -232,8 +234,6 @@ def _local_writer(settings: Settings, model: Path | None) -> Finding:
 
 def voices(settings: Settings) -> list[Finding]:
     """Each voice backend: whether it can speak now, and its default voices for the language."""
-    from .errors import PodgenError
-    from .registry import voices as registry
 
     found = []
     for name in registry.names():
@@ -279,12 +279,9 @@ def _ffmpeg() -> Finding:
 
 
 def _whisper(settings: Settings) -> list[Finding]:
-    from .errors import PodgenError
 
     found = []
     try:
-        from .asr import default_model_dir
-
         found.append(Finding("whisper tiny.en", True, f"built in ({default_model_dir()})"))
     except (PodgenError, ImportError) as exc:
         found.append(

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import redact
+from .check import check_episode
 from .config import Settings
 from .contracts import Progress
 from .folder import (
@@ -28,8 +29,14 @@ from .folder import (
     unchanged,
     write_metadata,
 )
+from .ingest import credits, extract_all
+from .mix import check_inputs, mix_episode
+from .mix.conversation import backchannels
 from .models import Episode, Line, Script
 from .record import fingerprint, production_choices
+from .speak import backend_choice, plan_speech, speak_script
+from .video import make_videos
+from .write import write_script
 
 if TYPE_CHECKING:
     from .speak import Plan
@@ -51,7 +58,6 @@ def _timed(timings: dict[str, float], stage: str, progress: Progress | None) -> 
 
 def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None) -> Episode:
     """Read the sources, write a script, and render it into ``<output_dir>/<slug>/``."""
-    from .mix import check_inputs
 
     check_inputs(settings)  # a bad music or cover file stops the run before anything is read
     timings: dict[str, float] = {}
@@ -68,8 +74,6 @@ def make_script(
     timings: dict[str, float] | None = None,
 ) -> tuple[Path, Script]:
     """Read the sources and write ``<output_dir>/<slug>/script.json``; no audio."""
-    from .ingest import credits, extract_all
-    from .write import write_script
 
     timings = {} if timings is None else timings
     with _timed(timings, "ingest", progress):
@@ -97,7 +101,6 @@ def render_episode(
     left as it is: nothing is spoken, mixed or rewritten, unless ``force`` (mix it again from
     the same clips). With ``keep_production``, the music, stereo, cover and style the episode
     was made with are kept unless ``settings`` set them."""
-    from .mix import check_inputs
 
     settings = production_choices(folder, settings) if keep_production else settings
     check_inputs(settings)
@@ -113,8 +116,6 @@ def _render(
     inputs_checked: bool,
 ) -> Episode:
     """render_episode once the settings are final (``inputs_checked``: music and cover are)."""
-    from .mix import check_inputs
-    from .speak import plan_speech
 
     if not inputs_checked:
         check_inputs(settings)
@@ -139,7 +140,6 @@ def _render(
 def _backchannels(script: Script, settings: Settings) -> list:
     """What the listeners say during long lines (natural style only): the script's reactions
     and the mix's own backchannels."""
-    from .mix.conversation import backchannels
 
     return backchannels(script, settings) if settings.style == "natural" else []
 
@@ -161,8 +161,6 @@ def _speak_and_mix(
     progress: Progress | None,
     timings: dict[str, float],
 ) -> Episode:
-    from .mix import mix_episode
-    from .speak import backend_choice, speak_script
 
     start = time.perf_counter()
     clips = speak_script(_voiced(script, backchannels), settings, progress, plan)
@@ -183,14 +181,10 @@ def _checked(episode: Episode, settings: Settings, progress: Progress | None) ->
     """With ``settings.video`` / ``settings.short``: the episode's videos (those not up to date).
     With ``settings.check``: podgen check on the finished episode (check.json beside it)."""
     if settings.video or settings.short:
-        from .video import make_videos
-
         with _timed(episode.timings, "video", None):
             made = make_videos(episode.folder, settings, progress, long=settings.video, short=settings.short)
         episode.files.update({kind: episode.folder / entry["file"] for kind, entry in made.items()})
     if settings.check:
-        from .check import check_episode
-
         with _timed(episode.timings, "check", None):
             episode.files["check"] = check_episode(episode.folder, settings, progress).path
     return episode

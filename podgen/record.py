@@ -11,12 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import asdict
 from pathlib import Path
 
 from .about import __version__
 from .config import STYLES, Settings, shaping
 from .files import sha256
 from .folder import recorded_metadata
+from .mix import FORMAT
+from .mix.conversation import load_rules
 from .models import Script
 
 log = logging.getLogger(__name__)
@@ -60,7 +63,6 @@ def _clip_stamp(path: Path) -> list:
 def fingerprint(script: Script, clips: list[Path], settings: Settings) -> str:
     """A hash of everything the episode's files are made from: the script, the clips, and the
     settings marked as shaping the mix (files by their contents)."""
-    from .mix import FORMAT
 
     music = settings.music if settings.music in (None, "default") else _digest(Path(settings.music).expanduser())
     parts = {
@@ -78,9 +80,6 @@ def _conversation_rules(settings: Settings) -> str | None:
     """The natural style's rules as loaded (an edited conversation.toml re-mixes the episode)."""
     if settings.style != "natural":
         return None
-    from dataclasses import asdict
-
-    from .mix.conversation import load_rules
 
     return json.dumps(
         asdict(load_rules(settings)), sort_keys=True, default=sorted

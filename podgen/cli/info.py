@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -144,7 +145,6 @@ def doctor(
 
     * `podgen doctor --language de --llm-base-url http://localhost:11434/v1`
     """
-    import json
 
     from ..doctor import diagnose
 

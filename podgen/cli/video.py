@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import typer
@@ -39,7 +40,6 @@ def video(
 
     * `podgen video episodes/mein-papier --font /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf`
     """
-    import time
 
     from ..video import make_videos
 

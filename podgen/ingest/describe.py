@@ -12,6 +12,7 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import UsageError
+from ..llm import ChatClient
 from ..prompts import load_text
 
 MAX_SIDE = 1024
@@ -58,7 +59,6 @@ def messages(image: Any, settings: Settings) -> list[dict[str, Any]]:
 
 def describe_all(images: list[Any], settings: Settings) -> list[str]:
     """One description per image (each loaded by calling it), ``llm_concurrency`` at a time."""
-    from ..llm import ChatClient
 
     client = ChatClient(settings)
     return client.map(

@@ -9,6 +9,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from .. import asr
+from ..asr import SAMPLE_RATE
 from ..config import Settings
 from ..contracts import Extractor, Progress
 from ..errors import CorruptDocument, EmptyDocument, TooLarge
@@ -40,8 +42,6 @@ def probe(path: Path) -> tuple[float | None, bool]:
 def decode(path: Path):
     """The sound track as mono float32 samples at 16 kHz."""
     import numpy as np
-
-    from ..asr import SAMPLE_RATE
 
     cmd = [
         ffmpeg_exe(),
@@ -98,7 +98,6 @@ def _check(path: Path, settings: Settings) -> float:
 
 
 def _transcribe(path: Path, samples, settings: Settings, progress: Progress | None) -> str:
-    from .. import asr
 
     total = max(1, math.ceil(len(samples) / asr.SAMPLE_RATE / 60))
     heard = (lambda s: progress("transcribe", min(total, int(s // 60)), total)) if progress else None
@@ -127,7 +126,6 @@ class MediaExtractor(Extractor):
         _check(path, settings)
 
     def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
-        from .. import asr
 
         asr.load_model(settings.asr_model)  # a missing extra fails before any decoding
         seconds = _check(path, settings)

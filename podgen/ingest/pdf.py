@@ -23,6 +23,7 @@ from .clean import letter_ratio, normalize_chars
 from .pdf_layout import Span, body_size, drop_furniture, page_lines, sections_of, text_title
 from .pdf_pages import read_spans
 from .pdf_quiet import pypdf_quiet
+from .pdf_scan import fill_scanned_pages, read_scan
 from .text import pretty_stem
 
 log = logging.getLogger(__name__)
@@ -144,14 +145,12 @@ def _needs_ocr(path: Path, reader: Any, pages: list[list[Span]]) -> bool:
 def _fill_scanned_pages(
     path: Path, reader: Any, spans: list[list[Span]], body: float, progress: Progress | None
 ) -> list[list[Span]]:
-    from .pdf_scan import fill_scanned_pages
 
     with pypdf_quiet():
         return fill_scanned_pages(path, reader, spans, body, progress)
 
 
 def _read_scan(path: Path, reader: Any, settings: Settings, progress: Progress | None) -> Document:
-    from .pdf_scan import read_scan
 
     noun = "page has" if len(reader.pages) == 1 else f"{len(reader.pages)} pages have"
     try:

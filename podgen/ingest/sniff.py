@@ -8,6 +8,8 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
+from .zips import read_head
+
 HEAD = 4096
 
 _MAGIC = [
@@ -36,7 +38,6 @@ def head(path: Path, size: int = HEAD) -> bytes:
 
 
 def _zip_kind(path: Path) -> str | None:
-    from .zips import read_head
 
     try:
         with zipfile.ZipFile(path) as archive:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from ..contracts import Progress
 from ..errors import BackendError
 from .cache import RequestCache, request_hash
+from .http import HttpTransport
 from .stream import Streamed, consume
 from .tokens import message_tokens
 
@@ -86,7 +87,6 @@ class Usage:
 
 
 def http_transport(settings: Settings, environ: Mapping[str, str] | None = None) -> Transport:
-    from .http import HttpTransport
 
     return HttpTransport(settings, environ)
 

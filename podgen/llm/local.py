@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..about import pip_install
 from ..errors import BackendError, MissingDependency, UsageError
+from .gguf import DEFAULT_GGUF, cached_gguf, check_gguf, fetch_gguf
 from .stream import Delta
 
 if TYPE_CHECKING:
@@ -38,7 +39,6 @@ def default_threads() -> int:
 
 def model_file(settings: Settings) -> Path:
     """The GGUF to run: --model-file, else --model as REPO/FILE.gguf (downloaded once), else the default."""
-    from .gguf import DEFAULT_GGUF, cached_gguf, check_gguf, fetch_gguf
 
     if settings.model_file is not None:
         return check_gguf(settings.model_file)

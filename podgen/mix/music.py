@@ -14,6 +14,7 @@ import numpy as np
 
 from ..errors import BackendError, BadMedia
 from ..ffmpeg import run
+from .bed import music_bed
 from .loudness import integrated
 
 INTRO_S = 5.0
@@ -33,8 +34,6 @@ NEEDED_S = INTRO_S + UNDER_S + FADE_S
 def load_music(source: str, rate: int, channels: int) -> np.ndarray:
     """The music as float32 at ``rate``: shape (n,) mono or (n, 2) stereo. Bad input raises BadMedia."""
     if source == "default":
-        from .bed import music_bed
-
         return music_bed(rate, channels)
     path = Path(source).expanduser()
     if not path.is_file():

@@ -19,6 +19,8 @@ from ..models import HOST_HINT, Line, Script, not_a_host
 from ..registry import voices
 from .cache import ClipCache
 from .casting import cast
+from .edge import probe
+from .pace import run_all
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,6 @@ def backend_choice(settings: Settings) -> tuple[str, str]:
     """(backend, why): ``auto`` says what it found (edge-tts's service is probed once a process)."""
     if settings.tts != "auto":
         return settings.tts, "as set"
-    from .edge import probe
 
     answered, why = probe()
     name = "edge" if answered else "piper"
@@ -85,7 +86,6 @@ def speak_script(
 ) -> list[Path]:
     """Return one WAV clip per script line, in order, speaking only lines not in the cache.
     ``plan``: the script's :func:`plan_speech`, when the caller made it already."""
-    from .pace import run_all
 
     plan = plan or plan_speech(script, settings)
     backend, jobs, paths = plan.backend, plan.jobs, plan.paths

@@ -13,9 +13,11 @@ import re
 import wave
 
 from .. import redact
+from ..config import Settings
 from ..errors import BackendError, MissingDependency, RateLimited, TransientError, UsageError
 from ..ffmpeg import decode_pcm
 from ..llm.endpoint import DEFAULT_BASE_URL, find_endpoint, retry_after
+from ..llm.http import guard_logs
 from ..text.sentences import split_long
 from .casting import LANGUAGE_NAMES, OPENAI_ALL_VOICES, OPENAI_VOICES, primary
 from .pcm import silence, trim
@@ -76,7 +78,6 @@ class OpenAIBackend:
     concurrency = 8
 
     def __init__(self, settings=None):
-        from ..config import Settings
 
         settings = settings or Settings()
         found = find_endpoint(settings.tts_base_url)  # the same discovery as the chat writer's
@@ -118,7 +119,6 @@ class OpenAIBackend:
             raise UsageError(
                 "OPENAI_API_KEY is not set.", "Export your key, or point --tts-base-url at a local speech server."
             )
-        from ..llm.http import guard_logs
 
         guard_logs(self._key or None)
         # retries are podgen's own (speak.pace), so that a 429 lowers the number of requests in flight

@@ -8,6 +8,7 @@ step at least 20% above the one before.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -83,8 +84,6 @@ class _Model:
         """Load with ``threads`` ONNX threads: on 2 cores, two lines at once with one thread
         each beat one line with onnxruntime's default threading (bench: 7.5 s vs 10.1 s)."""
         try:
-            import importlib
-
             import onnxruntime
             from piper import PiperVoice
             from piper.config import PiperConfig

@@ -13,7 +13,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..check import check_episode
 from ..config import Settings, settings_error
+from ..fix import fix_episode
+from ..pipeline import make_episode, render_episode
+from ..publish import publish as publish_site
 from .jobs import Action
 
 FORM_FIELDS = ("minutes", "format", "language", "focus", "writer", "model", "voices", "music", "title", "tts")
@@ -39,7 +43,6 @@ def make_settings(base: Settings, form: Mapping[str, Any]) -> Settings:
 
 def make(sources: list[str], settings: Settings) -> Action:
     def run(progress, job) -> dict[str, Any]:
-        from ..pipeline import make_episode
 
         episode = make_episode(sources, settings, progress)
         return {
@@ -54,7 +57,6 @@ def make(sources: list[str], settings: Settings) -> Action:
 
 def render(folder: Path, settings: Settings) -> Action:
     def run(progress, job) -> dict[str, Any]:
-        from ..pipeline import render_episode
 
         episode = render_episode(folder, settings, progress)
         return {"slug": folder.name, **job.spoken(), "duration": round(episode.duration, 2)}
@@ -64,7 +66,6 @@ def render(folder: Path, settings: Settings) -> Action:
 
 def check(folder: Path, settings: Settings) -> Action:
     def run(progress, job) -> dict[str, Any]:
-        from ..check import check_episode
 
         report = check_episode(folder, settings, progress)
         return {"slug": folder.name, "passed": report.passed, "failures": len(report.failures)}
@@ -74,7 +75,6 @@ def check(folder: Path, settings: Settings) -> Action:
 
 def fix(folder: Path, settings: Settings) -> Action:
     def run(progress, job) -> dict[str, Any]:
-        from ..fix import fix_episode
 
         report = fix_episode(folder, settings, progress)
         return {"slug": folder.name, "passed": report.passed, "fixed": len(report.fixes)}
@@ -84,7 +84,6 @@ def fix(folder: Path, settings: Settings) -> Action:
 
 def publish(episodes: Path, site: Path, settings: Settings, base_url: str) -> Action:
     def run(progress, job) -> dict[str, Any]:
-        from ..publish import publish as publish_site
 
         show = settings.show.model_copy(update={"base_url": base_url or settings.show.base_url})
         report = publish_site(episodes, site, settings.model_copy(update={"show": show}))

@@ -18,8 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, StreamingResponse
 
+from ..edit import Row, edited
 from ..errors import EpisodeError, UsageError
 from ..folder import SCRIPT, check_lines, listed_files, load_script, recorded_metadata, save_script
+from ..ingest.fetch import is_url
 from ..models import Line, not_a_host
 from . import actions, join
 from .jobs import FINISHED
@@ -142,7 +144,6 @@ async def _uploads(folder: Path, files: list) -> list[str]:
 
 
 def _urls(text: str) -> list[str]:
-    from ..ingest.fetch import is_url
 
     urls = [line.strip() for line in text.splitlines() if line.strip()]
     for url in urls:
@@ -153,7 +154,6 @@ def _urls(text: str) -> list[str]:
 
 async def save(request: Request) -> JSONResponse:
     """Replace the script's lines with the editor's (PUT)."""
-    from ..edit import Row, edited
 
     folder, data = folder_of(request), await _json(request)
     if not isinstance(data.get("lines"), list):
@@ -182,7 +182,6 @@ async def fix(request: Request) -> JSONResponse:
 
 async def speak_line(request: Request) -> JSONResponse:
     """One line heard alone, in its host's voice: {"speaker", "text"} -> {"clips": [name]}."""
-    from ..edit import Row
 
     studio, folder, data = _studio(request), folder_of(request), await _json(request)
     row = Row.from_dict(data)

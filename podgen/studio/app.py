@@ -18,6 +18,11 @@ from typing import Any
 from ..about import pip_install
 from ..config import Settings
 from ..errors import MissingDependency, PodgenError, UsageError
+from ..publish.serve import bind
+from .jobs import Jobs
+from .join import Join
+from .routes import routes
+from .security import Guard, new_token
 
 log = logging.getLogger(__name__)
 STATE = ".studio"
@@ -31,8 +36,6 @@ class Studio:
     folder: Path = field(init=False)
 
     def __post_init__(self) -> None:
-        from .jobs import Jobs
-        from .join import Join
 
         self.root = Path(self.settings.output_dir)
         self.folder = self.root / STATE
@@ -61,8 +64,6 @@ def studio_app(settings: Settings, token: str, hosts: set[str] | None) -> Any:
         from starlette.applications import Starlette
     except ImportError:
         raise MissingDependency("podgen studio needs starlette and uvicorn.", pip_install("serve")) from None
-    from .routes import routes
-    from .security import Guard
 
     studio = Studio(settings, token)
     app = Starlette(routes=routes(studio), exception_handlers={PodgenError: _error, 404: _not_found})
@@ -106,8 +107,6 @@ def serve(
         import uvicorn
     except ImportError:
         raise MissingDependency("podgen studio needs starlette and uvicorn.", pip_install("serve")) from None
-    from ..publish.serve import bind
-    from .security import new_token
 
     sock = bind(port, host)
     bound = sock.getsockname()[1]

@@ -11,10 +11,15 @@ import shutil
 import threading
 from pathlib import Path
 
+from ..asr import transcribe_text
 from ..config import Settings
-from ..errors import EpisodeError
+from ..edit import exchange_end, inserted
+from ..errors import EpisodeError, PodgenError
 from ..folder import SCRIPT, TRANSCRIPT_JSON, check_lines, load_script, read_turns, recorded_metadata, save_script
+from ..ingest import extract_all
 from ..models import Document, Line, Script, Section
+from ..speak import speak_lines
+from ..write.answer import answer_question
 
 
 class Join:
@@ -24,7 +29,6 @@ class Join:
         self.lock = threading.Lock()
 
     def ask(self, folder: Path, question: str) -> dict:
-        from ..write.answer import answer_question
 
         script = load_script(folder)
         answer = answer_question(
@@ -42,7 +46,6 @@ class Join:
 
     def speak(self, lines: list[Line], hosts: list[str]) -> list[str]:
         """Speak ``lines`` in the episode's voices; the clips' names in the studio's clip folder."""
-        from ..speak import speak_lines
 
         names = []
         for path in speak_lines(lines, hosts, self.settings):
@@ -56,8 +59,6 @@ class Join:
     def document(self, script: Script) -> Document:
         """The episode's sources as read for it (kept for the next question); the script's own
         lines when the sources cannot be read any more."""
-        from ..errors import PodgenError
-        from ..ingest import extract_all
 
         key = tuple(script.sources)
         with self.lock:
@@ -71,7 +72,6 @@ class Join:
 
 
 def transcribe(audio: Path, settings: Settings) -> str:
-    from ..asr import transcribe_text
 
     return transcribe_text(audio, settings.asr_model, settings.base_language)
 
@@ -79,7 +79,6 @@ def transcribe(audio: Path, settings: Settings) -> str:
 def line_at(folder: Path, seconds: float) -> int:
     """Where an exchange asked at ``seconds`` goes: after the script line being spoken then (the
     last one started), or after the reply to it when that line asks something."""
-    from ..edit import exchange_end
 
     try:
         lines, _ = read_turns(folder, recorded_metadata(folder))
@@ -91,7 +90,6 @@ def line_at(folder: Path, seconds: float) -> int:
 
 def keep(folder: Path, after: int, lines: list[dict]) -> int:
     """Put the exchange into script.json after line ``after``; the number of the first new line."""
-    from ..edit import inserted
 
     script = load_script(folder)
     new = [Line.from_dict(line, script.hosts) for line in lines]

@@ -20,6 +20,8 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
+from ..files import slugify
+
 COOKIE = "podgen_studio"
 HEADER = "x-podgen-token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -177,7 +179,6 @@ def episode_folder(root: Path, slug: str) -> Path | None:
 
 def stored_name(filename: str | None) -> str:
     """The name an upload is stored under: its last part, in safe characters, its extension kept."""
-    from ..files import slugify
 
     name = Path((filename or "").replace("\\", "/")).name
     stem, suffix = Path(name).stem, Path(name).suffix.lower()

@@ -11,11 +11,13 @@ from ..folder import (
     METADATA,
     chapter_starts,
     check_state,
+    is_current,
     listed_files,
     load_script,
     read_object,
     read_segments,
     recorded_metadata,
+    recorded_videos,
     split_backchannels,
 )
 from ..models import Segment
@@ -91,7 +93,6 @@ def episode_view(folder: Path) -> dict[str, Any]:
 
 def _current_video(meta: dict) -> bool:
     """Whether the episode has a video of the audio it holds now (the page then plays it)."""
-    from ..folder import is_current, recorded_videos
 
     entry = recorded_videos(meta).get("video")
     return bool(entry) and is_current(entry, meta)

@@ -18,7 +18,15 @@ from ..config import Settings
 from ..contracts import Progress
 from ..files import write_text
 from ..folder import METADATA, SHORT, VIDEO, VIDEOS, YOUTUBE, is_current, read_object, record_video, recorded_videos
+from ..mix import show_name
 from ..text.language import base_language
+from .draw import load_cover
+from .encode import encode
+from .figures import place_figures
+from .long import long_clip, youtube_description
+from .short import pick, short_clip
+from .slides import read_episode
+from .style import load_style, warn_missing
 
 if TYPE_CHECKING:
     from .slides import Shown
@@ -33,11 +41,6 @@ def make_videos(
 ) -> dict[str, dict]:
     """Make the episode's videos (those not already up to date); return what episode.json records
     of each, by kind ("video", "short")."""
-    from ..mix import show_name
-    from .draw import load_cover
-    from .figures import place_figures
-    from .slides import read_episode
-    from .style import load_style, warn_missing
 
     folder = Path(folder)
     shown = read_episode(folder)
@@ -74,8 +77,6 @@ def make_videos(
 
 
 def _long(shown: Shown, style: Style, show: str, cover, settings: Settings, progress: Progress | None) -> dict:
-    from .encode import encode
-    from .long import long_clip, youtube_description
 
     folder = shown.episode.folder
     vtt = shown.episode.files.get("transcript_vtt")
@@ -104,8 +105,6 @@ def _long(shown: Shown, style: Style, show: str, cover, settings: Settings, prog
 
 
 def _short(shown: Shown, style: Style, show: str, cover, settings: Settings, progress: Progress | None) -> dict:
-    from .encode import encode
-    from .short import pick, short_clip
 
     chosen = pick(shown, shown.episode.script.highlight if shown.episode.script else None)
     clip, words = short_clip(shown, style, show, cover, chosen)

@@ -22,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from ..config import Settings
 from ..files import atomic_path
+from ..ingest.pdf_quiet import pypdf_quiet
 from ..text.centrality import Centrality
 from .slides import Shown
 
@@ -68,8 +69,6 @@ def place_figures(shown: Shown, settings: Settings) -> None:
 def _from_source(path: Path, settings: Settings) -> list[Found]:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        from ..ingest.pdf_quiet import pypdf_quiet
-
         with pypdf_quiet():
             return _pdf(path, settings)
     if suffix in (".docx", ".epub"):

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EpisodeError
-from ..folder import open_episode
+from ..folder import chapter_marks, open_episode, split_backchannels
 from ..models import Episode, Segment
+from ..text.centrality import terms
+from ..text.sentences import split_sentences
 
 POINTS = 3
 POINT_WORDS = 18
@@ -47,7 +49,6 @@ class Shown:
 
 def read_episode(folder: Path) -> Shown:
     """The finished episode in ``folder`` as slides; an EpisodeError when it cannot be a video."""
-    from ..folder import chapter_marks, split_backchannels
 
     episode = open_episode(folder)
     script = episode.script
@@ -88,8 +89,6 @@ _TALK = re.compile(r"\b(?:I|I'm|I'd|I'll|you|you're|you'll|your|me|let's|us)\b",
 def telling_sentences(texts: list[str], count: int = POINTS) -> list[str]:
     """The most telling sentences of ``texts``, shortened: statements of some length, not
     questions or greetings, the longest (most content words) first, then back in spoken order."""
-    from ..text.centrality import terms
-    from ..text.sentences import split_sentences
 
     sentences = [_LEAD_IN.sub("", s) for text in texts for s in split_sentences(text)]
     scored = [

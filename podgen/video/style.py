@@ -8,6 +8,7 @@ the font lacks are named in a warning instead of turning silently into boxes.
 
 from __future__ import annotations
 
+import colorsys
 import logging
 import tomllib
 import unicodedata
@@ -83,7 +84,6 @@ def _colour(value: object, key: str, style: str) -> RGB:
 
 def cover_palette(cover: Path) -> dict[str, RGB]:
     """A deep background, a darker panel and the most vivid colour of the cover."""
-    import colorsys
 
     from PIL import Image
 

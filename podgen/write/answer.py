@@ -15,10 +15,14 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from ..errors import BackendError, ConfigError
+from ..llm import ChatClient
 from ..models import Document, Line
 from ..prompts import load_text, load_toml
 from ..text.centrality import Centrality
 from ..text.sentences import split_sentences
+from . import writers
+from .auto import choose
+from .model.grounding import Source
 from .offline import finish
 from .sentences import candidates
 from .spoken import speakable_text
@@ -104,15 +108,12 @@ def _writer(settings: Settings) -> tuple[str, Settings]:
     """The writer that answers: the settings' writer, with ``auto`` resolved as it is for scripts."""
     if settings.writer != "auto":
         return settings.writer, settings
-    from .auto import choose
 
     choice = choose(settings)
     return choice.writer, settings.model_copy(update=choice.updates)
 
 
 def _from_model(question: str, document: Document, settings: Settings, name: str, host: str) -> tuple[str, list[str]]:
-    from ..llm import ChatClient
-    from . import writers
 
     used = relevant(question, document, CONTEXT) or [s.text for s in candidates(document.text)][:CONTEXT]
     system = Template(load_text(PROMPT, settings)).safe_substitute(
@@ -136,7 +137,6 @@ def _from_model(question: str, document: Document, settings: Settings, name: str
 
 
 def _unsupported(text: str, document: Document, settings: Settings, known: list[str]) -> list[str]:
-    from .model.grounding import Source
 
     ignore = {w.lower().strip("?.,!") for phrase in [*known, document.title] for w in phrase.split()}
     return Source(document.text, settings.base_language == "en").unsupported(text, ignore)

@@ -17,8 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..contracts import Progress, Writer
-from ..llm import find_endpoint
+from ..llm import discover, find_endpoint
+from ..llm.gguf import DEFAULT_GGUF, cached_gguf
 from ..models import Document, Script
+from . import writers
+from .offline import OfflineWriter
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -54,7 +57,6 @@ def choose(
 
 
 def _local_server(settings: Settings, ports: Sequence[tuple[str, int]] | None) -> Choice | None:
-    from ..llm import discover
 
     for found in discover.find_local_servers(discover.KNOWN if ports is None else ports):
         if not found.models:
@@ -68,10 +70,6 @@ def local_model(settings: Settings) -> Path | None:
     """The GGUF the local writer would run without downloading anything, if there is one."""
     if settings.model_file is not None:
         return Path(settings.model_file)
-    try:
-        from ..llm.gguf import DEFAULT_GGUF, cached_gguf
-    except ImportError:  # pragma: no cover
-        return None
     return cached_gguf(settings.model if settings.model.endswith(".gguf") else DEFAULT_GGUF)
 
 
@@ -84,12 +82,8 @@ class AutoWriter(Writer):
         fallback = "offline" if settings.fallback == "auto" else settings.fallback
         chosen = settings.model_copy(update={**choice.updates, "writer": choice.writer, "fallback": fallback})
         if choice.writer == "offline":
-            from .offline import OfflineWriter
-
             script = OfflineWriter().write(document, chosen)
         else:
-            from ..write import writers
-
             script = writers.create(choice.writer).write(document, chosen, progress)
         script.stats["writer_reason"] = f"auto: {choice.reason}"
         return script

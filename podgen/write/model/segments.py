@@ -16,6 +16,7 @@ from string import Template
 
 from ...errors import BackendError
 from ..offline import fallback_lines
+from ..sentences import split_sentences
 from ..spoken import speakable_text
 from .budget import Chunk, answer_tokens, source_chars
 from .job import Job
@@ -87,7 +88,6 @@ SENTENCE_WORDS = 6
 def unsaid(text: str, earlier: list[str]) -> str:
     """``text`` without its sentences that repeat, nearly word for word, a sentence of the
     ``earlier`` lines (a small model often starts a line by saying its last two again)."""
-    from ..sentences import split_sentences
 
     said = [sentence for line in earlier for sentence in split_sentences(line)]
     kept = []

@@ -16,6 +16,7 @@ from ...errors import BackendError, UsageError
 from ...files import write_text
 from ...folder import RAW_ANSWER, folder_for
 from ...llm import ChatClient, Transport
+from ...llm.local import LocalTransport
 from ...models import Chapter, Document, Line, Script
 from ...text.headings import spoken_heading
 from .budget import MIN_SOURCE_TOKENS, answer_tokens, room
@@ -157,6 +158,5 @@ class LocalWriter(LlmWriter):
         return settings
 
     def transport(self, settings: Settings) -> Transport:
-        from ...llm.local import LocalTransport
 
         return LocalTransport(settings)
