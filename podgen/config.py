@@ -96,7 +96,9 @@ class Show(BaseModel):
     locked: bool = Field(
         True, description="podcast:locked: no other platform may import the feed", json_schema_extra=PUBLISH
     )
-    language: str | None = Field(None, description="[default: the language setting]", json_schema_extra=PUBLISH)
+    language: str | None = Field(
+        None, description="the feed's language [default: the language setting]", json_schema_extra=PUBLISH
+    )
 
 
 class Sampling(BaseModel):
