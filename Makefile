@@ -6,6 +6,7 @@
 # pinned and installed with pip into .tools/; nothing but Python is needed first.
 # `make lock` refreshes the lock, `make lock-check` fails when it no longer matches
 # pyproject.toml, `make test-latest` runs the fast tests on the newest release of everything.
+# `make lint` runs ruff, `make docs` builds the documentation site (docs/, mkdocs.yml).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -22,7 +23,7 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON_DOWNLOADS := never
 UV_SYNC := $(UV) sync --quiet --locked
 
-.PHONY: install install-local install-test demo test test-fast test-latest lock lock-check lint wheel-check \
+.PHONY: install install-local install-test demo test test-fast test-latest lock lock-check lint docs wheel-check \
 	bench clean
 
 $(UV):
@@ -90,8 +91,15 @@ lock-check: | $(UV)
 # from the lock's lint group, in a venv of its own
 LINT := $(UV) run --quiet --locked --isolated --only-group lint
 lint: | $(UV)
-	$(LINT) ruff check podgen tests bench
-	$(LINT) ruff format --check podgen tests bench
+	$(LINT) ruff check podgen tests bench docs/hooks
+	$(LINT) ruff format --check podgen tests bench docs/hooks
+
+# the documentation site, into build/docs: MkDocs (Material) from the lock's site group, in a venv
+# of its own with podgen and its core dependencies, which the hook that writes the CLI and
+# settings references imports (docs/hooks/reference.py). --strict: a broken link, anchor or
+# page left out of the navigation fails the build (never --quiet: it hides the warnings --strict counts).
+docs: | $(UV)
+	NO_MKDOCS_2_WARNING=1 $(UV) run --quiet --locked --isolated --group site mkdocs build --strict
 
 # what users install: the sdist and the wheel, the wheel installed (not editable) in a clean venv,
 # then a real episode made from the example by the installed command
@@ -129,4 +137,4 @@ bench: install-test
 	else echo "bench_local_llm: set PODGEN_BENCH_GGUF to a 1.5B GGUF to run it (see bench/bench_local_llm.py)"; fi
 
 clean:
-	rm -rf episodes .pytest_cache dist $(LATEST) $(WHEEL_VENV) .wheel-episodes
+	rm -rf episodes .pytest_cache dist build/docs $(LATEST) $(WHEEL_VENV) .wheel-episodes

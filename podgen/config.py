@@ -53,8 +53,15 @@ NOTHING = shapes()
 
 
 class Host(BaseModel):
+    """One host of the show: a ``[[hosts]]`` table of podgen.toml."""
+
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=40, json_schema_extra=shapes("write", "speak"))
+    name: str = Field(
+        min_length=1,
+        max_length=40,
+        description="the host's name; names must differ",
+        json_schema_extra=shapes("write", "speak"),
+    )
     voice: str | None = Field(
         None, min_length=1, description="Piper voice [default: by position]", json_schema_extra=SPEAK
     )
@@ -74,9 +81,13 @@ class Show(BaseModel):
     title: str | None = Field(
         None, description="show title [default: the episodes folder's name]", json_schema_extra=shapes("mix", "publish")
     )  # the ID3 album
-    description: str | None = Field(None, json_schema_extra=PUBLISH)
-    author: str = Field("podgen", json_schema_extra=PUBLISH)
-    owner_name: str | None = Field(None, json_schema_extra=PUBLISH)
+    description: str | None = Field(
+        None, description="show description [default: the title]", json_schema_extra=PUBLISH
+    )
+    author: str = Field("podgen", description="itunes:author", json_schema_extra=PUBLISH)
+    owner_name: str | None = Field(
+        None, description="itunes:owner's name [default: the author]", json_schema_extra=PUBLISH
+    )
     owner_email: str | None = Field(
         None,
         pattern=r"^[A-Za-z0-9_.+'-]+@([A-Za-z0-9-]+\.)+[A-Za-z0-9-]{2,}$",
@@ -88,10 +99,14 @@ class Show(BaseModel):
         description="show artwork: a file or an absolute URL [default: first episode cover]",
         json_schema_extra=PUBLISH,
     )
-    category: str = Field("Technology", json_schema_extra=PUBLISH)
-    explicit: bool = Field(False, json_schema_extra=PUBLISH)
-    locked: bool = Field(True, json_schema_extra=PUBLISH)
-    language: str | None = Field(None, description="[default: the language setting]", json_schema_extra=PUBLISH)
+    category: str = Field("Technology", description="itunes:category", json_schema_extra=PUBLISH)
+    explicit: bool = Field(False, description="itunes:explicit", json_schema_extra=PUBLISH)
+    locked: bool = Field(
+        True, description="podcast:locked: no other platform may import the feed", json_schema_extra=PUBLISH
+    )
+    language: str | None = Field(
+        None, description="the feed's language [default: the language setting]", json_schema_extra=PUBLISH
+    )
 
 
 class Sampling(BaseModel):
@@ -122,9 +137,11 @@ class Sampling(BaseModel):
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
-    output_dir: Path = Field(Path("episodes"), json_schema_extra=NOTHING)
+    output_dir: Path = Field(
+        Path("episodes"), description="parent folder of episode folders", json_schema_extra=NOTHING
+    )
     minutes: float = Field(5.0, gt=0, le=180, description="target episode length", json_schema_extra=WRITE)
-    title: str | None = Field(None, json_schema_extra=WRITE)
+    title: str | None = Field(None, description="episode title [default: the document's]", json_schema_extra=WRITE)
     language: str = Field(
         "en",
         pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
@@ -181,8 +198,12 @@ class Settings(BaseModel):
         json_schema_extra=MIX,
     )
     bitrate: int = Field(96, ge=64, le=320, description="MP3 bitrate in kbit/s (CBR)", json_schema_extra=MIX)
-    sample_rate: int = Field(44100, description="MP3 sample rate", json_schema_extra=MIX)
-    cache_dir: Path = Field(default_factory=default_cache_dir, json_schema_extra=NOTHING)
+    sample_rate: int = Field(44100, description="MP3 sample rate: 22050, 32000, 44100 or 48000", json_schema_extra=MIX)
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir,
+        description="clip and model-answer cache [default: $XDG_CACHE_HOME/podgen, else ~/.cache/podgen]",
+        json_schema_extra=NOTHING,
+    )
     password: str | None = Field(None, description="password for encrypted PDFs", json_schema_extra=shapes(secret=True))
     max_pages: int = Field(
         1000, ge=1, le=100000, description="longest document read, in pages", json_schema_extra=NOTHING
@@ -212,7 +233,9 @@ class Settings(BaseModel):
     prompts_dir: Path | None = Field(
         None, description="folder of prompt templates that override the built-in ones", json_schema_extra=WRITE
     )
-    words_per_minute: int = Field(150, ge=60, le=300, json_schema_extra=WRITE)
+    words_per_minute: int = Field(
+        150, ge=60, le=300, description="speaking rate that turns minutes into words", json_schema_extra=WRITE
+    )
     music: str | None = Field(
         None, description='music file for the intro, bed and outro, or "default"', json_schema_extra=MIX
     )

@@ -1,4 +1,4 @@
-"""The studio's HTTP API: every action of its pages, as JSON, for scripts too (see README, "HTTP API").
+"""The studio's HTTP API: every action of its pages, as JSON, for scripts too (see docs/studio-api.md).
 
 Errors are JSON ``{"error": ..., "hint": ...}`` with a 4xx status, from the library's own
 one-line messages.
