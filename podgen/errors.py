@@ -29,7 +29,7 @@ class UsageError(PodgenError):
 
 
 class ConfigError(UsageError):
-    default_hint = "Fix podgen.toml or the PODGEN_* environment variables; see README.md."
+    default_hint = "Fix podgen.toml or the PODGEN_* environment variables; see docs/configuration.md."
 
 
 class InputError(PodgenError):
