@@ -254,6 +254,13 @@ class Settings(BaseModel):
     max_wer: float = Field(
         0.4, ge=0, le=1, description="word error rate over which the check flags a line", json_schema_extra=CHECK
     )
+    player: str | None = Field(
+        None,
+        max_length=500,
+        description="command that plays an audio file named after it, for make --play "
+        "[default: the first of ffplay, mpv, aplay, paplay, afplay found]",
+        json_schema_extra=NOTHING,
+    )
     # --- videos, made after the mix from the finished episode
     video: bool = Field(
         False, description="also make episode.mp4, a 1920x1080 video for YouTube", json_schema_extra=NOTHING
@@ -306,7 +313,7 @@ class Settings(BaseModel):
         None,
         ge=1,
         le=256,
-        description="CPU threads of the local writer [default: the cores not busy]",
+        description="CPU threads of the local writer [default: the cores idle when it starts]",
         json_schema_extra=NOTHING,
     )
     format: Format = Field("deep-dive", description="episode format", json_schema_extra=WRITE)

@@ -60,9 +60,19 @@ class Extractor:
         raise NotImplementedError
 
 
+def report_draft(progress: Progress | None, script: Script) -> None:
+    """Hand the script written so far to the run (when its progress takes drafts: ``make``'s
+    does, to speak the first chapters while the rest is written). A writer that writes chapter
+    by chapter calls this after each; the script it returns in the end is what counts."""
+    draft = getattr(progress, "draft", None)
+    if callable(draft):
+        draft(script)
+
+
 class Writer:
     """Turns a Document into a Script of the settings' hosts. Built-in writers and plug-ins
-    subclass it; a writer reports its work as ("write", done, total) through ``progress``."""
+    subclass it; a writer reports its work as ("write", done, total) through ``progress``, and
+    may report its script so far with :func:`report_draft`."""
 
     name: str = ""
 

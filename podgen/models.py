@@ -169,6 +169,8 @@ class Script:
     """Chapters the model could not write, read from the source by the offline writer instead."""
     highlight: list[int] = field(default_factory=list)
     """[first, last]: the lines a short video clip should come from (the writer's pick, or a person's)."""
+    coverage: dict[str, Any] = field(default_factory=dict)
+    """Of the document's key sections, how many the script talks about, and which it leaves out."""
     stats: dict[str, Any] = field(default_factory=dict, compare=False)
     """How the script was made (writer chosen and why, model requests and tokens); not saved."""
 
@@ -176,7 +178,7 @@ class Script:
         data = {"version": SCRIPT_VERSION, **asdict(self)}
         del data["stats"]
         data["lines"] = [line.to_dict() for line in self.lines]
-        for name in ("unsupported_claims", "fallback_segments", "highlight"):
+        for name in ("unsupported_claims", "fallback_segments", "highlight", "coverage"):
             if not data[name]:
                 del data[name]
         for chapter in data["chapters"]:
@@ -208,6 +210,7 @@ class Script:
             unsupported_claims=[c for c in data.get("unsupported_claims", []) if isinstance(c, dict)],
             fallback_segments=[str(t) for t in data.get("fallback_segments", []) if isinstance(t, str)],
             highlight=_highlight(data.get("highlight"), len(lines)),
+            coverage=dict(data["coverage"]) if isinstance(data.get("coverage"), dict) else {},
         )
 
     def word_count(self) -> int:

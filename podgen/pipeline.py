@@ -33,10 +33,12 @@ from .ingest import credits, extract_all
 from .mix import check_inputs, mix_episode
 from .mix.conversation import backchannels
 from .models import Episode, Line, Script
+from .preview import Early, Player
 from .record import fingerprint, production_choices
 from .speak import backend_choice, plan_speech, speak_script
 from .video import make_videos
 from .write import write_script
+from .write.finish import subject_sentence
 
 if TYPE_CHECKING:
     from .speak import Plan
@@ -56,14 +58,29 @@ def _timed(timings: dict[str, float], stage: str, progress: Progress | None) -> 
         progress(stage, 1, 1)
 
 
-def make_episode(sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None) -> Episode:
-    """Read the sources, write a script, and render it into ``<output_dir>/<slug>/``."""
+def make_episode(
+    sources: Sequence[str | Path], settings: Settings, progress: Progress | None = None, play: bool = False
+) -> Episode:
+    """Read the sources, write a script, and render it into ``<output_dir>/<slug>/``.
+
+    Lines are spoken as soon as the writer has written them (``preview.Early``); with ``play``,
+    they are played as they are ready, and this returns when the last has been played."""
 
     check_inputs(settings)  # a bad music or cover file stops the run before anything is read
+    player = Player.find(settings.player) if play else None
+    early = Early(settings, progress, player)
     timings: dict[str, float] = {}
-    folder, script = make_script(sources, settings, progress, timings)
-    episode = _render(folder, settings, progress, timings, False, False)
+    try:
+        folder, script = make_script(sources, settings, early, timings)
+        early.close()
+        episode = _render(folder, settings, early, timings, False, False)
+    finally:
+        early.close()
+        if player is not None:
+            player.finish()
     episode.stats = {**script.stats, **episode.stats}
+    if early.first_audio is not None:
+        episode.stats["first_audio_seconds"] = round(early.first_audio, 2)
     return episode
 
 
@@ -78,6 +95,8 @@ def make_script(
     timings = {} if timings is None else timings
     with _timed(timings, "ingest", progress):
         document = extract_all(sources, settings, progress)
+    if isinstance(progress, Early):
+        progress.subject = subject_sentence(document, document.title, settings)
     with _timed(timings, "write", progress):
         script = write_script(document, settings, progress)
     script.sources = [redact.url(str(source)) for source in sources]
@@ -163,6 +182,8 @@ def _speak_and_mix(
 ) -> Episode:
 
     start = time.perf_counter()
+    if isinstance(progress, Early):
+        progress.expect(plan.paths[: len(script.lines)])
     clips = speak_script(_voiced(script, backchannels), settings, progress, plan)
     timings["speak"] = time.perf_counter() - start
     if plan.spoken:  # clips were added or replaced: the fingerprint of the clips as they are now

@@ -362,7 +362,7 @@ def test_the_plain_style_keeps_a_fixed_pause_and_no_backchannels(cache, tmp_path
 
 
 def test_what_a_writer_gets_wrong_in_the_new_fields_is_dropped_not_saved(tmp_path):
-    from podgen.write import _make_speakable
+    from podgen.write import speakable
 
     script = Script(
         "T",
@@ -384,7 +384,7 @@ def test_what_a_writer_gets_wrong_in_the_new_fields_is_dropped_not_saved(tmp_pat
         ],
         hosts=["Alex", "Sam"],
     )
-    _make_speakable(script, Settings())
+    speakable(script, Settings())
     first, second = script.lines
     assert (first.kind, first.overlap, first.reactions) == (None, None, [Reaction("Sam", 1, "Right.")])
     assert (second.kind, second.overlap) == ("reaction", True)

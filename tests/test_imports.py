@@ -13,6 +13,7 @@ LAYERS = (
     Layer("studio"),
     Layer("batch", "fix", "doctor"),
     Layer("pipeline"),
+    Layer("preview"),
     Layer("publish", "check"),
     Layer("video"),
     Layer("record"),

@@ -4,6 +4,7 @@ lines, garbage, stalls, and segments the model cannot write."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from servers.chat import Answer, Request
@@ -13,6 +14,7 @@ from test_llm_writer import HONEY, distinct_lines, is_segment, settings_for
 from podgen.errors import BackendError
 from podgen.llm import ChatClient
 from podgen.llm.stream import RepeatGuard
+from podgen.text.sentences import split_sentences
 from podgen.write import write_script
 from podgen.write.model.schema import segment_model
 from podgen.write.model.structured import parse_json, salvage
@@ -77,7 +79,7 @@ def test_a_cut_off_segment_keeps_its_lines_and_asks_only_for_the_rest(chat_serve
     )
     script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=1))
     texts = [line.text for line in script.lines]
-    assert texts[0] == distinct_lines(1)[0]["text"]  # kept from the cut answer
+    assert distinct_lines(1)[0]["text"] in texts[:3]  # kept from the cut answer (after the welcome)
     continued = [r for r in chat_server.chat_requests() if "continue from where they stop" in r.text]
     assert len(continued) >= 1 and distinct_lines(1)[0]["text"] in continued[0].text  # it saw what it had
     assert not [r for r in chat_server.chat_requests() if len(r.body["messages"]) == 4]  # no repair was needed
@@ -113,7 +115,7 @@ def test_a_segment_the_model_cannot_write_falls_back_and_is_listed(chat_server, 
     assert script.fallback_segments == [c.title for c in script.chapters]
     assert script.stats["fallback_segments"] == len(script.chapters) >= 1
     source = " ".join(s.text for s in HONEY.sections)
-    assert any(line.text in source for line in script.lines)  # read from the source
+    assert any(s in source for line in script.lines for s in split_sentences(line.text))  # read from the source
     assert abs(script.word_count() - 150) <= 0.15 * 150
     assert json.loads(script.to_json())["fallback_segments"] == script.fallback_segments
 
@@ -127,13 +129,14 @@ def test_without_a_fallback_the_error_names_the_segment(chat_server, tmp_path):
 def test_a_model_that_ignores_length_still_lands_within_15_percent(chat_server, tmp_path):
     def far_too_long(request: Request):
         if is_segment(request):
-            return Answer(lines_json(distinct_lines(60, words=14)))
+            number = int(re.search(r"segment (\d+) of", request.text).group(1))
+            return Answer(lines_json(distinct_lines(60, words=14, first=100 * number)))
         return None
 
     chat_server.rules.append(far_too_long)
     script = write_script(HONEY, settings_for(chat_server, tmp_path, minutes=2))
     assert abs(script.word_count() - 300) <= 0.15 * 300
-    assert script.lines[0].text == distinct_lines(1, words=14)[0]["text"]  # the welcome stays
+    assert distinct_lines(1, words=14, first=100)[0]["text"] in [line.text for line in script.lines][:3]
 
 
 def test_sampling_settings_reach_the_server(chat_server, tmp_path):

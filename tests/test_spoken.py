@@ -58,8 +58,9 @@ def test_every_writer_s_lines_go_through_it_and_empty_ones_are_dropped():
 
     writers.register("careless", Careless)
     script = write_script(Document("T", [Section("", "x")]), Settings(writer="careless"))
-    assert [line.text for line in script.lines] == ["Hi!", "It's 42 percent bees."]
-    assert [(c.title, c.line) for c in script.chapters] == [("Intro", 0), ("Facts", 1)]
+    texts = [line.text for line in script.lines]
+    assert texts[:2] == ["Hi!", "It's 42 percent bees."] and "laughs" not in " ".join(texts)
+    assert [(c.title, c.line) for c in script.chapters] == [("Facts", 0)]  # too short for two: merged
 
 
 def test_a_host_name_left_after_the_last_sentence_is_dropped():

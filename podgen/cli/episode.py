@@ -16,6 +16,9 @@ from .results import produce, produce_script
 @with_settings(EPISODE)
 def make(
     sources: list[str] = typer.Argument(..., help=SOURCES_HELP, show_default=False),
+    play: bool = typer.Option(
+        False, "--play", help="Play the episode while it is being made: each line as soon as it is spoken."
+    ),
     *,
     settings: Settings,
 ) -> None:
@@ -36,10 +39,12 @@ def make(
     * `podgen make paper.pdf --language fr` (French voices)
 
     * `podgen make paper.pdf --video --short` — also episode.mp4 for YouTube and short.mp4 for Shorts
+
+    * `podgen make paper.pdf --llm local --play` — hear the first chapter while the rest is written
     """
     from ..pipeline import make_episode
 
-    produce(lambda bars: make_episode(sources, settings, bars))
+    produce(lambda bars: make_episode(sources, settings, bars, play=play))
 
 
 @app.command()

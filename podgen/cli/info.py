@@ -91,7 +91,21 @@ def writer_lines(settings: Settings, ports: Sequence[tuple[str, int]] | None = N
     choices = [*_endpoint_lines(endpoint), *_server_lines(ports), *_gguf_lines(settings), "offline: always available"]
     choices[0] += "  <- auto's choice"
     lines = [f"writers: {', '.join(registry.names())}", "auto tries, in order:", *(f"  {c}" for c in choices)]
+    lines += _model_lines()
     return [text(line, [endpoint.api_key] if endpoint and endpoint.has_key else []) for line in lines]
+
+
+def _model_lines() -> list[str]:
+    """GGUF models for the local writer (or Ollama), and the one this machine should run."""
+    from ..llm import recommend
+
+    free, count = recommend.free_memory_gb(), recommend.cores()
+    best = recommend.recommended(free, count)
+    return [
+        f"models for --llm local or Ollama (this machine: {count} cores, {free:.1f} GB free):",
+        *(f"  {line}" for line in recommend.table(free, count)),
+        f"recommended here: {best.name}; {recommend.advice(free, count)}",
+    ]
 
 
 def _endpoint_lines(endpoint: Endpoint | None) -> list[str]:

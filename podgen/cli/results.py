@@ -73,7 +73,18 @@ def _writing(stats: dict[str, Any]) -> None:
         line += f"; the model wrote {stats['tokens_per_second']:.1f} tokens/s"
     if "write_seconds" in stats:
         line += f"; writing took {stats['write_seconds']:.1f}s"
+    if "first_audio_seconds" in stats:
+        line += f"; first audio after {stats['first_audio_seconds']:.1f}s"
     out.print(line, highlight=False)
+    coverage = stats.get("coverage") or {}
+    if coverage.get("key_sections"):
+        missing = f" (left out: {', '.join(coverage['missing'])})" if coverage.get("missing") else ""
+        out.print(
+            f"  coverage: {coverage['covered']} of the document's {coverage['key_sections']} key sections{missing}",
+            highlight=False,
+        )
+    if stats.get("advice"):
+        out.print(f"  for a real conversation: {stats['advice']}", highlight=False)
     if stats.get("fallback_segments"):
         out.print(
             f"  fallback: {stats['fallback_segments']} chapter(s) the model could not write were read from "

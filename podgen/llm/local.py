@@ -10,8 +10,10 @@ reuses what the model already read.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,11 +32,47 @@ _MODELS: dict[tuple[str, int, int], Any] = {}
 _LOAD = threading.Lock()
 
 
-def default_threads() -> int:
-    """The cores not already busy: two threads on a core another program uses slow both down."""
+SAMPLE_SECONDS = 0.3
+SPARE = 0.25
+"""A core counts as free when it is idle 75% of the time or more."""
+
+
+def default_threads(sample: float = SAMPLE_SECONDS) -> int:
+    """The cores idle now: two threads on a core another program uses slow both down, and the
+    load average lags by minutes (an idle machine still looks busy after a test run). Measured
+    from the CPU's idle time over ``sample`` seconds; the load average where that cannot be read."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    busy = round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
-    return max(1, min(cores - busy, cores, 8))
+    idle = idle_cores(sample)
+    if idle is None:
+        busy = round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
+        return max(1, min(cores - busy, cores, 8))
+    return max(1, min(math.floor(idle + SPARE), cores, 8))
+
+
+def idle_cores(sample: float = SAMPLE_SECONDS) -> float | None:
+    """How many cores' worth of time went idle over ``sample`` seconds (Linux's /proc/stat)."""
+    first = _cpu_times()
+    if first is None:
+        return None
+    time.sleep(sample)
+    second = _cpu_times()
+    if second is None:
+        return None
+    total = sum(second) - sum(first)
+    idle = (second[3] + second[4]) - (first[3] + first[4])  # idle and iowait
+    count = os.cpu_count() or 1
+    return count * idle / total if total > 0 else None
+
+
+def _cpu_times() -> list[int] | None:
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            fields = handle.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu" or len(fields) < 6:
+        return None
+    return [int(v) for v in fields[1:8]]
 
 
 def model_file(settings: Settings) -> Path:

@@ -2,7 +2,8 @@
 
 Writers are backends in the ``podgen.writers`` registry; the built-in ``offline``, ``openai``
 and ``auto`` writers are declared in pyproject.toml exactly as an outside plug-in would declare
-its own. Every writer's lines pass through one normaliser (``spoken.speakable_text``).
+its own. Every writer's lines pass through one normaliser (``spoken.speakable_text``), then
+``finish``: the show's shape, the fallback's fill of a short script, chapters, coverage.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from ..errors import BackendError, PodgenError
 from ..models import MAX_LINE_CHARS, MAX_REACTION_CHARS, TURN_KINDS, Chapter, Document, Line, Script, not_a_host
 from ..registry import writers
 from ..text.sentences import sentence_ends, split_long
+from .finish import fills, finish
 from .spoken import speakable_text
 
 if TYPE_CHECKING:
     from ..config import Settings
 
-__all__ = ["writers", "write_script", "check_script"]
+__all__ = ["writers", "write_script", "check_script", "speakable"]
 
 
 def write_script(document: Document, settings: Settings, progress: Progress | None = None) -> Script:
@@ -32,14 +34,15 @@ def write_script(document: Document, settings: Settings, progress: Progress | No
         raise
     except Exception as exc:  # a plug-in's own failure becomes one clear error
         raise BackendError(f"Writer {settings.writer!r} failed: {exc}.") from exc
-    check_script(script, settings.host_names, settings.writer)
-    _make_speakable(script, settings)
+    check_script(script, settings.host_names, settings.writer, count=not fills(settings))
+    speakable(script, settings)
+    script = finish(script, document, settings)
     check_script(script, settings.host_names, script.writer or settings.writer)
     script.stats.setdefault("writer_reason", f"writer setting is {settings.writer!r}")
     return script
 
 
-def _make_speakable(script: Script, settings: Settings) -> None:
+def speakable(script: Script, settings: Settings) -> None:
     """Every line through the one normaliser; a line left with nothing to say is dropped, and
     one longer than a script line may be is split at sentences into several (the first keeps
     the line's kind and overlap; reactions stay only on a line that is not split)."""
@@ -94,9 +97,10 @@ def _write(writer: Writer, document: Document, settings: Settings, progress: Pro
     return writer.write(document, settings)
 
 
-def check_script(script: Script, hosts: list[str], writer: str) -> None:
-    """Raise BackendError unless the script is a usable dialogue of the hosts (or one host's talk)."""
-    problem = _problem(script, hosts)
+def check_script(script: Script, hosts: list[str], writer: str, count: bool = True) -> None:
+    """Raise BackendError unless the script is a usable dialogue of the hosts (or one host's talk);
+    ``count``: and has lines enough (not asked where the fallback will fill a short script)."""
+    problem = _problem(script, hosts, count)
     if problem:
         raise BackendError(
             f"Writer {writer!r} returned an unusable script: {problem}.",
@@ -104,10 +108,10 @@ def check_script(script: Script, hosts: list[str], writer: str) -> None:
         )
 
 
-def _problem(script: Script, hosts: list[str]) -> str | None:
+def _problem(script: Script, hosts: list[str], count: bool) -> str | None:
     if not isinstance(script, Script):
         return f"expected a Script, got {type(script).__name__}"
-    if len(script.lines) < min(2, len(hosts)):
+    if count and len(script.lines) < min(2, len(hosts)):
         return f"it has {len(script.lines)} line(s), at least 2 are needed"
     for number, line in enumerate(script.lines, 1):
         if problem := not_a_host(line.speaker, hosts):

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ..contracts import Progress, Writer
 from ..llm import discover, find_endpoint
 from ..llm.gguf import DEFAULT_GGUF, cached_gguf
+from ..llm.recommend import advice
 from ..models import Document, Script
 from . import writers
 from .offline import OfflineWriter
@@ -83,6 +84,7 @@ class AutoWriter(Writer):
         chosen = settings.model_copy(update={**choice.updates, "writer": choice.writer, "fallback": fallback})
         if choice.writer == "offline":
             script = OfflineWriter().write(document, chosen)
+            script.stats["advice"] = advice()
         else:
             script = writers.create(choice.writer).write(document, chosen, progress)
         script.stats["writer_reason"] = f"auto: {choice.reason}"

@@ -307,8 +307,8 @@ def _intro(opening: Sentence, phrases: Phrases) -> list[Turn]:
 
 
 def _just_agreed(turns: list[Turn]) -> bool:
-    """True when the last turn only agreed with host A (then A needs no segue of its own)."""
-    return bool(turns) and [p.kind for p in turns[-1].parts] == ["agree"]
+    """True when host A spoke last, or host B only agreed with A (then A needs no segue)."""
+    return bool(turns) and (turns[-1].speaker == HOST_A or [p.kind for p in turns[-1].parts] == ["agree"])
 
 
 def _segment(index: int, heading: str, sentences: list[Sentence], phrases: Phrases, agreed: bool) -> list[Turn]:
@@ -321,21 +321,20 @@ def _segment(index: int, heading: str, sentences: list[Sentence], phrases: Phras
     else:
         opener.append(phrases.say("open_topic" if index else "first_topic", HOST_A, heading=heading))
     turns = [Turn(HOST_A, opener, "topic")]
-    pending: list[Part] = []
+    agree = False
     for number, chunk in enumerate(chunks):
         if number in readers:
             turns.append(Turn(HOST_A, [phrases.say("read_aloud", HOST_A), *_source(chunk)], "statement"))
-            pending = [phrases.say("agree", HOST_B)]
+            agree = True
             continue
         if number and number - 1 not in readers:
             asked = phrases.ask(chunk[0], HOST_A)
             turns.append(Turn(HOST_A, [asked or phrases.say("reaction", HOST_A)], "question" if asked else "reaction"))
         first = number == 0 and index % 2 == 0 and not asked
+        pending = [phrases.say("agree", HOST_B)] if agree else []
         turns.append(Turn(HOST_B, pending + _explain(chunk, first, phrases), "answer" if asked else None))
-        pending, asked = [], None
-    if pending:
-        turns.append(Turn(HOST_B, pending, "reaction"))
-    return turns
+        agree, asked = False, None
+    return turns  # a section host A ends by reading: host B's agreement is left out (a reaction is not a line)
 
 
 def _chunks(sentences: list[Sentence]) -> list[list[Sentence]]:

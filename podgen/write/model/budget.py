@@ -8,7 +8,7 @@ answers. Token counts are estimated from characters (``podgen.llm.tokens``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...llm.tokens import chars_for, estimate_tokens
 from ...text.sentences import split_long
@@ -38,6 +38,8 @@ class Chunk:
     number: int
     heading: str
     text: str
+    sections: list[int] = field(default_factory=list)
+    """The positions in ``document.sections`` of the sections it holds text of."""
 
 
 def split_text(text: str, max_chars: int) -> list[str]:

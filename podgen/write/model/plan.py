@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from functools import partial
 
 from ...llm.tokens import chars_for
-from ...text.headings import spoken_heading
+from ...text.centrality import Centrality
+from ...text.headings import short_title
+from ...text.sentences import split_sentences
+from ..coverage import Key, key_sections
 from .budget import CHUNK_TOKENS, SUMMARY_TOKENS, Chunk, answer_tokens, source_chars, split_text
 from .job import Job
-from .schema import Outline, PlannedSegment, Summary, segment_model
+from .schema import POINTS_CHARS, Outline, PlannedSegment, Summary, segment_model
 from .structured import Asker, InvalidAnswer
 
 log = logging.getLogger(__name__)
@@ -51,19 +54,22 @@ WHOLE_PART_CHARS = 1500
 """A part of a document read whole: small enough that each segment can be given its own parts."""
 
 
-def chunk_document(job: Job, size: int | None = None) -> list[Chunk]:
-    """The document in chunks of at most ``size`` characters [default: what a summary request holds]."""
+def chunk_document(job: Job, size: int | None = None, by_section: bool = False) -> list[Chunk]:
+    """The document in chunks of at most ``size`` characters [default: what a summary request holds];
+    ``by_section``: a titled section always starts a chunk of its own (a part the outline can name)."""
     context = job.settings.context_tokens
     fixed = job.fixed(Summary.model_json_schema()) + job.prompt("summary", source="")
     size = size or min(chars_for(CHUNK_TOKENS), source_chars(context, SUMMARY_TOKENS, fixed))
     chunks: list[Chunk] = []
-    for section in job.document.sections:
+    for index, section in enumerate(job.document.sections):
         text = f"{section.heading}\n\n{section.text}" if section.heading else section.text
-        for piece in split_text(text, size):
-            if chunks and len(chunks[-1].text) + len(piece) + 2 <= size:
+        for number, piece in enumerate(split_text(text, size)):
+            own = by_section and number == 0 and bool(section.heading.strip())
+            if chunks and not own and len(chunks[-1].text) + len(piece) + 2 <= size:
                 chunks[-1].text += "\n\n" + piece
+                chunks[-1].sections += [] if index in chunks[-1].sections else [index]
             else:
-                chunks.append(Chunk(len(chunks), section.heading, piece))
+                chunks.append(Chunk(len(chunks), section.heading, piece, [index]))
     return chunks
 
 
@@ -74,7 +80,7 @@ def numbered(chunks: list[Chunk]) -> str:
 def read_whole(job: Job) -> tuple[list[Part], list[Chunk]] | None:
     """The document in small numbered parts, and ``job.whole`` set, when the whole of it fits every
     request; None when it does not."""
-    chunks = chunk_document(job, WHOLE_PART_CHARS)
+    chunks = chunk_document(job, WHOLE_PART_CHARS, by_section=True)
     text = numbered(chunks)
     words = max(40, round(job.target_words / segment_count(job)))
     answer = max(answer_tokens(words, job.settings.context_tokens), outline_tokens(job))
@@ -168,7 +174,22 @@ def _opening(text: str, chars: int = 600) -> str:
     return cut.rsplit(" ", 1)[0] if len(cut) == chars else cut
 
 
-def outline(job: Job, asker: Asker, parts: list[Part]) -> Outline:
+def outline(job: Job, asker: Asker, parts: list[Part], chunks: list[Chunk] | None = None) -> Outline:
+    """The outline from the document's own sections when it has two or more worth a segment;
+    else the model plans one over the numbered parts."""
+    planned = outline_from_sections(job, parts, chunks or [])
+    if planned is not None:
+        log.info(
+            "outline from the document's %d key sections: %s",
+            len(planned.segments),
+            "; ".join(f"{s.title} ({s.words} words)" for s in planned.segments),
+        )
+        job.client.expect(len(planned.segments))
+        return planned
+    return _model_outline(job, asker, parts)
+
+
+def _model_outline(job: Job, asker: Asker, parts: list[Part]) -> Outline:
     lines = job.whole or "\n".join(p.line(i + 1) for i, p in enumerate(parts))
     prompt = job.prompt("outline", segments=segment_count(job), source=lines)
     job.client.expect(1 + segment_count(job))  # the outline, then about this many segments
@@ -203,7 +224,7 @@ def outline_by_code(job: Job, parts: list[Part]) -> Outline:
     size = math.ceil(len(parts) / count)
     segments = [
         PlannedSegment(
-            title=(spoken_heading(parts[i].heading) or (job.title if i == 0 else f"Part {i + 1}"))[:60],
+            title=short_title(parts[i].heading) or (job.title if i == 0 else f"Part {i + 1}"),
             parts=list(range(i + 1, min(i + size, len(parts)) + 1)),
         )
         for i in range(0, len(parts), size)
@@ -241,5 +262,56 @@ def _valid(segment: PlannedSegment, parts: list[Part]) -> PlannedSegment | None:
     title = segment.title
     title = _LABEL.sub("", title.strip()) or title  # "Part 1: Introduction" is "Introduction"
     if _NO_TITLE.search(title.strip()):
-        title = spoken_heading(parts[numbers[0] - 1].heading)[:60] or title
+        title = short_title(parts[numbers[0] - 1].heading) or title
     return segment.model_copy(update={"parts": numbers, "title": title})
+
+
+MIN_SEGMENT_WORDS = 40
+
+
+def outline_from_sections(job: Job, parts: list[Part], chunks: list[Chunk]) -> Outline | None:
+    """The document's key sections as the outline: the subject's definition first, then the others
+    in the document's order, each given words in proportion to how central it is. None when the
+    document has fewer than two key sections (or for a brief)."""
+    if job.settings.format == "brief" or not chunks:
+        return None
+    keys = key_sections(job.document, job.settings.minutes)
+    mapped = [(k, _parts_of(k, parts, chunks)) for k in keys]
+    mapped = [(k, numbers) for k, numbers in mapped if numbers]
+    if len(mapped) < 2:
+        return None
+    lead, rest = mapped[0], sorted(mapped[1:], key=lambda m: m[0].index)
+    ordered = [lead, *rest]
+    words = _shares(job.target_words, [k.score for k, _ in ordered])
+    segments = [
+        PlannedSegment(title=short_title(k.heading) or job.title, parts=numbers, points=_points(k), words=w)
+        for (k, numbers), w in zip(ordered, words)
+    ]
+    best = max(range(1, len(ordered)), key=lambda i: ordered[i][0].score)
+    description = f"A conversation about {job.title}. {_points(lead[0], 1)}".strip()
+    return Outline(description=description[:400], segments=segments, highlight=best + 1)
+
+
+def _parts_of(key: Key, parts: list[Part], chunks: list[Chunk]) -> list[int]:
+    held = {c.number for c in chunks if set(c.sections) & set(key.members)}
+    return [i + 1 for i, p in enumerate(parts) if any(p.first <= n <= p.last for n in held)]
+
+
+def _shares(total: int, scores: list[float]) -> list[int]:
+    """``total`` words shared in proportion to ``scores`` (the lead counts as the best), each at
+    least ``MIN_SEGMENT_WORDS``."""
+    weights = [max(s, 0.05) for s in scores]
+    weights[0] = max(weights)
+    whole = sum(weights)
+    return [max(MIN_SEGMENT_WORDS, round(total * w / whole)) for w in weights]
+
+
+def _points(key: Key, count: int = 2) -> str:
+    """The section's most central sentences (what the segment must get across), in its order."""
+    sentences = [s for s in split_sentences(" ".join(key.text.split())) if 6 <= len(s.split()) <= 40]
+    if not sentences:
+        return ""
+    scores = Centrality(sentences).scores(sentences)
+    best = sorted(sorted(range(len(sentences)), key=lambda i: -scores[i])[:count])
+    text = " ".join(sentences[i] for i in best)
+    return text if len(text) <= POINTS_CHARS else text[:POINTS_CHARS].rsplit(" ", 1)[0]

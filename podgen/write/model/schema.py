@@ -11,6 +11,7 @@ import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 MIN_LINE_WORDS = 2
 """A line says something: "Right." alone is a reaction the mix adds, not a line to write."""
@@ -40,6 +41,8 @@ class PlannedSegment(_Answer):
     title: str = Field(min_length=1, max_length=TITLE_CHARS)
     parts: list[int] = Field(min_length=1, max_length=40)
     points: str = Field("", max_length=POINTS_CHARS)
+    words: SkipJsonSchema[int] = 0
+    """Words of dialogue the segment is given (0: an even share); set by the code, never asked for."""
 
 
 class Outline(_Answer):

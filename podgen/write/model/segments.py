@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from string import Template
 
@@ -145,11 +146,20 @@ def to_lines(job: Job, answer: object, keep: bool = True) -> list[tuple[str, str
     return kept
 
 
-def write_segments(job: Job, asker: Asker, plan: Outline, parts: list[Part], chunks: list[Chunk]) -> list[Written]:
-    words = max(40, round(job.target_words / len(plan.segments)))
+def write_segments(
+    job: Job,
+    asker: Asker,
+    plan: Outline,
+    parts: list[Part],
+    chunks: list[Chunk],
+    drafted: Callable[[list[Written]], None] | None = None,
+) -> list[Written]:
+    """Each planned segment in turn; ``drafted`` gets the segments written so far after each."""
+    even = max(40, round(job.target_words / len(plan.segments)))
     outline_text = "\n".join(f"{i}. {s.title}: {s.points}" for i, s in enumerate(plan.segments, 1))
     written: list[Written] = []
     for number, planned in enumerate(plan.segments, 1):
+        words = planned.words or even
         segment = Written(
             planned.title,
             source_texts(parts, planned.parts, chunks),
@@ -169,6 +179,8 @@ def write_segments(job: Job, asker: Asker, plan: Outline, parts: list[Part], chu
         )
         _write_one(job, asker, segment, values, written, words)
         written.append(segment)
+        if drafted is not None:
+            drafted(written)
     return written
 
 

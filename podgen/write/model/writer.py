@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ... import redact
-from ...contracts import Progress, Writer
+from ...contracts import Progress, Writer, report_draft
 from ...errors import BackendError, UsageError
 from ...files import write_text
 from ...folder import RAW_ANSWER, folder_for
@@ -89,8 +89,8 @@ class LlmWriter(Writer):
             chunks = chunk_document(job)
             log.info("the document does not fit one request: summarising %d pieces", len(chunks))
             parts = condense(job, asker, summarise(job, asker, chunks))
-        plan = outline(job, asker, parts)
-        segments = fit_length(job, asker, write_segments(job, asker, plan, parts, chunks))
+        plan = outline(job, asker, parts, chunks)
+        segments = fit_length(job, asker, write_segments(job, asker, plan, parts, chunks, _drafts(job)))
         claims = ground(job, asker, segments)
         return segments, claims, plan.description
 
@@ -105,6 +105,11 @@ def check_context(job: Job) -> None:
             f"context_tokens={job.settings.context_tokens} is too small for a script request.",
             "Give the model's real context window with --context-tokens (4096 or more).",
         )
+
+
+def _drafts(job: Job):
+    """Reports the script so far to the run after each segment (``contracts.report_draft``)."""
+    return lambda written: report_draft(job.client.progress, _script(job, written, "", "draft"))
 
 
 def _script(job: Job, segments: list[Written], description: str, writer: str) -> Script:
