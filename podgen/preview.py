@@ -80,7 +80,8 @@ class Early:
         self._offer(self._expected)
 
     def close(self) -> None:
-        """Stop taking drafts; wait for the line being spoken."""
+        """Stop taking drafts and speaking them; wait for the line being spoken (the render
+        speaks the rest, at its own pace)."""
         with self._wake:
             self._closed = True
             self._wake.notify()
@@ -96,6 +97,8 @@ class Early:
                 draft, self._latest = self._latest, None
             try:
                 self._speak(draft)
+            except _Closed:
+                return
             except PodgenError as exc:  # the render speaks it again, and says what is wrong
                 log.info("early speech stopped: %s", exc.message)
                 return
@@ -106,8 +109,14 @@ class Early:
             return
         early = self.settings.model_copy(update={"tts_concurrency": 1})  # in order, beside the writer
         plan = plan_speech(settled, early)
-        speak_script(settled, early, lambda *_: self._offer(_ready(plan.paths)), plan)
+        speak_script(settled, early, lambda *_: self._spoken(plan.paths), plan)
         self._offer(_ready(plan.paths))
+
+    def _spoken(self, paths: list[Path]) -> None:
+        """A line of a draft was spoken: offer it, or stop when the writing is done."""
+        self._offer(paths)
+        if self._closed:
+            raise _Closed
 
     def _offer(self, paths: list[Path]) -> None:
         """The clips ready from the first on: to the player, and to ``progress.clip`` (the studio)."""
@@ -123,6 +132,10 @@ class Early:
             self._said = paths if len(paths) >= len(self._said) or paths != self._said[: len(paths)] else self._said
             if self.player is not None:
                 self.player.offer(paths)
+
+
+class _Closed(Exception):
+    """Raised in the speak stage's progress to stop early speech: the writer has finished."""
 
 
 def _ready(paths: list[Path]) -> list[Path]:

@@ -176,14 +176,15 @@ def test_writer_listing_puts_the_endpoint_first_then_servers_then_offline(server
     assert lines[3] == (
         f"  ollama: http://127.0.0.1:{ollama.port}/v1 serves nomic-embed-text, llama3.2:3b (chat model: llama3.2:3b)"
     )
-    assert lines[4:] == ["  offline: always available"]
+    models = next(i for i, line in enumerate(lines) if line.startswith("models for --llm local"))
+    assert lines[4:models] == ["  offline: always available"]
+    assert lines[-1].startswith("recommended here: ") and "GB" in lines[-1]
     assert SECRET not in "\n".join(lines)
 
 
 def test_writer_listing_without_anything_configured_chooses_offline():
-    assert writer_lines(Settings(), ports=[("ollama", closed_port())])[2:] == [
-        "  offline: always available  <- auto's choice"
-    ]
+    lines = writer_lines(Settings(), ports=[("ollama", closed_port())])
+    assert lines[2:3] == ["  offline: always available  <- auto's choice"] and lines[3].startswith("models for")
 
 
 def test_writer_listing_chooses_a_local_server_when_nothing_is_configured(servers):

@@ -12,6 +12,7 @@ from podgen.config import Settings
 from podgen.errors import BackendError, ConfigError, EmptyDocument
 from podgen.models import Document, Line, Script, Section
 from podgen.prompts import load_text, load_toml
+from podgen.text.headings import spoken_heading
 from podgen.text.sentences import split_sentences
 from podgen.write import write_script, writers
 from podgen.write.chapters import chapter_seconds
@@ -337,6 +338,22 @@ def test_write_script_accepts_a_good_hand_registered_writer(card: Document) -> N
     assert [line.text for line in script.lines[:2]] == ["Hello.", "Hi."]
     assert len(script.lines) == 4  # and a goodbye: the writer left it out
     assert "offline" in writers.names()
+
+
+@pytest.mark.parametrize("given", [1, 2])
+def test_a_writer_with_too_few_usable_lines_is_filled_by_the_offline_writer(card: Document, given: int) -> None:
+    """A model that gives one or two usable lines never ends the run when the fallback is the
+    offline writer (as under --llm auto): it fills what is missing, and the chapters it wrote are listed."""
+    lines = [Line("Alex", "Welcome! Whisper turns speech into text."), Line("Sam", "It was trained on many hours.")]
+    writers.register(f"test-thin-{given}", _writer(lines[:given]))
+    script = write_script(card, Settings(writer=f"test-thin-{given}", fallback="offline", minutes=2))
+    assert abs(script.word_count() - 300) <= 0.3 * 300
+    headings = {spoken_heading(s.heading) for s in card.sections} | {"Welcome", "Wrap-up"}
+    assert script.fallback_segments and set(script.fallback_segments) <= headings  # the offline writer's chapters
+    if given == 2:  # the writer's own lines open the show
+        assert script.lines[0].text.startswith("Welcome! Whisper turns speech into text.")
+    with pytest.raises(BackendError, match="1 line"):  # without a fallback, as before
+        write_script(card, Settings(writer="test-thin-1", fallback="none"))
 
 
 # --- sentences -------------------------------------------------------------------------------

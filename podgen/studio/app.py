@@ -39,7 +39,7 @@ class Studio:
 
         self.root = Path(self.settings.output_dir)
         self.folder = self.root / STATE
-        self.jobs = Jobs(self.folder / "jobs")
+        self.jobs = Jobs(self.folder / "jobs", self.clips)
         self.join = Join(self.settings, self.clips)
 
     @property

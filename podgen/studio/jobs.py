@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Cancelled, FileSystemError, PodgenError
-from ..files import write_text
+from ..files import copy_file, write_text
 from ..folder import read_object
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ class Job:
     order: list[str] = field(default_factory=list)
     error: dict[str, str] | None = None
     result: dict[str, Any] = field(default_factory=dict)
+    clips: list[str] = field(default_factory=list)
+    """The names (in the studio's clip folder) of the episode's first lines spoken so far, in
+    order: the page plays them while the job runs."""
     version: int = 0
 
     def public(self) -> dict[str, Any]:
@@ -62,8 +65,10 @@ Action = Callable[[Callable[[str, int, int], None], Job], dict[str, Any]]
 
 
 class Jobs:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, clips: Path | None = None):
         self.folder = folder
+        self.clips = clips
+        """Where a job's clips are copied as they are spoken (None: not kept)."""
         folder.mkdir(parents=True, exist_ok=True)
         self.jobs: dict[str, Job] = {}
         self.cancelled: set[str] = set()
@@ -159,7 +164,21 @@ class Jobs:
             self._changed(job, save=now - saved[0] > SAVE_EVERY)
             saved[0] = now if now - saved[0] > SAVE_EVERY else saved[0]
 
+        report.clip = lambda index, path: self._clip(job, index, path)  # type: ignore[attr-defined]
         return report
+
+    def _clip(self, job: Job, index: int, path: Path) -> None:
+        """Line ``index``'s clip is ready (``preview.Early`` reports it): copied where the page can
+        play it, and listed on the job."""
+        if self.clips is None:
+            return
+        self.clips.mkdir(parents=True, exist_ok=True)
+        target = self.clips / path.name
+        if not target.is_file():
+            copy_file(path, target)
+        with self.lock:
+            job.clips = [*job.clips[:index], target.name]
+        self._changed(job, save=False)
 
     def _finish(self, job: Job, state: str, error: dict[str, str] | None) -> None:
         job.state, job.error, job.finished = state, error, time.time()

@@ -26,7 +26,7 @@ def short_title(text: str, most: int = TITLE_WORDS) -> str:
     such as "of" or "the")."""
     title = _LABEL.sub("", spoken_heading(text)).rstrip(".!;") or spoken_heading(text)
     if len(title.split()) > most:
-        title = re.split(r"[:;,(]|\s[-–—]\s", title, maxsplit=1)[0].strip() or title
+        title = re.split(r"[:;(]|,\s|\s[-–—]\s", title, maxsplit=1)[0].strip() or title
     words = title.split()
     if len(words) > most:
         words = words[:most]

@@ -38,11 +38,11 @@ OFFLINE_PHRASES = ("intro_about", "outro", "outro_close")
 def finish(script: Script, document: Document, settings: Settings) -> Script:
     rules = rules_for(settings)
     subject = subject_sentence(document, script.title, settings)
-    framed = script.writer == OfflineWriter.name
+    framed, written = script.writer == OfflineWriter.name, script.word_count()
     script = shape(script, rules, subject, script.title, framed=framed)
     if _too_short(script, settings) and fills(settings):
         script = shape(_filled(script, document, settings), rules, subject, script.title)
-    script = trimmed(script, round(settings.minutes * settings.words_per_minute))
+    script = trimmed(script, round(settings.minutes * settings.words_per_minute), written)
     script.unsupported_claims = claims_placed(script)
     script.chapters = merged_chapters(script, settings.words_per_minute, rules.generic_titles)
     script.coverage = coverage(script, document, settings.minutes)
@@ -136,15 +136,16 @@ def _filled(script: Script, document: Document, settings: Settings) -> Script:
     )
 
 
-def trimmed(script: Script, target: int) -> Script:
-    """A script longer than the target allows (the shape's welcome and goodbye are added after the
-    writer fitted its length) loses pairs of lines from the middle of its longest chapter, so
-    that the hosts still alternate; never a chapter's first line, the welcome or the goodbye."""
-    if script.word_count() <= target * (1 + TOLERANCE):
+def trimmed(script: Script, target: int, written: int) -> Script:
+    """A script the shape made longer than the target allows (its welcome and goodbye come after
+    the writer fitted its length) loses pairs of lines from the middle of its longest chapter, so
+    that the hosts still alternate; never a chapter's first line, the welcome or the goodbye.
+    Only what the shape added is trimmed: a writer's script of ``written`` words stays as long."""
+    if script.word_count() <= max(target * (1 + TOLERANCE), written):
         return script
     lines, starts = list(script.lines), {c.line for c in script.chapters}
-    words = script.word_count()
-    while words > target * (1 + AIM):
+    words, goal = script.word_count(), max(target * (1 + AIM), written)
+    while words > goal:
         pairs = [i for i in range(ENDS, len(lines) - ENDS - 1) if i not in starts and i + 1 not in starts]
         pairs = [i for i in pairs if words - _words(lines[i : i + 2]) >= target * (1 - TOLERANCE)]
         if not pairs:

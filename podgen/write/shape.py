@@ -32,7 +32,7 @@ OPENER_MOST = 2
 FILLER_MOST_WORDS = 8
 """A sentence longer than this is never a filler."""
 FRAGMENT_WORDS = 6
-"""A sentence of at most this many words with no verb is a fragment."""
+"""A line of at most this many words, with no verb and no closing stop, is a fragment."""
 NEW_WORDS = 1
 """A question that adds at most this many content words to an earlier one asks it again."""
 NAME_WORDS = 6
@@ -54,6 +54,7 @@ class Rules:
     goodbye_words: tuple[str, ...] = ()
     generic_titles: frozenset[str] = frozenset()
     verbs: frozenset[str] = frozenset()
+    subjects: frozenset[str] = frozenset()
     fragment_patterns: tuple[re.Pattern[str], ...] = ()
     references: tuple[tuple[re.Pattern[str], str], ...] = ()
     phrases: dict[str, list[str]] = field(default_factory=dict)
@@ -88,6 +89,7 @@ def _rules(table: dict[str, Any], offline: dict[str, list[str]]) -> Rules:
         goodbye_words=tuple(words("goodbye_words")),
         generic_titles=frozenset(words("generic_titles")),
         verbs=frozenset(words("verbs")),
+        subjects=frozenset(words("subjects")),
         fragment_patterns=tuple(re.compile(p, re.IGNORECASE) for p in table.get("fragment_patterns", [])),
         references=tuple((re.compile(r["pattern"], re.IGNORECASE), str(r["say"])) for r in table.get("references", [])),
         phrases={"welcome": list(table.get("welcome", [])), **offline},
@@ -223,18 +225,27 @@ def is_fragment(text: str, rules: Rules) -> bool:
         return True
     if any(p.search(stripped) for p in rules.fragment_patterns):
         return True
-    if _says(stripped, rules.welcome_words + rules.goodbye_words):
+    if said_any(stripped, rules.welcome_words + rules.goodbye_words):
         return False
-    if len(split_sentences(stripped)) != 1 or stripped.endswith(("?", "!")):
-        return False
+    if len(split_sentences(stripped)) != 1 or stripped.endswith(("?", "!", ".")):
+        return False  # a short sentence that ends as one ("Bees dance.") is one
     words = _norm(stripped).split()
     if not words or len(words) > FRAGMENT_WORDS or is_filler(stripped, rules, []):
         return False
-    return not any(w in rules.verbs or _VERB_ENDING.search(w) for w in words)
+    return not any(w in rules.verbs or w in rules.subjects or _VERB_ENDING.search(w) for w in words)
 
 
 def _without_fragments(items: list[Item], rules: Rules) -> list[Item]:
-    return _filtered(items, lambda item, kept: None if is_fragment(item.line.text, rules) else item)
+    """Lines that are fragments go; so do the fragments a longer line ends or starts with."""
+
+    def decide(item: Item, kept: list[Item]) -> Item | None:
+        if is_fragment(item.line.text, rules):
+            return None
+        sentences = split_sentences(item.line.text)
+        whole = [s for s in sentences if not any(p.search(s) for p in rules.fragment_patterns)]
+        return item if len(whole) == len(sentences) else _with_text(item, " ".join(whole)) if whole else None
+
+    return _filtered(items, decide)
 
 
 # --- questions asked once ------------------------------------------------------------------------
@@ -376,7 +387,8 @@ class _Picker:
             return ""
 
 
-def _says(text: str, words: tuple[str, ...]) -> bool:
+def said_any(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` says one of ``words`` (phrases, matched whole, lower case, no punctuation)."""
     said = f" {_norm(text)} "
     return any(f" {w} " in said for w in words)
 
@@ -384,7 +396,7 @@ def _says(text: str, words: tuple[str, ...]) -> bool:
 def _welcomed(items: list[Item], rules: Rules, picker: _Picker, subject: str, title: str) -> list[Item]:
     """The show opens with a welcome that names the subject; else one is put before it."""
     opening = " ".join(i.line.text for i in items[:2])
-    welcomed = _says(opening, rules.welcome_words)
+    welcomed = said_any(opening, rules.welcome_words)
     named = bool(set(terms(title)) & set(terms(opening))) if terms(title) else True
     if welcomed and named:
         return items
@@ -406,13 +418,13 @@ def _welcomed(items: list[Item], rules: Rules, picker: _Picker, subject: str, ti
 
 def _said_goodbye(items: list[Item], rules: Rules, picker: _Picker) -> list[Item]:
     """The show ends with a recap and a goodbye; else the offline writer's close is added."""
-    if not items or _says(" ".join(i.line.text for i in items[-2:]), rules.goodbye_words):
+    if not items or said_any(" ".join(i.line.text for i in items[-2:]), rules.goodbye_words):
         return items
-    topics = [
-        c.title
-        for c in (i.chapter for i in items)
-        if c is not None and _norm(c.title) not in rules.generic_titles and c.title
-    ]
+    topics: list[str] = []
+    for chapter in (i.chapter for i in items):
+        title = chapter.title if chapter is not None else ""
+        if title and _norm(title) not in rules.generic_titles and not any(t in title for t in topics):
+            topics.append(title)  # "More on Duck" is not a topic after "Duck"
     recap = picker.say("outro", 0, topics=spoken_list(topics[:4] or [picker.title]))
     close = picker.say("outro_close", 1)
     added = [Item(Line(picker.hosts[0], recap, kind="topic"))] if recap else []

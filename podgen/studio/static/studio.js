@@ -76,6 +76,35 @@
       node.appendChild(row);
     });
     if (job.error) { var e = el("p", "error"); problem(e, {error: job.error.message, hint: job.error.hint}); node.appendChild(e); }
+    listen(job, node);
+  }
+
+  // A make job's first lines, played while the rest is written and spoken: the clips it lists, in order.
+  function listen(job, node) {
+    if (job.kind !== "make" || !job.clips || !job.clips.length) { return; }
+    var l = node._listen;
+    if (!l) {
+      l = node._listen = {audio: el("audio"), button: el("button", "listen", "Listen while it is made"), next: 0, on: false, busy: false};
+      l.button.type = "button";
+      l.play = function () {
+        if (!l.on || l.busy || l.next >= l.names.length) { return; }
+        l.busy = true;
+        l.audio.src = "/clips/" + l.names[l.next++];
+        l.audio.play().catch(function () { l.busy = false; });
+      };
+      l.audio.addEventListener("ended", function () { l.busy = false; l.play(); });
+      l.button.addEventListener("click", function () {
+        l.on = !l.on;
+        l.button.textContent = l.on ? "Pause" : "Listen while it is made";
+        if (!l.on) { l.audio.pause(); return; }
+        if (l.busy && !l.audio.ended) { l.audio.play().catch(function () { l.busy = false; }); } else { l.busy = false; l.play(); }
+      });
+    }
+    l.names = job.clips;
+    node.dataset.clips = String(job.clips.length);
+    node.appendChild(l.button);
+    node.appendChild(l.audio);
+    l.play();
   }
 
   function watch(job, node, done) {
