@@ -4,7 +4,8 @@ A writer that reports its script so far (``contracts.report_draft``: the model w
 each chapter) hands it to :class:`Early`, which shapes it as the finished script will be shaped
 and speaks its settled lines (all but the last, which the next chapter may still join) into the
 clip cache on one background thread. The render that follows finds those clips cached and
-speaks only what changed. With a :class:`Player`, each clip is played as soon as it and those
+speaks only what changed. A model run in process on this machine's CPU (the ``local`` writer)
+has its cores: its drafts are spoken early only when someone listens (``--play``, the studio). With a :class:`Player`, each clip is played as soon as it and those
 before it are there (``podgen make --play``); the studio gets the same clips through
 ``progress.clip``. The time from the start of the run to the first clip is the run's time to
 first audio.
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     from .contracts import Progress
 
 log = logging.getLogger(__name__)
+LOCAL = "local"
+"""A draft's writer when the model runs in this process, on this machine's cores."""
 PLAYERS = (
     "ffplay -nodisp -autoexit -loglevel quiet",
     "mpv --no-video --really-quiet",
@@ -61,6 +64,11 @@ class Early:
         self._closed = False
         self._thread = threading.Thread(target=self._work, name="early-speech", daemon=True)
         self._thread.start()
+
+    @property
+    def listened(self) -> bool:
+        """Whether someone hears the lines as they come: a player, or the studio's page."""
+        return self.player is not None or callable(getattr(self.progress, "clip", None))
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if self.progress:
@@ -102,8 +110,13 @@ class Early:
             except PodgenError as exc:  # the render speaks it again, and says what is wrong
                 log.info("early speech stopped: %s", exc.message)
                 return
+            except Exception:  # never the run's failure: the render speaks every line anyway
+                log.warning("early speech stopped", exc_info=True)
+                return
 
     def _speak(self, draft: Script) -> None:
+        if draft.writer == LOCAL and not self.listened:
+            return  # the model has this machine's cores: speaking beside it would slow it for no one
         settled = settled_lines(draft, self.settings, self.subject)
         if not settled.lines:
             return

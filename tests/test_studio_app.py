@@ -208,6 +208,9 @@ def test_make_an_episode_and_watch_its_progress(page, studio):
     job.locator(".stage[data-stage=speak]").wait_for()
     page.wait_for_selector("#jobs li.job.done")
     assert job.locator(".stage[data-stage=mix] .count").inner_text() == "3/3"
+    job.locator("button.listen").click()  # its lines, played in order as they were spoken
+    page.wait_for_function("document.querySelector('#jobs li audio').currentSrc.includes('/clips/')")
+    assert int(job.get_attribute("data-clips")) == len(_script(studio[3])["lines"])
     page.reload()  # a job survives a reload
     page.wait_for_selector("#jobs li.job.done")
     page.click("#jobs li.job.done a.open")
@@ -349,6 +352,23 @@ def test_jobs_queue_one_at_a_time_and_cancel(api, studio):
     stopped = _wait(api, long["id"])
     assert stopped["state"] == "cancelled" and stopped["error"]["message"].startswith("Cancelled during")
     assert stopped["error"]["hint"]
+
+
+@pytest.mark.slow
+def test_a_make_job_lists_its_lines_clips_as_they_are_spoken(api, studio):
+    """The page plays a job's audio as it grows: the job lists the clips of its first lines, in
+    order, each served as a WAV while the job may still run."""
+    made = api.post(
+        "/api/episodes",
+        files={"files": ("notes.txt", (DATA / "notes-bom.txt").read_bytes())},
+        data={"minutes": "0.5", "writer": "offline"},
+    ).json()
+    done = _wait(api, made["id"])
+    assert done["state"] == "done" and done["clips"], done
+    script = json.loads((studio[3] / done["result"]["slug"] / "script.json").read_text(encoding="utf-8"))
+    assert len(done["clips"]) == len(script["lines"])  # every line, in the script's order
+    first = api.get(f"/clips/{done['clips'][0]}")
+    assert first.status_code == 200 and first.headers["content-type"] == "audio/wav" and first.content[:4] == b"RIFF"
 
 
 def test_the_token_is_never_logged(studio, api):

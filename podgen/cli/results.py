@@ -83,6 +83,12 @@ def _writing(stats: dict[str, Any]) -> None:
             f"  coverage: {coverage['covered']} of the document's {coverage['key_sections']} key sections{missing}",
             highlight=False,
         )
+    if stats.get("unsupported_claims"):
+        out.print(
+            f"  unsupported: {stats['unsupported_claims']} line(s) say what the source does not "
+            "(listed in script.json as unsupported_claims): check them before publishing",
+            highlight=False,
+        )
     if stats.get("advice"):
         out.print(f"  for a real conversation: {stats['advice']}", highlight=False)
     if stats.get("fallback_segments"):

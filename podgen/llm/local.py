@@ -131,6 +131,20 @@ class LocalTransport:
             return _MODELS[key]
 
 
+DRAFT_TOKENS = 0
+"""Tokens drafted by prompt lookup (llama-cpp-python's ``LlamaPromptLookupDecoding``): a podcast
+line reuses the source's phrases and the JSON's keys, so the model may check several at once.
+0: off. bench/bench_local_llm.py measures it against plain decoding on the same request."""
+
+
+def _drafter() -> Any:
+    if not DRAFT_TOKENS:
+        return None
+    from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+    return LlamaPromptLookupDecoding(num_pred_tokens=DRAFT_TOKENS)
+
+
 def load(path: Path, context: int, threads: int) -> Any:
     try:
         from llama_cpp import Llama
@@ -138,7 +152,14 @@ def load(path: Path, context: int, threads: int) -> Any:
         raise MissingDependency("The local writer needs llama-cpp-python.", EXTRA) from None
     log.info("loading %s (%d threads, context %d)", path.name, threads, context)
     try:
-        llm = Llama(model_path=str(path), n_ctx=context, n_threads=threads, n_threads_batch=threads, verbose=False)
+        llm = Llama(
+            model_path=str(path),
+            n_ctx=context,
+            n_threads=threads,
+            n_threads_batch=threads,
+            draft_model=_drafter(),
+            verbose=False,
+        )
     except (ValueError, RuntimeError) as exc:
         raise UsageError(
             f"llama.cpp cannot load {path.name}: {exc}.",

@@ -57,6 +57,8 @@ def _neighbour(seconds: list[float], i: int) -> int:
 
 def _title_of(chapters: list[Chapter], seconds: list[float], a: int, b: int, generic: frozenset[str]) -> str:
     first, second = chapters[a].title, chapters[b].title
+    if first and second and (first in second or second in first):  # "More on Duck" and "Duck": "Duck"
+        return min(first, second, key=len)
     if _generic(first, generic) and not _generic(second, generic):
         return second
     if _generic(second, generic) and not _generic(first, generic):

@@ -46,6 +46,8 @@ def finish(script: Script, document: Document, settings: Settings) -> Script:
     script.unsupported_claims = claims_placed(script)
     script.chapters = merged_chapters(script, settings.words_per_minute, rules.generic_titles)
     script.coverage = coverage(script, document, settings.minutes)
+    script.stats["coverage"] = script.coverage
+    script.stats["unsupported_claims"] = len(script.unsupported_claims)
     return script
 
 

@@ -43,6 +43,7 @@ _STAGE_WORDS = (
     r"laugh|chuckl|giggl|sigh|paus|music|sound|applause|smil|nod|whisper|clears?|cough|excited"
     r"|gasp|beat|intro|outro|transition|jingle|sfx|host|speaker|both|together|silence"
 )
+_HTML_TAG = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]{0,200})?/?>")
 _BRACKETED = re.compile(r"\s*\[[^\]]{0,80}\]")
 _STAGE = re.compile(rf"\s*(?:\*|\()\s*(?:{_STAGE_WORDS})[^*()]{{0,60}}(?:\*|\))", re.IGNORECASE)
 _URL = re.compile(r"<?(?:https?://|www\.)[^\s<>)\]]+>?|\b[\w.-]+@[\w-]+\.[\w.]+\b")
@@ -92,13 +93,14 @@ def _is_emoji(ch: str) -> bool:
 
 
 def strip_unspeakable(text: str, speakers: Sequence[str] = ()) -> str:
-    """Markdown, stage directions, URLs, LaTeX, emoji, a leading "Name:" label and a host's name left
-    alone after the last sentence removed (any language)."""
+    """Markdown, HTML tags, stage directions, URLs, LaTeX, emoji, a leading "Name:" label and a
+    host's name left alone after the last sentence removed (any language)."""
     names = "|".join(re.escape(name) for name in speakers) or "(?!)"
     text = re.sub(_SPEAKER_LABEL.format(names=names), "", text)
     text = re.sub(rf"(?<=[.!?])\s+(?:{names})\s*:?\s*$", "", text)  # the next line's label, cut off
     text = _LATEX_INLINE.sub(_latex, unlink(text))
     text = _URL.sub("", text)
+    text = _HTML_TAG.sub("", text)
     text = _STAGE.sub("", text)
     text = _BRACKETED.sub("", text)
     text = _LINE_MARK.sub("", text)

@@ -247,7 +247,8 @@ def _regroup(segments: list[PlannedSegment], count: int) -> list[PlannedSegment]
 
 
 _NO_TITLE = re.compile(
-    r"^(?:part|segment|section|chapter)\b|^(?:first|second|third|fourth|fifth|last)\s+part$", re.IGNORECASE
+    r"^(?:planned\s*)?(?:part|segment|section|chapter)\b|^(?:first|second|third|fourth|fifth|last)\s+part$",
+    re.IGNORECASE,
 )
 
 

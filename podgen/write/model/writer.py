@@ -108,8 +108,10 @@ def check_context(job: Job) -> None:
 
 
 def _drafts(job: Job):
-    """Reports the script so far to the run after each segment (``contracts.report_draft``)."""
-    return lambda written: report_draft(job.client.progress, _script(job, written, "", "draft"))
+    """Reports the script so far to the run after each segment (``contracts.report_draft``); its
+    ``writer`` says where the model runs ("local": on this machine's CPU)."""
+    where = getattr(job.client.transport, "name", NAME)
+    return lambda written: report_draft(job.client.progress, _script(job, written, "", where))
 
 
 def _script(job: Job, segments: list[Written], description: str, writer: str) -> Script:
