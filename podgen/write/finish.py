@@ -105,30 +105,31 @@ def _filled(script: Script, document: Document, settings: Settings) -> Script:
     except PodgenError as exc:
         log.warning("the script is short, and the offline writer cannot fill it: %s", exc.message)
         return script
-    if len(script.lines) < 2:  # nothing usable: the offline writer's whole show
-        log.warning("the writer gave %d usable line(s); the offline writer wrote the episode", len(script.lines))
-        titles = [c.title for c in offline.chapters]
-        return replace(
-            offline,
-            title=script.title,
-            writer=script.writer or offline.writer,
-            fallback_segments=titles,
-            stats=script.stats,
-            unsupported_claims=script.unsupported_claims,
-        )
+    log.warning(
+        "the writer gave %d usable line(s) of %d words; the offline writer fills the rest",
+        len(script.lines),
+        round(target),
+    )
+    filled = _instead(script, offline) if len(script.lines) < 2 else _inserted(script, offline)
+    filled.stats = {**script.stats, "fallback_segments": len(filled.fallback_segments)}
+    return filled
+
+
+def _instead(script: Script, offline: Script) -> Script:
+    """Nothing usable: the offline writer's whole show, every chapter listed as its."""
+    titles = [c.title for c in offline.chapters]
+    return replace(offline, title=script.title, writer=script.writer or offline.writer, fallback_segments=titles)
+
+
+def _inserted(script: Script, offline: Script) -> Script:
+    """The offline writer's topic chapters (not its welcome and goodbye) before the script's goodbye."""
     body = offline.chapters[1:-1] or offline.chapters
     first, last = body[0].line, (offline.chapters[-1].line if len(offline.chapters) > 1 else len(offline.lines))
     added = offline.lines[first:last]
-    keep = len(script.lines) - 2 if len(script.lines) > 3 else len(script.lines)  # before the goodbye
+    keep = len(script.lines) - 2 if len(script.lines) > 3 else len(script.lines)
     chapters = [c for c in script.chapters if c.line < keep]
     chapters += [replace(c, line=c.line - first + keep) for c in body]
     chapters += [replace(c, line=c.line + len(added)) for c in script.chapters if c.line >= keep]
-    log.warning(
-        "the script had %d of %d words; the offline writer filled %d",
-        script.word_count(),
-        round(target),
-        sum(len(line.text.split()) for line in added),
-    )
     return replace(
         script,
         lines=[*script.lines[:keep], *added, *script.lines[keep:]],
