@@ -32,7 +32,8 @@ A native llama-server, from the source PyPI ships (about 10 minutes on 2 cores):
     cmake -B build -DGGML_NATIVE=ON -DLLAMA_CURL=OFF -DGGML_OPENMP=OFF && cmake --build build --target llama-server -j 2
     PODGEN_BENCH_LLAMA_SERVER=$PWD/build/bin/llama-server ...
 
-    options: [--docs N] [--minutes 5] [--modes local,server] [--no-speeds] [--no-episodes] [--keep DIR]
+    options: [--docs N] [--server-docs N] [--minutes 5] [--modes local,server] [--no-speeds] [--no-episodes]
+             [--threads N] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -351,25 +352,31 @@ def quick_speed(model: Path, threads: int) -> tuple[float, float]:
     return tokens / first, count / max(total - first, 1e-6)
 
 
+HEADER = (
+    f"{'document':<30} {'words':>9} {'same':>4} {'fill':>4} {'top opener':>22} {'rep?':>4} {'w/g':>4} "
+    f"{'cover':>5} {'claims':>6} {'?':>4} {'fb':>3} {'wall s':>6} {'floor':>6} {'ratio':>5} {'1st audio':>9}"
+)
+
+
+def row_line(row: dict, floor: float) -> str:
+    if not row["made"]:
+        return f"{row['doc']:<30} not made: {row['error']}"
+    opener, count = row["opener"]
+    wg = ("W" if row["welcome"] else "-") + ("G" if row["goodbye"] else "-")
+    audio = f"{row['first audio']:.0f}s" if row.get("first audio") else "-"
+    return (
+        f"{row['doc'][:30]:<30} {row['words']:>4}/{row['target']:<4} {row['same host']:>4} {row['filler']:>4} "
+        f"{(opener[:17] + ' x' + str(count)):>22} {row['repeated q']:>4} {wg:>4} {row['coverage']:>5.0%} "
+        f"{len(row['unsupported']):>6} {row['questions']:>4.0%} {row['fallback']:>3} {row['seconds']:>6.0f} "
+        f"{floor:>6.0f} {row['seconds'] / floor:>5.2f} {audio:>9}"
+    )
+
+
 def report(mode: str, rows: list[dict], floors: list[float]) -> None:
     print(f"\n{mode}: {sum(r['made'] for r in rows)} of {len(rows)} episodes made")
-    print(
-        f"{'document':<30} {'words':>9} {'same':>4} {'fill':>4} {'top opener':>22} {'rep?':>4} {'w/g':>4} "
-        f"{'cover':>5} {'claims':>6} {'?':>4} {'fb':>3} {'wall s':>6} {'floor':>6} {'ratio':>5} {'1st audio':>9}"
-    )
+    print(HEADER)
     for row, floor in zip(rows, floors):
-        if not row["made"]:
-            print(f"{row['doc']:<30} not made: {row['error']}")
-            continue
-        opener, count = row["opener"]
-        wg = ("W" if row["welcome"] else "-") + ("G" if row["goodbye"] else "-")
-        audio = f"{row['first audio']:.0f}s" if row.get("first audio") else "-"
-        print(
-            f"{row['doc'][:30]:<30} {row['words']:>4}/{row['target']:<4} {row['same host']:>4} {row['filler']:>4} "
-            f"{(opener[:17] + ' x' + str(count)):>22} {row['repeated q']:>4} {wg:>4} {row['coverage']:>5.0%} "
-            f"{len(row['unsupported']):>6} {row['questions']:>4.0%} {row['fallback']:>3} {row['seconds']:>6.0f} "
-            f"{floor:>6.0f} {row['seconds'] / floor:>5.2f} {audio:>9}"
-        )
+        print(row_line(row, floor))
     for row in rows:
         if row.get("unsupported"):
             print(f"  unsupported in {row['doc']}: {row['unsupported']}")
@@ -382,7 +389,7 @@ def run_mode(mode: str, model: Path, args, work: Path) -> None:
     server, url = start_server(model, fixed) if mode == "server" else (None, None)
     rows, floors = [], []
     try:
-        for path in DOCS[: args.docs]:
+        for path in DOCS[: args.server_docs if mode == "server" and args.server_docs else args.docs]:
             threads = args.threads or default_threads()
             prompt_rate, write_rate = quick_speed(model, threads)  # the machine as it is now
             before = load()
@@ -397,7 +404,8 @@ def run_mode(mode: str, model: Path, args, work: Path) -> None:
             print(
                 f"  {mode} {path.name}: {'made' if row['made'] else 'not made'} in {row.get('seconds', 0):.0f}s "
                 f"({threads} threads; just before: read {prompt_rate:.1f} tok/s, write {write_rate:.1f} tok/s, "
-                f"{before}; after: {load()})",
+                f"{before}; after: {load()}; {row.get('requests', 0)} requests, {row.get('tokens_out', 0)} "
+                f"tokens written)\n  {row_line(row, floors[-1])}",
                 flush=True,
             )
     finally:
@@ -412,6 +420,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=len(DOCS))
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--modes", default="local,server")
+    parser.add_argument("--server-docs", type=int, default=None, help="documents over the server [default: --docs]")
     parser.add_argument("--threads", type=int, default=None, help="[default: the writer's own choice: idle cores]")
     parser.add_argument("--no-speeds", action="store_true")
     parser.add_argument("--no-episodes", action="store_true")

@@ -135,6 +135,20 @@ def test_scaffolding_words_are_said_as_the_subject_or_go():
     ]
 
 
+def test_a_chat_assistant_s_manners_are_not_said():
+    """Qwen2.5-1.5B, in a 5-minute episode of the Whisper model card, answered a host's question
+    with "You're welcome! If you have any more questions, feel free to ask." """
+    lines = [
+        Line("Alex", "Welcome to Whisper. How about its limits?"),
+        Line("Sam", "You're welcome! If you have any more questions, feel free to ask."),
+        Line("Sam", "Thank you! I'm glad I could help. What is a hallucination?"),
+        Line("Alex", "Text that was never spoken. Thanks for listening, bye!"),
+    ]
+    said = " ".join(line.text for line in shape(Script("Whisper", "", lines, hosts=HOSTS), RULES).lines)
+    assert not re.search(r"welcome!|feel free|glad I could help|any more questions", said, re.I)
+    assert "What is a hallucination?" in said
+
+
 def test_a_draft_gets_no_goodbye_and_a_framed_script_no_welcome():
     lines = [Line("Alex", "Bees dance to show where flowers are."), Line("Sam", "They fly far.")]
     script = Script("Bees", "", lines, hosts=HOSTS)
