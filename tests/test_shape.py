@@ -97,6 +97,11 @@ def test_a_reaction_line_becomes_a_backchannel_under_the_line_before():
     assert (reaction.speaker, reaction.after, reaction.text) == ("Alex", 1, "That's really helpful!")
 
 
+@pytest.mark.parametrize("said", ["That's a big concern!", "I'll keep that in mind.", "That's a significant concern."])
+def test_reactions_qwen_wrote_in_a_5_minute_episode_are_fillers(said: str):
+    assert is_filler(said, RULES, HOSTS)
+
+
 def test_the_third_stock_opener_is_taken_off_and_a_repeated_question_goes():
     lines = [Line("Alex", "Hello and welcome to Bees, with Sam.")]
     for n in range(4):
