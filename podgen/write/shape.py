@@ -35,6 +35,10 @@ FRAGMENT_WORDS = 6
 """A line of at most this many words, with no verb and no closing stop, is a fragment."""
 NEW_WORDS = 1
 """A question that adds at most this many content words to an earlier one asks it again."""
+SAID_WORDS = 6
+"""Sentences of at least this many words are compared to what was said before..."""
+SAID_AGAIN = 0.8
+"""...and one with this share of its words (Jaccard) in an earlier one is said again."""
 NAME_WORDS = 6
 """A title of at most this many words names the subject in a line; a longer one is "it"."""
 _APOSTROPHE = str.maketrans("’‘", "''")
@@ -137,6 +141,7 @@ def shape(
             picker = _Picker(rules.phrases, seed or script.title, hosts, script.title)
             items = _welcomed(items, rules, picker, subject, script.title)
             items = _said_goodbye(items, rules, picker) if closing else items
+        items = _said_once(items)
     if len(hosts) >= 2:
         items = _alternating(items)
     return _rebuilt(script, items)
@@ -273,6 +278,33 @@ def _asked_once(items: list[Item]) -> list[Item]:
         sentences = split_sentences(item.line.text)
         fresh = [s for s in sentences if not is_question(s) or not any(same_question(s, q) for q in asked)]
         asked.extend(s for s in fresh if is_question(s))
+        if len(fresh) == len(sentences):
+            return item
+        return _with_text(item, " ".join(fresh)) if fresh else None
+
+    return _filtered(items, decide)
+
+
+# --- sentences said once ---------------------------------------------------------------------------
+
+
+def same_sentence(a: str, b: str) -> bool:
+    """Whether two sentences of six words or more say the same, nearly word for word."""
+    mine, theirs = set(_norm(a).split()), set(_norm(b).split())
+    if len(mine) < SAID_WORDS or len(theirs) < SAID_WORDS:
+        return False
+    return len(mine & theirs) / len(mine | theirs) >= SAID_AGAIN
+
+
+def _said_once(items: list[Item]) -> list[Item]:
+    """A sentence said again nearly word for word (a model repeating the subject's sentence the
+    welcome just said) is taken out of its line."""
+    said: list[str] = []
+
+    def decide(item: Item, kept: list[Item]) -> Item | None:
+        sentences = split_sentences(item.line.text)
+        fresh = [s for s in sentences if not any(same_sentence(s, earlier) for earlier in said)]
+        said.extend(fresh)
         if len(fresh) == len(sentences):
             return item
         return _with_text(item, " ".join(fresh)) if fresh else None

@@ -106,7 +106,7 @@ def _add_segments(job: Job, asker: Asker, segments: list[Written]) -> list[Writt
         if missing <= 0:
             break
         base = richest[index % len(richest)]
-        extra = Written(f"More on {base.title}", base.source)
+        extra = Written(f"More on {base.title}", base.source, topic=base.topic or base.title)
         values = dict(
             number=len(segments),
             count=len(segments) + 1,

@@ -51,6 +51,8 @@ class Written:
     """What the outline said the segment should cover."""
     highlight: bool = False
     """The outline's pick for a short clip."""
+    topic: str = ""
+    """What the segment is about, when its title says more ("More on Abstract" is about "Abstract")."""
 
     def words(self) -> int:
         return sum(len(text.split()) for _, text in self.lines)
@@ -234,7 +236,7 @@ def fall_back(job: Job, segment: Written, words: int, first: bool, exc: InvalidA
             exc.message = f"Segment {segment.title!r}: {exc.message}"
             exc.args = (exc.message,)
         return False
-    lines = fallback_lines(segment.title, "\n\n".join(segment.source), job.settings, words, first)
+    lines = fallback_lines(segment.topic or segment.title, "\n\n".join(segment.source), job.settings, words, first)
     lines = [(s, t) for s, t in lines if not repeats(t, job.spoken)]
     if not lines:
         return False
