@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from failures import pytest_runtest_makereport  # noqa: F401  (a hook: every failure shows its own message)
 from servers.chat import chat_server  # noqa: F401  (a fixture)
-from servers.hub import fake_hub  # noqa: F401  (a fixture)
+from servers.hub import fake_hub, hub_env  # noqa: F401  (fixtures)
 
 from podgen.config import Settings
 

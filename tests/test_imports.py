@@ -18,7 +18,7 @@ LAYERS = (
     Layer("record"),
     Layer("ingest", "write", "speak", "mix"),
     Layer("edit", "llm", "asr", "prompts", "cluster", "ffmpeg", independent=False),
-    Layer("folder", "registry", "images", independent=False),
+    Layer("folder", "registry", "images", "hub", independent=False),
     Layer("contracts"),
     Layer("config", "models", "files", "redact", "text", independent=False),
     Layer("errors", "about", independent=False),
