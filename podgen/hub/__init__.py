@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 Check = Callable[[Path], str | None]
 """Looks at a file and says what is wrong with it, or None if it is the kind of file wanted."""
 
-__all__ = ["Check", "cached", "endpoint", "fetch", "split_name", "valid_name"]
+__all__ = ["Check", "answers", "cached", "endpoint", "fetch", "split_name", "valid_name"]
 
 
 def endpoint() -> str:
@@ -160,3 +160,20 @@ def _locked(blob: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def answers(repo: str, path: str) -> bool:
+    """Whether the Hub describes ``path`` of ``repo`` now: one quick request, no retries, no download."""
+    if store.offline():
+        return False
+    try:
+        with transfer.client(timeout=transfer.PROBE_SECONDS) as http:
+            response = http.head(transfer.resolve_url(store.endpoint(), repo, path), headers=_auth(store.token()))
+    except httpx.HTTPError as exc:
+        log.info("the hub at %s cannot be reached (%s)", endpoint(), type(exc).__name__)
+        return False
+    return response.status_code < 400 and "x-repo-commit" in response.headers
+
+
+def _auth(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}

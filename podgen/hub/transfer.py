@@ -41,6 +41,8 @@ MIN_RATE = 1024
 BACKOFF = 0.5
 """Seconds before the first retry; each later one waits this much longer."""
 CHUNK = 1 << 16
+PROBE_SECONDS = 3.0
+"""How long :func:`podgen.hub.answers` waits: it decides between the Hub and what is installed."""
 _TRANSIENT = {408, 429, 500, 502, 503, 504}
 
 
@@ -66,8 +68,8 @@ class Meta:
         return self.etag if self.lfs and len(self.etag) == 64 else None
 
 
-def client() -> httpx.Client:
-    timeout = httpx.Timeout(STALL_SECONDS, connect=min(10.0, STALL_SECONDS))
+def client(timeout: float | None = None) -> httpx.Client:
+    timeout = httpx.Timeout(timeout or STALL_SECONDS, connect=min(10.0, timeout or STALL_SECONDS))
     headers = {"User-Agent": f"podgen/{about.__version__}", "Accept-Encoding": "identity"}
     return httpx.Client(timeout=timeout, headers=headers, follow_redirects=False)
 
