@@ -44,6 +44,17 @@ def no_edge_service(monkeypatch):
     monkeypatch.setattr(edge_tts.communicate, "WSS_URL", "wss://127.0.0.1:9/edge/v1?TrustedClientToken=x")
 
 
+@pytest.fixture(autouse=True)
+def no_hub(monkeypatch, tmp_path_factory):
+    """The Hugging Face Hub is a closed local port and its cache a folder of the session's own,
+    unless a test starts its own hub (``hub_env``): no test downloads from the real Hub, and
+    none reads or fills the machine's cache."""
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HF_HOME", str(tmp_path_factory.getbasetemp() / "hf-home"))
+    for name in ("HF_HUB_CACHE", "HF_TOKEN", "HF_HUB_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def settings(tmp_path, clip_cache) -> Settings:
     return Settings(output_dir=tmp_path / "episodes", cache_dir=clip_cache, tts="piper")

@@ -239,10 +239,10 @@ def test_language_picks_native_voices(language, edge_voice):
 
 
 def test_a_language_piper_cannot_speak_names_the_backends_that_can():
-    settings = Settings(tts="piper", language="fr")
+    settings = Settings(tts="piper", language="ko")
     with pytest.raises(UnsupportedLanguage) as info:
         cast(voices.create("piper", settings), ["Ada", "Ben"], settings)
-    assert "'fr'" in info.value.message and "--tts edge" in info.value.hint and "--tts openai" in info.value.hint
+    assert "'ko'" in info.value.message and "--tts edge" in info.value.hint and "--tts openai" in info.value.hint
 
 
 def test_voices_come_from_flag_then_host_then_defaults():

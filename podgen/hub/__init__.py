@@ -15,6 +15,7 @@ and skipped, then downloaded again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -163,12 +164,16 @@ def _locked(blob: Path) -> Iterator[None]:
 
 
 def answers(repo: str, path: str) -> bool:
-    """Whether the Hub describes ``path`` of ``repo`` now: one quick request, no retries, no download."""
-    if store.offline():
-        return False
+    """Whether the Hub describes ``path`` of ``repo`` now: one quick request, no retries, no
+    download; asked once a process for each endpoint."""
+    return not store.offline() and _answers(store.endpoint(), repo, path)
+
+
+@functools.lru_cache(maxsize=32)
+def _answers(base: str, repo: str, path: str) -> bool:
     try:
         with transfer.client(timeout=transfer.PROBE_SECONDS) as http:
-            response = http.head(transfer.resolve_url(store.endpoint(), repo, path), headers=_auth(store.token()))
+            response = http.head(transfer.resolve_url(base, repo, path), headers=_auth(store.token()))
     except httpx.HTTPError as exc:
         log.info("the hub at %s cannot be reached (%s)", endpoint(), type(exc).__name__)
         return False

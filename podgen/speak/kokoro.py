@@ -23,14 +23,14 @@ import threading
 import tomllib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from functools import lru_cache
 from pathlib import Path
 
 from .. import hub
 from ..errors import BackendError, UnknownBackend
+from ..hub.checks import onnx_problem
 from ..text.language import base_language
 from . import kokoro_engine as engine
-from .kokoro_engine import EXTRA, PACKAGE_PREFIX, PACKAGES, onnx_problem, packaged, packaged_voices, style_problem
+from .kokoro_engine import EXTRA, PACKAGE_PREFIX, PACKAGES, packaged, packaged_voices, style_problem
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +48,9 @@ def _for_language(table: dict[str, list[str]], language: str) -> list[str]:
     return table.get(language) or table.get(base_language(language)) or []
 
 
-@lru_cache(maxsize=8)
-def _hub_answers(endpoint: str, offline: bool) -> bool:
-    """Whether the Hub describes Kokoro's model now (asked once a process, per endpoint)."""
-    return not offline and hub.answers(REPO, MODEL)
-
-
 def hub_answers() -> bool:
-    return _hub_answers(hub.endpoint(), hub.store.offline())
+    """Whether the Hub describes Kokoro's model now (asked once a process, per endpoint)."""
+    return hub.answers(REPO, MODEL)
 
 
 _refs: dict[tuple[str, str], str] = {}
@@ -77,7 +72,9 @@ def _find_model() -> str:
         return str(found)
     if not hub_answers():
         if packaged():
-            log.info("Kokoro: the hub at %s cannot be reached; using the int8 model of the kokoro packages", hub.endpoint())
+            log.info(
+                "Kokoro: the hub at %s cannot be reached; using the int8 model of the kokoro packages", hub.endpoint()
+            )
             return PACKAGES
         raise BackendError(
             f"Kokoro's model is not in the Hugging Face cache, and the hub at {hub.endpoint()} cannot be reached.",

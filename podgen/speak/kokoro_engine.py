@@ -95,16 +95,6 @@ def style_problem(path: Path) -> str | None:
     return None
 
 
-def onnx_problem(path: Path) -> str | None:
-    """What keeps a file from being an ONNX model, or None (a protobuf ModelProto starts with
-    its ir_version, field 1 as a varint: the byte 0x08)."""
-    with path.open("rb") as file:
-        head = file.read(2)
-    if len(head) < 2 or head[0] != 0x08 or not 3 <= head[1] <= 20:
-        return "it is not an ONNX model"
-    return None
-
-
 class Engine:
     """The model loaded once in this process, with ``threads`` onnxruntime threads."""
 
@@ -117,9 +107,13 @@ class Engine:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
         source = _model_bytes() if model == PACKAGES else model
-        log.debug("loading Kokoro from %s with %d thread(s)", "the kokoro packages" if model == PACKAGES else model, threads)
+        log.debug(
+            "loading Kokoro from %s with %d thread(s)", "the kokoro packages" if model == PACKAGES else model, threads
+        )
         try:
-            self.session = onnxruntime.InferenceSession(source, sess_options=options, providers=["CPUExecutionProvider"])
+            self.session = onnxruntime.InferenceSession(
+                source, sess_options=options, providers=["CPUExecutionProvider"]
+            )
         except Exception as exc:  # onnxruntime raises its own classes for a file that is no model
             raise BackendError(f"onnxruntime cannot load the Kokoro model {model}: {exc}".split("\n")[0]) from None
         self.inputs = {i.name for i in self.session.get_inputs()}
