@@ -183,7 +183,7 @@ class Settings(BaseModel):
         True, description="reuse clips already spoken (False: speak every line again)", json_schema_extra=NOTHING
     )
     hosts: list[Host] = Field(
-        default_factory=lambda: [Host(name="Alex", voice="joe"), Host(name="Sam", voice="joe-bright")],
+        default_factory=lambda: [Host(name="Alex"), Host(name="Sam")],
         min_length=1,
         max_length=4,
         json_schema_extra=shapes("write", "speak"),

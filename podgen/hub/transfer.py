@@ -117,15 +117,15 @@ def _with_retries(send: Callable[[], httpx.Response], base: str, repo: str) -> h
             response = send()
             if response.status_code not in _TRANSIENT or number == TRIES:
                 return response
-            why = f"HTTP {response.status_code}"
+            why = f"answered HTTP {response.status_code}"
         except httpx.TransportError as exc:
             if number == TRIES:
                 raise BackendError(
                     f"Cannot reach the model hub at {redact.url(base)}.",
                     "Check the network, or set HF_ENDPOINT to a reachable Hub mirror.",
                 ) from None
-            why = type(exc).__name__
-        log.warning("the hub at %s answered %s for %s; try %d of %d", redact.url(base), why, repo, number + 1, TRIES)
+            why = f"failed ({type(exc).__name__})"
+        log.warning("the hub at %s %s for %s; try %d of %d", redact.url(base), why, repo, number + 1, TRIES)
         time.sleep(BACKOFF * number)
     raise AssertionError("unreachable")
 

