@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import BackendError, MissingDependency
+from ..text.sentences import split_sentences
 from .pcm import trim
 
 log = logging.getLogger(__name__)
@@ -122,25 +123,28 @@ class Engine:
         self.lock = threading.Lock()
 
     def speak(self, text: str, voice: str, language: str, speed: float = 1.0) -> tuple[bytes, int]:
-        """Mono 16-bit PCM at 24 kHz for ``text``, in ``voice``, phonemized as espeak-ng's ``language``."""
+        """Mono 16-bit PCM at 24 kHz for ``text``, in ``voice``, phonemized as espeak-ng's
+        ``language``: each sentence on its own, trimmed, with the same pause after each (the model's
+        own pauses inside one pass run from nothing to more than a second)."""
         from kokoro_onnx.chunker import pause_after, split_phonemes
 
         with self.lock:
             if voice not in self.styles:
                 self.styles[voice] = load_style(voice)
-        style = self.styles[voice]
-        phonemes = " ".join(self.tokenizer.phonemize(text, language).split())
-        parts: list[np.ndarray] = []
-        for batch in split_phonemes(phonemes, MAX_PHONEMES):
-            tokens = self.tokenizer.tokenize(batch)
-            if not tokens:
-                continue
-            audio = self._infer(tokens, style[min(len(tokens), len(style)) - 1], speed)
-            pcm = np.frombuffer(trim(_int16(audio), RATE), dtype=np.int16)
-            parts += [pcm, np.zeros(int(pause_after(batch, SENTENCE_PAUSE, CLAUSE_PAUSE) * RATE), np.int16)]
+        style, parts = self.styles[voice], []
+        for sentence in split_sentences(text):
+            phonemes = " ".join(self.tokenizer.phonemize(sentence, language).split())
+            for batch in split_phonemes(phonemes, MAX_PHONEMES):
+                tokens = self.tokenizer.tokenize(batch)
+                if not tokens:
+                    continue
+                audio = self._infer(tokens, style[min(len(tokens), len(style)) - 1], speed)
+                pcm = np.frombuffer(trim(_int16(audio), RATE, keep=0.02), dtype=np.int16)
+                pause = max(pause_after(batch, SENTENCE_PAUSE, CLAUSE_PAUSE), CLAUSE_PAUSE)
+                parts += [pcm, np.zeros(int(pause * RATE), np.int16)]
         if not parts:
             raise BackendError(f"Kokoro found nothing to say in {text[:40]!r} ({language}).")
-        return np.concatenate(parts[:-1] or parts).tobytes(), RATE
+        return trim(np.concatenate(parts[:-1]).tobytes(), RATE), RATE
 
     def _infer(self, tokens: list[int], style: np.ndarray, speed: float) -> np.ndarray:
         name = "input_ids" if "input_ids" in self.inputs else "tokens"
