@@ -96,7 +96,11 @@ def main() -> None:
                 spoken = clips(backend, voice, args.language, texts, Path(work))
                 errors = [wer(t, heard(s, r, args.language)) for t, (s, r) in zip(texts, spoken)]
                 pitch = float(np.median([median_f0(s, r) for s, r in spoken]))
-                measured[voice] = {"wer": float(np.mean(errors)), "f0": pitch, "timbre": [timbre(s, r) for s, r in spoken]}
+                measured[voice] = {
+                    "wer": float(np.mean(errors)),
+                    "f0": pitch,
+                    "timbre": [timbre(s, r) for s, r in spoken],
+                }
                 print(f"{backend:<7} {voice:<14} WER {measured[voice]['wer']:6.1%}   median F0 {pitch:6.1f} Hz")
     print(f"\n{'pair':<28}{'pitch gap':>12}{'timbre separation':>20}{'mean WER':>10}")
     for backend, (women, men) in CANDIDATES.items():

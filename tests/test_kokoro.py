@@ -88,7 +88,7 @@ def test_without_the_hub_kokoro_speaks_with_the_packages(tmp_path, whisper):
 
     paths = speak_script(script(), settings)
 
-    assert cast == ["jf_nezumi", "jm_kumo"] and kokoro_backend.model_ref() == PACKAGES
+    assert cast == ["jf_gongitsune", "jm_kumo"] and kokoro_backend.model_ref() == PACKAGES
     for said, (_, text) in zip(heard(whisper, paths), LINES):
         assert wer(text, said) <= 0.25, said
 

@@ -116,6 +116,7 @@ def english_function_words() -> frozenset[str]:
     """The English ``function_words`` of the built-in ``prompts/offline.toml``."""
     return frozenset(load_toml("offline.toml")["function_words"])
 
+
 _UNSPEAKABLE = re.compile(r"[^\w\s.,;:!?'\"“”‘’()\-–—%$£€/]")
 _VISUAL_REFERENCE = re.compile(
     r"\b(?:table|figure|fig\.|eq\.|equation|algorithm|listing)\s*\(?\d|\bfollowing (?:table|figure|chart)"
