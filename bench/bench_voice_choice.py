@@ -103,7 +103,7 @@ def main() -> None:
                 }
                 print(f"{backend:<7} {voice:<14} WER {measured[voice]['wer']:6.1%}   median F0 {pitch:6.1f} Hz")
     print(f"\n{'pair':<28}{'pitch gap':>12}{'timbre separation':>20}{'mean WER':>10}")
-    for backend, (women, men) in CANDIDATES.items():
+    for women, men in CANDIDATES.values():
         for woman, man in product(women, men):
             if woman not in measured or man not in measured:
                 continue
