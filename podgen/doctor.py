@@ -18,12 +18,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import redact
+from . import asr, redact
 from .about import __version__
-from . import asr
 from .asr import default_model_dir
-from .hub.store import Repo, cache_root
 from .errors import PodgenError
+from .hub.store import Repo, cache_root
 from .llm import find_endpoint
 from .llm.discover import KNOWN, find_local_servers, pick_model
 from .llm.gguf import DEFAULT_GGUF
