@@ -14,8 +14,9 @@ from audiotools import wer
 from podgen.config import Settings
 from podgen.errors import BackendError, UnknownBackend, UsageError
 from podgen.models import Line, Script
-from podgen.speak import backend_name, piper_hub, speak_script, voices
+from podgen.speak import backend_name, speak_script, voices
 from podgen.speak import kokoro as kokoro_backend
+from podgen.speak import piper_hub as piper_files
 from podgen.speak.kokoro_engine import PACKAGES, package_folder
 
 KOKORO = "onnx-community/Kokoro-82M-v1.0-ONNX"
@@ -178,7 +179,7 @@ def test_the_voices_command_lists_the_hubs_voices_and_marks_the_cached(piper_hub
 
     runner = CliRunner()
     first = runner.invoke(app, ["voices", "--tts", "piper", "--language", "de"])
-    piper_hub.fetch("de_DE-joe-medium")  # what speaking with it first does
+    piper_files.fetch("de_DE-joe-medium")  # what speaking with it first does
     second = runner.invoke(app, ["voices", "--tts", "piper", "--language", "de"])
 
     assert first.exit_code == 0 and "piper: de_DE-joe-medium, de_DE-thorsten-medium" in first.stdout
