@@ -109,7 +109,7 @@ def _store(http, repo: Repo, path: str, meta: transfer.Meta, token: str | None, 
     with _locked(blob):
         if not blob.is_file() or _problem(blob, meta, check):
             _download(http, blob, path, meta, token, check)
-    log.info("%s of %s is in the Hugging Face cache: %s", path, repo.name, blob)
+    log.debug("%s of %s is in the Hugging Face cache: %s", path, repo.name, blob)
     return repo.link(meta.commit, path, meta.etag)
 
 
@@ -175,7 +175,7 @@ def _answers(base: str, repo: str, path: str) -> bool:
         with transfer.client(timeout=transfer.PROBE_SECONDS) as http:
             response = http.head(transfer.resolve_url(base, repo, path), headers=_auth(store.token()))
     except httpx.HTTPError as exc:
-        log.info("the hub at %s cannot be reached (%s)", endpoint(), type(exc).__name__)
+        log.debug("the hub at %s cannot be reached (%s)", endpoint(), type(exc).__name__)
         return False
     return response.status_code < 400 and "x-repo-commit" in response.headers
 

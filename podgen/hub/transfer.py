@@ -239,7 +239,7 @@ def _receive(response: httpx.Response, out, skip: int, wanted: int, label: str) 
         written += len(chunk)
         if written - reported >= wanted // 10 and wanted > 50 * CHUNK:
             reported = written
-            log.info("downloading %s: %d%%", label, round(100 * written / wanted))
+            log.info("downloading %s: %d%% of %.1f MB", label, round(100 * written / wanted), wanted / 1e6)
         now = time.monotonic()
         if now - window >= STALL_SECONDS:
             if got < MIN_RATE * STALL_SECONDS:
