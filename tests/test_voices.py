@@ -207,8 +207,10 @@ def test_edge_without_network_fails_fast_and_suggests_piper(tmp_path, monkeypatc
     assert time.monotonic() - start < 10  # not a minute of retries
 
 
-def test_auto_falls_back_to_piper_when_edge_does_not_answer():
-    assert backend_name(Settings(tts="auto")) == "piper"  # conftest points edge at a closed port
+def test_auto_falls_back_to_kokoro_then_piper_when_edge_does_not_answer():
+    # conftest points edge at a closed port; the test extra installs the kokoro extra
+    assert backend_name(Settings(tts="auto")) == "kokoro"
+    assert backend_name(Settings(tts="auto", language="ja")) == "piper"  # a language Kokoro cannot speak
     assert backend_name(Settings(tts="openai")) == "openai"
 
 
