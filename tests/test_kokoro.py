@@ -194,3 +194,25 @@ def test_a_piper_voice_offline_and_not_cached_says_what_to_do(tmp_path):
         speak_script(script(), settings)
 
     assert "Cannot reach the model hub" in raised.value.message and "HF_ENDPOINT" in raised.value.hint
+
+
+def test_hosts_of_two_engines_come_into_the_mix_at_one_rate_and_level(tmp_path):
+    from podgen.mix.loudness import block_power, gated
+    from podgen.mix.stitch import read_clip
+
+    settings = Settings(
+        tts="kokoro", cache_dir=tmp_path / "c", voices=["jf_gongitsune", "piper:joe"], tts_concurrency=1
+    )
+    paths = speak_script(script(), settings)
+    rates = []
+    for path in paths:
+        with wave.open(str(path)) as clip:
+            rates.append(clip.getframerate())
+
+    mixed = [read_clip(path, 24000) for path in paths]
+
+    assert rates == [24000, 22050]  # Kokoro's and Piper's own rates
+    with wave.open(str(paths[1])) as clip:
+        assert abs(len(mixed[1]) / 24000 - clip.getnframes() / 22050) < 0.01  # resampled, not sped up
+    levels = [gated(block_power(samples, 24000)) for samples in mixed]
+    assert abs(levels[0] - levels[1]) < 0.5, levels

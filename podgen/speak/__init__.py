@@ -59,13 +59,21 @@ def open_backend(settings: Settings) -> VoiceBackend:
 
 
 def host_voices(script: Script, settings: Settings, backend: VoiceBackend) -> dict[str, Voice]:
-    """Map each speaker of the script to a Voice, in host order."""
+    """Map each speaker of the script to a Voice, in host order. A voice named ``ENGINE:NAME``
+    (``piper:joe``) is that backend's, so one episode can have hosts of several engines."""
     names = script.hosts or settings.host_names
-    mapping = {name: backend.voice(voice) for name, voice in zip(names, cast(backend, names, settings))}
+    mapping = {name: _voice(backend, voice, settings) for name, voice in zip(names, cast(backend, names, settings))}
     for number, line in enumerate(script.lines):
         if problem := not_a_host(line.speaker, names):
             raise EpisodeError(f"script.json: line {number} is spoken by {problem}.", HOST_HINT)
     return mapping
+
+
+def _voice(backend: VoiceBackend, name: str, settings: Settings) -> Voice:
+    engine, colon, voice = name.partition(":")
+    if not colon or engine not in voices.names():
+        return backend.voice(name)
+    return (backend if engine == backend.name else voices.create(engine, settings)).voice(voice)
 
 
 @dataclass
