@@ -21,12 +21,14 @@ from starlette.responses import FileResponse, JSONResponse, StreamingResponse
 from ..edit import Row, edited
 from ..errors import EpisodeError, UsageError
 from ..folder import SCRIPT, check_lines, listed_files, load_script, recorded_metadata, save_script
-from ..ingest.fetch import is_url
-from ..models import Line, not_a_host
+from ..models import MAX_LINE_CHARS, Line, not_a_host
 from . import actions, join
 from .jobs import FINISHED
-from .security import episode_folder, stored_name
+from .security import episode_folder, served, stored_name
 from .views import episode_view, library
+
+MAX_QUESTION_CHARS = 1000
+"""The longest question typed to Join."""
 
 
 class NotFound(EpisodeError):
@@ -48,8 +50,8 @@ def folder_of(request: Request) -> Path:
 async def _json(request: Request) -> dict[str, Any]:
     try:
         data = json.loads(await request.body() or b"{}")
-    except ValueError:
-        raise UsageError("The request body is not JSON.", "Send a JSON object.") from None
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
+        raise UsageError("The request body is not JSON (or is nested too deeply).", "Send a JSON object.") from None
     if not isinstance(data, dict):
         raise UsageError("The request body is not a JSON object.", "Send a JSON object.")
     return data
@@ -115,7 +117,7 @@ async def episode(request: Request) -> JSONResponse:
 async def make(request: Request) -> JSONResponse:
     studio = _studio(request)
     form = await request.form(max_files=20, max_fields=50)
-    settings, urls = actions.make_settings(studio.settings, form), _urls(str(form.get("urls") or ""))
+    settings, urls = actions.make_settings(studio.settings, form), actions.urls(str(form.get("urls") or ""))
     sources = [*await _uploads(studio.uploads, form.getlist("files")), *urls]
     if not sources:
         raise UsageError("Give at least one source: a file or a URL.", "Drop a file, or paste an http(s) URL.")
@@ -141,15 +143,6 @@ async def _uploads(folder: Path, files: list) -> list[str]:
         os.replace(part, target)
         saved.append(str(target))
     return saved
-
-
-def _urls(text: str) -> list[str]:
-
-    urls = [line.strip() for line in text.splitlines() if line.strip()]
-    for url in urls:
-        if not is_url(url):
-            raise UsageError(f"{url!r} is not an http(s) URL.", "Paste addresses that start with http:// or https://.")
-    return urls
 
 
 async def save(request: Request) -> JSONResponse:
@@ -187,6 +180,11 @@ async def speak_line(request: Request) -> JSONResponse:
     row = Row.from_dict(data)
     if not row.text:
         raise UsageError("The line has no text to speak.", "Type the line first.")
+    if len(row.text) > MAX_LINE_CHARS:
+        raise UsageError(
+            f"The line is {len(row.text):,} characters long; a line may have at most {MAX_LINE_CHARS:,}.",
+            "Split it into several lines, at the ends of sentences.",
+        )
     hosts = load_script(folder).hosts
     if problem := not_a_host(row.speaker, hosts):
         raise UsageError(f"The line is spoken by {problem}.", "Choose one of the episode's hosts.")
@@ -205,6 +203,11 @@ async def ask(request: Request) -> JSONResponse:
     else:
         data = await _json(request)
         question, at = str(data.get("question") or ""), data.get("time")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise UsageError(
+            f"The question is {len(question):,} characters long; Join takes at most {MAX_QUESTION_CHARS:,}.",
+            "Ask it in fewer words.",
+        )
     answer = await run_in_threadpool(studio.join.ask, folder, question)
     return JSONResponse({**answer, "after": None if at in (None, "") else join.line_at(folder, _seconds(at))})
 
@@ -238,8 +241,8 @@ async def keep(request: Request) -> JSONResponse:
     )
     try:
         first = join.keep(folder, after, lines)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"The exchange's lines are not valid ({exc}).") from None
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise UsageError(f"The exchange's lines are not valid ({str(exc)[:200]}).") from None
     submitted = studio.jobs.submit("render", folder.name, actions.render(folder, studio.settings))
     return JSONResponse({"inserted_at": first, "count": len(lines), "job": submitted.public()}, status_code=202)
 
@@ -259,14 +262,14 @@ async def download(request: Request) -> FileResponse:
     folder = folder_of(request)
     files = listed_files(folder, recorded_metadata(folder))
     path = files.get(request.path_params["key"])
-    if path is None or not path.is_file():
+    if path is None or not served(path, folder):
         raise NotFound(f"The episode has no {request.path_params['key']!r} file.", "See its downloads.")
     return FileResponse(path)
 
 
 async def clip(request: Request) -> FileResponse:
     name = request.path_params["name"]
-    path = _studio(request).clips / name
-    if not join.clip_name(name) or not path.is_file():
+    folder = _studio(request).clips
+    if not join.clip_name(name) or not served(folder / name, folder):
         raise NotFound(f"No clip {name!r}.", "Speak the line first.")
-    return FileResponse(path, media_type="audio/wav")
+    return FileResponse(folder / name, media_type="audio/wav")

@@ -11,10 +11,10 @@ import shutil
 import threading
 from pathlib import Path
 
-from ..asr import transcribe_text
+from ..asr import read_recording, speech_seconds, transcribe_text
 from ..config import Settings
 from ..edit import exchange_end, inserted
-from ..errors import EpisodeError, PodgenError
+from ..errors import BadMedia, EpisodeError, PodgenError
 from ..folder import SCRIPT, TRANSCRIPT_JSON, check_lines, load_script, read_turns, recorded_metadata, save_script
 from ..ingest import extract_all
 from ..models import Document, Line, Script, Section
@@ -71,9 +71,18 @@ class Join:
             return self.documents[key]
 
 
-def transcribe(audio: Path, settings: Settings) -> str:
+MAX_QUESTION_SECONDS = 120
+"""The longest recorded question: a longer recording is refused before it is heard."""
+MIN_SPEECH_SECONDS = 0.3
 
-    return transcribe_text(audio, settings.asr_model, settings.base_language)
+
+def transcribe(audio: Path, settings: Settings) -> str:
+    """What a recorded question says. A file that is not audio, a recording longer than
+    MAX_QUESTION_SECONDS and one without speech (silence, noise) are refused, one line each."""
+    samples = read_recording(audio, MAX_QUESTION_SECONDS)
+    if speech_seconds(samples) < MIN_SPEECH_SECONDS:
+        raise BadMedia("No speech was heard in the recording.", "Speak closer to the microphone, or type the question.")
+    return transcribe_text(samples, settings.asr_model, settings.base_language)
 
 
 def line_at(folder: Path, seconds: float) -> int:
