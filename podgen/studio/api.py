@@ -27,9 +27,6 @@ from .jobs import FINISHED
 from .security import episode_folder, served, stored_name
 from .views import episode_view, library
 
-MAX_QUESTION_CHARS = 1000
-"""The longest question typed to Join."""
-
 
 class NotFound(EpisodeError):
     status = 404
@@ -203,11 +200,6 @@ async def ask(request: Request) -> JSONResponse:
     else:
         data = await _json(request)
         question, at = str(data.get("question") or ""), data.get("time")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise UsageError(
-            f"The question is {len(question):,} characters long; Join takes at most {MAX_QUESTION_CHARS:,}.",
-            "Ask it in fewer words.",
-        )
     answer = await run_in_threadpool(studio.join.ask, folder, question)
     return JSONResponse({**answer, "after": None if at in (None, "") else join.line_at(folder, _seconds(at))})
 
@@ -216,7 +208,7 @@ def _seconds(value: Any) -> float:
     try:
         return max(0.0, float(value))
     except (TypeError, ValueError):
-        raise UsageError(f"The time {value!r} is not a number of seconds.") from None
+        raise UsageError(f"The time {repr(value)[:40]} is not a number of seconds.") from None
 
 
 async def _heard(form, studio) -> str:

@@ -101,6 +101,8 @@ def keep(folder: Path, after: int, lines: list[dict]) -> int:
     """Put the exchange into script.json after line ``after``; the number of the first new line."""
 
     script = load_script(folder)
+    if not all(isinstance(line, dict) and isinstance(line.get("text"), str) for line in lines):
+        raise EpisodeError("Each line of the exchange needs a speaker and a text.", 'Send {"speaker", "text"} each.')
     new = [Line.from_dict(line, script.hosts) for line in lines]
     changed = inserted(script, after, new)
     check_lines(folder / SCRIPT, changed)
