@@ -21,6 +21,11 @@ from ..models import Document, Line, Script, Section
 from ..speak import speak_lines
 from ..write.answer import answer_question
 
+MAX_QUESTION_SECONDS = 120
+"""The longest recorded question: a longer recording is refused before it is heard."""
+MIN_SPEECH_SECONDS = 0.3
+"""Less speech than this in a recording (silence, noise) is no question: Whisper would hear "you"."""
+
 
 class Join:
     def __init__(self, settings: Settings, clips: Path):
@@ -69,11 +74,6 @@ class Join:
                     text = "\n\n".join(line.text for line in script.lines)
                     self.documents[key] = Document(script.title, [Section("", text)])
             return self.documents[key]
-
-
-MAX_QUESTION_SECONDS = 120
-"""The longest recorded question: a longer recording is refused before it is heard."""
-MIN_SPEECH_SECONDS = 0.3
 
 
 def transcribe(audio: Path, settings: Settings) -> str:
