@@ -825,3 +825,17 @@ def test_two_threads_asking_a_registry_at_once_both_find_its_backends(monkeypatc
     found.append(voices.get("piper"))  # raised UnknownBackend "(none installed)" while the first loaded
     first.join()
     assert len(found) == 2 and found[0] is found[1]
+
+
+def test_server_paths_are_taken_out_of_errors_only_where_a_path_starts(tmp_path):
+    from podgen.studio.security import shown_paths
+
+    root, cache = tmp_path / "episodes", tmp_path / "cache"
+    shown = shown_paths(
+        f"No script.json in {root}/slug. {root} is empty; {root}2/a stays; {cache}/clips/x.wav; /x{root}/b",
+        root,
+        {cache: "<cache>"},
+    )
+    assert shown == (
+        f"No script.json in slug. the episodes folder is empty; {root}2/a stays; <cache>/clips/x.wav; /x{root}/b"
+    )

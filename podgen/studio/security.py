@@ -200,14 +200,15 @@ def served(path: Path, folder: Path) -> bool:
 def shown_paths(text: str, root: Path, elsewhere: dict[Path, str]) -> str:
     """``text`` with the server's absolute paths taken out: a file in the episodes folder
     ``root`` by its path inside it, one under a folder of ``elsewhere`` by that folder's label."""
-    prefixes = {str(root.absolute()): "", str(root.resolve()): ""}
+    labels = {str(root.absolute()): ("", "the episodes folder"), str(root.resolve()): ("", "the episodes folder")}
     for folder, label in elsewhere.items():
-        prefixes.setdefault(str(folder.absolute()), label)
-        prefixes.setdefault(str(folder.resolve()), label)
-    for prefix in sorted(prefixes, key=len, reverse=True):
+        labels.setdefault(str(folder.absolute()), (f"{label}/", label))
+        labels.setdefault(str(folder.resolve()), (f"{label}/", label))
+    for prefix in sorted(labels, key=len, reverse=True):
         if prefix not in ("", "/"):
-            text = text.replace(prefix + "/", prefixes[prefix] + "/" if prefixes[prefix] else "")
-            text = text.replace(prefix, prefixes[prefix] or ".")
+            inside, alone = labels[prefix]
+            path = re.compile(rf"(?<![\w.~/-]){re.escape(prefix)}(/|(?![\w-]|\.\w))")  # a path that starts there
+            text = path.sub(lambda m, inside=inside, alone=alone: inside if m[1] else alone, text)
     return text
 
 
