@@ -335,7 +335,7 @@ def _chunked(
     reader.start()
     request = (
         f"{method} {path} HTTP/1.1\r\nHost: {where.netloc}\r\nX-Podgen-Token: {token}\r\n"
-        f"Content-Type: {kind}\r\nTransfer-Encoding: chunked\r\n\r\n"
+        f"Content-Type: {kind}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
     )
     try:
         sock.sendall(request.encode())
