@@ -1,5 +1,10 @@
-"""Ingest speed, side by side in one run:
+"""Ingest quality and speed, side by side in one run:
 
+* the real-PDF set (tests/data/pdfs/, truth in truth.toml): per document and in total, section
+  headings found against the true ones (precision, recall), headings run into their paragraph,
+  table cells, figure labels and running lines (headers, footers, stamps) that reached the text,
+  whole sentences where the reading order is hard, and MB/s (``--details`` lists what was
+  missed or leaked);
 * pages per second reading the longest PDF (76 pages) with pypdf in one process and with
   pages spread over worker processes, and PyMuPDF's figure for reference (PyMuPDF is AGPL:
   it is a bench-only dependency, never one of podgen's: `pip install -e '.[bench]'`);
@@ -9,20 +14,24 @@
   paragraphs and on text of equal-length lines with no blank line at all (the goal: 5 MB/s
   or more for both).
 
-    .venv/bin/python bench/bench_ingest.py [--corpus DIR] [--repeat 3] [--only text] [--text-mb 4]
+    .venv/bin/python bench/bench_ingest.py [--corpus DIR] [--repeat 3] [--only set] [--details] [--text-mb 4]
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import resource
+import sys
+import tempfile
 import time
 from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
+sys.path.insert(0, str(ROOT / "tests"))  # pdfset: the real-PDF set and its scoring
 
 
 def _read(path: Path, workers: int):
@@ -136,6 +145,77 @@ def text_rates(megabytes: float, repeat: int) -> list[tuple[str, str]]:
     return rows
 
 
+def set_report(repeat: int, details: bool) -> list[str]:
+    """The real-PDF set: one line per document, then the totals."""
+    import pdfset
+
+    logging.getLogger("podgen").setLevel(logging.ERROR)
+    lines = [
+        f"  {'document':<34} {'pages':>5} {'MB':>5} {'MB/s':>6} {'heads':>6} {'P':>5} {'R':>5} "
+        f"{'run-in':>6} {'tables':>6} {'figures':>7} {'running':>7} {'whole':>6}"
+    ]
+    scores, timing = [], []
+    with tempfile.TemporaryDirectory(prefix="podgen-set-") as folder:
+        for truth in pdfset.load():
+            path = pdfset.path_of(truth, Path(folder))
+            score, pages, seconds = _score_one(truth, path, repeat)
+            scores.append(score)
+            timing.append((truth.text, path.stat().st_size / 1e6, seconds))
+            lines.append(_set_line(score, pages, path.stat().st_size / 1e6, seconds, truth))
+            lines += _details(score) if details else []
+    lines.append(_set_total(scores, timing))
+    return lines
+
+
+def _score_one(truth, path: Path, repeat: int):
+    import pdfset
+    from pypdf import PdfReader
+
+    from podgen.config import Settings
+    from podgen.errors import InputError
+    from podgen.ingest import extract
+
+    pages = len(PdfReader(path).pages)
+    try:
+        seconds = best_of(repeat, partial(extract, path, Settings()))
+        doc = extract(path, Settings())
+    except InputError as exc:
+        print(f"  {truth.name}: {exc.message}", file=sys.stderr)
+        return pdfset.score(truth, [], ""), pages, float("nan")
+    headings = [s.heading for s in doc.sections if s.heading]
+    return pdfset.score(truth, headings, doc.text), pages, seconds
+
+
+def _set_line(score, pages: int, mb: float, seconds: float, truth) -> str:
+    return (
+        f"  {score.name:<34} {pages:>5} {mb:5.2f} {mb / seconds:6.2f} {score.correct:>2}/{score.found:<3} "
+        f"{score.precision:5.2f} {score.recall:5.2f} {len(score.run_in):>6} "
+        f"{len(score.tables):>3}/{len(truth.tables):<2} {len(score.figures):>4}/{len(truth.figures):<2} "
+        f"{len(score.running):>4}/{len(truth.running):<2} {score.whole:>3}/{score.sentences:<2}"
+    )
+
+
+def _details(score) -> list[str]:
+    found = [("missed", score.missed), ("not a heading", score.wrong), ("run in", score.run_in)]
+    found += [("table", score.tables), ("figure", score.figures), ("running", score.running)]
+    return [f"      {what}: {items}" for what, items in found if items]
+
+
+def _set_total(scores: list, timing: list[tuple[bool, float, float]]) -> str:
+    found, correct = sum(s.found for s in scores), sum(s.correct for s in scores)
+    true, recalled = sum(s.true for s in scores), sum(s.recalled for s in scores)
+    text_mb = sum(mb for text, mb, _ in timing if text)
+    text_s = sum(seconds for text, _, seconds in timing if text)
+    clean = {what: sum(1 for s in scores if not getattr(s, what)) for what in ("tables", "figures", "running")}
+    return (
+        f"  {'total (' + str(len(scores)) + ' documents)':<34} {'':>5} {text_mb:5.2f} {text_mb / text_s:6.2f} "
+        f"{correct:>3}/{found:<3}{correct / max(found, 1):5.2f} {recalled / max(true, 1):5.2f} "
+        f"{sum(len(s.run_in) for s in scores):>6} "
+        + "  ".join(f"{what}: {n}/{len(scores)} clean" for what, n in clean.items())
+        + f"  whole: {sum(s.whole for s in scores)}/{sum(s.sentences for s in scores)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     corpus = ROOT.parent / "shared" / "corpus"  # the test corpus beside the checkout, else the test copies
@@ -145,14 +225,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--only",
-        choices=("pdf", "ocr", "asr", "text"),
+        choices=("set", "pdf", "ocr", "asr", "text"),
         action="append",
         help="run only these parts (repeatable) [default: all]",
     )
     parser.add_argument("--text-mb", type=float, default=4.0, help="size of the text cleaned, in MB")
+    parser.add_argument("--details", action="store_true", help="list what each document missed or leaked")
     args = parser.parse_args()
     pdf = args.corpus / "report-long.pdf"
     load = os.getloadavg()[0]
+    if not args.only or "set" in args.only:
+        print(f"podgen ingest: the real-PDF set ({os.cpu_count()} cores, load average {load:.1f} at the start)")
+        print("\n".join(set_report(args.repeat, args.details)))
+        if args.only == ["set"]:
+            return
     parts = {
         "pdf": lambda: pdf_rates(pdf, args.repeat),
         "ocr": lambda: ocr_rates(args.corpus),
