@@ -105,8 +105,13 @@ class Score:
         return self.recalled / self.true if self.true else 1.0
 
 
+NESTED = " — "
+"""A heading with no text of its own is joined to the next one: "Methods — Search strategy"."""
+
+
 def score(truth: Truth, headings: list[str], text: str) -> Score:
     """Compare what was read (section headings, the text) with the truth."""
+    headings = [part for h in headings for part in h.split(NESTED)]
     result = Score(truth.name, true=len(truth.headings), sentences=len(truth.sentences))
     wanted = {heading_key(h) for h in truth.headings}
     found = {heading_key(h) for h in headings}

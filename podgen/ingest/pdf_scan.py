@@ -62,38 +62,17 @@ def _or_blank(load: Callable[[], Any]) -> Callable[[], Any]:
     return safe
 
 
-def _image_only(page: Any, spans: list) -> bool:
-    letters = sum(c.isalpha() for text, _, _ in spans for c in text)
-    try:
-        return letters < 10 and "/XObject" in (page.get("/Resources") or {})
-    except Exception:  # unreadable resources: leave the page as it is
-        return False
-
-
-def fill_scanned_pages(
-    path: Path, reader: Any, spans: list[list], body: float, progress: Progress | None = None
-) -> list[list]:
-    """A text PDF with some image-only pages (a scanned insert): those pages are read with
-    OCR when the ocr extra is installed, and their text joins the others as body-size spans."""
-    pages = [i for i, page in enumerate(reader.pages) if _image_only(page, spans[i])]
-    if not pages:
-        return spans
+def ocr_pages(path: Path, reader: Any, numbers: list[int], progress: Progress | None = None) -> dict[int, str]:
+    """OCR text of the pages ``numbers`` of a text PDF (image-only pages: a scanned insert), or
+    nothing, with a warning, when the ocr extra is missing."""
+    noun = "page" if len(numbers) == 1 else "pages"
     try:
         need("rapidocr_onnxruntime", ocr.EXTRA, "Reading scanned pages")
     except Exception as exc:  # MissingDependency: read the rest, and say what is left out
         log.warning(
-            "%s: %d page%s without a text layer left out (%s)",
-            path.name,
-            len(pages),
-            "" if len(pages) == 1 else "s",
-            getattr(exc, "hint", exc),
+            "%s: %d %s without a text layer left out (%s)", path.name, len(numbers), noun, getattr(exc, "hint", exc)
         )
-        return spans
-    log.warning(
-        "%s: reading %d page%s without a text layer with OCR", path.name, len(pages), "" if len(pages) == 1 else "s"
-    )
-    texts = ocr.read_pages([_or_blank(_page_image(reader, i)) for i in pages], progress)
-    filled = list(spans)
-    for i, text in zip(pages, texts):
-        filled[i] = [(paragraph + "\n\n", body, False) for paragraph in text.split("\n\n") if paragraph]
-    return filled
+        return {}
+    log.warning("%s: reading %d %s without a text layer with OCR", path.name, len(numbers), noun)
+    texts = ocr.read_pages([_or_blank(_page_image(reader, i)) for i in numbers], progress)
+    return dict(zip(numbers, texts))

@@ -1,0 +1,142 @@
+"""Reading order on a page: columns found from the gutters between them, read left to right
+within bands that lines spanning the gutters (titles, wide figures, footers) divide.
+
+A gutter is a vertical strip that almost no segment covers, with text on both sides. Segments of
+one row in one column are joined into one line; lines get the space above them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from .pdf_lines import Line, merge
+
+BIN = 2.0
+"""Width of the strips the page is measured in (points)."""
+LOW = 0.35
+"""A strip is a gutter candidate when fewer segments cover it than this share of the most covered."""
+TALL = 0.3
+"""A gutter runs empty down at least this share of the height of the page's text."""
+GUTTER = 5.0
+"""The narrowest gutter (points)."""
+
+
+@dataclass(frozen=True)
+class Gutter:
+    left: float
+    right: float
+
+
+def gutters(segments: list[Line], width: float, body: float = 0.0) -> list[Gutter]:
+    """Vertical strips between columns: empty for a good part of the page's height, with text on
+    both sides along that stretch. Only running text counts: segments near the body's size with a
+    few words (table rows and captions in smaller type bridge the gutters they sit across); and a
+    title or a wide table across the top or bottom does not fill a gutter below or above it."""
+    text = _running_text(segments, body)
+    if not text or width <= 0:
+        return []
+    cover = _coverage(text, width)
+    peak = max(cover)
+    top, bottom = min(s.y0 for s in text), max(s.y1 for s in text)
+    empty = [i for i, c in enumerate(cover) if c <= LOW * peak and _tall_gap(text, i * BIN, (i + 1) * BIN, top, bottom)]
+    return [g for g in _strips(empty) if g.right - g.left >= GUTTER]
+
+
+def _running_text(segments: list[Line], body: float) -> list[Line]:
+    if not body:
+        sizes = Counter(round(s.size * 2) / 2 for s in segments for _ in s.text.split())
+        body = sizes.most_common(1)[0][0] if sizes else 0.0
+    return [s for s in segments if abs(s.size - body) <= 0.08 * body + 0.2 and len(s.text.split()) >= 2]
+
+
+def _coverage(segments: list[Line], width: float) -> list[int]:
+    cover = [0] * (int(width / BIN) + 2)
+    for s in segments:
+        for i in range(max(int(s.x0 / BIN), 0), min(int(s.x1 / BIN) + 1, len(cover))):
+            cover[i] += 1
+    return cover
+
+
+def _tall_gap(text: list[Line], left: float, right: float, top: float, bottom: float) -> bool:
+    """The strip [left, right) is crossed by no segment along a tall stretch of the page, and text
+    stands on both of its sides along that stretch."""
+    crossing = sorted((s.y0, s.y1) for s in text if s.x0 < right and s.x1 > left)
+    best, start = 0.0, top
+    for y0, y1 in [(top, top)] + crossing + [(bottom, bottom)]:
+        if y0 - start > best:
+            best, run = y0 - start, (start, y0)
+        start = max(start, y1)
+    if best < TALL * (bottom - top):
+        return False
+    beside = [s for s in text if s.y1 > run[0] and s.y0 < run[1]]
+    return sum(1 for s in beside if s.x1 <= left) >= 3 and sum(1 for s in beside if s.x0 >= right) >= 3
+
+
+def _strips(bins: list[int]) -> list[Gutter]:
+    found: list[Gutter] = []
+    for i in bins:
+        if found and i * BIN - found[-1].right <= BIN / 2:
+            found[-1] = Gutter(found[-1].left, (i + 1) * BIN)
+        else:
+            found.append(Gutter(i * BIN, (i + 1) * BIN))
+    return found
+
+
+def order(segments: list[Line], found: list[Gutter]) -> list[Line]:
+    """Lines in reading order: band by band, and in each band column by column, top to bottom."""
+    result: list[Line] = []
+    band: list[list[Line]] = [[] for _ in range(len(found) + 1)]
+    for s in sorted(segments, key=lambda s: (s.y0, s.x0)):
+        if _spans(s, found):
+            result += _flush(band)
+            result.append(s)
+        else:
+            band[sum(1 for g in found if s.x0 >= g.right - BIN)].append(s)
+    result += _flush(band)
+    return result
+
+
+def _spans(s: Line, found: list[Gutter]) -> bool:
+    return any(s.x0 < g.left and s.x1 > g.right for g in found)
+
+
+def _flush(band: list[list[Line]]) -> list[Line]:
+    lines = [line for column in band for line in _rejoin(column)]
+    for column in band:
+        column.clear()
+    return lines
+
+
+def _rejoin(column: list[Line]) -> list[Line]:
+    """Segments of one row within a column become one line again, top to bottom."""
+    lines: list[Line] = []
+    group: list[Line] = []
+    for s in sorted(column, key=lambda s: (s.center, s.x0)):
+        if group and _same_row(group[0], s):
+            group.append(s)
+            continue
+        if group:
+            lines.append(group[0] if len(group) == 1 else merge(group, group[0].page))
+        group = [s]
+    if group:
+        lines.append(group[0] if len(group) == 1 else merge(group, group[0].page))
+    return sorted(lines, key=lambda line: line.y0)
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return overlap >= 0.5 * min(a.height, b.height)
+
+
+def spacing(lines: list[Line]) -> None:
+    """Set each line's gap: the space above it within its column, in multiples of its size."""
+    previous = None
+    for line in lines:
+        same_column = previous is not None and previous.x0 - 2 * line.size < line.x0 < previous.x1
+        below = previous is not None and line.y0 >= previous.y1 - 0.5 * line.size
+        if same_column and below:
+            line.gap = (line.y0 - previous.y1) / max(line.size, 1.0)
+        else:
+            line.gap = 0.0
+        previous = line

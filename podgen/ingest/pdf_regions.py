@@ -1,0 +1,212 @@
+"""Tables, figures and code listings on a page, so that what they hold is not read aloud.
+
+- A figure is a cluster of pictures (images and drawings); the short lines inside it, and just
+  around it, are its labels. A picture behind prose (a shaded box, a scanned page under its OCR
+  text) is not a figure.
+- A table is found from its caption ("Table 2", "Tabla 1", "[표 1]"), from ruled lines stacked
+  over text, or from rows of three or more cells whose columns line up; a region is a table when
+  its text is set like one (several cells to a row, or short cells and numbers).
+- A code listing is two or more rows in a typewriter font.
+
+Everything is measured against the body size of the document and the page's own lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .pdf_headings import CODE_FONTS, Body
+from .pdf_lines import Line
+from .pdf_read import Box, Page
+
+TABLE_CAPTION_RE = re.compile(
+    r"^(?:table|tabla|tabela|tableau|tabelle|tabel|tab\.)\s*[\dIVX]+[a-z]?\b|^\[?(?:표|表)\s*\d", re.I
+)
+PROSE_WORDS = 6
+"""A line of at least this many words at the body's size is prose, not a label or a cell."""
+
+
+def drop_regions(page: Page, segments: list[Line], body: Body) -> list[Line]:
+    """The segments that are neither figure labels, table cells nor code."""
+    gone: set[int] = set()
+    for region in _figures(page, segments, body):
+        gone |= {id(s) for s in _labels(region, segments, body)}
+    for region in _tables(page, segments, body):
+        gone |= {id(s) for s in segments if _inside(s, region)}
+    gone |= _code(segments)
+    return [s for s in segments if id(s) not in gone]
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def _figures(page: Page, segments: list[Line], body: Body) -> list[Box]:
+    """Clusters of pictures big enough to be a figure, that are not the backdrop of prose."""
+    size = body.size or 10.0
+    found = []
+    for region in _clusters(page.pictures, 0.6 * size):
+        if region.height < 2.5 * size or region.width < 4 * size:
+            continue
+        inside = [s for s in segments if _inside(s, region)]
+        if not _mostly_prose(inside, body):
+            found.append(region)
+    return found
+
+
+def _clusters(boxes: Iterable[Box], reach: float) -> list[Box]:
+    """Boxes that touch or come within ``reach`` of each other, merged."""
+    merged: list[Box] = []
+    for box in sorted(boxes, key=lambda b: (b.y0, b.x0)):
+        box = Box(box.x0, box.y0, box.x1, box.y1)
+        changed = True
+        while changed:
+            changed = False
+            for other in merged:
+                if _near(box, other, reach):
+                    merged.remove(other)
+                    box = Box(
+                        min(box.x0, other.x0), min(box.y0, other.y0), max(box.x1, other.x1), max(box.y1, other.y1)
+                    )
+                    changed = True
+                    break
+        merged.append(box)
+    return merged
+
+
+def _near(a: Box, b: Box, reach: float) -> bool:
+    return a.x0 - reach <= b.x1 and b.x0 - reach <= a.x1 and a.y0 - reach <= b.y1 and b.y0 - reach <= a.y1
+
+
+def _mostly_prose(lines: list[Line], body: Body) -> bool:
+    letters = sum(len(s.text) for s in lines)
+    prose = sum(len(s.text) for s in lines if _prose(s, body))
+    return letters > 0 and prose >= 0.5 * letters
+
+
+def _prose(line: Line, body: Body) -> bool:
+    return len(line.text.split()) >= PROSE_WORDS and line.size >= 0.9 * body.size
+
+
+def _labels(region: Box, segments: list[Line], body: Body) -> list[Line]:
+    """Lines inside a figure, and short ones just around it (axis labels, legends)."""
+    reach = 1.5 * (body.size or 10.0)
+    around = Box(region.x0 - reach, region.y0 - reach, region.x1 + reach, region.y1 + reach)
+    return [
+        s
+        for s in segments
+        if _inside(s, region) or (_inside(s, around) and len(s.text.split()) <= 3 and not s.text.endswith("."))
+    ]
+
+
+def _inside(line: Line, box: Box) -> bool:
+    cx, cy = (line.x0 + line.x1) / 2, line.center
+    return box.x0 - 1 <= cx <= box.x1 + 1 and box.y0 - 1 <= cy <= box.y1 + 1
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+
+def _tables(page: Page, segments: list[Line], body: Body) -> list[Box]:
+    candidates = _captioned(page, segments, body) + _ruled(page, body) + _aligned(segments)
+    return [box for box in candidates if _tabular([s for s in segments if _inside(s, box)], body)]
+
+
+def _captioned(page: Page, segments: list[Line], body: Body) -> list[Box]:
+    """Below each table caption: the rows down to the first line of prose after a gap."""
+    found = []
+    for caption in (s for s in segments if TABLE_CAPTION_RE.match(s.text)):
+        right = max(caption.x1, caption.x0 + 0.45 * page.width) + 5
+        below = sorted(
+            (s for s in segments if s.y0 > caption.y1 - 1 and caption.x0 - 5 < s.x1 and s.x0 < right),
+            key=lambda s: s.y0,
+        )
+        rows: list[Line] = []
+        for s in below:
+            if _prose(s, body) and rows and not _close(rows[-1], s, body):
+                break
+            rows.append(s)
+        if rows:
+            found.append(_bounds(rows))
+    return found
+
+
+def _close(a: Line, b: Line, body: Body) -> bool:
+    return b.y0 - a.y1 < 0.6 * (body.size or 10.0)
+
+
+def _ruled(page: Page, body: Body) -> list[Box]:
+    """Between the first and last of two or more horizontal rules of about the same span."""
+    rules = sorted(
+        (r for r in page.rules if r.width > r.height and r.width >= 6 * (body.size or 10)), key=lambda r: r.y0
+    )
+    found = []
+    for i, top in enumerate(rules):
+        stack = [r for r in rules[i + 1 :] if _same_span(top, r)]
+        if stack:
+            found.append(Box(top.x0, top.y0, top.x1, stack[-1].y1))
+    return found
+
+
+def _same_span(a: Box, b: Box) -> bool:
+    overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+    return overlap >= 0.8 * max(a.width, b.width)
+
+
+def _aligned(segments: list[Line]) -> list[Box]:
+    """Runs of three or more rows of three or more cells."""
+    found, run = [], []
+    for row in _rows(segments):
+        if len(row) >= 3:
+            run.append(row)
+            continue
+        if len(run) >= 3:
+            found.append(_bounds([s for r in run for s in r]))
+        run = []
+    if len(run) >= 3:
+        found.append(_bounds([s for r in run for s in r]))
+    return found
+
+
+def _rows(segments: list[Line]) -> list[list[Line]]:
+    rows: list[list[Line]] = []
+    for s in sorted(segments, key=lambda s: s.center):
+        if rows and abs(rows[-1][0].center - s.center) < 0.4 * max(s.height, 1.0):
+            rows[-1].append(s)
+        else:
+            rows.append([s])
+    return rows
+
+
+def _tabular(lines: list[Line], body: Body) -> bool:
+    """Set like a table: most rows hold several cells, or the cells are short and many are numbers."""
+    if len(lines) < 3:
+        return False
+    rows = _rows(lines)
+    multi = sum(1 for r in rows if len(r) >= 2) / len(rows)
+    short = sum(1 for s in lines if len(s.text.split()) <= 4) / len(lines)
+    numbers = sum(1 for s in lines if _numeric(s.text)) / len(lines)
+    prose = sum(1 for s in lines if _prose(s, body)) / len(lines)
+    return (multi >= 0.5 and prose < 0.5) or (short >= 0.7 and numbers >= 0.3)
+
+
+def _numeric(text: str) -> bool:
+    chars = [c for c in text if not c.isspace()]
+    return bool(chars) and sum(c.isdigit() or c in ".,%±<>=()-–−+/" for c in chars) >= 0.6 * len(chars)
+
+
+def _bounds(lines: list[Line]) -> Box:
+    return Box(min(s.x0 for s in lines), min(s.y0 for s in lines), max(s.x1 for s in lines), max(s.y1 for s in lines))
+
+
+# --- code ------------------------------------------------------------------------------------
+
+
+def _code(segments: list[Line]) -> set[int]:
+    """Rows set in a typewriter font, two or more together."""
+    code = sorted((s for s in segments if any(t in s.font.casefold() for t in CODE_FONTS)), key=lambda s: s.y0)
+    found: set[int] = set()
+    for a, b in zip(code, code[1:]):
+        if 0 <= b.y0 - a.y1 < 1.5 * max(a.height, 1.0) and abs(a.x0 - b.x0) < 20 * max(a.size, 1.0):
+            found |= {id(a), id(b)}
+    return found

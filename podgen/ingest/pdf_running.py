@@ -1,0 +1,110 @@
+"""Running lines: headers, footers, page numbers and stamps ("Downloaded from ...", licence
+notices, print-shop slugs) that repeat from page to page.
+
+A line is running when its words (digits aside) come back on other pages near the page's top or
+bottom edge, or at the same place on most pages, wherever that is. Scanned pages read by OCR
+spell their running head differently each time: near the edges, lines alike in nine letters of
+ten count as the same. Text set across or against the reading direction never reaches this
+module: the layout leaves it out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from difflib import SequenceMatcher
+
+from .clean import is_page_number
+from .pdf_lines import Line
+
+EDGE = 0.12
+"""Lines within this share of the page height from its top or bottom are at the edge."""
+EDGE_ROWS = 3
+"""The first and last rows of a page are at its edge too, however far in they sit."""
+ALIKE = 0.9
+"""OCR'd running lines this similar (difflib ratio) count as the same line."""
+
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def key(text: str) -> str:
+    """A line's identity: case folded, numbers as '#', spaces collapsed."""
+    return _DIGITS_RE.sub("#", " ".join(text.casefold().split()))
+
+
+def running(pages: list[list[Line]], heights: list[float], body: float) -> set[int]:
+    """ids of the lines that are running lines, over all pages. A line set larger than the body
+    that comes back on fewer than half the pages is a title said again (slides), not running."""
+    edges = [_edge_lines(lines, height) for lines, height in zip(pages, heights)]
+    numbers = {id(x) for lines in edges for x in lines if _is_page_number(x.text)}
+    found = set(numbers) | _beside_numbers(edges, numbers)
+    if len(pages) < 2:
+        return found
+    repeated = _repeated_at_edges(edges, len(pages)) | _repeated_in_place(pages)
+    large = {id(x) for lines in pages for x in lines if x.size > 1.15 * body} - _repeated_in_place(pages, 0.5)
+    return found | (repeated - large)
+
+
+def _beside_numbers(edges: list[list[Line]], numbers: set[int]) -> set[int]:
+    """Lines in the same row as a page number at the page's edge: a footer or header."""
+    found = set()
+    for lines in edges:
+        rows = {round(x.center / 3) for x in lines if id(x) in numbers}
+        found |= {id(x) for x in lines if round(x.center / 3) in rows and len(x.text) <= 120}
+    return found
+
+
+def _edge_lines(lines: list[Line], height: float) -> list[Line]:
+    if not lines:
+        return []
+    rows = sorted({round(x.y0) for x in lines})
+    top, bottom = set(rows[:EDGE_ROWS]), set(rows[-EDGE_ROWS:])
+    return [x for x in lines if x.y1 <= EDGE * height or x.y0 >= (1 - EDGE) * height or round(x.y0) in top | bottom]
+
+
+def _is_page_number(text: str) -> bool:
+    return is_page_number(text) or bool(re.fullmatch(r"[ivxlcdm]{1,6}", text.strip(), re.I))
+
+
+def _minimum(pages: int) -> int:
+    """A line must come back on this many pages to be running."""
+    return 2 if pages <= 4 else max(2, round(0.3 * pages))
+
+
+def _repeated_at_edges(edges: list[list[Line]], pages: int) -> set[int]:
+    groups: dict[str, set[int]] = defaultdict(set)
+    for number, lines in enumerate(edges):
+        for line in lines:
+            groups[key(line.text)].add(number)
+    keys = _alike(groups)
+    return {id(x) for lines in edges for x in lines if len(keys.get(key(x.text), ())) >= _minimum(pages)}
+
+
+def _alike(groups: dict[str, set[int]]) -> dict[str, set[int]]:
+    """Pages of each key, with the pages of keys alike enough merged in (OCR spelling)."""
+    merged = {k: set(v) for k, v in groups.items()}
+    keys = [k for k in groups if len(k) >= 8]
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if abs(len(a) - len(b)) > 2 or groups[a] & groups[b]:
+                continue
+            matcher = SequenceMatcher(None, a, b)
+            if matcher.real_quick_ratio() >= ALIKE and matcher.quick_ratio() >= ALIKE and matcher.ratio() >= ALIKE:
+                merged[a] |= groups[b]
+                merged[b] |= groups[a]
+    return merged
+
+
+def _repeated_in_place(pages: list[list[Line]], share: float = 0.5) -> set[int]:
+    """Lines of the same words at the same place on a ``share`` of the pages (at least two)."""
+    places: dict[tuple[str, int, int], set[int]] = defaultdict(set)
+    for number, lines in enumerate(pages):
+        for line in lines:
+            places[(key(line.text), round(line.x0 / 20), round(line.y0 / 20))].add(number)
+    needed = max(2, round(share * len(pages) + 0.01))
+    return {
+        id(x)
+        for lines in pages
+        for x in lines
+        if len(places[(key(x.text), round(x.x0 / 20), round(x.y0 / 20))]) >= needed
+    }
