@@ -14,7 +14,7 @@ from .pdf_lines import Line, merge
 
 BIN = 2.0
 """Width of the strips the page is measured in (points)."""
-LOW = 0.35
+LOW = 0.7
 """A strip is a gutter candidate when fewer segments cover it than this share of the most covered."""
 TALL = 0.3
 """A gutter runs empty down at least this share of the height of the page's text."""
@@ -30,9 +30,9 @@ class Gutter:
 
 def gutters(segments: list[Line], width: float, body: float = 0.0) -> list[Gutter]:
     """Vertical strips between columns: empty for a good part of the page's height, with text on
-    both sides along that stretch. Only running text counts: segments near the body's size with a
-    few words (table rows and captions in smaller type bridge the gutters they sit across); and a
-    title or a wide table across the top or bottom does not fill a gutter below or above it."""
+    both sides along that stretch. Only text near the body's size counts (titles set large and
+    tiny table cells would bridge gutters); and a title or a wide table across the top or bottom
+    of a page does not fill a gutter below or above it."""
     text = _running_text(segments, body)
     if not text or width <= 0:
         return []
@@ -47,7 +47,7 @@ def _running_text(segments: list[Line], body: float) -> list[Line]:
     if not body:
         sizes = Counter(round(s.size * 2) / 2 for s in segments for _ in s.text.split())
         body = sizes.most_common(1)[0][0] if sizes else 0.0
-    return [s for s in segments if abs(s.size - body) <= 0.08 * body + 0.2 and len(s.text.split()) >= 2]
+    return [s for s in segments if 0.75 * body <= s.size <= 1.35 * body and len(s.text.split()) >= 2]
 
 
 def _coverage(segments: list[Line], width: float) -> list[int]:

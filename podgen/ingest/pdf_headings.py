@@ -24,6 +24,8 @@ CAPTION_RE = re.compile(
 )
 NUMBERED_RE = re.compile(r"^(?:\(?\d{1,2}(?:\.\d{1,2}){0,3}[.)]?|[IVXLC]{1,5}\.|[A-Z]\.|\(\d{1,2}\))\s+\S")
 _BULLET = ("•", "▪", "◦", "■", "-", "–", "—", "*", "●", "○", "□", "►", "➢")
+_LABEL_RE = re.compile(r"^[^:]{1,40}:\s*[\d.\-/]{4,}$")
+_MATH_RE = re.compile(r"[=<>≤≥≈∑∏∫∈∉∀∃→←⇒⇔·×±√∞∂∇⊂⊆⊃⊇∪∩∅|]|:=")
 MAX_WORDS = 14
 """A heading has at most this many words (long headings are numbered ones, which are not held to it)."""
 RUN_IN_WORDS = 8
@@ -59,9 +61,11 @@ def stands_out(line: Line, body: Body) -> bool:
         return True
     if line.size < 0.8 * body.size:
         return False
+    if line.size < 0.92 * body.size:  # smaller: capitals or a number must mark it
+        return _capitals(line.text) or bool(NUMBERED_RE.match(line.text) and line.bold and not body.bold)
     if (line.bold and not body.bold) or _capitals(line.text):
         return True
-    return line.size >= 0.92 * body.size and family(line.font) != family(body.font) and not _odd_font(line)
+    return family(line.font) != family(body.font) and not _odd_font(line)
 
 
 def _capitals(text: str) -> bool:
@@ -89,6 +93,10 @@ def shape_ok(line: Line) -> bool:
     if len(words) > MAX_WORDS and not NUMBERED_RE.match(text):
         return False
     if text.startswith(_BULLET) or CAPTION_RE.match(text) or text.endswith((",", ";", ":")):
+        return False
+    if len(_MATH_RE.findall(text)) >= 2 or _LABEL_RE.match(text):  # a formula; "ArXiv ePrint: 0807.3577"
+        return False
+    if text.count(",") >= 2 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words):  # a list of names
         return False
     return not (text.endswith(".") and len(words) > 6 and not NUMBERED_RE.match(text))
 
@@ -164,10 +172,8 @@ def _starts_block(line: Line, previous: Line | None) -> bool:
 
 
 def _ends_block(line: Line, following: Line | None) -> bool:
-    """What follows a heading starts afresh: not a lower-case continuation of the same sentence."""
-    if following is None:
-        return True
-    return not (style(following) == style(line) and following.text[:1].islower())
+    """What follows a heading starts afresh: not a lower-case continuation of its sentence."""
+    return following is None or not following.text[:1].islower()
 
 
 def run_in(line: Line, previous: Line | None, body: Body) -> tuple[str, str] | None:
@@ -179,6 +185,8 @@ def run_in(line: Line, previous: Line | None, body: Body) -> tuple[str, str] | N
     if (first.italic and body.italic) or (first.bold and body.bold) or CAPTION_RE.match(lead):
         return None
     name = lead.rstrip(" .:—–-")
+    if name[:1].islower():  # emphasis inside a sentence, not a heading
+        return None
     stopped = lead.rstrip()[-1:] in (".", ":", "—", "–") or rest.lstrip()[:1] in (".", ":")
     if len(name) < 3 or letter_ratio(name) < 0.6 or NUMBERED_RE.fullmatch(name + " x"):
         return None

@@ -13,7 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..models import Section
-from .clean import clean_paragraph, drop_tables, hyphenated_words, is_references_heading, join_lines, normalize_chars
+from .clean import (
+    clean_paragraph,
+    drop_tables,
+    hyphenated_words,
+    is_references_heading,
+    join_lines,
+    letter_ratio,
+    normalize_chars,
+)
 from .pdf_columns import gutters, order, spacing
 from .pdf_headings import CAPTION_RE, Body, HeadingFinder, body_of, run_in, style
 from .pdf_lines import Line, page_segments
@@ -33,17 +41,41 @@ FRONT_MATTER_WORDS = 150
 def document_lines(pages: list[Page]) -> tuple[list[Line], Body]:
     """Every page's lines in reading order, without running lines, tables, figures or small print."""
     shown = [turned(page) for page in pages]
+    _heavier_is_bold(shown)
     per_page = [page_segments(page) for page in shown]
-    body = body_of([s for segments in per_page for s in segments])
-    repeated = running(per_page, [page.height for page in shown], body.size)
+    first = body_of([s for segments in per_page for s in segments])
+    repeated = running(per_page, [page.height for page in shown], first.size)
+    per_page = [[s for s in segments if id(s) not in repeated] for segments in per_page]
+    body = body_of([s for segments in per_page for s in segments])  # running lines can outweigh a slide's text
     lines: list[Line] = []
     for page, segments in zip(shown, per_page):
-        kept = [s for s in segments if id(s) not in repeated]
-        kept = drop_regions(page, kept, body)
-        ordered = order(kept, gutters(kept, page.width, body.size))
+        found = gutters(segments, page.width, body.size)
+        kept = drop_regions(page, segments, body, found)
+        ordered = order(kept, found)
         spacing(ordered)
         lines += [x for x in ordered if x.size >= SMALL * body.size]
     return lines, body
+
+
+HEAVIER = 200
+"""A font this much heavier (PDFium's weight) than the body's font is bold."""
+
+
+def _heavier_is_bold(pages: list[Page]) -> None:
+    """Mark pieces bold whose font is clearly heavier than the body's, by PDFium's weights."""
+    weights: Counter = Counter()
+    for page in pages:
+        for p in page.pieces:
+            weights[p.weight] += len(p.text)
+    if not weights:
+        return
+    body = weights.most_common(1)[0][0]
+    if body <= 0:
+        return
+    for page in pages:
+        for p in page.pieces:
+            if p.weight >= body + HEAVIER:
+                p.bold = True
 
 
 def _main_angle(page: Page) -> int:
@@ -72,7 +104,7 @@ def _turn(p: Piece, angle: int, width: float, height: float) -> Piece:
         return p
     box = _turn_box(p, angle, width, height)
     base = {90: width - p.base, 180: height - p.base, 270: p.base}[angle]
-    return Piece(p.text, box.x0, box.y0, box.x1, box.y1, p.size, p.font, p.bold, p.italic, 0, base)
+    return Piece(p.text, box.x0, box.y0, box.x1, box.y1, p.size, p.font, p.bold, p.italic, 0, base, p.weight)
 
 
 def _turn_box(b, angle: int, width: float, height: float):
@@ -129,7 +161,7 @@ def _wraps(find: Finder, previous: Line, line: Line) -> bool:
 
 
 _OPENING_RE = re.compile(
-    r"^(?:abstract|summary|introduction|background|preface|foreword|résumé|resumen|resumo|zusammenfassung|"
+    r"^(?:(?:chapter|chapitre|kapitel|cap[ií]tulo|capitolo|part|teil)\s+[\dIVXLC]+\b|第\s*\d+\s*章|abstract|summary|introduction|background|preface|foreword|résumé|resumen|resumo|zusammenfassung|"
     r"einleitung|einführung|introducción|introdução|introduzione|sommario|riassunto|要旨|概要|はじめに|초록|요약|서론|"
     r"들어가며|摘要|引言)\b",
     re.I,
@@ -138,11 +170,11 @@ _OPENING_RE = re.compile(
 
 def _anchored(parts: list[Part]) -> list[Part]:
     """Headings before the document's first true section heading belong to its title block
-    (title, authors, affiliations): they become lines of an untitled first part. A true section
-    heading is numbered, opens a document by name ("Abstract", "Introduction"), or shares its
-    style with another heading."""
+    (title, authors, affiliations): they become lines of an untitled first part. The first true
+    section heading is the first that is numbered, opens documents by name ("Abstract",
+    "Introduction", "Chapter 3"), or shares its style with another heading."""
     styles = Counter(p.style for p in parts if p.heading and p.style)
-    first = next((i for i, p in enumerate(parts) if p.heading and _true_section(p, styles)), None)
+    first = next((i for i, p in enumerate(parts) if p.heading and (_opening(p.heading) or styles[p.style] >= 2)), None)
     if not first:
         return parts
     front = Part("")
@@ -151,10 +183,11 @@ def _anchored(parts: list[Part]) -> list[Part]:
     return [front] + parts[first:]
 
 
-def _true_section(part: Part, styles: Counter) -> bool:
-    text = part.heading.strip()
-    numbered = bool(re.match(r"^(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]?|[IVX]{1,4}\.)\s+\S", text))
-    return numbered or bool(_OPENING_RE.match(text)) or styles[part.style] >= 2
+def _opening(heading: str) -> bool:
+    """Numbered, or a name that opens documents ("Abstract", "1 Introduction", "I. INTRODUCTION")."""
+    text = heading.strip()
+    numbered = re.match(r"^(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]?|[IVX]{1,4}\.)\s+(\S.*)", text)
+    return bool(numbered) or bool(_OPENING_RE.match(text))
 
 
 def drop_captions(lines: list[Line]) -> list[Line]:
@@ -170,6 +203,31 @@ def drop_captions(lines: list[Line]) -> list[Line]:
         caption = None
         kept.append(line)
     return kept
+
+
+_CONTENTS_RE = re.compile(
+    r"^(?:table of )?contents|^inhalt(?:sverzeichnis)?|^índice|^sumário|^sommaire|^table des matières|^목\s*차|^目\s*次",
+    re.I,
+)
+_ENTRY_RE = re.compile(r"(?:\s|\.)\d{1,4}$")
+
+
+def drop_contents(lines: list[Line]) -> list[Line]:
+    """A table of contents is not read: runs of three or more lines that end in a page number
+    (after a title that is not a number itself), and the "Contents" line over them."""
+    entry = [bool(_ENTRY_RE.search(x.text)) and letter_ratio(x.text) >= 0.5 for x in lines]
+    gone: set[int] = set()
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and entry[j]:
+            j += 1
+        if j - i >= 3:
+            gone |= set(range(i, j))
+            if i and _CONTENTS_RE.match(lines[i - 1].text.strip()):
+                gone.add(i - 1)
+        i = max(j, i + 1)
+    return [x for k, x in enumerate(lines) if k not in gone]
 
 
 def drop_front_matter(parts: list[Part], limit: int = FRONT_MATTER_WORDS) -> list[Part]:
@@ -227,7 +285,7 @@ def _parts(lines: list[Line], outline: list[str], body: Body) -> list[Part]:
 
 
 def sections_of(lines: list[Line], outline: list[str], body: Body) -> list[Section]:
-    lines = drop_captions(lines)
+    lines = drop_contents(drop_captions(lines))
     keep = hyphenated_words(" ".join(x.text for x in lines))
     parts = drop_front_matter(_parts(lines, outline, body))
     return _nested([Section(_spoken(p.heading), paragraphs(p.lines, keep)) for p in parts])

@@ -23,7 +23,7 @@ LOCK = threading.Lock()
 """PDFium keeps global state: one caller at a time, across every document."""
 
 _SUBSET_RE = re.compile(r"^[A-Z]{6}\+")
-_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi|medi|cmbx|\bbx|w[6-9]$|\.b(?:i)?$|,b(?:old)?", re.I)
+_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi|medi|bx\d|\bbx|w[6-9]$|\.b(?:i)?$|,b(?:old)?", re.I)
 _ITALIC_RE = re.compile(r"italic|oblique|cmti|cmsl|-it$|\bit\b|\.b?i$", re.I)
 _FORCE_BOLD, _ITALIC_FLAG = 1 << 18, 1 << 6
 RULE = 2.0
@@ -47,6 +47,9 @@ class Piece:
     """Direction of the text on the shown page: 0 (reads left to right), 90, 180, 270, or -1 (slanted)."""
     base: float
     """Where its baseline starts: y on the shown page for upright text (x for text turned a quarter)."""
+    weight: int = -1
+    """The font's weight as PDFium reports it (-1: unknown); it is only worth comparing within a
+    document (some producers' regular fonts report 800)."""
 
 
 @dataclass(slots=True)
@@ -230,20 +233,22 @@ def _piece(obj: int, chars: str, where: Affine, fonts: dict) -> Piece | None:
     m = Affine(*PDFIUM.matrix(obj)).then(where)
     x0, y0, x1, y1 = where.corners(*PDFIUM.bounds(obj))
     size = PDFIUM.font_size(obj) * math.hypot(m.c, m.d)
-    font, bold, italic = _font(PDFIUM.font(obj), fonts)
+    font, bold, italic, weight = _font(PDFIUM.font(obj), fonts)
     angle = _angle(m)
     base = m.e if angle in (90, 270) else m.f
-    return Piece(chars, x0, y0, x1, y1, round(size, 1), font, bold, italic, angle, base)
+    return Piece(chars, x0, y0, x1, y1, round(size, 1), font, bold, italic, angle, base, weight)
 
 
-def _font(handle: int, fonts: dict) -> tuple[str, bool, bool]:
-    """(name without its subset prefix, bold, italic), from the font's weight, flags and name."""
+def _font(handle: int, fonts: dict) -> tuple[str, bool, bool, int]:
+    """(name without its subset prefix, bold, italic, weight): bold and italic as the font's name
+    and flags say (its weight is compared with the body's later)."""
     found = fonts.get(handle)
     if found is None:
         name, weight, flags = PDFIUM.font_info(handle)
         name = _SUBSET_RE.sub("", name)
-        bold = weight >= 600 or bool(flags & _FORCE_BOLD) or bool(_BOLD_RE.search(name))
-        found = fonts[handle] = (name, bold, bool(flags & _ITALIC_FLAG) or bool(_ITALIC_RE.search(name)))
+        bold = bool(flags & _FORCE_BOLD) or bool(_BOLD_RE.search(name))
+        italic = bool(flags & _ITALIC_FLAG) or bool(_ITALIC_RE.search(name))
+        found = fonts[handle] = (name, bold, italic, weight)
     return found
 
 

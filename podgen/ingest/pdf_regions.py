@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from .pdf_columns import Gutter
 from .pdf_headings import CODE_FONTS, Body
 from .pdf_lines import Line
 from .pdf_read import Box, Page
@@ -25,14 +26,16 @@ TABLE_CAPTION_RE = re.compile(
 )
 PROSE_WORDS = 6
 """A line of at least this many words at the body's size is prose, not a label or a cell."""
+DENSE = 0.28
+"""Text lines covering this share of a picture's area make it a text box, not a figure."""
 
 
-def drop_regions(page: Page, segments: list[Line], body: Body) -> list[Line]:
+def drop_regions(page: Page, segments: list[Line], body: Body, gutters: list[Gutter]) -> list[Line]:
     """The segments that are neither figure labels, table cells nor code."""
     gone: set[int] = set()
     for region in _figures(page, segments, body):
         gone |= {id(s) for s in _labels(region, segments, body)}
-    for region in _tables(page, segments, body):
+    for region in _tables(page, segments, body, gutters):
         gone |= {id(s) for s in segments if _inside(s, region)}
     gone |= _code(segments)
     return [s for s in segments if id(s) not in gone]
@@ -42,16 +45,29 @@ def drop_regions(page: Page, segments: list[Line], body: Body) -> list[Line]:
 
 
 def _figures(page: Page, segments: list[Line], body: Body) -> list[Box]:
-    """Clusters of pictures big enough to be a figure, that are not the backdrop of prose."""
+    """Clusters of pictures big enough to be a figure, that are not the backdrop of text: a band
+    behind a heading, a shaded box of paragraphs, a scanned page under its OCR text."""
     size = body.size or 10.0
     found = []
     for region in _clusters(page.pictures, 0.6 * size):
-        if region.height < 2.5 * size or region.width < 4 * size:
-            continue
         inside = [s for s in segments if _inside(s, region)]
-        if not _mostly_prose(inside, body):
+        tallest = max((s.height for s in inside), default=size)
+        if region.height < 2.5 * max(size, tallest) or region.width < 4 * size:
+            continue
+        if not _text_box(region, inside):
             found.append(region)
     return found
+
+
+def _text_box(region: Box, lines: list[Line]) -> bool:
+    """Paragraphs fill the region: their lines cover much of it, and most of its text is in lines
+    of five words or more (a figure's labels are short and far apart)."""
+    letters = sum(len(s.text) for s in lines)
+    if not letters:
+        return False
+    covered = sum((s.x1 - s.x0) * s.height for s in lines) / max(region.width * region.height, 1.0)
+    long = sum(len(s.text) for s in lines if len(s.text.split()) >= 5)
+    return covered >= DENSE and long >= 0.5 * letters
 
 
 def _clusters(boxes: Iterable[Box], reach: float) -> list[Box]:
@@ -78,12 +94,6 @@ def _near(a: Box, b: Box, reach: float) -> bool:
     return a.x0 - reach <= b.x1 and b.x0 - reach <= a.x1 and a.y0 - reach <= b.y1 and b.y0 - reach <= a.y1
 
 
-def _mostly_prose(lines: list[Line], body: Body) -> bool:
-    letters = sum(len(s.text) for s in lines)
-    prose = sum(len(s.text) for s in lines if _prose(s, body))
-    return letters > 0 and prose >= 0.5 * letters
-
-
 def _prose(line: Line, body: Body) -> bool:
     return len(line.text.split()) >= PROSE_WORDS and line.size >= 0.9 * body.size
 
@@ -107,32 +117,34 @@ def _inside(line: Line, box: Box) -> bool:
 # --- tables ----------------------------------------------------------------------------------
 
 
-def _tables(page: Page, segments: list[Line], body: Body) -> list[Box]:
-    candidates = _captioned(page, segments, body) + _ruled(page, body) + _aligned(segments)
+def _tables(page: Page, segments: list[Line], body: Body, gutters: list[Gutter]) -> list[Box]:
+    candidates = _captioned(page, segments, body) + _ruled(page, body) + _aligned(segments, gutters)
     return [box for box in candidates if _tabular([s for s in segments if _inside(s, box)], body)]
 
 
 def _captioned(page: Page, segments: list[Line], body: Body) -> list[Box]:
-    """Below each table caption: the rows down to the first line of prose after a gap."""
+    """Beside each table caption: the rows that follow it closely below, or above it."""
     found = []
     for caption in (s for s in segments if TABLE_CAPTION_RE.match(s.text)):
         right = max(caption.x1, caption.x0 + 0.45 * page.width) + 5
-        below = sorted(
-            (s for s in segments if s.y0 > caption.y1 - 1 and caption.x0 - 5 < s.x1 and s.x0 < right),
-            key=lambda s: s.y0,
-        )
-        rows: list[Line] = []
-        for s in below:
-            if _prose(s, body) and rows and not _close(rows[-1], s, body):
-                break
-            rows.append(s)
-        if rows:
-            found.append(_bounds(rows))
+        near = [s for s in segments if s is not caption and caption.x0 - 5 < s.x1 and s.x0 < right]
+        below = _block(sorted((s for s in near if s.y0 > caption.y1 - 1), key=lambda s: s.y0), caption, body)
+        above = _block(sorted((s for s in near if s.y1 < caption.y0 + 1), key=lambda s: -s.y1), caption, body)
+        found += [_bounds(rows) for rows in (below, above) if rows]
     return found
 
 
-def _close(a: Line, b: Line, body: Body) -> bool:
-    return b.y0 - a.y1 < 0.6 * (body.size or 10.0)
+def _block(ordered: list[Line], start: Line, body: Body) -> list[Line]:
+    """Lines that follow ``start`` (in ``ordered``, away from it) with no wide gap between."""
+    rows: list[Line] = []
+    edge = start
+    for s in ordered:
+        gap = s.y0 - edge.y1 if s.y0 >= edge.y0 else edge.y0 - s.y1
+        if gap > 1.2 * (body.size or 10.0):
+            break
+        rows.append(s)
+        edge = s
+    return rows
 
 
 def _ruled(page: Page, body: Body) -> list[Box]:
@@ -153,8 +165,16 @@ def _same_span(a: Box, b: Box) -> bool:
     return overlap >= 0.8 * max(a.width, b.width)
 
 
-def _aligned(segments: list[Line]) -> list[Box]:
-    """Runs of three or more rows of three or more cells."""
+def _aligned(segments: list[Line], gutters: list[Gutter]) -> list[Box]:
+    """Runs of three or more rows of three or more cells, within one column."""
+    edges = [0.0] + [(g.left + g.right) / 2 for g in gutters] + [float("inf")]
+    found = []
+    for left, right in zip(edges, edges[1:]):
+        found += _aligned_rows([s for s in segments if left <= (s.x0 + s.x1) / 2 < right])
+    return found
+
+
+def _aligned_rows(segments: list[Line]) -> list[Box]:
     found, run = [], []
     for row in _rows(segments):
         if len(row) >= 3:
