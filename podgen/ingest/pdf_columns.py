@@ -39,8 +39,8 @@ def gutters(segments: list[Line], width: float, body: float = 0.0) -> list[Gutte
     cover = _coverage(text, width)
     peak = max(cover)
     top, bottom = min(s.y0 for s in text), max(s.y1 for s in text)
-    empty = [i for i, c in enumerate(cover) if c <= LOW * peak and _tall_gap(text, i * BIN, (i + 1) * BIN, top, bottom)]
-    return [g for g in _strips(empty) if g.right - g.left >= GUTTER]
+    runs = {i: _empty_run(text, i * BIN, (i + 1) * BIN, top, bottom) for i, c in enumerate(cover) if c <= LOW * peak}
+    return [g for g in _strips(runs, TALL * (bottom - top)) if g.right - g.left >= GUTTER]
 
 
 def _running_text(segments: list[Line], body: float) -> list[Line]:
@@ -58,29 +58,44 @@ def _coverage(segments: list[Line], width: float) -> list[int]:
     return cover
 
 
-def _tall_gap(text: list[Line], left: float, right: float, top: float, bottom: float) -> bool:
-    """The strip [left, right) is crossed by no segment along a tall stretch of the page, and text
-    stands on both of its sides along that stretch."""
+def _empty_run(text: list[Line], left: float, right: float, top: float, bottom: float) -> tuple[float, float] | None:
+    """The longest stretch down the page along which no segment crosses the strip [left, right),
+    when text stands on both sides of it along that stretch."""
     crossing = sorted((s.y0, s.y1) for s in text if s.x0 < right and s.x1 > left)
-    best, start = 0.0, top
-    for y0, y1 in [(top, top)] + crossing + [(bottom, bottom)]:
+    best, start, run = 0.0, top, None
+    for y0, y1 in crossing + [(bottom, bottom)]:
         if y0 - start > best:
             best, run = y0 - start, (start, y0)
         start = max(start, y1)
-    if best < TALL * (bottom - top):
-        return False
+    if run is None:
+        return None
     beside = [s for s in text if s.y1 > run[0] and s.y0 < run[1]]
-    return sum(1 for s in beside if s.x1 <= left) >= 3 and sum(1 for s in beside if s.x0 >= right) >= 3
+    if sum(1 for s in beside if s.x1 <= left) < 3 or sum(1 for s in beside if s.x0 >= right) < 3:
+        return None
+    return run
 
 
-def _strips(bins: list[int]) -> list[Gutter]:
+def _strips(runs: dict[int, tuple[float, float] | None], tall: float) -> list[Gutter]:
+    """Neighbouring strips that run empty down a tall stretch, joined; in each group only the
+    strips that run nearly as far as its longest (a gutter beside a figure's white space is
+    narrower than the two together)."""
+    length = {i: r[1] - r[0] for i, r in runs.items() if r is not None and r[1] - r[0] >= tall}
     found: list[Gutter] = []
-    for i in bins:
-        if found and i * BIN - found[-1].right <= BIN / 2:
-            found[-1] = Gutter(found[-1].left, (i + 1) * BIN)
-        else:
-            found.append(Gutter(i * BIN, (i + 1) * BIN))
+    for group in _consecutive(sorted(length)):
+        best = max(length[i] for i in group)
+        core = max(_consecutive([i for i in group if length[i] >= 0.8 * best]), key=len)
+        found.append(Gutter(core[0] * BIN, (core[-1] + 1) * BIN))
     return found
+
+
+def _consecutive(numbers: list[int]) -> list[list[int]]:
+    groups: list[list[int]] = []
+    for n in numbers:
+        if groups and n == groups[-1][-1] + 1:
+            groups[-1].append(n)
+        else:
+            groups.append([n])
+    return groups
 
 
 def order(segments: list[Line], found: list[Gutter]) -> list[Line]:

@@ -191,14 +191,15 @@ def _opening(heading: str) -> bool:
 
 
 def drop_captions(lines: list[Line]) -> list[Line]:
-    """Drop "Table 3: ..." and "Figure 1. ..." captions: the caption line and the lines of its
-    style that follow it closely."""
+    """Drop "Table 3: ..." and "Figure 1. ..." captions: the caption line and the lines that
+    follow it closely at its size (the label may be bold and the rest not)."""
     kept, caption = [], None
     for line in lines:
         if CAPTION_RE.match(line.text) and len(line.text.split()) > 1:
             caption = line
             continue
-        if caption is not None and style(line) == style(caption) and 0 <= line.gap < 0.8:
+        if caption is not None and abs(line.size - caption.size) <= 0.3 and 0 <= line.gap < 0.8:
+            caption = line
             continue
         caption = None
         kept.append(line)

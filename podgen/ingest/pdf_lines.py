@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .pdf_read import Page, Piece
+from .pdf_read import Box, Page, Piece
 
 SPLIT = 0.9
 """A gap wider than this many font sizes splits a row into segments (a column gutter, a table
@@ -85,13 +85,17 @@ def _overlaps(row: list[Piece], other: list[Piece]) -> bool:
     return overlap >= 0.3 * (bottom - top)
 
 
-def segments(row: list[Piece], page: int) -> list[Line]:
-    """A row cut at gaps wider than SPLIT font sizes, left to right."""
+def segments(row: list[Piece], page: int, walls: list[Box] = ()) -> list[Line]:
+    """A row cut at gaps wider than SPLIT font sizes, and at ruled lines standing between its
+    pieces (the walls of a table's cells), left to right."""
     row = sorted(row, key=lambda p: p.x0)
+    top, bottom = min(p.y0 for p in row), max(p.y1 for p in row)
+    standing = [w for w in walls if w.y0 < bottom and w.y1 > top]
     parts, current = [], [row[0]]
     for piece in row[1:]:
         size = max(piece.size, current[-1].size, 1.0)
-        if piece.x0 - max(p.x1 for p in current) > SPLIT * size:
+        end = max(p.x1 for p in current)
+        if piece.x0 - end > SPLIT * size or any(end - 1 <= (w.x0 + w.x1) / 2 <= piece.x0 + 1 for w in standing):
             parts.append(current)
             current = []
         current.append(piece)
@@ -143,5 +147,6 @@ def merge(parts: list[Line], page: int) -> Line:
 def page_segments(page: Page, angle: int = 0) -> list[Line]:
     """The segments of a page's text that reads in direction ``angle``, top to bottom."""
     upright = [p for p in page.pieces if p.angle == angle]
-    found = [s for row in rows(upright) for s in segments(row, page.number)]
+    walls = [r for r in page.rules if r.height > r.width]
+    found = [s for row in rows(upright) for s in segments(row, page.number, walls)]
     return sorted(found, key=lambda s: (s.y0, s.x0))

@@ -150,8 +150,13 @@ def _read_page(page: int, text: int, number: int) -> Page:
             result.pictures.append(where.then(device).box(*PDFIUM.bounds(obj)))
         elif kind == PDFIUM.PATH:
             _path(result, where.then(device).box(*PDFIUM.bounds(obj)))
-    result.pieces = list(_pieces(text, containers, device))
+    result.pieces = [p for p in _pieces(text, containers, device) if _shown(p, width, height)]
     return result
+
+
+def _shown(p: Piece, width: float, height: float) -> bool:
+    """On the page as shown: printers' slugs and marks outside the crop box are not."""
+    return p.x1 > 0 and p.y1 > 0 and p.x0 < width and p.y0 < height
 
 
 def _device(page: int) -> tuple[float, float, Affine]:

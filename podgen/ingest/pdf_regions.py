@@ -118,29 +118,41 @@ def _inside(line: Line, box: Box) -> bool:
 
 
 def _tables(page: Page, segments: list[Line], body: Body, gutters: list[Gutter]) -> list[Box]:
-    candidates = _captioned(page, segments, body) + _ruled(page, body) + _aligned(segments, gutters)
+    candidates = _captioned(page, segments, body, gutters) + _ruled(page, body) + _aligned(segments, gutters)
     return [box for box in candidates if _tabular([s for s in segments if _inside(s, box)], body)]
 
 
-def _captioned(page: Page, segments: list[Line], body: Body) -> list[Box]:
-    """Beside each table caption: the rows that follow it closely below, or above it."""
+def _captioned(page: Page, segments: list[Line], body: Body, gutters: list[Gutter]) -> list[Box]:
+    """Beside each table caption: the rows of its column that follow it closely below, or above it."""
     found = []
     for caption in (s for s in segments if TABLE_CAPTION_RE.match(s.text)):
-        right = max(caption.x1, caption.x0 + 0.45 * page.width) + 5
-        near = [s for s in segments if s is not caption and caption.x0 - 5 < s.x1 and s.x0 < right]
+        left, right = _column(caption, gutters, page.width)
+        near = [s for s in segments if s is not caption and left <= (s.x0 + s.x1) / 2 <= right]
         below = _block(sorted((s for s in near if s.y0 > caption.y1 - 1), key=lambda s: s.y0), caption, body)
         above = _block(sorted((s for s in near if s.y1 < caption.y0 + 1), key=lambda s: -s.y1), caption, body)
         found += [_bounds(rows) for rows in (below, above) if rows]
     return found
 
 
+def _column(line: Line, gutters: list[Gutter], width: float) -> tuple[float, float]:
+    """The column a line sits in (the whole page when it spans a gutter)."""
+    left, right = 0.0, width
+    for g in gutters:
+        if line.x1 <= g.left + 1:
+            right = min(right, g.left)
+        elif g.right - 1 <= line.x0:
+            left = max(left, g.right)
+    return left, right
+
+
 def _block(ordered: list[Line], start: Line, body: Body) -> list[Line]:
-    """Lines that follow ``start`` (in ``ordered``, away from it) with no wide gap between."""
+    """Lines that follow ``start`` (in ``ordered``, away from it) with no wide gap between, up to
+    the first line of prose."""
     rows: list[Line] = []
     edge = start
     for s in ordered:
         gap = s.y0 - edge.y1 if s.y0 >= edge.y0 else edge.y0 - s.y1
-        if gap > 1.2 * (body.size or 10.0):
+        if gap > 1.5 * (body.size or 10.0) or _prose(s, body):
             break
         rows.append(s)
         edge = s
@@ -148,14 +160,20 @@ def _block(ordered: list[Line], start: Line, body: Body) -> list[Line]:
 
 
 def _ruled(page: Page, body: Body) -> list[Box]:
-    """Between the first and last of two or more horizontal rules of about the same span."""
-    rules = sorted(
-        (r for r in page.rules if r.width > r.height and r.width >= 6 * (body.size or 10)), key=lambda r: r.y0
-    )
-    found = []
+    """From the first to the last of two or more horizontal rules of about the same span, each
+    not far below the one before (a table's top, middle and bottom rules, or its grid)."""
+    size = body.size or 10.0
+    rules = sorted((r for r in page.rules if r.width > r.height and r.width >= 6 * size), key=lambda r: r.y0)
+    found, used = [], set()
     for i, top in enumerate(rules):
-        stack = [r for r in rules[i + 1 :] if _same_span(top, r)]
-        if stack:
+        if i in used:
+            continue
+        stack = [top]
+        for j in range(i + 1, len(rules)):
+            if j not in used and _same_span(top, rules[j]) and rules[j].y0 - stack[-1].y1 <= 6 * size:
+                stack.append(rules[j])
+                used.add(j)
+        if len(stack) >= 2:
             found.append(Box(top.x0, top.y0, top.x1, stack[-1].y1))
     return found
 

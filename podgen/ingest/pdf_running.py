@@ -37,7 +37,8 @@ def running(pages: list[list[Line]], heights: list[float], body: float) -> set[i
     that comes back on fewer than half the pages is a title said again (slides), not running."""
     edges = [_edge_lines(lines, height) for lines, height in zip(pages, heights)]
     numbers = {id(x) for lines in edges for x in lines if _is_page_number(x.text)}
-    found = set(numbers) | _beside_numbers(edges, numbers)
+    margins = [[x for x in lines if _in_margin(x, height)] for lines, height in zip(edges, heights)]
+    found = set(numbers) | _beside_numbers(margins, numbers)
     if len(pages) < 2:
         return found
     repeated = _repeated_at_edges(edges, len(pages)) | _repeated_in_place(pages)
@@ -45,12 +46,16 @@ def running(pages: list[list[Line]], heights: list[float], body: float) -> set[i
     return found | (repeated - large)
 
 
-def _beside_numbers(edges: list[list[Line]], numbers: set[int]) -> set[int]:
-    """Lines in the same row as a page number at the page's edge: a footer or header."""
+def _in_margin(line: Line, height: float) -> bool:
+    return line.y1 <= EDGE * height or line.y0 >= (1 - EDGE) * height
+
+
+def _beside_numbers(margins: list[list[Line]], numbers: set[int]) -> set[int]:
+    """Short lines in the same row as a page number, in the top or bottom margin: a header or footer."""
     found = set()
-    for lines in edges:
+    for lines in margins:
         rows = {round(x.center / 3) for x in lines if id(x) in numbers}
-        found |= {id(x) for x in lines if round(x.center / 3) in rows and len(x.text) <= 120}
+        found |= {id(x) for x in lines if round(x.center / 3) in rows and len(x.text) <= 80}
     return found
 
 
