@@ -141,15 +141,25 @@ def _has_images(reader: Any) -> bool:
         return True
 
 
-def _letters(page: Page) -> int:
-    return sum(c.isalpha() for p in page.pieces for c in p.text)
+def _letters(page: Page, enough: int) -> int:
+    """The page's letters, counted until there are ``enough``."""
+    found = 0
+    for piece in page.pieces:
+        found += sum(map(str.isalpha, piece.text))
+        if found >= enough:
+            break
+    return found
 
 
 def _needs_ocr(path: Path, reader: Any, pages: list[Page]) -> bool:
     """True for a scan (images, no text layer); EmptyDocument for blank pages."""
     if not pages:
         raise EmptyDocument(f"{path.name} has no pages.")
-    letters = sum(_letters(p) for p in pages)
+    letters = 0
+    for page in pages:
+        letters += _letters(page, 10 * len(pages) - letters)
+        if letters >= 10 * len(pages):
+            break
     if letters < 10 * len(pages) and not _has_images(reader):
         raise EmptyDocument(f"{path.name} has no text: its pages are blank.")
     return letters < 10 * len(pages)
@@ -157,7 +167,7 @@ def _needs_ocr(path: Path, reader: Any, pages: list[Page]) -> bool:
 
 def _fill_scanned_pages(path: Path, reader: Any, pages: list[Page], progress: Progress | None) -> list[Page]:
     """Image-only pages inside a text PDF, read with OCR when the ocr extra is installed."""
-    scanned = [p.number for p in pages if _letters(p) < 10 and p.pictures]
+    scanned = [p.number for p in pages if _letters(p, 10) < 10 and p.pictures]
     if not scanned:
         return pages
     with pypdf_quiet():

@@ -7,8 +7,10 @@ one row in one column are joined into one line; lines get the space above them.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .pdf_lines import Line, merge
 
@@ -39,7 +41,12 @@ def gutters(segments: list[Line], width: float, body: float = 0.0) -> list[Gutte
     cover = _coverage(text, width)
     peak = max(cover)
     top, bottom = min(s.y0 for s in text), max(s.y1 for s in text)
-    runs = {i: _empty_run(text, i * BIN, (i + 1) * BIN, top, bottom) for i, c in enumerate(cover) if c <= LOW * peak}
+    ends, starts = sorted(s.x1 for s in text), sorted(s.x0 for s in text)
+    runs = {
+        i: _empty_run(text, i * BIN, (i + 1) * BIN, top, bottom)
+        for i, c in enumerate(cover)
+        if c <= LOW * peak and _between(ends, starts, i * BIN, (i + 1) * BIN)
+    }
     return [g for g in _strips(runs, TALL * (bottom - top)) if g.right - g.left >= GUTTER]
 
 
@@ -51,11 +58,20 @@ def _running_text(segments: list[Line], body: float) -> list[Line]:
 
 
 def _coverage(segments: list[Line], width: float) -> list[int]:
-    cover = [0] * (int(width / BIN) + 2)
+    """How many segments cover each strip across the page."""
+    change = [0] * (int(width / BIN) + 3)
     for s in segments:
-        for i in range(max(int(s.x0 / BIN), 0), min(int(s.x1 / BIN) + 1, len(cover))):
-            cover[i] += 1
-    return cover
+        start, end = max(int(s.x0 / BIN), 0), min(int(s.x1 / BIN) + 1, len(change) - 1)
+        if start < end:
+            change[start] += 1
+            change[end] -= 1
+    return list(accumulate(change[:-1]))
+
+
+def _between(ends: list[float], starts: list[float], left: float, right: float) -> bool:
+    """Whether at least three segments end left of the strip and three start right of it (with
+    the segments' right ends and left starts sorted): a page's margins are no gutters."""
+    return bisect_right(ends, left) >= 3 and len(starts) - bisect_left(starts, right) >= 3
 
 
 def _empty_run(text: list[Line], left: float, right: float, top: float, bottom: float) -> tuple[float, float] | None:

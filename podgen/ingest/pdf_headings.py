@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .clean import letter_ratio
 from .pdf_lines import Line
@@ -24,6 +25,7 @@ CAPTION_RE = re.compile(
 )
 NUMBERED_RE = re.compile(r"^(?:\(?\d{1,2}(?:\.\d{1,2}){0,3}[.)]?|[IVXLC]{1,5}\.|[A-Z]\.|\(\d{1,2}\))\s+\S")
 _BULLET = ("•", "▪", "◦", "■", "-", "–", "—", "*", "●", "○", "□", "►", "➢")
+_FAMILY_END_RE = re.compile(r"[-,+.]")
 _LABEL_RE = re.compile(r"^[^:]{1,40}:\s*[\d.\-/]{4,}$")
 _MATH_RE = re.compile(r"[=<>≤≥≈∑∏∫∈∉∀∃→←⇒⇔·×±√∞∂∇⊂⊆⊃⊇∪∩∅|]|:=")
 MAX_WORDS = 14
@@ -49,9 +51,10 @@ def body_of(lines: list[Line]) -> Body:
     return Body(*weight.most_common(1)[0][0])
 
 
+@lru_cache(maxsize=1024)
 def family(font: str) -> str:
     """A font's family: its name without style suffixes ("Minion-Regular" -> "minion")."""
-    return re.split(r"[-,+.]", font)[0].casefold()
+    return _FAMILY_END_RE.split(font, 1)[0].casefold()
 
 
 def stands_out(line: Line, body: Body) -> bool:
@@ -69,8 +72,8 @@ def stands_out(line: Line, body: Body) -> bool:
 
 
 def _capitals(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and text.upper() == text and any(c.isupper() for c in letters)
+    """In capitals: four letters or more, none of them lowercase."""
+    return text.upper() == text and text.lower() != text and sum(map(str.isalpha, text)) >= 4
 
 
 CODE_FONTS = ("mono", "courier", "cmtt", "consol", "menlo", "typewriter", "lucidaconsole")

@@ -7,7 +7,6 @@ most of its characters, whether it is bold or italic throughout, and where a bol
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .pdf_read import Box, Page, Piece
@@ -91,27 +90,30 @@ def segments(row: list[Piece], page: int, walls: list[Box] = ()) -> list[Line]:
     row = sorted(row, key=lambda p: p.x0)
     top, bottom = min(p.y0 for p in row), max(p.y1 for p in row)
     standing = [w for w in walls if w.y0 < bottom and w.y1 > top]
-    parts, current = [], [row[0]]
+    parts, current, end = [], [row[0]], row[0].x1
     for piece in row[1:]:
         size = max(piece.size, current[-1].size, 1.0)
-        end = max(p.x1 for p in current)
         if piece.x0 - end > SPLIT * size or any(end - 1 <= (w.x0 + w.x1) / 2 <= piece.x0 + 1 for w in standing):
             parts.append(current)
-            current = []
+            current, end = [], piece.x1
         current.append(piece)
+        end = max(end, piece.x1)
     parts.append(current)
     return [make_line(part, page) for part in parts]
 
 
 def make_line(pieces: list[Piece], page: int) -> Line:
     pieces = sorted(pieces, key=lambda p: p.x0)
-    weights = Counter()
+    weights: dict[tuple[float, str], int] = {}
+    letters = bold = italic = 0
     for p in pieces:
-        weights[(p.size, p.font)] += len(p.text.strip())
-    (size, font), _ = weights.most_common(1)[0]
-    letters = sum(len(p.text.strip()) for p in pieces) or 1
-    bold = sum(len(p.text.strip()) for p in pieces if p.bold) >= 0.8 * letters
-    italic = sum(len(p.text.strip()) for p in pieces if p.italic) >= 0.8 * letters
+        n = len(p.text.strip())
+        weights[p.size, p.font] = weights.get((p.size, p.font), 0) + n
+        letters += n
+        bold += n if p.bold else 0
+        italic += n if p.italic else 0
+    size, font = max(weights, key=weights.__getitem__)
+    letters = letters or 1
     return Line(
         join(pieces).strip(),
         min(p.x0 for p in pieces),
@@ -120,8 +122,8 @@ def make_line(pieces: list[Piece], page: int) -> Line:
         max(p.y1 for p in pieces),
         size,
         font,
-        bold,
-        italic,
+        bold >= 0.8 * letters,
+        italic >= 0.8 * letters,
         page,
         pieces,
     )

@@ -125,9 +125,9 @@ class _Pdfium:
         whole page does not keep one character per index (it drops some control characters)."""
         if len(self._text_buffer) < 2 * count + 2:
             self._text_buffer = (ctypes.c_ushort * (2 * count + 64))()
-        written = self._get_text(text, start, count, ctypes.addressof(self._text_buffer))
-        units = bytes(memoryview(self._text_buffer).cast("B")[: 2 * max(written - 1, 0)])
-        return units.decode("utf-16-le", "replace")
+        address = ctypes.addressof(self._text_buffer)
+        written = self._get_text(text, start, count, address)
+        return ctypes.string_at(address, 2 * max(written - 1, 0)).decode("utf-16-le", "replace")
 
     def bounds(self, obj: int) -> tuple[float, float, float, float]:
         left, bottom, right, top = self._floats

@@ -108,6 +108,9 @@ class Affine:
     def corners(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
         """(x0, y0, x1, y1) of the mapped rectangle's bounding box."""
         a, b, c, d = self.a, self.b, self.c, self.d
+        if b == 0 and c == 0:  # upright: no need to map all four corners
+            x0, x1, y0, y1 = a * left + self.e, a * right + self.e, d * bottom + self.f, d * top + self.f
+            return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
         xs = (a * left + c * bottom, a * right + c * bottom, a * left + c * top, a * right + c * top)
         ys = (b * left + d * bottom, b * right + d * bottom, b * left + d * top, b * right + d * top)
         return min(xs) + self.e, min(ys) + self.f, max(xs) + self.e, max(ys) + self.f
@@ -235,12 +238,15 @@ def _piece(obj: int, chars: str, where: Affine, fonts: dict) -> Piece | None:
     chars = chars.translate(_CONTROLS)
     if not chars.strip():
         return None
-    m = Affine(*PDFIUM.matrix(obj)).then(where)
+    ma, mb, mc, md, me, mf = PDFIUM.matrix(obj)
+    w = where  # the object's own matrix, then the map to the shown page
+    a, b = ma * w.a + mb * w.c, ma * w.b + mb * w.d
+    c, d = mc * w.a + md * w.c, mc * w.b + md * w.d
     x0, y0, x1, y1 = where.corners(*PDFIUM.bounds(obj))
-    size = PDFIUM.font_size(obj) * math.hypot(m.c, m.d)
+    size = PDFIUM.font_size(obj) * math.hypot(c, d)
     font, bold, italic, weight = _font(PDFIUM.font(obj), fonts)
-    angle = _angle(m)
-    base = m.e if angle in (90, 270) else m.f
+    angle = _angle(a, b)
+    base = me * w.a + mf * w.c + w.e if angle in (90, 270) else me * w.b + mf * w.d + w.f
     return Piece(chars, x0, y0, x1, y1, round(size, 1), font, bold, italic, angle, base, weight)
 
 
@@ -257,10 +263,11 @@ def _font(handle: int, fonts: dict) -> tuple[str, bool, bool, int]:
     return found
 
 
-def _angle(m: Affine) -> int:
-    """The direction of the text's baseline on the shown page, in whole quarter turns."""
-    if m.a > 0 and abs(m.b) < 0.01 * m.a:
+def _angle(a: float, b: float) -> int:
+    """The direction of the text's baseline on the shown page, in whole quarter turns, from the
+    first row (a, b) of its map to the page."""
+    if a > 0 and abs(b) < 0.01 * a:
         return 0
-    degrees = math.degrees(math.atan2(m.b, m.a)) % 360
+    degrees = math.degrees(math.atan2(b, a)) % 360
     nearest = round(degrees / 90) * 90 % 360
     return nearest if abs((degrees - nearest + 180) % 360 - 180) < 10 else -1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from difflib import SequenceMatcher
 
 from .clean import is_page_number
@@ -41,8 +42,10 @@ def running(pages: list[list[Line]], heights: list[float], body: float) -> set[i
     found = set(numbers) | _beside_numbers(margins, numbers)
     if len(pages) < 2:
         return found
-    repeated = _repeated_at_edges(edges, len(pages)) | _repeated_in_place(pages)
-    large = {id(x) for lines in pages for x in lines if x.size > 1.15 * body} - _repeated_in_place(pages, 0.5)
+    keys = {id(x): key(x.text) for lines in pages for x in lines}
+    in_place = _repeated_in_place(len(pages), _places(pages, keys))
+    repeated = _repeated_at_edges(edges, len(pages), keys) | in_place
+    large = {id(x) for lines in pages for x in lines if x.size > 1.15 * body} - in_place
     return found | (repeated - large)
 
 
@@ -76,40 +79,55 @@ def _minimum(pages: int) -> int:
     return 2 if pages <= 4 else max(2, round(0.3 * pages))
 
 
-def _repeated_at_edges(edges: list[list[Line]], pages: int) -> set[int]:
+def _repeated_at_edges(edges: list[list[Line]], pages: int, keys: dict[int, str]) -> set[int]:
     groups: dict[str, set[int]] = defaultdict(set)
     for number, lines in enumerate(edges):
         for line in lines:
-            groups[key(line.text)].add(number)
-    keys = _alike(groups)
-    return {id(x) for lines in edges for x in lines if len(keys.get(key(x.text), ())) >= _minimum(pages)}
+            groups[keys[id(line)]].add(number)
+    alike = _alike(groups)
+    return {id(x) for lines in edges for x in lines if len(alike.get(keys[id(x)], ())) >= _minimum(pages)}
 
 
 def _alike(groups: dict[str, set[int]]) -> dict[str, set[int]]:
     """Pages of each key, with the pages of keys alike enough merged in (OCR spelling)."""
     merged = {k: set(v) for k, v in groups.items()}
-    keys = [k for k in groups if len(k) >= 8]
-    for i, a in enumerate(keys):
-        for b in keys[i + 1 :]:
-            if abs(len(a) - len(b)) > 2 or groups[a] & groups[b]:
-                continue
-            matcher = SequenceMatcher(None, a, b)
-            if matcher.real_quick_ratio() >= ALIKE and matcher.quick_ratio() >= ALIKE and matcher.ratio() >= ALIKE:
-                merged[a] |= groups[b]
-                merged[b] |= groups[a]
+    for a, b in _pairs([k for k in groups if len(k) >= 8]):
+        if abs(len(a) - len(b)) > 2 or groups[a] & groups[b]:
+            continue
+        matcher = SequenceMatcher(None, a, b)
+        if matcher.real_quick_ratio() >= ALIKE and matcher.quick_ratio() >= ALIKE and matcher.ratio() >= ALIKE:
+            merged[a] |= groups[b]
+            merged[b] |= groups[a]
     return merged
 
 
-def _repeated_in_place(pages: list[list[Line]], share: float = 0.5) -> set[int]:
-    """Lines of the same words at the same place on a ``share`` of the pages (at least two)."""
-    places: dict[tuple[str, int, int], set[int]] = defaultdict(set)
+def _pairs(keys: list[str]) -> Iterator[tuple[str, str]]:
+    """Pairs of keys that could be alike: one spelling mistake in ten letters leaves two of them a
+    word of four letters or more, their first four letters or their last four in common."""
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        for mark in {w for w in k.split() if len(w) >= 4} | {"^" + k[:4], "$" + k[-4:]}:
+            buckets[mark].append(k)
+    seen: set[tuple[str, str]] = set()
+    for members in buckets.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if (a, b) not in seen:
+                    seen.add((a, b))
+                    yield a, b
+
+
+def _places(pages: list[list[Line]], keys: dict[int, str]) -> dict[int, set[int]]:
+    """For each line (by id), the pages that hold its words at its place."""
+    pages_at: dict[tuple[str, int, int], set[int]] = defaultdict(set)
+    place = {id(x): (keys[id(x)], round(x.x0 / 20), round(x.y0 / 20)) for lines in pages for x in lines}
     for number, lines in enumerate(pages):
         for line in lines:
-            places[(key(line.text), round(line.x0 / 20), round(line.y0 / 20))].add(number)
-    needed = max(2, round(share * len(pages) + 0.01))
-    return {
-        id(x)
-        for lines in pages
-        for x in lines
-        if len(places[(key(x.text), round(x.x0 / 20), round(x.y0 / 20))]) >= needed
-    }
+            pages_at[place[id(line)]].add(number)
+    return {i: pages_at[p] for i, p in place.items()}
+
+
+def _repeated_in_place(pages: int, places: dict[int, set[int]]) -> set[int]:
+    """Lines of the same words at the same place on half the pages or more (at least two)."""
+    needed = max(2, round(0.5 * pages + 0.01))
+    return {i for i, found in places.items() if len(found) >= needed}
