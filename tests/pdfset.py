@@ -133,11 +133,12 @@ def score(truth: Truth, headings: list[str], text: str) -> Score:
 
 def runs_in(heading: str, text: str) -> bool:
     """The heading starts a paragraph, or follows a sentence's end, and runs straight on into the
-    next sentence with no stop between ("Bone health As discussed earlier ...")."""
+    next sentence with no stop between ("Bone health As discussed earlier ..."): a capital or a
+    digit follows it ("Federal Aviation Administration (FAA), DOT." is a name in a sentence)."""
     name = _NUMBERING_RE.sub("", heading, count=1).strip() or heading
     words = r"\s+".join(re.escape(w) for w in name.split())
     pattern = re.compile(rf"(?:^|[.!?]\s+)(?:[\dIVX.()]+\s+)?{words}\s+(\S)", re.I)
     for paragraph in text.split("\n\n"):
-        if any(not m.group(1).islower() for m in pattern.finditer(paragraph)):
+        if any(m.group(1).isalnum() and not m.group(1).islower() for m in pattern.finditer(paragraph)):
             return True
     return False

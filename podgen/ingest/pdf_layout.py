@@ -23,8 +23,8 @@ from .clean import (
     normalize_chars,
 )
 from .pdf_columns import gutters, order, spacing
-from .pdf_headings import CAPTION_RE, Body, HeadingFinder, body_of, run_in, style
-from .pdf_lines import Line, page_segments
+from .pdf_headings import CAPTION_RE, RUN_IN_WORDS, Body, HeadingFinder, body_of, run_in, style
+from .pdf_lines import Line, join, page_segments
 from .pdf_read import Page, Piece
 from .pdf_regions import drop_regions
 from .pdf_running import running
@@ -47,6 +47,7 @@ def document_lines(pages: list[Page]) -> tuple[list[Line], Body]:
     repeated = running(per_page, [page.height for page in shown], first.size)
     per_page = [[s for s in segments if id(s) not in repeated] for segments in per_page]
     body = body_of([s for segments in per_page for s in segments])  # running lines can outweigh a slide's text
+    _leads_are_bold([s for segments in per_page for s in segments], body)
     lines: list[Line] = []
     for page, segments in zip(shown, per_page):
         found = gutters(segments, page.width, body.size)
@@ -76,6 +77,39 @@ def _heavier_is_bold(pages: list[Page]) -> None:
         for p in page.pieces:
             if p.weight >= body + HEAVIER:
                 p.bold = True
+
+
+def _leads_are_bold(segments: list[Line], body: Body) -> None:
+    """A font other than the body's that only starts lines, a few words each time, and starts
+    some before the line goes on in another font ("Methods Starting in May ..." in a structured
+    abstract set in the headings' font), sets lead-ins: its leads are bold, whatever its name
+    says. (A font for quotations starts lines too, but runs on for many words.)"""
+    leads, short, opened, starts, uses = Counter(), Counter(), Counter(), Counter(), Counter()
+    for s in segments:
+        for p in s.pieces:
+            uses[p.font] += 1
+        font, count = _opening_run(s)
+        opened[font] += 1
+        starts[font] += count
+        short[font] += len(join(s.pieces[:count]).split()) <= RUN_IN_WORDS
+        leads[font] += count < len(s.pieces)
+    fonts = {
+        f
+        for f, n in leads.items()
+        if n >= 2 and starts[f] >= 0.8 * uses[f] and short[f] >= 0.8 * opened[f] and f != body.font
+    }
+    for s in segments:
+        font, count = _opening_run(s)
+        if font in fonts and count < len(s.pieces):
+            for p in s.pieces[:count]:
+                p.bold = True
+
+
+def _opening_run(line: Line) -> tuple[str, int]:
+    """The font a line starts in, and how many pieces in a row it sets there."""
+    font = line.pieces[0].font
+    count = next((i for i, p in enumerate(line.pieces) if p.font != font), len(line.pieces))
+    return font, count
 
 
 def _main_angle(page: Page) -> int:
@@ -285,10 +319,34 @@ def _parts(lines: list[Line], outline: list[str], body: Body) -> list[Part]:
     return _anchored(split_parts(lines, finder, body))
 
 
+_ABSTRACT_RE = re.compile(
+    r"^(?:abstract|summary|résumé|resumen|resumo|zusammenfassung|sommario|riassunto|要旨|概要|초록|요약|摘要|"
+    r"key\s?words|schlüsselwörter|palabras clave|mots[- ]clés)\b",
+    re.I,
+)
+
+
+def _fold_run_ins(parts: list[Part]) -> list[Part]:
+    """Run-in headings in the first part or under an abstract's heading label a structured
+    abstract's parts ("Methods", "Results") or its keywords: they stay in the text, as a word
+    with a stop ("Methods. Starting in May ..."), not sections of their own."""
+    kept = [parts[0]]
+    host = parts[0]
+    for part in parts[1:]:
+        inside = host is parts[0] or _ABSTRACT_RE.match(host.heading) or _ABSTRACT_RE.match(part.heading)
+        if part.style or not part.lines or not inside:
+            kept.append(part)
+            host = part if part.style else host
+            continue
+        label = part.heading if part.heading[-1:] in "?!." else part.heading + "."
+        kept[-1].lines += ([""] if kept[-1].lines else []) + [f"{label} {part.lines[0]}"] + part.lines[1:]
+    return kept
+
+
 def sections_of(lines: list[Line], outline: list[str], body: Body) -> list[Section]:
     lines = drop_contents(drop_captions(lines))
     keep = hyphenated_words(" ".join(x.text for x in lines))
-    parts = drop_front_matter(_parts(lines, outline, body))
+    parts = _fold_run_ins(drop_front_matter(_parts(lines, outline, body)))
     return _nested([Section(_spoken(p.heading), paragraphs(p.lines, keep)) for p in parts])
 
 

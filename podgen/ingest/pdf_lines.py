@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .pdf_read import Box, Page, Piece
+from .pdf_read import GLYPH, Box, Page, Piece
 
 SPLIT = 0.9
 """A gap wider than this many font sizes splits a row into segments (a column gutter, a table
@@ -130,13 +130,19 @@ def make_line(pieces: list[Piece], page: int) -> Line:
 
 
 def join(pieces: list[Piece]) -> str:
-    """Pieces' text with a space where they stand apart, none where they touch ("O˘guz", "word1")."""
+    """Pieces' text with a space where they stand apart, none where they touch ("O˘guz", "word1").
+    A glyph with no text is a bullet when it starts the line, and is left out anywhere else."""
     out, last = [], None
     for p in pieces:
+        text = p.text
+        if text == GLYPH:
+            if last is not None:
+                continue
+            text = "• "
         if last is not None and p.x0 - last.x1 > 0.15 * max(min(p.size, last.size), 1.0):
-            if not out[-1].endswith(" ") and not p.text.startswith(" "):
+            if not out[-1].endswith(" ") and not text.startswith(" "):
                 out.append(" ")
-        out.append(p.text)
+        out.append(text)
         last = p
     return "".join(out)
 

@@ -63,6 +63,7 @@ class _Pdfium:
         self._font_weight = fn("FPDFFont_GetWeight", _I, _V)
         self._font_flags = fn("FPDFFont_GetFlags", _I, _V)
         self._count_chars = fn("FPDFText_CountChars", _I, _V)
+        self.unicode = fn("FPDFText_GetUnicode", ctypes.c_uint, _V, _I)
         self._get_text = fn("FPDFText_GetText", _I, _V, _I, _I, _V)
         self._load_page = fn("FPDF_LoadPage", _V, _V, _I)
         self.close_page = fn("FPDF_ClosePage", None, _V)

@@ -207,6 +207,8 @@ def _pieces(text: int, containers: dict[int, Affine], device: Affine) -> Iterato
             continue
         end = _run_end(text, obj, i, count)
         chars = PDFIUM.text_range(text, i, end - i)
+        if end - i == 1 and not chars.strip():  # PDFium's text blanks out a glyph with no character
+            chars = chr(PDFIUM.unicode(text, i)) or chars
         piece = _piece(obj, chars, containers.get(obj, device), fonts)
         if piece:
             yield piece
@@ -230,12 +232,19 @@ def _run_end(text: int, obj: int, start: int, count: int) -> int:
     return high
 
 
-_CONTROLS = str.maketrans({"\r": None, "\n": " ", "\t": " ", "\x02": None, "\ufffe": "-"})
+_CONTROLS = str.maketrans({"\r": None, "\n": " ", "\t": " ", "\ufffe": "-"})
 """PDFium's generated line ends, tabs, and its marks for hyphens that end a line."""
+_UNMAPPED_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff]")
+"""Characters PDFium gives for glyphs whose font maps them to no text: their codes in the font
+(control characters) or private-use characters (symbol and dingbat fonts)."""
+GLYPH = "\ufffc"
+"""The text of a piece that is one such glyph: a bullet, a dingbat, a symbol of a formula."""
 
 
 def _piece(obj: int, chars: str, where: Affine, fonts: dict) -> Piece | None:
     chars = chars.translate(_CONTROLS)
+    if _UNMAPPED_RE.search(chars):
+        chars = GLYPH if _UNMAPPED_RE.fullmatch(chars.strip()) else _UNMAPPED_RE.sub("", chars)
     if not chars.strip():
         return None
     ma, mb, mc, md, me, mf = PDFIUM.matrix(obj)
