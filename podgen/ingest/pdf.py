@@ -270,11 +270,11 @@ class PdfExtractor(Extractor):
             info, outline = _metadata(reader), outline_titles(reader)
         pages = _fill_scanned_pages(path, reader, pages, progress)
         lines, body = document_lines(pages)
-        sections = sections_of(lines, outline, body)
-        if not sections:
-            raise EmptyDocument(f"{path.name} has no readable text after cleaning.")
         first = [x for x in lines if x.page == 0]
         title = _meta_title(info, path) or text_title(first, body) or pretty_stem(path)
+        sections = sections_of(lines, outline, body, title)
+        if not sections:
+            raise EmptyDocument(f"{path.name} has no readable text after cleaning.")
         meta = {
             "format": "pdf",
             "pages": len(pages),

@@ -97,6 +97,8 @@ def shape_ok(line: Line) -> bool:
         return False
     if text.startswith(_BULLET) or CAPTION_RE.match(text) or text.endswith((",", ";", ":")):
         return False
+    if NUMBERED_RE.match(text) and text.split(maxsplit=1)[1][:1].islower():  # "1. the organisation of ..."
+        return False
     if len(_MATH_RE.findall(text)) >= 2 or _LABEL_RE.match(text):  # a formula; "ArXiv ePrint: 0807.3577"
         return False
     if text.count(",") >= 2 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words):  # a list of names
@@ -157,7 +159,9 @@ class HeadingFinder:
             return True
         if style(line) not in self.styles and not NUMBERED_RE.match(line.text):
             return False
-        return _starts_block(line, previous) and _ends_block(line, following)
+        if not _starts_block(line, previous):
+            return False
+        return _ends_block(line, following) or (following is not None and self.wraps(line, following))
 
     def wraps(self, first: Line, second: Line) -> bool:
         """The second line carries on the heading of the first: same style, just below, and the

@@ -326,6 +326,19 @@ _ABSTRACT_RE = re.compile(
 )
 
 
+def _titled(parts: list[Part], title: str) -> list[Part]:
+    """A first heading that is the document's title, over a few lines (the authors, a date) and
+    not numbered or named as a section ("Chapter 1", "Introduction"), is the title block's."""
+    first = next((i for i, p in enumerate(parts) if p.heading), None)
+    if first is None or not title or _key(parts[first].heading) != _key(title) or _opening(title):
+        return parts
+    words = sum(len(x.split()) for x in parts[first].lines)
+    if not 0 < words <= FRONT_MATTER_WORDS:
+        return parts
+    front = Part("", (), [line for p in parts[: first + 1] for line in ([p.heading] if p.heading else []) + p.lines])
+    return [front] + parts[first + 1 :]
+
+
 def _fold_run_ins(parts: list[Part]) -> list[Part]:
     """Run-in headings in the first part or under an abstract's heading label a structured
     abstract's parts ("Methods", "Results") or its keywords: they stay in the text, as a word
@@ -343,10 +356,12 @@ def _fold_run_ins(parts: list[Part]) -> list[Part]:
     return kept
 
 
-def sections_of(lines: list[Line], outline: list[str], body: Body) -> list[Section]:
+def sections_of(lines: list[Line], outline: list[str], body: Body, title: str = "") -> list[Section]:
+    """The document's sections; a first heading that only says the document's ``title`` again
+    (on a title slide, a cover) belongs to the title block."""
     lines = drop_contents(drop_captions(lines))
     keep = hyphenated_words(" ".join(x.text for x in lines))
-    parts = _fold_run_ins(drop_front_matter(_parts(lines, outline, body)))
+    parts = _fold_run_ins(drop_front_matter(_titled(_parts(lines, outline, body), title)))
     return _nested([Section(_spoken(p.heading), paragraphs(p.lines, keep)) for p in parts])
 
 

@@ -54,9 +54,17 @@ def _figures(page: Page, segments: list[Line], body: Body) -> list[Box]:
         tallest = max((s.height for s in inside), default=size)
         if region.height < 2.5 * max(size, tallest) or region.width < 4 * size:
             continue
-        if not _text_box(region, inside):
+        if not _text_box(region, inside) and not _banner(inside, size):
             found.append(region)
     return found
+
+
+def _banner(lines: list[Line], body: float) -> bool:
+    """One line of text at the body's size or larger, on a coloured bar: a slide's or a
+    chapter's title, not a figure's label."""
+    if not lines or min(x.size for x in lines) < body:
+        return False
+    return max(x.y0 for x in lines) < min(x.y1 for x in lines)  # they share one row
 
 
 def _text_box(region: Box, lines: list[Line]) -> bool:
@@ -99,14 +107,15 @@ def _prose(line: Line, body: Body) -> bool:
 
 
 def _labels(region: Box, segments: list[Line], body: Body) -> list[Line]:
-    """Lines inside a figure, and short ones just around it (axis labels, legends)."""
+    """Lines inside a figure, and short ones just around it (axis labels, legends) not set
+    larger than the body (a heading just above a figure is no label)."""
     reach = 1.5 * (body.size or 10.0)
     around = Box(region.x0 - reach, region.y0 - reach, region.x1 + reach, region.y1 + reach)
-    return [
-        s
-        for s in segments
-        if _inside(s, region) or (_inside(s, around) and len(s.text.split()) <= 3 and not s.text.endswith("."))
-    ]
+    return [s for s in segments if _inside(s, region) or (_inside(s, around) and _label_like(s, body))]
+
+
+def _label_like(line: Line, body: Body) -> bool:
+    return len(line.text.split()) <= 3 and not line.text.endswith(".") and line.size <= 1.1 * (body.size or 10.0)
 
 
 def _inside(line: Line, box: Box) -> bool:
