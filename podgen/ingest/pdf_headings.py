@@ -25,6 +25,7 @@ CAPTION_RE = re.compile(
 )
 NUMBERED_RE = re.compile(r"^(?:\(?\d{1,2}(?:\.\d{1,2}){0,3}[.)]?|[IVXLC]{1,5}\.|[A-Z]\.|\(\d{1,2}\))\s+\S")
 _BULLET = ("•", "▪", "◦", "■", "-", "–", "—", "*", "●", "○", "□", "►", "➢")
+_OPENERS = "({[\"'“‘<"
 _FAMILY_END_RE = re.compile(r"[-,+.]")
 _LABEL_RE = re.compile(r"^[^:]{1,40}:\s*[\d.\-/]{4,}$")
 _MATH_RE = re.compile(r"[=<>≤≥≈∑∏∫∈∉∀∃→←⇒⇔·×±√∞∂∇⊂⊆⊃⊇∪∩∅|]|:=")
@@ -98,6 +99,8 @@ def shape_ok(line: Line) -> bool:
     if text.startswith(_BULLET) or CAPTION_RE.match(text) or text.endswith((",", ";", ":")):
         return False
     if NUMBERED_RE.match(text) and text.split(maxsplit=1)[1][:1].islower():  # "1. the organisation of ..."
+        return False
+    if (text[0] in _OPENERS and not NUMBERED_RE.match(text)) or "@" in text:  # code, a quotation, an address
         return False
     if len(_MATH_RE.findall(text)) >= 2 or _LABEL_RE.match(text):  # a formula; "ArXiv ePrint: 0807.3577"
         return False

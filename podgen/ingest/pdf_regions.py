@@ -108,10 +108,19 @@ def _prose(line: Line, body: Body) -> bool:
 
 def _labels(region: Box, segments: list[Line], body: Body) -> list[Line]:
     """Lines inside a figure, and short ones just around it (axis labels, legends) not set
-    larger than the body (a heading just above a figure is no label)."""
+    larger than the body (a heading just above a figure is no label); beside the figure, within
+    its height, a label may reach further out."""
     reach = 1.5 * (body.size or 10.0)
     around = Box(region.x0 - reach, region.y0 - reach, region.x1 + reach, region.y1 + reach)
-    return [s for s in segments if _inside(s, region) or (_inside(s, around) and _label_like(s, body))]
+    return [
+        s
+        for s in segments
+        if _inside(s, region) or (_label_like(s, body) and (_inside(s, around) or _beside(s, region, reach)))
+    ]
+
+
+def _beside(line: Line, region: Box, reach: float) -> bool:
+    return region.y0 <= line.y0 and line.y1 <= region.y1 and _near(line, region, reach)
 
 
 def _label_like(line: Line, body: Body) -> bool:
