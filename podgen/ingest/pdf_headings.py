@@ -23,6 +23,18 @@ CAPTION_RE = re.compile(
     r"example|listing|algorithm|box)\s*[\dIVX]+[a-z]?\s*[:.\-–—]?(?:\s|$)|^\[?(?:표|그림|図|表)\s*\d",
     re.I,
 )
+
+
+def is_caption(text: str, pattern: re.Pattern = CAPTION_RE) -> bool:
+    """ "Figure 2: ...", "Table 2-1 FUNCTION_USAGE view"; not prose that names a table ("Table 2
+    compares ..."): without a stop after the label, the caption's words do not start in lower case."""
+    found = pattern.match(text)
+    if not found:
+        return False
+    label, rest = text[: found.end()].rstrip(), text[found.end() :].lstrip()
+    return label[-1:] in ":.-–—" or not rest[:1].islower()
+
+
 NUMBERED_RE = re.compile(r"^(?:\(?\d{1,2}(?:\.\d{1,2}){0,3}[.)]?|[IVXLC]{1,5}\.|[A-Z]\.|\(\d{1,2}\))\s+\S")
 _BULLET = ("•", "▪", "◦", "■", "-", "–", "—", "*", "●", "○", "□", "►", "➢")
 _OPENERS = "({[\"'“‘<"
@@ -96,7 +108,7 @@ def shape_ok(line: Line) -> bool:
         return False
     if len(words) > MAX_WORDS and not NUMBERED_RE.match(text):
         return False
-    if text.startswith(_BULLET) or CAPTION_RE.match(text) or text.endswith((",", ";", ":")):
+    if text.startswith(_BULLET) or is_caption(text) or text.endswith((",", ";", ":")):
         return False
     if NUMBERED_RE.match(text) and text.split(maxsplit=1)[1][:1].islower():  # "1. the organisation of ..."
         return False
@@ -192,7 +204,7 @@ def run_in(line: Line, previous: Line | None, body: Body) -> tuple[str, str] | N
     if not lead or not rest or len(lead.split()) > RUN_IN_WORDS or not _starts_paragraph(line, previous):
         return None
     first = line.pieces[0]
-    if (first.italic and body.italic) or (first.bold and body.bold) or CAPTION_RE.match(lead):
+    if (first.italic and body.italic) or (first.bold and body.bold) or is_caption(lead):
         return None
     name = lead.rstrip(" .:—–-")
     if name[:1].islower():  # emphasis inside a sentence, not a heading

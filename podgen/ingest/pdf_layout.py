@@ -23,7 +23,7 @@ from .clean import (
     normalize_chars,
 )
 from .pdf_columns import gutters, order, spacing
-from .pdf_headings import CAPTION_RE, RUN_IN_WORDS, Body, HeadingFinder, body_of, run_in, style
+from .pdf_headings import RUN_IN_WORDS, Body, HeadingFinder, body_of, is_caption, run_in, style
 from .pdf_lines import Line, join, page_segments
 from .pdf_read import Page, Piece
 from .pdf_regions import drop_regions
@@ -229,7 +229,7 @@ def drop_captions(lines: list[Line]) -> list[Line]:
     follow it closely at its size (the label may be bold and the rest not)."""
     kept, caption = [], None
     for line in lines:
-        if CAPTION_RE.match(line.text) and len(line.text.split()) > 1:
+        if is_caption(line.text) and len(line.text.split()) > 1:
             caption = line
             continue
         if caption is not None and abs(line.size - caption.size) <= 0.3 and 0 <= line.gap < 0.8:
@@ -277,7 +277,7 @@ def drop_front_matter(parts: list[Part], limit: int = FRONT_MATTER_WORDS) -> lis
 def paragraphs(lines: list[str], keep: set[str]) -> str:
     """A part's lines as cleaned, spoken-ready paragraphs."""
     cleaned = (clean_paragraph(p) for p in join_lines(drop_tables(lines), keep))
-    return "\n\n".join(p for p in cleaned if len(p.split()) > 1 and not CAPTION_RE.match(p))
+    return "\n\n".join(p for p in cleaned if len(p.split()) > 1 and not is_caption(p))
 
 
 def _key(title: str) -> str:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 
 from .pdf_columns import Gutter
-from .pdf_headings import CODE_FONTS, Body
+from .pdf_headings import CODE_FONTS, Body, is_caption
 from .pdf_lines import Line
 from .pdf_read import Box, Page
 
@@ -143,7 +143,7 @@ def _tables(page: Page, segments: list[Line], body: Body, gutters: list[Gutter])
 def _captioned(page: Page, segments: list[Line], body: Body, gutters: list[Gutter]) -> list[Box]:
     """Beside each table caption: the rows of its column that follow it closely below, or above it."""
     found = []
-    for caption in (s for s in segments if TABLE_CAPTION_RE.match(s.text)):
+    for caption in (s for s in segments if is_caption(s.text, TABLE_CAPTION_RE)):
         left, right = _column(caption, gutters, page.width)
         near = [s for s in segments if s is not caption and left <= (s.x0 + s.x1) / 2 <= right]
         below = _block(sorted((s for s in near if s.y0 > caption.y1 - 1), key=lambda s: s.y0), caption, body)
