@@ -20,7 +20,7 @@ from .pdf_lines import Line
 
 CAPTION_RE = re.compile(
     r"^(?:table|tabla|tabela|tableau|tabelle|tab\.|figure|figura|fig\.|abbildung|abb\.|chart|exhibit|plate|"
-    r"example|listing|algorithm|box)\s*[\dIVX]+[a-z]?\s*[:.\-–—]?(?:\s|$)|^\[?(?:표|그림|図|表)\s*\d",
+    r"example|listing|algorithm|box)\s*[\dIVX]+(?:[.\-–]\d+)*[a-z]?\s*[:.\-–—]?(?:\s|$)|^\[?(?:표|그림|図|表)\s*\d",
     re.I,
 )
 

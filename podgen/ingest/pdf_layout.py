@@ -232,12 +232,19 @@ def drop_captions(lines: list[Line]) -> list[Line]:
         if is_caption(line.text) and len(line.text.split()) > 1:
             caption = line
             continue
-        if caption is not None and abs(line.size - caption.size) <= 0.3 and 0 <= line.gap < 0.8:
+        if caption is not None and _goes_on(caption, line):
             caption = line
             continue
         caption = None
         kept.append(line)
     return kept
+
+
+def _goes_on(caption: Line, line: Line) -> bool:
+    """The next line of a caption: at its size, just below it and under it."""
+    below = line.page == caption.page and -0.3 * line.size <= line.y0 - caption.y1 < 0.8 * line.size
+    under = min(line.x1, caption.x1) > max(line.x0, caption.x0)
+    return abs(line.size - caption.size) <= 0.3 and below and under
 
 
 _CONTENTS_RE = re.compile(

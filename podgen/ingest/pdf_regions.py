@@ -124,7 +124,10 @@ def _beside(line: Line, region: Box, reach: float) -> bool:
 
 
 def _label_like(line: Line, body: Body) -> bool:
-    return len(line.text.split()) <= 3 and not line.text.endswith(".") and line.size <= 1.1 * (body.size or 10.0)
+    """Short, not a sentence, not larger than the body, and not the start of a caption (which
+    goes with the lines after it)."""
+    short = len(line.text.split()) <= 3 and not line.text.endswith(".")
+    return short and line.size <= 1.1 * (body.size or 10.0) and not is_caption(line.text)
 
 
 def _inside(line: Line, box: Box) -> bool:

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from difflib import SequenceMatcher
 
 from .clean import is_page_number
+from .pdf_headings import is_caption
 from .pdf_lines import Line
 
 EDGE = 0.12
@@ -35,14 +36,15 @@ def key(text: str) -> str:
 
 def running(pages: list[list[Line]], heights: list[float], body: float) -> set[int]:
     """ids of the lines that are running lines, over all pages. A line set larger than the body
-    that comes back on fewer than half the pages is a title said again (slides), not running."""
+    that comes back on fewer than half the pages is a title said again (slides), not running;
+    and captions, "Figure 2" and "Figure 3" at the tops of two pages, are not running either."""
     edges = [_edge_lines(lines, height) for lines, height in zip(pages, heights)]
     numbers = {id(x) for lines in edges for x in lines if _is_page_number(x.text)}
     margins = [[x for x in lines if _in_margin(x, height)] for lines, height in zip(edges, heights)]
     found = set(numbers) | _beside_numbers(margins, numbers)
     if len(pages) < 2:
         return found
-    keys = {id(x): key(x.text) for lines in pages for x in lines}
+    keys = {id(x): key(x.text) if not is_caption(x.text) else f"{id(x)}" for lines in pages for x in lines}
     in_place = _repeated_in_place(len(pages), _places(pages, keys))
     repeated = _repeated_at_edges(edges, len(pages), keys) | in_place
     large = {id(x) for lines in pages for x in lines if x.size > 1.15 * body} - in_place
