@@ -226,18 +226,32 @@ def _opening(heading: str) -> bool:
 
 def drop_captions(lines: list[Line]) -> list[Line]:
     """Drop "Table 3: ..." and "Figure 1. ..." captions: the caption line and the lines that
-    follow it closely at its size (the label may be bold and the rest not)."""
-    kept, caption = [], None
+    follow it closely at its size (the label may be bold and the rest not). Captions side by
+    side under two figures may come interleaved: each goes on where it is."""
+    kept: list[Line] = []
+    last: list[Line] = []  # the last line of each caption on this page
+    every: list[Line] = []  # all their lines
     for line in lines:
+        if every and every[-1].page != line.page:
+            last, every = [], []
+        before = next((c for c in last if _goes_on(c, line)), None)
         if is_caption(line.text) and len(line.text.split()) > 1:
-            caption = line
+            last.append(line)
+        elif before is not None:
+            last[last.index(before)] = line
+        elif not any(_beside(c, line) for c in every):
+            kept.append(line)
             continue
-        if caption is not None and _goes_on(caption, line):
-            caption = line
-            continue
-        caption = None
-        kept.append(line)
+        every.append(line)
     return kept
+
+
+def _beside(caption: Line, line: Line) -> bool:
+    """A bit of a caption's row set apart from it (an exponent, a bracket after a formula): a
+    word or two, just right of it."""
+    overlap = min(line.y1, caption.y1) - max(line.y0, caption.y0)
+    near = 0 <= line.x0 - caption.x1 < 2 * line.size and len(line.text.split()) <= 2
+    return line.page == caption.page and overlap >= 0.5 * min(line.height, caption.height) and near
 
 
 def _goes_on(caption: Line, line: Line) -> bool:
