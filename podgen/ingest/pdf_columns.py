@@ -12,14 +12,16 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate
 
-from .pdf_lines import Line, merge
+from .pdf_lines import Line, is_code, merge
 
 BIN = 2.0
 """Width of the strips the page is measured in (points)."""
 LOW = 0.7
 """A strip is a gutter candidate when fewer segments cover it than this share of the most covered."""
 TALL = 0.3
-"""A gutter runs empty down at least this share of the height of the page's text."""
+"""A gutter runs empty down at least this share of the height of the page's text..."""
+ROWS = 8
+"""...or past at least this many segments on each side (two columns under a wide listing)."""
 GUTTER = 5.0
 """The narrowest gutter (points)."""
 
@@ -47,14 +49,17 @@ def gutters(segments: list[Line], width: float, body: float = 0.0) -> list[Gutte
         for i, c in enumerate(cover)
         if c <= LOW * peak and _between(ends, starts, i * BIN, (i + 1) * BIN)
     }
-    return [g for g in _strips(runs, TALL * (bottom - top)) if g.right - g.left >= GUTTER]
+    tall = {i: r[:2] for i, r in runs.items() if r and (r[1] - r[0] >= TALL * (bottom - top) or r[2] >= ROWS)}
+    return [g for g in _strips(tall) if g.right - g.left >= GUTTER]
 
 
 def _running_text(segments: list[Line], body: float) -> list[Line]:
     if not body:
         sizes = Counter(round(s.size * 2) / 2 for s in segments for _ in s.text.split())
         body = sizes.most_common(1)[0][0] if sizes else 0.0
-    return [s for s in segments if 0.75 * body <= s.size <= 1.35 * body and len(s.text.split()) >= 2]
+    return [
+        s for s in segments if 0.75 * body <= s.size <= 1.35 * body and len(s.text.split()) >= 2 and not is_code(s.font)
+    ]
 
 
 def _coverage(segments: list[Line], width: float) -> list[int]:
@@ -74,28 +79,31 @@ def _between(ends: list[float], starts: list[float], left: float, right: float) 
     return bisect_right(ends, left) >= 3 and len(starts) - bisect_left(starts, right) >= 3
 
 
-def _empty_run(text: list[Line], left: float, right: float, top: float, bottom: float) -> tuple[float, float] | None:
-    """The longest stretch down the page along which no segment crosses the strip [left, right),
-    when text stands on both sides of it along that stretch."""
+def _empty_run(
+    text: list[Line], left: float, right: float, top: float, bottom: float
+) -> tuple[float, float, int] | None:
+    """The longest stretch down the page along which no segment crosses the strip [left, right)
+    and text stands on both sides: (top, bottom, the fewer segments on one side)."""
     crossing = sorted((s.y0, s.y1) for s in text if s.x0 < right and s.x1 > left)
-    best, start, run = 0.0, top, None
+    best, start = None, top
     for y0, y1 in crossing + [(bottom, bottom)]:
-        if y0 - start > best:
-            best, run = y0 - start, (start, y0)
+        if y0 > start and (best is None or y0 - start > best[1] - best[0]):
+            rows = _rows_beside(text, left, right, start, y0)
+            best = (start, y0, rows) if rows >= 3 else best
         start = max(start, y1)
-    if run is None:
-        return None
-    beside = [s for s in text if s.y1 > run[0] and s.y0 < run[1]]
-    if sum(1 for s in beside if s.x1 <= left) < 3 or sum(1 for s in beside if s.x0 >= right) < 3:
-        return None
-    return run
+    return best
 
 
-def _strips(runs: dict[int, tuple[float, float] | None], tall: float) -> list[Gutter]:
+def _rows_beside(text: list[Line], left: float, right: float, top: float, bottom: float) -> int:
+    beside = [s for s in text if s.y1 > top and s.y0 < bottom]
+    return min(sum(1 for s in beside if s.x1 <= left), sum(1 for s in beside if s.x0 >= right))
+
+
+def _strips(runs: dict[int, tuple[float, float]]) -> list[Gutter]:
     """Neighbouring strips that run empty down a tall stretch, joined; in each group only the
     strips that run nearly as far as its longest (a gutter beside a figure's white space is
     narrower than the two together)."""
-    length = {i: r[1] - r[0] for i, r in runs.items() if r is not None and r[1] - r[0] >= tall}
+    length = {i: r[1] - r[0] for i, r in runs.items()}
     found: list[Gutter] = []
     for group in _consecutive(sorted(length)):
         best = max(length[i] for i in group)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .clean import letter_ratio
-from .pdf_lines import Line
+from .pdf_lines import Line, is_code
 
 CAPTION_RE = re.compile(
     r"^(?:table|tabla|tabela|tableau|tabelle|tab\.|figure|figura|fig\.|abbildung|abb\.|chart|exhibit|plate|"
@@ -89,7 +89,6 @@ def _capitals(text: str) -> bool:
     return text.upper() == text and text.lower() != text and sum(map(str.isalpha, text)) >= 4
 
 
-CODE_FONTS = ("mono", "courier", "cmtt", "consol", "menlo", "typewriter", "lucidaconsole")
 _SYMBOL_FONTS = ("cmmi", "cmsy", "cmex", "cmr", "msbm", "msam", "symbol", "math", "stix")
 
 
@@ -97,7 +96,7 @@ def _odd_font(line: Line) -> bool:
     """Italic, code and symbol fonts set inside body text (a listing line, a formula) are not a
     heading's mark."""
     name = line.font.casefold()
-    return line.italic or any(t in name for t in CODE_FONTS + _SYMBOL_FONTS)
+    return line.italic or is_code(line.font) or any(t in name for t in _SYMBOL_FONTS)
 
 
 def shape_ok(line: Line) -> bool:

@@ -129,6 +129,15 @@ def make_line(pieces: list[Piece], page: int) -> Line:
     )
 
 
+CODE_FONTS = ("mono", "courier", "cmtt", "consol", "menlo", "typewriter", "lucidaconsole")
+
+
+def is_code(font: str) -> bool:
+    """A font for code: monospaced by its name."""
+    name = font.casefold()
+    return any(t in name for t in CODE_FONTS)
+
+
 def join(pieces: list[Piece]) -> str:
     """Pieces' text with a space where they stand apart, none where they touch ("O˘guz", "word1").
     A glyph with no text is a bullet when it starts the line, and is left out anywhere else."""

@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable
 
 from .pdf_columns import Gutter
-from .pdf_headings import CODE_FONTS, Body, is_caption
-from .pdf_lines import Line
+from .pdf_headings import Body, is_caption
+from .pdf_lines import Line, is_code
 from .pdf_read import Box, Page
 
 TABLE_CAPTION_RE = re.compile(
@@ -263,7 +263,7 @@ def _bounds(lines: list[Line]) -> Box:
 
 def _code(segments: list[Line]) -> set[int]:
     """Rows set in a typewriter font, two or more together."""
-    code = sorted((s for s in segments if any(t in s.font.casefold() for t in CODE_FONTS)), key=lambda s: s.y0)
+    code = sorted((s for s in segments if is_code(s.font)), key=lambda s: s.y0)
     found: set[int] = set()
     for a, b in zip(code, code[1:]):
         if 0 <= b.y0 - a.y1 < 1.5 * max(a.height, 1.0) and abs(a.x0 - b.x0) < 20 * max(a.size, 1.0):
