@@ -26,12 +26,13 @@ from .pdf_columns import gutters, order, spacing
 from .pdf_headings import RUN_IN_WORDS, Body, HeadingFinder, body_of, is_caption, run_in, style
 from .pdf_lines import Line, join, page_segments
 from .pdf_read import Page, Piece
-from .pdf_regions import drop_regions
+from .pdf_regions import drop_regions, inside
 from .pdf_running import running
 from .text import looks_like_title
 
 SMALL = 0.85
-"""Text below this share of the body size is left out (footnotes, table notes, superscripts alone)."""
+"""Text below this share of the body size is left out (footnotes, table notes, superscripts
+alone), except in a box of its own (a sidebar)."""
 PARAGRAPH_GAP = 0.9
 """Space above a line, in multiples of its size, that starts a new paragraph."""
 FRONT_MATTER_WORDS = 150
@@ -51,10 +52,10 @@ def document_lines(pages: list[Page]) -> tuple[list[Line], Body]:
     lines: list[Line] = []
     for page, segments in zip(shown, per_page):
         found = gutters(segments, page.width, body.size)
-        kept = drop_regions(page, segments, body, found)
+        kept, boxes = drop_regions(page, segments, body, found)
         ordered = order(kept, found)
         spacing(ordered)
-        lines += [x for x in ordered if x.size >= SMALL * body.size]
+        lines += [x for x in ordered if x.size >= SMALL * body.size or any(inside(x, b) for b in boxes)]
     return lines, body
 
 

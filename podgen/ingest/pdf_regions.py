@@ -30,33 +30,51 @@ DENSE = 0.28
 """Text lines covering this share of a picture's area make it a text box, not a figure."""
 
 
-def drop_regions(page: Page, segments: list[Line], body: Body, gutters: list[Gutter]) -> list[Line]:
-    """The segments that are neither figure labels, table cells nor code."""
+def drop_regions(page: Page, segments: list[Line], body: Body, gutters: list[Gutter]) -> tuple[list[Line], list[Box]]:
+    """The segments that are neither figure labels, table cells nor code; and the page's text
+    boxes (framed or shaded boxes of paragraphs, such as a sidebar)."""
     gone: set[int] = set()
-    for region in _figures(page, segments, body):
+    figures, boxes = _pictures(page, segments, body)
+    for region in figures:
         gone |= {id(s) for s in _labels(region, segments, body)}
     for region in _tables(page, segments, body, gutters):
-        gone |= {id(s) for s in segments if _inside(s, region)}
+        gone |= {id(s) for s in segments if inside(s, region)}
     gone |= _code(segments)
-    return [s for s in segments if id(s) not in gone]
+    return [s for s in segments if id(s) not in gone], boxes
 
 
 # --- figures ---------------------------------------------------------------------------------
 
 
-def _figures(page: Page, segments: list[Line], body: Body) -> list[Box]:
-    """Clusters of pictures big enough to be a figure, that are not the backdrop of text: a band
-    behind a heading, a shaded box of paragraphs, a scanned page under its OCR text."""
+def _pictures(page: Page, segments: list[Line], body: Body) -> tuple[list[Box], list[Box]]:
+    """Clusters of pictures big enough to be a figure, that are not the backdrop of text (a band
+    behind a heading, a shaded box of paragraphs, a scanned page under its OCR text); and the
+    boxes of paragraphs."""
     size = body.size or 10.0
-    found = []
+    figures, boxes = [], []
     for region in _clusters(page.pictures, 0.6 * size):
-        inside = [s for s in segments if _inside(s, region)]
-        tallest = max((s.height for s in inside), default=size)
+        within = [s for s in segments if inside(s, region)]
+        tallest = max((s.height for s in within), default=size)
         if region.height < 2.5 * max(size, tallest) or region.width < 4 * size:
             continue
-        if not _text_box(region, inside) and not _banner(inside, size):
-            found.append(region)
-    return found
+        if _text_box(region, within):
+            boxes += [region] if len(within) >= 3 and _sidebar(region, page) else []
+        elif not _banner(within, size):
+            figures.append(region)
+    return figures, boxes
+
+
+def _sidebar(region: Box, page: Page) -> bool:
+    """A box of paragraphs (three lines or more) set apart on the page: not a ruled table (rules
+    across it), not the page itself (a scan under its text)."""
+    across = [r for r in page.rules if r.width > 0.5 * region.width and _holds(region, r)]
+    return len(across) < 2 and region.width * region.height < 0.6 * page.width * page.height
+
+
+def _holds(outer: Box, inner: Box) -> bool:
+    return (
+        outer.x0 - 1 <= inner.x0 and inner.x1 <= outer.x1 + 1 and outer.y0 - 1 <= inner.y0 and inner.y1 <= outer.y1 + 1
+    )
 
 
 def _banner(lines: list[Line], body: float) -> bool:
@@ -115,7 +133,7 @@ def _labels(region: Box, segments: list[Line], body: Body) -> list[Line]:
     return [
         s
         for s in segments
-        if _inside(s, region) or (_label_like(s, body) and (_inside(s, around) or _beside(s, region, reach)))
+        if inside(s, region) or (_label_like(s, body) and (inside(s, around) or _beside(s, region, reach)))
     ]
 
 
@@ -130,7 +148,7 @@ def _label_like(line: Line, body: Body) -> bool:
     return short and line.size <= 1.1 * (body.size or 10.0) and not is_caption(line.text)
 
 
-def _inside(line: Line, box: Box) -> bool:
+def inside(line: Line, box: Box) -> bool:
     cx, cy = (line.x0 + line.x1) / 2, line.center
     return box.x0 - 1 <= cx <= box.x1 + 1 and box.y0 - 1 <= cy <= box.y1 + 1
 
@@ -140,7 +158,7 @@ def _inside(line: Line, box: Box) -> bool:
 
 def _tables(page: Page, segments: list[Line], body: Body, gutters: list[Gutter]) -> list[Box]:
     candidates = _captioned(page, segments, body, gutters) + _ruled(page, body) + _aligned(segments, gutters)
-    return [box for box in candidates if _tabular([s for s in segments if _inside(s, box)], body)]
+    return [box for box in candidates if _tabular([s for s in segments if inside(s, box)], body)]
 
 
 def _captioned(page: Page, segments: list[Line], body: Body, gutters: list[Gutter]) -> list[Box]:
