@@ -19,9 +19,11 @@ _NUMBERING_RE = re.compile(r"^\s*(?:chapter\s+\w+[.:]?\s+|\(?(?:\d+(?:\.\d+)*|[I
 _LETTERS = ("Lu", "Ll", "Lt", "Lo")
 
 
-def key(text: str, digits: bool = True) -> str:
-    """Letters (and digits) only, case folded, accents and spacing marks dropped."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text)).casefold().replace("ı", "i")
+def key(text: str, digits: bool = True, fold: bool = True) -> str:
+    """Letters (and digits) only, case folded (unless ``fold`` is false), accents and spacing
+    marks dropped."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text)).replace("ı", "i")
+    text = text.casefold() if fold else text
     return "".join(c for c in text if unicodedata.category(c) in _LETTERS or (digits and c.isdigit()))
 
 
@@ -125,7 +127,8 @@ def score(truth: Truth, headings: list[str], text: str) -> Score:
     keyed = key(text)
     result.tables = [t for t in truth.tables if key(t) in keyed]
     result.figures = [f for f in truth.figures if key(f) in keyed]
-    result.running = [r for r in truth.running if key(r) in keyed]
+    cased = key(text, fold=False)  # a running head in its case: "Literature Review" is not "literature review"
+    result.running = [r for r in truth.running if key(r, fold=False) in cased]
     letters = key(text, digits=False)
     result.whole = sum(1 for s in truth.sentences if key(s, digits=False) in letters)
     return result
