@@ -22,6 +22,8 @@ TALL = 0.3
 """A gutter runs empty down at least this share of the height of the page's text..."""
 ROWS = 8
 """...or past at least this many segments on each side (two columns under a wide listing)."""
+NEAR = 3.0
+"""The text beside a gutter comes within this many font sizes of it."""
 GUTTER = 5.0
 """The narrowest gutter (points)."""
 
@@ -40,12 +42,13 @@ def gutters(segments: list[Line], width: float, body: float = 0.0) -> list[Gutte
     text = _running_text(segments, body)
     if not text or width <= 0:
         return []
+    near = NEAR * (body or sorted(s.size for s in text)[len(text) // 2])
     cover = _coverage(text, width)
     peak = max(cover)
     top, bottom = min(s.y0 for s in text), max(s.y1 for s in text)
     ends, starts = sorted(s.x1 for s in text), sorted(s.x0 for s in text)
     runs = {
-        i: _empty_run(text, i * BIN, (i + 1) * BIN, top, bottom)
+        i: _empty_run(text, i * BIN, (i + 1) * BIN, top, bottom, near)
         for i, c in enumerate(cover)
         if c <= LOW * peak and _between(ends, starts, i * BIN, (i + 1) * BIN)
     }
@@ -80,23 +83,27 @@ def _between(ends: list[float], starts: list[float], left: float, right: float) 
 
 
 def _empty_run(
-    text: list[Line], left: float, right: float, top: float, bottom: float
+    text: list[Line], left: float, right: float, top: float, bottom: float, near: float
 ) -> tuple[float, float, int] | None:
     """The longest stretch down the page along which no segment crosses the strip [left, right)
-    and text stands on both sides: (top, bottom, the fewer segments on one side)."""
+    and text stands close by on both sides: (top, bottom, the fewer segments on one side)."""
     crossing = sorted((s.y0, s.y1) for s in text if s.x0 < right and s.x1 > left)
     best, start = None, top
     for y0, y1 in crossing + [(bottom, bottom)]:
         if y0 > start and (best is None or y0 - start > best[1] - best[0]):
-            rows = _rows_beside(text, left, right, start, y0)
+            rows = _rows_beside(text, left, right, start, y0, near)
             best = (start, y0, rows) if rows >= 3 else best
         start = max(start, y1)
     return best
 
 
-def _rows_beside(text: list[Line], left: float, right: float, top: float, bottom: float) -> int:
+def _rows_beside(text: list[Line], left: float, right: float, top: float, bottom: float, near: float) -> int:
+    """Segments along the stretch that end just left of the strip, and that start just right of
+    it: the fewer of the two (a gap inside a table, far from the next column, has none)."""
     beside = [s for s in text if s.y1 > top and s.y0 < bottom]
-    return min(sum(1 for s in beside if s.x1 <= left), sum(1 for s in beside if s.x0 >= right))
+    before = sum(1 for s in beside if left - near <= s.x1 <= left)
+    after = sum(1 for s in beside if right <= s.x0 <= right + near)
+    return min(before, after)
 
 
 def _strips(runs: dict[int, tuple[float, float]]) -> list[Gutter]:

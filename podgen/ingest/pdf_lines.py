@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .pdf_read import GLYPH, Box, Page, Piece
+from .pdf_read import CELL_GAP, GLYPH, Box, Page, Piece
 
-SPLIT = 0.9
+SPLIT = CELL_GAP
 """A gap wider than this many font sizes splits a row into segments (a column gutter, a table
 cell); segments of one column are joined again once the columns are known."""
 

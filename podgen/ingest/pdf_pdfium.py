@@ -64,6 +64,8 @@ class _Pdfium:
         self._font_flags = fn("FPDFFont_GetFlags", _I, _V)
         self._count_chars = fn("FPDFText_CountChars", _I, _V)
         self.unicode = fn("FPDFText_GetUnicode", ctypes.c_uint, _V, _I)
+        self._char_box = fn("FPDFText_GetCharBox", _I, _V, _I, *[ctypes.POINTER(_D)] * 4)
+        self._doubles = [_D() for _ in range(4)]
         self._get_text = fn("FPDFText_GetText", _I, _V, _I, _I, _V)
         self._load_page = fn("FPDF_LoadPage", _V, _V, _I)
         self.close_page = fn("FPDF_ClosePage", None, _V)
@@ -129,6 +131,13 @@ class _Pdfium:
         address = ctypes.addressof(self._text_buffer)
         written = self._get_text(text, start, count, address)
         return ctypes.string_at(address, 2 * max(written - 1, 0)).decode("utf-16-le", "replace")
+
+    def char_box(self, text: int, index: int) -> tuple[float, float, float, float]:
+        """(left, bottom, right, top) of a character in the page's space."""
+        left, right, bottom, top = self._doubles
+        if not self._char_box(text, index, left, right, bottom, top):
+            return 0.0, 0.0, 0.0, 0.0
+        return left.value, bottom.value, right.value, top.value
 
     def bounds(self, obj: int) -> tuple[float, float, float, float]:
         left, bottom, right, top = self._floats

@@ -14,7 +14,7 @@ import math
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .pdf_pdfium import PDFIUM, Document
@@ -210,9 +210,46 @@ def _pieces(text: int, containers: dict[int, Affine], device: Affine) -> Iterato
         if end - i == 1 and not chars.strip():  # PDFium's text blanks out a glyph with no character
             chars = chr(PDFIUM.unicode(text, i)) or chars
         piece = _piece(obj, chars, containers.get(obj, device), fonts)
-        if piece:
+        if piece and _spread(piece):
+            yield from _cells(text, i, end, piece, device)
+        elif piece:
             yield piece
         i = end
+
+
+CELL_GAP = 0.9
+"""A gap wider than this many font sizes stands between cells, columns or words set apart."""
+
+
+def _spread(piece: Piece) -> bool:
+    """Upright text with spaces, much wider than its characters need: one text object that sets
+    a table's row, its cells placed far apart."""
+    width = piece.x1 - piece.x0
+    return piece.angle == 0 and " " in piece.text.strip() and width > 0.7 * piece.size * len(piece.text)
+
+
+def _cells(text: int, start: int, end: int, piece: Piece, device: Affine) -> Iterator[Piece]:
+    """A spread piece cut where its characters stand more than CELL_GAP apart."""
+    group: list[tuple[str, float, float]] = []
+    right = None  # where the group's last character that is no space ends
+    for k in range(start, end):
+        char = chr(PDFIUM.unicode(text, k)).translate(_CONTROLS)
+        x0, _, x1, _ = device.corners(*PDFIUM.char_box(text, k))
+        if not char.strip():
+            group.append((char, x0, x1))
+            continue
+        if right is not None and x0 - right > CELL_GAP * piece.size:
+            yield _part(piece, group)
+            group = []
+        group.append((char, x0, x1))
+        right = x1
+    if group:
+        yield _part(piece, group)
+
+
+def _part(piece: Piece, group: list[tuple[str, float, float]]) -> Piece:
+    seen = [g for g in group if g[0].strip()] or group
+    return replace(piece, text="".join(g[0] for g in group), x0=min(g[1] for g in seen), x1=max(g[2] for g in seen))
 
 
 def _run_end(text: int, obj: int, start: int, count: int) -> int:
