@@ -60,9 +60,9 @@ def _running_text(segments: list[Line], body: float) -> list[Line]:
     if not body:
         sizes = Counter(round(s.size * 2) / 2 for s in segments for _ in s.text.split())
         body = sizes.most_common(1)[0][0] if sizes else 0.0
-    return [
-        s for s in segments if 0.75 * body <= s.size <= 1.35 * body and len(s.text.split()) >= 2 and not is_code(s.font)
-    ]
+    text = [s for s in segments if 0.75 * body <= s.size <= 1.35 * body and len(s.text.split()) >= 2]
+    prose = [s for s in text if not is_code(s.font)]  # listings, unless the page is all typewriter
+    return prose if 2 * len(prose) >= len(text) else text
 
 
 def _coverage(segments: list[Line], width: float) -> list[int]:

@@ -205,14 +205,14 @@ def run_in(line: Line, previous: Line | None, body: Body) -> tuple[str, str] | N
     first = line.pieces[0]
     if (first.italic and body.italic) or (first.bold and body.bold) or is_caption(lead):
         return None
-    name = lead.rstrip(" .:—–-")
-    if name[:1].islower():  # emphasis inside a sentence, not a heading
+    name = lead.rstrip(" .:—–−-")
+    if name[:1].islower() or name.startswith(_BULLET):  # emphasis inside a sentence, a list item
         return None
-    stopped = lead.rstrip()[-1:] in (".", ":", "—", "–") or rest.lstrip()[:1] in (".", ":")
+    stopped = lead.rstrip()[-1:] in (".", ":", "—", "–", "−") or rest.lstrip()[:1] in (".", ":")
     if len(name) < 3 or letter_ratio(name) < 0.6 or NUMBERED_RE.fullmatch(name + " x"):
         return None
     if stopped or (first.bold and rest.lstrip(" .:")[:1].isupper()):
-        return name, rest.lstrip(" .:—–")
+        return name, rest.lstrip(" .:—–−")
     return None
 
 

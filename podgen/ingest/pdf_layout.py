@@ -384,22 +384,31 @@ def sections_of(lines: list[Line], outline: list[str], body: Body, title: str = 
     lines = drop_contents(drop_captions(lines))
     keep = hyphenated_words(" ".join(x.text for x in lines))
     parts = _fold_run_ins(drop_front_matter(_titled(_parts(lines, outline, body), title)))
-    return _nested([Section(_spoken(p.heading), paragraphs(p.lines, keep)) for p in parts])
+    return _nested([(p, Section(_spoken(p.heading), paragraphs(p.lines, keep))) for p in parts])
 
 
-def _nested(sections: list[Section]) -> list[Section]:
+def _nested(parts: list[tuple[Part, Section]]) -> list[Section]:
     """A heading with no text of its own before the next heading ("Methods", then "Search
-    strategy") is joined to that heading: "Methods — Search strategy"."""
+    strategy") is joined to that heading: "Methods — Search strategy"; unless it is set smaller
+    than the next (a "Key points" box at a chapter's end, before the next chapter's title): then
+    it is left out."""
     kept: list[Section] = []
-    waiting = ""
-    for section in sections:
-        heading = f"{waiting} — {section.heading}" if waiting and section.heading else section.heading or waiting
+    waiting, above = "", None
+    for part, section in parts:
+        if waiting and part.heading and not _smaller(above, part):
+            heading = f"{waiting} — {section.heading}"
+        else:
+            heading = section.heading or waiting
         if section.text:
             kept.append(Section(heading, section.text))
-            waiting = ""
+            waiting, above = "", None
         elif section.heading:
-            waiting = heading
+            waiting, above = heading, (above or part)
     return kept
+
+
+def _smaller(above: Part | None, part: Part) -> bool:
+    return above is not None and bool(above.style and part.style) and above.style[0] < part.style[0]
 
 
 def _spoken(heading: str) -> str:

@@ -14,6 +14,7 @@ Everything is measured against the body size of the document and the page's own 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from .pdf_columns import Gutter
@@ -39,7 +40,7 @@ def drop_regions(page: Page, segments: list[Line], body: Body, gutters: list[Gut
         gone |= {id(s) for s in _labels(region, segments, body)}
     for region in _tables(page, segments, body, gutters):
         gone |= {id(s) for s in segments if inside(s, region)}
-    gone |= _code(segments)
+    gone |= _code(segments) if not is_code(body.font) else set()  # a text set all in a typewriter font
     return [s for s in segments if id(s) not in gone], boxes
 
 
@@ -86,14 +87,18 @@ def _banner(lines: list[Line], body: float) -> bool:
 
 
 def _text_box(region: Box, lines: list[Line]) -> bool:
-    """Paragraphs fill the region: their lines cover much of it, and most of its text is in lines
-    of five words or more (a figure's labels are short and far apart)."""
+    """Paragraphs fill the region, or run down it: most of its text is in lines of five words or
+    more, and those lines cover much of it or five of them start at one left edge (a figure's
+    labels are short and scattered)."""
     letters = sum(len(s.text) for s in lines)
     if not letters:
         return False
     covered = sum((s.x1 - s.x0) * s.height for s in lines) / max(region.width * region.height, 1.0)
-    long = sum(len(s.text) for s in lines if len(s.text.split()) >= 5)
-    return covered >= DENSE and long >= 0.5 * letters
+    long = [s for s in lines if len(s.text.split()) >= 5]
+    if sum(len(s.text) for s in long) < 0.5 * letters:
+        return False
+    edges = Counter(round(s.x0 / 2) for s in long)
+    return covered >= DENSE or max(edges.values(), default=0) >= 5
 
 
 def _clusters(boxes: Iterable[Box], reach: float) -> list[Box]:
