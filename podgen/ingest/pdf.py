@@ -20,7 +20,7 @@ from . import sniff
 from .clean import letter_ratio, normalize_chars
 from .pdf_layout import document_lines, sections_of, text_title
 from .pdf_quiet import pypdf_quiet
-from .pdf_read import Page, read
+from .pdf_read import Page, Piece, read
 from .pdf_scan import ocr_pages, read_scan
 from .text import pretty_stem
 
@@ -177,8 +177,6 @@ def _fill_scanned_pages(path: Path, reader: Any, pages: list[Page], progress: Pr
 
 def _ocr_page(page: Page, text: str) -> Page:
     """OCR'd text as pieces of one column, a paragraph per piece, at a common size."""
-    from .pdf_read import Piece
-
     pieces, y = [], 0.0
     for paragraph in (p for p in text.split("\n\n") if p.strip()):
         pieces.append(Piece(" ".join(paragraph.split()), 0, y, page.width, y + 10, 10.0, "", False, False, 0, y + 8))
@@ -269,9 +267,9 @@ class PdfExtractor(Extractor):
                 return _read_scan(path, reader, settings, progress)
             info, outline = _metadata(reader), outline_titles(reader)
         pages = _fill_scanned_pages(path, reader, pages, progress)
-        lines, body = document_lines(pages)
+        lines, body, running = document_lines(pages)
         first = [x for x in lines if x.page == 0]
-        title = _meta_title(info, path) or text_title(first, body) or pretty_stem(path)
+        title = _meta_title(info, path) or text_title(first, body, running) or pretty_stem(path)
         sections = sections_of(lines, outline, body, title)
         if not sections:
             raise EmptyDocument(f"{path.name} has no readable text after cleaning.")

@@ -39,7 +39,7 @@ def gutters(segments: list[Line], width: float, body: float = 0.0) -> list[Gutte
     both sides along that stretch. Only text near the body's size counts (titles set large and
     tiny table cells would bridge gutters); and a title or a wide table across the top or bottom
     of a page does not fill a gutter below or above it."""
-    text = _running_text(segments, body)
+    text, words = _running_text(segments, body)
     if not text or width <= 0:
         return []
     near = NEAR * (body or sorted(s.size for s in text)[len(text) // 2])
@@ -48,7 +48,7 @@ def gutters(segments: list[Line], width: float, body: float = 0.0) -> list[Gutte
     top, bottom = min(s.y0 for s in text), max(s.y1 for s in text)
     ends, starts = sorted(s.x1 for s in text), sorted(s.x0 for s in text)
     runs = {
-        i: _empty_run(text, i * BIN, (i + 1) * BIN, top, bottom, near)
+        i: _empty_run(text, words, (i * BIN, (i + 1) * BIN), top, bottom, near)
         for i, c in enumerate(cover)
         if c <= LOW * peak and _between(ends, starts, i * BIN, (i + 1) * BIN)
     }
@@ -56,13 +56,16 @@ def gutters(segments: list[Line], width: float, body: float = 0.0) -> list[Gutte
     return [g for g in _strips(tall) if g.right - g.left >= GUTTER]
 
 
-def _running_text(segments: list[Line], body: float) -> list[Line]:
+def _running_text(segments: list[Line], body: float) -> tuple[list[Line], list[Line]]:
+    """The segments near the body's size of two words or more, and those of one word (a
+    table's cells)."""
     if not body:
         sizes = Counter(round(s.size * 2) / 2 for s in segments for _ in s.text.split())
         body = sizes.most_common(1)[0][0] if sizes else 0.0
-    text = [s for s in segments if 0.75 * body <= s.size <= 1.35 * body and len(s.text.split()) >= 2]
-    prose = [s for s in text if not is_code(s.font)]  # listings, unless the page is all typewriter
-    return prose if 2 * len(prose) >= len(text) else text
+    near = [s for s in segments if 0.75 * body <= s.size <= 1.35 * body]
+    prose = [s for s in near if not is_code(s.font)]  # listings, unless the page is all typewriter
+    near = prose if 2 * len(prose) >= len(near) else near
+    return [s for s in near if len(s.text.split()) >= 2], [s for s in near if len(s.text.split()) < 2]
 
 
 def _coverage(segments: list[Line], width: float) -> list[int]:
@@ -83,27 +86,43 @@ def _between(ends: list[float], starts: list[float], left: float, right: float) 
 
 
 def _empty_run(
-    text: list[Line], left: float, right: float, top: float, bottom: float, near: float
+    text: list[Line], words: list[Line], strip: tuple[float, float], top: float, bottom: float, near: float
 ) -> tuple[float, float, int] | None:
-    """The longest stretch down the page along which no segment crosses the strip [left, right)
-    and text stands close by on both sides: (top, bottom, the fewer segments on one side)."""
+    """The longest stretch down the page along which no segment crosses the strip and text
+    stands close by on both sides: (top, bottom, the fewer segments on one side)."""
+    left, right = strip
     crossing = sorted((s.y0, s.y1) for s in text if s.x0 < right and s.x1 > left)
     best, start = None, top
     for y0, y1 in crossing + [(bottom, bottom)]:
         if y0 > start and (best is None or y0 - start > best[1] - best[0]):
-            rows = _rows_beside(text, left, right, start, y0, near)
+            rows = _rows_beside(text, words, strip, (start, y0), near)
             best = (start, y0, rows) if rows >= 3 else best
         start = max(start, y1)
     return best
 
 
-def _rows_beside(text: list[Line], left: float, right: float, top: float, bottom: float, near: float) -> int:
-    """Segments along the stretch that end just left of the strip, and that start just right of
-    it: the fewer of the two (a gap inside a table, far from the next column, has none)."""
+def _rows_beside(
+    text: list[Line], words: list[Line], strip: tuple[float, float], stretch: tuple[float, float], near: float
+) -> int:
+    """Along the stretch, the segments whose ends line up just left of the gap around the strip,
+    and those whose starts line up just right of it: the fewer of the two. None when a word
+    stands in that gap (a table's cells: the gap between them is no gutter)."""
+    (left, right), (top, bottom) = strip, stretch
     beside = [s for s in text if s.y1 > top and s.y0 < bottom]
-    before = sum(1 for s in beside if left - near <= s.x1 <= left)
-    after = sum(1 for s in beside if right <= s.x0 <= right + near)
+    lefts, rights = [s for s in beside if s.x1 <= left], [s for s in beside if s.x0 >= right]
+    if not lefts or not rights:
+        return 0
+    edge_left, edge_right = max(s.x1 for s in lefts), min(s.x0 for s in rights)
+    if any(s.y1 > top and s.y0 < bottom and _within(s, edge_left, edge_right) for s in words):
+        return 0
+    before = sum(1 for s in lefts if s.x1 >= edge_left - near)
+    after = sum(1 for s in rights if s.x0 <= edge_right + near)
     return min(before, after)
+
+
+def _within(word: Line, left: float, right: float) -> bool:
+    middle = (word.x0 + word.x1) / 2
+    return left + word.size / 2 < middle < right - word.size / 2
 
 
 def _strips(runs: dict[int, tuple[float, float]]) -> list[Gutter]:

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..models import Section
 from .clean import (
@@ -25,9 +26,9 @@ from .clean import (
 from .pdf_columns import gutters, order, spacing
 from .pdf_headings import RUN_IN_WORDS, Body, HeadingFinder, body_of, is_caption, run_in, style
 from .pdf_lines import Line, join, page_segments
-from .pdf_read import Page, Piece
+from .pdf_read import Box, Page, Piece
 from .pdf_regions import drop_regions, inside
-from .pdf_running import running
+from .pdf_running import key, running
 from .text import looks_like_title
 
 SMALL = 0.85
@@ -39,13 +40,22 @@ FRONT_MATTER_WORDS = 150
 """Text before the first heading is the title and author block when it has at most this many words."""
 
 
-def document_lines(pages: list[Page]) -> tuple[list[Line], Body]:
+class Layout(NamedTuple):
+    lines: list[Line]
+    """Every page's lines in reading order."""
+    body: Body
+    running: list[str]
+    """The running lines' keys (pdf_running.key), one of each."""
+
+
+def document_lines(pages: list[Page]) -> Layout:
     """Every page's lines in reading order, without running lines, tables, figures or small print."""
     shown = [turned(page) for page in pages]
     _heavier_is_bold(shown)
     per_page = [page_segments(page) for page in shown]
     first = body_of([s for segments in per_page for s in segments])
-    repeated = running(per_page, [page.height for page in shown], first.size)
+    repeated = running(per_page, [page.height for page in shown], first)
+    furniture = sorted({key(s.text) for segments in per_page for s in segments if id(s) in repeated})
     per_page = [[s for s in segments if id(s) not in repeated] for segments in per_page]
     body = body_of([s for segments in per_page for s in segments])  # running lines can outweigh a slide's text
     _leads_are_bold([s for segments in per_page for s in segments], body)
@@ -56,7 +66,7 @@ def document_lines(pages: list[Page]) -> tuple[list[Line], Body]:
         ordered = order(kept, found)
         spacing(ordered)
         lines += [x for x in ordered if x.size >= SMALL * body.size or any(inside(x, b) for b in boxes)]
-    return lines, body
+    return Layout(lines, body, furniture)
 
 
 HEAVIER = 200
@@ -142,9 +152,7 @@ def _turn(p: Piece, angle: int, width: float, height: float) -> Piece:
     return Piece(p.text, box.x0, box.y0, box.x1, box.y1, p.size, p.font, p.bold, p.italic, 0, base, p.weight)
 
 
-def _turn_box(b, angle: int, width: float, height: float):
-    from .pdf_read import Box
-
+def _turn_box(b: Box | Piece, angle: int, width: float, height: float) -> Box:
     if angle == 90:  # reads downward: the page's top edge becomes its right edge
         return Box(b.y0, width - b.x1, b.y1, width - b.x0)
     if angle == 180:
@@ -415,9 +423,15 @@ def _spoken(heading: str) -> str:
     return normalize_chars(" ".join(heading.split()))
 
 
-def text_title(first_page: list[Line], body: Body) -> str | None:
-    """The largest line(s) at the top of the first page, else its first title-like line."""
-    candidates = [x for x in first_page[:20] if looks_like_title(x.text) and len(x.text) >= 12]
+def text_title(first_page: list[Line], body: Body, running: list[str] = ()) -> str | None:
+    """The largest line(s) at the top of the first page, else its first title-like line; not
+    one that the running lines repeat (a journal's section, "Proposed Rules", set large on the
+    first page and small in every page's header)."""
+    candidates = [
+        x
+        for x in first_page[:20]
+        if looks_like_title(x.text) and len(x.text) >= 12 and not any(key(x.text) in r for r in running)
+    ]
     if not candidates:
         return None
     top = [x for x in first_page[:12] if x in candidates]

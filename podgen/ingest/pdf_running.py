@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from difflib import SequenceMatcher
 
 from .clean import is_page_number
-from .pdf_headings import is_caption
+from .pdf_headings import Body, is_caption
 from .pdf_lines import Line
 
 EDGE = 0.12
@@ -34,10 +34,12 @@ def key(text: str) -> str:
     return _DIGITS_RE.sub("#", " ".join(text.casefold().split()))
 
 
-def running(pages: list[list[Line]], heights: list[float], body: float) -> set[int]:
+def running(pages: list[list[Line]], heights: list[float], body: Body) -> set[int]:
     """ids of the lines that are running lines, over all pages. A line set larger than the body
     that comes back on fewer than half the pages is a title said again (slides), not running;
-    and captions, "Figure 2" and "Figure 3" at the tops of two pages, are not running either."""
+    captions, "Figure 2" and "Figure 3" at the tops of two pages, are not running either; nor
+    are lines in the body's own type away from the edges, the same words in the same place on
+    two pages of a short text."""
     edges = [_edge_lines(lines, height) for lines, height in zip(pages, heights)]
     numbers = {id(x) for lines in edges for x in lines if _is_page_number(x.text)}
     margins = [[x for x in lines if _in_margin(x, height)] for lines, height in zip(edges, heights)]
@@ -45,9 +47,11 @@ def running(pages: list[list[Line]], heights: list[float], body: float) -> set[i
     if len(pages) < 2:
         return found
     keys = {id(x): key(x.text) if not is_caption(x.text) else f"{id(x)}" for lines in pages for x in lines}
-    in_place = _repeated_in_place(len(pages), _places(pages, keys))
+    at_edges = {id(x) for lines in edges for x in lines}
+    prose = {id(x) for lines in pages for x in lines if (x.size, x.font) == (body.size, body.font)} - at_edges
+    in_place = _repeated_in_place(len(pages), _places(pages, keys)) - prose
     repeated = _repeated_at_edges(edges, len(pages), keys) | in_place
-    large = {id(x) for lines in pages for x in lines if x.size > 1.15 * body} - in_place
+    large = {id(x) for lines in pages for x in lines if x.size > 1.15 * body.size} - in_place
     return found | (repeated - large)
 
 
