@@ -18,6 +18,7 @@ from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, MissingD
 from ..models import Document
 from . import sniff
 from .clean import letter_ratio, normalize_chars
+from .pdf_forms import looping_pages
 from .pdf_layout import document_lines, sections_of, text_title
 from .pdf_quiet import pypdf_quiet
 from .pdf_read import Page, Piece, read
@@ -80,13 +81,31 @@ def _load(path: Path, settings: Settings) -> Any:
 
 
 def _pages(path: Path, reader: Any, settings: Settings) -> list[Page]:
-    """PDFium's reading of every page; CorruptDocument when it reads none of them."""
-    pages = read(path, settings.password)
-    if len(pages) > settings.max_pages:  # pypdf counted fewer: the page tree lies to one of them
-        pages = pages[: settings.max_pages]
+    """PDFium's reading of every page (as many as pypdf counts, at most the page limit: the page
+    tree may lie to one of them), pages whose drawings draw themselves read as pypdf's plain text;
+    CorruptDocument when no page could be read."""
+    count = min(len(reader.pages), settings.max_pages)
+    with pypdf_quiet():
+        looping = looping_pages(reader, count)
+    pages = read(path, settings.password, count, looping)
+    for number in sorted(looping):
+        log.warning("%s: page %d draws a figure inside itself; reading its plain text", path.name, number + 1)
+        pages[number] = _plain_page(reader, number)
     if pages and all(not p.width for p in pages):
         raise CorruptDocument(f"{path.name} is damaged: none of its {len(pages)} pages could be read.")
     return pages
+
+
+def _plain_page(reader: Any, number: int) -> Page:
+    """pypdf's text of a page, as one column."""
+    box = reader.pages[number].mediabox
+    try:
+        with pypdf_quiet():
+            text = reader.pages[number].extract_text() or ""
+    except Exception as exc:  # pypdf raises many types on damaged input
+        log.debug("page %d: no text: %s", number + 1, exc)
+        text = ""
+    return _text_page(Page(number, float(box.width), float(box.height)), "\n\n".join(text.splitlines()))
 
 
 def _check_length(path: Path, reader: Any, settings: Settings) -> None:
@@ -172,11 +191,11 @@ def _fill_scanned_pages(path: Path, reader: Any, pages: list[Page], progress: Pr
         return pages
     with pypdf_quiet():
         texts = ocr_pages(path, reader, scanned, progress)
-    return [_ocr_page(p, texts[p.number]) if p.number in texts else p for p in pages]
+    return [_text_page(p, texts[p.number]) if p.number in texts else p for p in pages]
 
 
-def _ocr_page(page: Page, text: str) -> Page:
-    """OCR'd text as pieces of one column, a paragraph per piece, at a common size."""
+def _text_page(page: Page, text: str) -> Page:
+    """Text read another way (OCR, pypdf) as pieces of one column, a paragraph per piece, at a common size."""
     pieces, y = [], 0.0
     for paragraph in (p for p in text.split("\n\n") if p.strip()):
         pieces.append(Piece(" ".join(paragraph.split()), 0, y, page.width, y + 10, 10.0, "", False, False, 0, y + 8))

@@ -15,7 +15,9 @@ from itertools import accumulate
 from .pdf_lines import Line, is_code, merge
 
 BIN = 2.0
-"""Width of the strips the page is measured in (points)."""
+"""Width of the strips the page is measured in (points)..."""
+STRIPS = 4096
+"""...and at most this many strips across a page (a page of a million points is no column)."""
 LOW = 0.7
 """A strip is a gutter candidate when fewer segments cover it than this share of the most covered."""
 TALL = 0.3
@@ -43,17 +45,18 @@ def gutters(segments: list[Line], width: float, body: float = 0.0) -> list[Gutte
     if not text or width <= 0:
         return []
     near = NEAR * (body or sorted(s.size for s in text)[len(text) // 2])
-    cover = _coverage(text, width)
+    step = max(BIN, width / STRIPS)
+    cover = _coverage(text, width, step)
     peak = max(cover)
     top, bottom = min(s.y0 for s in text), max(s.y1 for s in text)
     ends, starts = sorted(s.x1 for s in text), sorted(s.x0 for s in text)
     runs = {
-        i: _empty_run(text, words, (i * BIN, (i + 1) * BIN), top, bottom, near)
+        i: _empty_run(text, words, (i * step, (i + 1) * step), top, bottom, near)
         for i, c in enumerate(cover)
-        if c <= LOW * peak and _between(ends, starts, i * BIN, (i + 1) * BIN)
+        if c <= LOW * peak and _between(ends, starts, i * step, (i + 1) * step)
     }
     tall = {i: r[:2] for i, r in runs.items() if r and (r[1] - r[0] >= TALL * (bottom - top) or r[2] >= ROWS)}
-    return [g for g in _strips(tall) if g.right - g.left >= GUTTER]
+    return [g for g in _strips(tall, step) if g.right - g.left >= GUTTER]
 
 
 def _running_text(segments: list[Line], body: float) -> tuple[list[Line], list[Line]]:
@@ -68,11 +71,11 @@ def _running_text(segments: list[Line], body: float) -> tuple[list[Line], list[L
     return [s for s in near if len(s.text.split()) >= 2], [s for s in near if len(s.text.split()) < 2]
 
 
-def _coverage(segments: list[Line], width: float) -> list[int]:
+def _coverage(segments: list[Line], width: float, step: float) -> list[int]:
     """How many segments cover each strip across the page."""
-    change = [0] * (int(width / BIN) + 3)
+    change = [0] * (int(width / step) + 3)
     for s in segments:
-        start, end = max(int(s.x0 / BIN), 0), min(int(s.x1 / BIN) + 1, len(change) - 1)
+        start, end = max(int(s.x0 / step), 0), min(int(s.x1 / step) + 1, len(change) - 1)
         if start < end:
             change[start] += 1
             change[end] -= 1
@@ -125,7 +128,7 @@ def _within(word: Line, left: float, right: float) -> bool:
     return left + word.size / 2 < middle < right - word.size / 2
 
 
-def _strips(runs: dict[int, tuple[float, float]]) -> list[Gutter]:
+def _strips(runs: dict[int, tuple[float, float]], step: float) -> list[Gutter]:
     """Neighbouring strips that run empty down a tall stretch, joined; in each group only the
     strips that run nearly as far as its longest (a gutter beside a figure's white space is
     narrower than the two together)."""
@@ -134,7 +137,7 @@ def _strips(runs: dict[int, tuple[float, float]]) -> list[Gutter]:
     for group in _consecutive(sorted(length)):
         best = max(length[i] for i in group)
         core = max(_consecutive([i for i in group if length[i] >= 0.8 * best]), key=len)
-        found.append(Gutter(core[0] * BIN, (core[-1] + 1) * BIN))
+        found.append(Gutter(core[0] * step, (core[-1] + 1) * step))
     return found
 
 

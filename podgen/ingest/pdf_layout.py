@@ -399,15 +399,19 @@ def _nested(parts: list[tuple[Part, Section]]) -> list[Section]:
     """A heading with no text of its own before the next heading ("Methods", then "Search
     strategy") is joined to that heading: "Methods — Search strategy"; unless it is set smaller
     than the next (a "Key points" box at a chapter's end, before the next chapter's title): then
-    it is left out."""
+    it is left out. A heading said twice in a row (slides that build up) is said once."""
     kept: list[Section] = []
     waiting, above = "", None
     for part, section in parts:
         if waiting and part.heading and not _smaller(above, part):
-            heading = f"{waiting} — {section.heading}"
+            said = waiting.split(" — ")[-1] == section.heading  # a slide shown again as it builds up
+            heading = waiting if said else f"{waiting} — {section.heading}"
         else:
             heading = section.heading or waiting
-        if section.text:
+        if section.text and kept and heading == kept[-1].heading:  # the next slide, the same title
+            kept[-1] = Section(heading, f"{kept[-1].text}\n\n{section.text}")
+            waiting, above = "", None
+        elif section.text:
             kept.append(Section(heading, section.text))
             waiting, above = "", None
         elif section.heading:

@@ -74,6 +74,8 @@ class _Pdfium:
         self._rotation = fn("FPDFPage_GetRotation", _I, _V)
         self._width = fn("FPDF_GetPageWidthF", _F, _V)
         self._height = fn("FPDF_GetPageHeightF", _F, _V)
+        self._bounding_box = fn("FPDF_GetPageBoundingBox", _I, _V, _V)
+        self._fs_rect = raw.FS_RECTF()
         self._to_device = fn("FPDF_PageToDevice", _I, _V, _I, _I, _I, _I, _I, _D, _D, *[ctypes.POINTER(_I)] * 2)
         self._floats = [_F() for _ in range(4)]
         self._fs_matrix = raw.FS_MATRIX()
@@ -114,6 +116,13 @@ class _Pdfium:
     def page_geometry(self, page: int) -> tuple[float, float, int]:
         """The shown page's width and height (PDFium applies /Rotate), and its rotation in quarter turns."""
         return self._width(page), self._height(page), self._rotation(page)
+
+    def page_corner(self, page: int) -> tuple[float, float]:
+        """The lower left corner of the page's shown box, in its user space."""
+        rect = self._fs_rect
+        if not self._bounding_box(page, ctypes.addressof(rect)):
+            return 0.0, 0.0
+        return min(rect.left, rect.right), min(rect.bottom, rect.top)
 
     def to_device(self, page: int, width: float, height: float, rotation: int, x: float, y: float) -> tuple[int, int]:
         dx, dy = ctypes.c_int(), ctypes.c_int()

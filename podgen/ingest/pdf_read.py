@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -119,12 +120,14 @@ class Affine:
 IDENTITY = Affine(1, 0, 0, 1, 0, 0)
 
 
-def read(path: Path, password: str | None) -> list[Page]:
-    """Every page of the PDF at ``path``; CorruptDocument when PDFium cannot open it."""
+def read(path: Path, password: str | None, limit: int | None = None, skip: Collection[int] = ()) -> list[Page]:
+    """The pages of the PDF at ``path`` (the first ``limit``), those in ``skip`` left empty;
+    CorruptDocument when PDFium cannot open it."""
     with LOCK:
         doc = PDFIUM.load(path, password)  # CorruptDocument or EncryptedDocument
         try:
-            return [_page(doc, i) for i in range(PDFIUM.page_count(doc))]
+            count = min(PDFIUM.page_count(doc), limit if limit is not None else sys.maxsize)
+            return [Page(i, 0, 0) if i in skip else _page(doc, i) for i in range(count)]
         finally:
             PDFIUM.close_document(doc)
 
@@ -162,18 +165,26 @@ def _shown(p: Piece, width: float, height: float) -> bool:
     return p.x1 > 0 and p.y1 > 0 and p.x0 < width and p.y0 < height
 
 
+DEVICE = 2**24
+"""The longer side of the page on the device PDFium maps onto: PDFium rounds device
+coordinates to whole numbers, and a 32-bit number holds this for any page size."""
+
+
 def _device(page: int) -> tuple[float, float, Affine]:
-    """The page's shown size and the map from its user space to the shown page (y down). PDFium
-    applies the page's /Rotate itself: the extra rotation asked for is none."""
+    """The page's shown size and the map from its user space to the shown page (y down), found
+    by mapping three corners. PDFium applies the page's /Rotate itself: no extra rotation."""
     width, height, _ = PDFIUM.page_geometry(page)
-    scale = 64  # PDFium rounds device coordinates to whole numbers: map onto a large device
+    span = max(width, height, 1e-6)
+    scale = DEVICE / span
     size = (width * scale, height * scale, 0)
-    origin = PDFIUM.to_device(page, *size, 0.0, 0.0)
-    x_axis = PDFIUM.to_device(page, *size, 1000.0, 0.0)
-    y_axis = PDFIUM.to_device(page, *size, 0.0, 1000.0)
-    a, b = ((x_axis[i] - origin[i]) / 1000 / scale for i in (0, 1))
-    c, d = ((y_axis[i] - origin[i]) / 1000 / scale for i in (0, 1))
-    return width, height, Affine(a, b, c, d, origin[0] / scale, origin[1] / scale)
+    left, bottom = PDFIUM.page_corner(page)
+    corner = PDFIUM.to_device(page, *size, left, bottom)
+    x_axis = PDFIUM.to_device(page, *size, left + span, bottom)
+    y_axis = PDFIUM.to_device(page, *size, left, bottom + span)
+    a, b = ((x_axis[i] - corner[i]) / span / scale for i in (0, 1))
+    c, d = ((y_axis[i] - corner[i]) / span / scale for i in (0, 1))
+    e, f = corner[0] / scale - a * left - c * bottom, corner[1] / scale - b * left - d * bottom
+    return width, height, Affine(a, b, c, d, e, f)
 
 
 def _objects(container, count, get, where: Affine, depth: int) -> Iterator[tuple[int, int, Affine]]:

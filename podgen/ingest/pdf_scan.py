@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..contracts import Progress
-from ..errors import EmptyDocument
+from ..errors import EmptyDocument, TooLarge
+from ..images import pixels_checked
 from ..models import Document
 from . import ocr
 from .extras import need
@@ -22,15 +23,28 @@ _reading = threading.Lock()
 """pypdf reads from one shared file handle: OCR threads take turns to pull their page's image."""
 
 
-def _page_image(reader: Any, index: int) -> Callable[[], Any]:
+def _page_image(reader: Any, index: int, name: str) -> Callable[[], Any]:
+    """The largest image of a page, loaded when asked; TooLarge, one line, for an image over
+    Pillow's or pypdf's size limit."""
+
     def load() -> Any:
+        from PIL import Image
+        from pypdf.errors import LimitReachedError
+
+        where = f"The image on page {index + 1} of {name}"
         with _reading:
-            images = list(reader.pages[index].images)
-            if not images:
-                return None
-            return max((i.image for i in images), key=lambda im: im.width * im.height)
+            try:
+                with pixels_checked(Image, where):
+                    images = list(reader.pages[index].images)
+                    return max((i.image for i in images), key=lambda im: im.width * im.height) if images else None
+            except LimitReachedError as exc:
+                reason = str(exc).strip().rstrip(".")
+                raise TooLarge(f"{where} is too large to read ({reason}).", _SCALE_DOWN) from None
 
     return load
+
+
+_SCALE_DOWN = "Scale the scan down: 300 dpi is plenty for OCR."
 
 
 def read_scan(path: Path, reader: Any, progress: Progress | None = None) -> Document:
@@ -44,7 +58,7 @@ def read_scan(path: Path, reader: Any, progress: Progress | None = None) -> Docu
         count,
         "" if count == 1 else "s",
     )
-    loaders = [_page_image(reader, i) for i in range(count)]
+    loaders = [_page_image(reader, i, path.name) for i in range(count)]
     pages = ocr.read_pages([_or_blank(load) for load in loaders], progress)
     if not any(pages):
         raise EmptyDocument(f"{path.name} has no text that OCR could read.")
@@ -74,5 +88,5 @@ def ocr_pages(path: Path, reader: Any, numbers: list[int], progress: Progress | 
         )
         return {}
     log.warning("%s: reading %d %s without a text layer with OCR", path.name, len(numbers), noun)
-    texts = ocr.read_pages([_or_blank(_page_image(reader, i)) for i in numbers], progress)
+    texts = ocr.read_pages([_or_blank(_page_image(reader, i, path.name)) for i in numbers], progress)
     return dict(zip(numbers, texts))
