@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def looping_pages(reader: Any, count: int) -> set[int]:
     for number in range(count):
         try:
             page = reader.pages[number]
-            if _expansion(page.get("/Resources"), lambda: _page_data(page), memo, set()) > MAX_FORMS:
+            if _expansion(page.get("/Resources"), partial(_page_data, page), memo, set()) > MAX_FORMS:
                 found.add(number)
         except Exception as exc:  # an unreadable page is PDFium's to judge
             log.debug("page %d: resources unreadable: %s", number + 1, exc)
