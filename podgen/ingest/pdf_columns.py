@@ -95,24 +95,26 @@ def _empty_run(
     stands close by on both sides: (top, bottom, the fewer segments on one side)."""
     left, right = strip
     crossing = sorted((s.y0, s.y1) for s in text if s.x0 < right and s.x1 > left)
+    sides = ([s for s in text if s.x1 <= left], [s for s in text if s.x0 >= right])
     best, start = None, top
     for y0, y1 in crossing + [(bottom, bottom)]:
         if y0 > start and (best is None or y0 - start > best[1] - best[0]):
-            rows = _rows_beside(text, words, strip, (start, y0), near)
+            rows = _rows_beside(sides, words, (start, y0), near)
             best = (start, y0, rows) if rows >= 3 else best
         start = max(start, y1)
     return best
 
 
 def _rows_beside(
-    text: list[Line], words: list[Line], strip: tuple[float, float], stretch: tuple[float, float], near: float
+    sides: tuple[list[Line], list[Line]], words: list[Line], stretch: tuple[float, float], near: float
 ) -> int:
-    """Along the stretch, the segments whose ends line up just left of the gap around the strip,
-    and those whose starts line up just right of it: the fewer of the two. None when a word
-    stands in that gap (a table's cells: the gap between them is no gutter)."""
-    (left, right), (top, bottom) = strip, stretch
-    beside = [s for s in text if s.y1 > top and s.y0 < bottom]
-    lefts, rights = [s for s in beside if s.x1 <= left], [s for s in beside if s.x0 >= right]
+    """Along the stretch, the segments left of the strip whose ends line up just left of the gap
+    around it, and those right of it whose starts line up just right of the gap: the fewer of
+    the two. None when a word stands in that gap (a table's cells: the gap between them is no
+    gutter)."""
+    top, bottom = stretch
+    lefts = [s for s in sides[0] if s.y1 > top and s.y0 < bottom]
+    rights = [s for s in sides[1] if s.y1 > top and s.y0 < bottom]
     if not lefts or not rights:
         return 0
     edge_left, edge_right = max(s.x1 for s in lefts), min(s.x0 for s in rights)
