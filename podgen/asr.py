@@ -23,7 +23,8 @@ from typing import Any
 
 from . import hub
 from .about import pip_install
-from .errors import MissingDependency
+from .errors import BackendError, BadMedia, MissingDependency, TooLarge
+from .ffmpeg import decode
 from .hub.checks import json_problem
 from .text.language import base_language
 
@@ -142,3 +143,30 @@ def transcribe_words(
 def transcribe_text(audio: Any, model_dir: Path | None = None, language: str | None = "en") -> str:
     """What is said in ``audio`` (a file ffmpeg can read, such as a browser's WebM recording), as text."""
     return " ".join(w.text for w in transcribe_words(audio, model_dir, language, repeatable=True)).strip()
+
+
+def read_recording(path: Path, max_seconds: float) -> Any:
+    """A recording (a browser's WebM, a WAV...) as mono float32 samples at 16 kHz, decoded by
+    ffmpeg no further than just past ``max_seconds``: a file that is not audio, or holds none,
+    is BadMedia; a recording longer than ``max_seconds`` is TooLarge."""
+    again = "Record it again, or type it."
+    try:
+        samples = decode(path, SAMPLE_RATE, seconds=max_seconds + 1)
+    except BackendError:
+        raise BadMedia("The recording cannot be read as audio.", again) from None
+    if samples.size == 0:
+        raise BadMedia("The recording holds no audio.", again)
+    if samples.size > max_seconds * SAMPLE_RATE:
+        raise TooLarge(f"The recording is longer than {max_seconds:g} seconds, the most that is heard.", again)
+    return samples
+
+
+def speech_seconds(samples: Any) -> float:
+    """Seconds of speech in ``samples`` (mono float32 at 16 kHz), as the Silero voice activity
+    detector that faster-whisper ships finds them: Whisper hears "you" in silence, this does not."""
+    try:
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+    except ImportError as exc:
+        raise _missing(exc) from None
+    spans = get_speech_timestamps(samples, VadOptions(min_speech_duration_ms=250))
+    return sum(span["end"] - span["start"] for span in spans) / SAMPLE_RATE

@@ -79,11 +79,14 @@ def _no_llm_endpoint(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path_factory.getbasetemp() / "hf-cache"))
 
 
-def run_podgen(*args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    """The real command line, in its own process, speaking with Piper (never a network service)."""
+def run_podgen(
+    *args: str, env: dict | None = None, timeout: float = 600, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    """The real command line, in its own process, speaking with Piper (never a network service);
+    ``cwd``: the folder it runs in (relative paths are relative to it, as a user's are)."""
     full_env = {**os.environ, "COLUMNS": "200", "PODGEN_TTS": "piper", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "podgen", *args], capture_output=True, text=True, env=full_env, timeout=timeout
+        [sys.executable, "-m", "podgen", *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=cwd
     )
 
 

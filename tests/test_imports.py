@@ -116,6 +116,7 @@ LAZY = {
     # slow: more than 40 ms, and most commands never need them
     "PIL": "covers, images and video; 50 ms",
     "pypdf": "PDFs only; 0.4 s",
+    "pypdfium2": "PDFs only; loads the PDFium library, 0.15 s",
     "httpx": "URLs and local servers only; 0.3 s",
     "numpy": "audio work only; 0.3 s",
     "soxr": "resampling only; 0.2 s",

@@ -14,9 +14,8 @@ from pathlib import Path
 from ..asr import SAMPLE_RATE
 from ..config import Settings
 from ..contracts import Progress
-from ..folder import audio_identity, open_episode, split_backchannels
+from ..folder import audio_identity, open_episode, open_mp3, split_backchannels
 from .metadata import check_metadata
-from .mp3 import open_mp3
 from .report import Finding, Fix, Report
 from .speech import check_speech, listen
 from .standards import check_standards

@@ -62,8 +62,9 @@ Action = Callable[[Callable[[str, int, int], None], Job], dict[str, Any]]
 
 
 class Jobs:
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, folder: Path, shown: Callable[[str], str] = str):
+        """``shown``: how an error's text is shown (the studio takes the server's paths out)."""
+        self.folder, self.shown = folder, shown
         folder.mkdir(parents=True, exist_ok=True)
         self.jobs: dict[str, Job] = {}
         self.cancelled: set[str] = set()
@@ -162,6 +163,7 @@ class Jobs:
         return report
 
     def _finish(self, job: Job, state: str, error: dict[str, str] | None) -> None:
+        error = {key: self.shown(value) for key, value in error.items()} if error else None
         job.state, job.error, job.finished = state, error, time.time()
         self.cancelled.discard(job.id)
         self._changed(job, save=True)
