@@ -126,6 +126,8 @@ bench: install-test
 	$(BIN)/python bench/bench_pipeline.py
 	$(BIN)/python bench/bench_mix.py
 	$(BIN)/python bench/bench_voices.py
+	$(BIN)/python bench/bench_speak_memory.py
+	$(BIN)/python bench/bench_redact.py
 	$(BIN)/python bench/bench_writer.py
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_batch.py

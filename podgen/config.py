@@ -141,7 +141,9 @@ class Settings(BaseModel):
         Path("episodes"), description="parent folder of episode folders", json_schema_extra=NOTHING
     )
     minutes: float = Field(5.0, gt=0, le=180, description="target episode length", json_schema_extra=WRITE)
-    title: str | None = Field(None, description="episode title [default: the document's]", json_schema_extra=WRITE)
+    title: str | None = Field(
+        None, max_length=300, description="episode title [default: the document's]", json_schema_extra=WRITE
+    )
     language: str = Field(
         "en",
         pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$",
@@ -183,7 +185,7 @@ class Settings(BaseModel):
         True, description="reuse clips already spoken (False: speak every line again)", json_schema_extra=NOTHING
     )
     hosts: list[Host] = Field(
-        default_factory=lambda: [Host(name="Alex", voice="joe"), Host(name="Sam", voice="joe-bright")],
+        default_factory=lambda: [Host(name="Alex"), Host(name="Sam")],
         min_length=1,
         max_length=4,
         json_schema_extra=shapes("write", "speak"),
@@ -280,7 +282,9 @@ class Settings(BaseModel):
         json_schema_extra=NOTHING,
     )
     # --- model-based writing (OpenAI-compatible chat); the API key comes only from OPENAI_API_KEY
-    model: str = Field("gpt-4o-mini", min_length=1, description="chat model name", json_schema_extra=WRITE)
+    model: str = Field(
+        "gpt-4o-mini", min_length=1, max_length=300, description="chat model name", json_schema_extra=WRITE
+    )
     llm_base_url: str | None = Field(
         None, description="OpenAI-compatible endpoint [default: OPENAI_BASE_URL]", json_schema_extra=WRITE
     )

@@ -82,7 +82,9 @@ class Writer:
 
 @runtime_checkable
 class Voice(Protocol):
-    """Speaks text in one voice. Returns mono 16-bit PCM and its sample rate."""
+    """Speaks text in one voice. Returns mono 16-bit PCM and its sample rate. The speak stage
+    gives it at most ``speak.MAX_SPOKEN_CHARS`` (300) characters at a time: a longer line comes
+    in pieces cut between sentences, whose audio the stage joins."""
 
     def cache_key(self) -> str:
         """Everything that changes the audio besides the text (backend, voice, settings)."""

@@ -18,10 +18,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import redact
+from . import asr, redact
 from .about import __version__
 from .asr import default_model_dir
 from .errors import PodgenError
+from .hub.store import Repo, cache_root
 from .llm import find_endpoint
 from .llm.discover import KNOWN, find_local_servers, pick_model
 from .llm.gguf import DEFAULT_GGUF
@@ -48,6 +49,9 @@ LIBRARIES = (
     "ctranslate2",
     "llama-cpp-python",
     "huggingface-hub",
+    "kokoro-onnx",
+    "phonemizer",
+    "espeakng-loader",
     "imageio-ffmpeg",
     "mutagen",
     "lxml",
@@ -59,8 +63,9 @@ LIBRARIES = (
     "distributed",
 )
 """The libraries whose versions a bug report needs (those not installed are listed as such)."""
-EXTRAS = ("audio", "docs", "ocr", "serve", "cluster", "local", "check")
-"""The extras a user installs for a capability (``all`` is these but ``local``)."""
+EXTRAS = ("audio", "docs", "ocr", "serve", "cluster", "local", "check", "kokoro", "multilingual")
+"""The extras a user installs for a capability (``all`` is these but ``local``, ``kokoro`` and
+``multilingual``)."""
 CHROMIUM = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 
 
@@ -258,7 +263,8 @@ def voices(settings: Settings) -> list[Finding]:
 
 
 _VOICE_FIXES = {
-    "edge": "Connect to the internet, or use --tts piper (offline).",
+    "edge": "Connect to the internet, or use --tts kokoro or --tts piper (offline).",
+    "kokoro": f"{install_command('kokoro')} (the runtime, and a model and 5 voices for offline use).",
     "openai": "Set OPENAI_API_KEY, or --tts-base-url http://localhost:8880/v1 (Kokoro-FastAPI, Speaches).",
 }
 
@@ -292,6 +298,7 @@ def _whisper(settings: Settings) -> list[Finding]:
                 getattr(exc, "hint", "") or install_command("audio"),
             )
         )
+    found.append(_whisper_base())
     for label, folder in (("asr_model", settings.asr_model), ("check_asr_model", settings.check_asr_model)):
         if folder is not None:
             path = Path(folder).expanduser()
@@ -311,12 +318,21 @@ def _chromium() -> Finding:
 
 def caches(settings: Settings, environ: Mapping[str, str]) -> list[dict[str, Any]]:
     """The folders podgen keeps things in, with their sizes (0 for a folder not made yet)."""
-    hub = environ.get("HF_HUB_CACHE") or str(Path(environ.get("HF_HOME") or Path.home() / ".cache/huggingface") / "hub")
+    root = cache_root()
     folders = [
         ("clips and model answers", Path(settings.cache_dir).expanduser()),
-        ("Hugging Face hub (models)", Path(hub).expanduser()),
+        ("Hugging Face hub (models)", root),
+        *((f"  {label} ({repo})", Repo(repo).folder) for label, repo in HUB_MODELS),
     ]
     return [{"name": name, "path": str(path), "bytes": _folder_bytes(path)} for name, path in folders]
+
+
+HUB_MODELS = (
+    ("Kokoro model and voices", "onnx-community/Kokoro-82M-v1.0-ONNX"),
+    ("Piper voices", "rhasspy/piper-voices"),
+    ("Whisper base", "Systran/faster-whisper-base"),
+)
+"""The Hub repositories podgen downloads voices and models from (the GGUF's is the user's choice)."""
 
 
 def _folder_bytes(path: Path) -> int:
@@ -328,6 +344,20 @@ def _folder_bytes(path: Path) -> int:
             except OSError:
                 continue
     return total
+
+
+def _whisper_base() -> Finding:
+    """The multilingual Whisper base, which hears every language but English."""
+    if None not in [asr.package_folder(name) for name in asr.BASE_PACKAGES]:
+        return Finding("whisper base", True, "multilingual, from the multilingual extra's packages")
+    if asr.can_hear("de"):
+        return Finding("whisper base", True, f"multilingual, in the Hugging Face cache ({asr.BASE_REPO})")
+    return Finding(
+        "whisper base",
+        False,
+        "not here: languages other than English need it (ingest of audio, podgen check)",
+        f"{install_command('multilingual')}, or it downloads once (145 MB) from the Hugging Face Hub.",
+    )
 
 
 def size(count: int) -> str:

@@ -30,7 +30,7 @@ class Row:
             raise EpisodeError("Each line needs a speaker and a text.", 'Send {"speaker": "Alex", "text": "..."}.')
         was = data.get("was")
         if was is not None and (isinstance(was, bool) or not isinstance(was, int)):
-            raise EpisodeError(f'A line\'s "was" must be a line number or null, not {was!r}.')
+            raise EpisodeError(f'A line\'s "was" must be a line number or null, not a {type(was).__name__}.')
         return cls(str(data["speaker"]), data["text"].strip(), was)
 
 

@@ -39,9 +39,10 @@ def filter_pcm(pcm: bytes, rate: int, audio_filter: str) -> bytes:
     return run([*fmt, "-i", "pipe:0", "-af", audio_filter, *fmt, "pipe:1"], data=pcm)
 
 
-def decode(path: Path, rate: int = 16000) -> np.ndarray:
-    """Any audio file -> mono float32 samples at ``rate``."""
-    raw = run(["-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"])
+def decode(path: Path, rate: int = 16000, seconds: float | None = None) -> np.ndarray:
+    """Any audio file -> mono float32 samples at ``rate`` (its first ``seconds`` only, if given)."""
+    first = ["-t", f"{seconds:.3f}"] if seconds is not None else []
+    raw = run(["-i", str(path), *first, "-f", "s16le", "-ac", "1", "-ar", str(rate), "pipe:1"])
     return np.frombuffer(raw, dtype=np.int16).astype(np.float32) / 32768
 
 

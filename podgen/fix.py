@@ -23,7 +23,7 @@ from .ffmpeg import filter_pcm
 from .folder import load_script
 from .models import Script
 from .pipeline import render_episode
-from .speak import host_voices, open_backend
+from .speak import host_voices, open_backend, say
 from .speak.cache import ClipCache
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def _retake_line(script: Script, i: int, voice: Voice, cache: ClipCache, setting
     before = clip_error_rate(*cache.read(path), text, settings) if path.exists() else 1.0
     best: tuple[float, str, bytes, int] | None = None
     for name, audio_filter in TAKES:
-        pcm, rate = voice.synthesize(text)
+        pcm, rate = say(voice, text)
         if audio_filter and pcm:
             pcm = filter_pcm(pcm, rate, audio_filter)
         score = clip_error_rate(pcm, rate, text, settings)

@@ -106,7 +106,8 @@ def not_a_host(speaker: str, hosts: list[str]) -> str | None:
     The one check of a line's speaker: in script.json, a writer's script, the voices and the studio."""
     if speaker in hosts:
         return None
-    return f"{speaker!r}, who is not one of the hosts ({', '.join(map(repr, hosts))})"
+    shown = repr(speaker) if len(speaker) <= 60 else repr(speaker[:40]) + "..."
+    return f"{shown}, who is not one of the hosts ({', '.join(map(repr, hosts))})"
 
 
 def _kind(value: Any) -> str | None:

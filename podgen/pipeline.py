@@ -118,7 +118,7 @@ def render_episode(
 
     An episode whose script, clips, music, cover and settings are what it was made from is
     left as it is: nothing is spoken, mixed or rewritten, unless ``force`` (mix it again from
-    the same clips). With ``keep_production``, the music, stereo, cover and style the episode
+    the same clips). With ``keep_production``, the music, stereo, cover, style and language the episode
     was made with are kept unless ``settings`` set them."""
 
     settings = production_choices(folder, settings) if keep_production else settings

@@ -56,6 +56,11 @@ def _builtin_file(name: str) -> Traversable:
     return found
 
 
+def has_template(name: str, settings: Settings | None = None) -> bool:
+    """Whether a template of that name exists: the user's, or a built-in one."""
+    return user_file(name, settings) is not None or builtin_dir().joinpath(name).is_file()
+
+
 def load_text(name: str, settings: Settings | None = None) -> str:
     """A text template: the user's file if present, else the built-in one."""
     override = user_file(name, settings)

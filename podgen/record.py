@@ -24,12 +24,12 @@ from .models import Script
 
 log = logging.getLogger(__name__)
 
-PRODUCTION = ("music", "stereo", "cover", "style")
+PRODUCTION = ("music", "stereo", "cover", "style", "language")
 """The settings of how an episode sounds and looks that it keeps from render to render."""
 
 
 def production_choices(folder: Path, settings: Settings) -> Settings:
-    """``settings`` with the music, stereo, cover and style recorded in ``folder``'s episode.json for
+    """``settings`` with the music, stereo, cover, style and language recorded in ``folder``'s episode.json for
     each of them that no flag, variable or podgen.toml set. A cover file that has gone since
     falls back to the episode's own copy of it."""
     unset = [name for name in PRODUCTION if name not in settings.model_fields_set]

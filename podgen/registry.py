@@ -12,6 +12,7 @@ registry without importing the stage's package.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import Any, Generic, TypeVar
@@ -29,6 +30,8 @@ class Registry(Generic[T]):
         self.kind = kind
         self._factories: dict[str, Callable[..., T]] = {}
         self._loaded = False
+        self._lock = threading.Lock()
+        """Held while the entry points load: a second thread (the studio's) waits for them."""
 
     def register(self, name: str, factory: Callable[..., T]) -> None:
         """Add a backend by hand (for code that is not installed as a package)."""
@@ -37,14 +40,17 @@ class Registry(Generic[T]):
     def _load(self) -> None:
         if self._loaded:
             return
-        self._loaded = True
-        for ep in entry_points(group=self.group):
-            if ep.name in self._factories:
-                continue
-            try:
-                self._factories[ep.name] = ep.load()
-            except Exception as exc:  # a broken plug-in must not break the others
-                log.warning("could not load %s %r from %s: %s", self.kind, ep.name, ep.value, exc)
+        with self._lock:
+            if self._loaded:
+                return
+            for ep in entry_points(group=self.group):
+                if ep.name in self._factories:
+                    continue
+                try:
+                    self._factories[ep.name] = ep.load()
+                except Exception as exc:  # a broken plug-in must not break the others
+                    log.warning("could not load %s %r from %s: %s", self.kind, ep.name, ep.value, exc)
+            self._loaded = True
 
     def names(self) -> list[str]:
         self._load()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from failures import pytest_runtest_makereport  # noqa: F401  (a hook: every failure shows its own message)
 from servers.chat import chat_server  # noqa: F401  (a fixture)
-from servers.hub import fake_hub  # noqa: F401  (a fixture)
+from servers.hub import fake_hub, hub_env  # noqa: F401  (fixtures)
 
 from podgen.config import Settings
 
@@ -44,6 +44,17 @@ def no_edge_service(monkeypatch):
     monkeypatch.setattr(edge_tts.communicate, "WSS_URL", "wss://127.0.0.1:9/edge/v1?TrustedClientToken=x")
 
 
+@pytest.fixture(autouse=True)
+def no_hub(monkeypatch, tmp_path_factory):
+    """The Hugging Face Hub is a closed local port and its cache a folder of the session's own,
+    unless a test starts its own hub (``hub_env``): no test downloads from the real Hub, and
+    none reads or fills the machine's cache."""
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HF_HOME", str(tmp_path_factory.getbasetemp() / "hf-home"))
+    for name in ("HF_HUB_CACHE", "HF_TOKEN", "HF_HUB_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def settings(tmp_path, clip_cache) -> Settings:
     return Settings(output_dir=tmp_path / "episodes", cache_dir=clip_cache, tts="piper")
@@ -68,11 +79,14 @@ def _no_llm_endpoint(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path_factory.getbasetemp() / "hf-cache"))
 
 
-def run_podgen(*args: str, env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    """The real command line, in its own process, speaking with Piper (never a network service)."""
+def run_podgen(
+    *args: str, env: dict | None = None, timeout: float = 600, cwd: Path | None = None
+) -> subprocess.CompletedProcess:
+    """The real command line, in its own process, speaking with Piper (never a network service);
+    ``cwd``: the folder it runs in (relative paths are relative to it, as a user's are)."""
     full_env = {**os.environ, "COLUMNS": "200", "PODGEN_TTS": "piper", **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "podgen", *args], capture_output=True, text=True, env=full_env, timeout=timeout
+        [sys.executable, "-m", "podgen", *args], capture_output=True, text=True, env=full_env, timeout=timeout, cwd=cwd
     )
 
 

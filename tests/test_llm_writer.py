@@ -369,7 +369,7 @@ def test_format_focus_language_and_personas_reach_the_prompts(chat_server, tmp_p
 @pytest.mark.parametrize(
     "values, words",
     [
-        ({"language": "de"}, "only English"),
+        ({"language": "ko"}, "no phrases for 'ko'"),
         ({"format": "debate"}, "debate"),
         ({"hosts": [Host(name="Solo", voice="joe")]}, "two hosts"),
     ],

@@ -73,3 +73,48 @@ def test_a_host_name_left_after_the_last_sentence_is_dropped():
     )
     assert strip_unspeakable("That is the point. Sam:", hosts) == "That is the point."
     assert strip_unspeakable("Thanks, Sam.", hosts) == "Thanks, Sam."  # spoken to: kept
+
+
+@pytest.mark.parametrize(
+    "raw, spoken",
+    [
+        ("Hello <b>there</b>, <i>friend</i>.", "Hello there, friend."),
+        ("<script>alert(1)</script>It works.", "It works."),
+        ('<img src=x onerror="alert(1)">Look at this.', "Look at this."),
+        ("Bees &amp; wasps, &lt;b&gt;both&lt;/b&gt;.", "Bees and wasps, both."),
+        ("It came from \u202etxt.exe\u202c the mail.", "It came from txt.exe the mail."),
+        ("Zero\u200bwidth and soft\u00adhyphen, \u2066isolated\u2069.", "Zerowidth and softhyphen, isolated."),
+        ("A bell\x07 rang\x1b and stopped.", "A bell rang and stopped."),
+        ("If a<b and c>d, then a<d.", "If a<b and c>d, then a<d."),
+        ("می\u200cخواهم", "می\u200cخواهم"),  # the zero-width non-joiner a Persian word needs stays
+    ],
+)
+def test_html_and_control_characters_a_model_writes_are_not_said(raw, spoken):
+    assert speakable_text(raw, "en" if raw.isascii() else "fa") == spoken
+
+
+def test_html_and_bidi_controls_in_a_model_s_lines_never_reach_script_json():
+    from podgen.config import Settings
+    from podgen.models import Chapter, Document, Line, Reaction, Script, Section
+    from podgen.write import write_script, writers
+
+    class Hostile:
+        name = "hostile"
+
+        def write(self, document, settings):
+            lines = [
+                Line(
+                    "Alex",
+                    "<script>alert(1)</script>Welcome to <b>the</b> show. It is good.",
+                    reactions=[Reaction("Sam", 1, "<i>Wow</i>\u202e")],
+                ),
+                Line("Sam", "Open \u202etxt.exe\u202c now."),
+            ]
+            return Script("T", "", lines, [Chapter("Intro", 0)], ["Alex", "Sam"])
+
+    writers.register("hostile", Hostile)
+    script = write_script(Document("T", [Section("", "x")]), Settings(writer="hostile"))
+    assert [line.text for line in script.lines] == ["Welcome to the show. It is good.", "Open txt.exe now."]
+    assert script.lines[0].reactions[0].text == "Wow"
+    saved = script.to_json()
+    assert "<" not in saved and "\u202e" not in saved and "\\u202e" not in saved

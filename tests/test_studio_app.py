@@ -8,8 +8,11 @@ import http.client
 import json
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -29,38 +32,57 @@ MEDIA = (
 )
 
 
-@pytest.fixture(scope="module")
-def studio(tmp_path_factory, clip_cache):
-    """`podgen studio --port 0` in its own process; yields (first URL, base URL, token, episodes folder, process)."""
-    root = tmp_path_factory.mktemp("studio") / "episodes"
-    env = {
+def start_studio(root: Path, log: Path, env: dict[str, str], preexec=None) -> tuple[str, subprocess.Popen]:
+    """`podgen studio --port 0 -o ROOT` in its own process, its log (stderr) into ``log``;
+    (first URL, process). ``preexec`` runs in the child before podgen starts (a resource limit)."""
+    full = {
         **os.environ,
         "PODGEN_TTS": "piper",
         "PODGEN_WRITER": "offline",
-        "PODGEN_CACHE_DIR": str(clip_cache),
         "PODGEN_MAX_DOWNLOAD_MB": "1",
         "COLUMNS": "300",
+        **env,
     }
     for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
-        env.pop(name, None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "podgen", "studio", "--port", "0", "-o", str(root)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+        full.pop(name, None)
+    with open(log, "w") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "podgen", "studio", "--port", "0", "-o", str(root)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env=full,
+            preexec_fn=preexec,
+        )
     line = proc.stdout.readline()
     if "podgen studio: http" not in line:
         proc.kill()
-        pytest.fail(f"podgen studio did not start: {line}{proc.stderr.read()}")
-    first = line.split("studio: ")[1].strip()
+        pytest.fail(f"podgen studio did not start: {line}{log.read_text()}")
+    return line.split("studio: ")[1].strip(), proc
+
+
+def stop_studio(proc: subprocess.Popen, log: Path) -> str:
+    """Stop the studio; everything it logged."""
+    proc.terminate()
+    out, _ = proc.communicate(timeout=30)
+    return (out or "") + log.read_text()
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory, clip_cache):
+    """`podgen studio --port 0` in its own process; yields (first URL, base URL, token, episodes folder, process).
+    Its log is ``studio_log(root)``."""
+    root = tmp_path_factory.mktemp("studio") / "episodes"
+    first, proc = start_studio(root, studio_log(root), {"PODGEN_CACHE_DIR": str(clip_cache)})
     token = first.split("token=")[1]
     yield first, first.split("/?")[0], token, root, proc
-    proc.terminate()
-    logged = "".join(proc.communicate(timeout=30))
+    logged = stop_studio(proc, studio_log(root))
     if token in logged:  # the printed first URL was read above: nothing after it may hold the token
         pytest.fail(f"the studio logged its token: {logged}")
+
+
+def studio_log(root: Path) -> Path:
+    return root.parent / "studio.log"
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +214,258 @@ def test_a_remote_host_needs_an_explicit_flag():
     proc = run_podgen("studio", "--host", "0.0.0.0", "--port", "0")
     assert proc.returncode == 2 and "--allow-remote" in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+# --- hostile input, over HTTP: each answer a 4xx in JSON, nothing served from outside
+
+
+@pytest.fixture
+def planted(studio) -> Path:
+    """An episode folder of the test's own in the studio's folder ("planted"): a script, a real
+    chapters.json, and episode.mp3 and transcript.srt that are symlinks to files outside it; a
+    clip in the clip cache that is a symlink too. Removed after the test."""
+    root = studio[3]
+    secret = root.parent / "secret.txt"
+    secret.write_text("top secret\n")
+    folder = _plant(root)
+    (folder / "chapters.json").write_text('{"version": "1.2.0", "chapters": []}')
+    (folder / "episode.mp3").symlink_to(secret)
+    (folder / "transcript.srt").symlink_to("/etc/passwd")
+    clips = root / ".studio" / "clips"
+    clips.mkdir(parents=True, exist_ok=True)
+    clip = clips / f"{'ab' * 32}.wav"
+    clip.symlink_to(secret)
+    yield folder
+    shutil.rmtree(folder)
+    clip.unlink()
+
+
+def _plant(root: Path) -> Path:
+    """An episode folder "planted" in ``root`` with a script of two lines (Alex and Sam)."""
+    from podgen.models import Chapter, Line, Script
+
+    folder = root / "planted"
+    folder.mkdir(parents=True)
+    lines = [Line("Alex", "Welcome to the show."), Line("Sam", "Today we talk about lamps.")]
+    script = Script("Planted", "", lines, [Chapter("Hello", 0)], hosts=["Alex", "Sam"])
+    (folder / "script.json").write_text(script.to_json())
+    return folder
+
+
+def _refused(response: httpx.Response, status: int | tuple[int, ...] = 400) -> dict:
+    """The answer is a refusal in the studio's JSON: the status, {"error", "hint"}, one line."""
+    statuses = (status,) if isinstance(status, int) else status
+    assert response.status_code in statuses, (response.status_code, response.text[:300])
+    assert response.headers["content-type"].startswith("application/json"), response.text[:300]
+    body = response.json()
+    assert set(body) == {"error", "hint"} and body["error"] and "\n" not in body["error"], body
+    return body
+
+
+def test_a_file_reached_through_a_symlink_out_of_the_folder_is_not_served(api, planted):
+    assert api.get("/episodes/planted/files/chapters").status_code == 200  # a real file of the episode is
+    for key in ("audio", "transcript_srt"):
+        response = api.get(f"/episodes/planted/files/{key}")
+        assert (
+            response.status_code == 404 and b"top secret" not in response.content and b"root:" not in response.content
+        )
+    response = api.get(f"/clips/{'ab' * 32}.wav")
+    assert response.status_code == 404 and b"top secret" not in response.content
+
+
+def test_json_nested_200_000_deep_is_a_400(api, planted):
+    deep = b"[" * 200_000
+    for method, path in (("PUT", "/api/episodes/planted/script"), ("POST", "/api/episodes/planted/keep")):
+        response = api.request(method, path, content=deep, headers={"content-type": "application/json"})
+        assert "not JSON" in _refused(response)["error"]
+
+
+def test_a_body_of_the_wrong_shape_is_a_short_400(api, planted):
+    deep = json.loads("[" * 500 + "]" * 500)
+    for path, body in (
+        ("keep", {"lines": [{"speaker": "Alex", "text": deep}], "after": 0}),  # was kept as the text "[[[[..."
+        ("keep", {"lines": [{"speaker": "Alex", "text": "Hi."}], "time": "x" * 100_000}),
+        ("speak", {"speaker": "x" * 100_000, "text": "Hello."}),
+    ):
+        assert len(_refused(api.post(f"/api/episodes/planted/{path}", json=body))["error"]) < 200, path
+    assert json.loads((planted / "script.json").read_text())["lines"][0]["text"] == "Welcome to the show."
+
+
+def test_a_recording_that_is_not_audio_is_a_400(api, planted):
+    for name, data in (("empty.wav", b""), ("random.wav", os.urandom(30_000)), ("text.webm", b"not audio\n" * 500)):
+        response = api.post("/api/episodes/planted/ask", files={"audio": (name, data)}, data={"time": "1"})
+        assert "cannot be read as audio" in _refused(response)["error"], name
+
+
+def _silence(path: Path, seconds: float) -> Path:
+    """``seconds`` of digital silence, encoded by ffmpeg (FLAC: ten minutes are a few kilobytes)."""
+    from podgen.ffmpeg import run
+
+    run(["-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", str(seconds), "-c:a", "flac", str(path)])
+    return path
+
+
+def test_a_silent_or_overlong_recording_is_refused_before_it_is_answered(api, planted, tmp_path):
+    quiet = _silence(tmp_path / "quiet.flac", 20)
+    response = api.post("/api/episodes/planted/ask", files={"audio": ("q.flac", quiet.read_bytes())})
+    assert "No speech was heard" in _refused(response)["error"]  # Whisper alone hears "you" in it
+    long = _silence(tmp_path / "long.flac", 600)
+    assert long.stat().st_size < 200_000
+    response = api.post("/api/episodes/planted/ask", files={"audio": ("q.flac", long.read_bytes())})
+    assert "longer than 120 seconds" in _refused(response)["error"]
+
+
+def _chunked(
+    base: str, token: str, method: str, path: str, kind: str, head: bytes, size: int
+) -> tuple[int, bytes, bytes]:
+    """Send ``head`` and then ``size`` bytes as a chunked body (no Content-Length), reading the
+    answer all along (the studio answers before the body ends); (status, headers, body)."""
+    where = urlsplit(base)
+    sock = socket.create_connection((where.hostname, where.port), timeout=30)
+    got = bytearray()
+
+    def read() -> None:
+        try:
+            while data := sock.recv(65536):
+                got.extend(data)
+        except OSError:
+            pass
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    request = (
+        f"{method} {path} HTTP/1.1\r\nHost: {where.netloc}\r\nX-Podgen-Token: {token}\r\n"
+        f"Content-Type: {kind}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    )
+    try:
+        sock.sendall(request.encode())
+        block = head + b"x" * (65536 - len(head))
+        sent = 0
+        while sent < size and not got:
+            sock.sendall(f"{len(block):x}\r\n".encode() + block + b"\r\n")
+            sent, block = sent + len(block), b"x" * 65536
+        sock.sendall(b"0\r\n\r\n")
+    except OSError:
+        pass  # the studio stopped reading: its answer is in
+    reader.join(timeout=30)
+    sock.close()
+    head, _, body = bytes(got).partition(b"\r\n\r\n")
+    if b"transfer-encoding: chunked" in head.lower():
+        body = body.split(b"\r\n", 1)[1].rsplit(b"\r\n0\r\n", 1)[0]
+    return int(head.split(b" ", 2)[1]), head.lower(), body
+
+
+def test_a_chunked_body_past_the_limit_is_a_413_in_json(studio, planted):
+    _, base, token, _, _ = studio
+    part = b'--B\r\nContent-Disposition: form-data; name="%s"; filename="a.wav"\r\nContent-Type: audio/wav\r\n\r\n'
+    for method, path, kind, head in (
+        ("POST", "/api/episodes", "multipart/form-data; boundary=B", part % b"files"),
+        ("PUT", "/api/episodes/planted/script", "application/json", b'{"lines": "'),
+        ("POST", "/api/episodes/planted/ask", "multipart/form-data; boundary=B", part % b"audio"),
+        ("POST", "/api/episodes/planted/ask", "application/json", b'{"question": "'),
+    ):
+        status, headers, body = _chunked(base, token, method, path, kind, head, 3 << 20)  # the limit is 1 MB
+        assert status == 413 and b"content-type: application/json" in headers, (path, status, body[:300])
+        assert "larger than the studio takes" in json.loads(body)["error"], (path, body)
+
+
+def test_a_line_to_speak_longer_than_a_script_line_is_refused(api, planted):
+    response = api.post("/api/episodes/planted/speak", json={"speaker": "Alex", "text": "A short sentence. " * 230})
+    assert "at most 4,000" in _refused(response)["error"]
+
+
+def test_every_free_text_field_of_the_form_is_capped(api):
+    huge = "T " * 50_000  # 100,000 characters
+    for field in ("title", "focus", "model", "voices", "writer", "tts", "language", "format", "minutes", "urls"):
+        response = api.post("/api/episodes", data={field: huge})
+        error = _refused(response)["error"]
+        assert field in error and len(error) < 200, (field, error)
+    assert not [job for job in api.get("/api/jobs").json() if job["title"].startswith("T T")]
+    for field in ("title", "model"):
+        error = _refused(api.post("/api/episodes", data={field: "x" * 301}))["error"]
+        assert field in error and "300" in error, error
+
+
+def test_music_is_one_of_the_form_s_choices_and_says_nothing_of_server_files(api):
+    said = set()
+    for music in ("/etc/passwd", "/nonexistent/song.mp3", "../../secret.txt"):
+        said.add(_refused(api.post("/api/episodes", data={"music": music, "urls": "https://example.org/"}))["error"])
+    assert len(said) == 1 and "none or default" in said.pop()
+
+
+def test_a_form_the_parser_refuses_is_a_400_in_json(api):
+    files = [("files", (f"f{i}.txt", b"x")) for i in range(21)]  # more than the 20 files a form may hold
+    assert "files" in _refused(api.post("/api/episodes", files=files))["error"].lower()
+
+
+def test_a_missing_episode_page_is_a_404(api):
+    assert api.get("/episodes/no-such-episode", headers={"accept": "text/html"}).status_code == 404
+    assert api.get("/episodes/no-such-episode/files/audio").status_code == 404
+
+
+def test_errors_name_no_absolute_server_path(api, planted, studio):
+    root = studio[3]
+    broken = root / "broken"
+    broken.mkdir()
+    (broken / "script.json").write_text("{not json")
+    try:
+        shown = [_refused(api.get("/api/episodes/broken"))["error"], api.get("/episodes/broken").text]
+        job = api.post("/api/episodes/planted/check").json()
+        shown.append(json.dumps(_wait(api, job["id"])["error"]))
+    finally:
+        shutil.rmtree(broken)
+    assert "broken/script.json" in shown[0] and "planted" in shown[2]
+    for text in shown:
+        assert str(root) not in text and str(root.resolve()) not in text and "/tmp/" not in text, text
+
+
+ADDRESS_SPACE_MB = 3072
+"""The address space the studio gets below: speaking a line of 2,000 characters without a full
+stop in one go took Piper 2.7 GB of memory alone."""
+
+
+@pytest.mark.slow
+def test_a_100_000_character_field_and_a_long_line_fit_in_a_bounded_address_space(tmp_path):
+    """The studio, under an address-space limit (RLIMIT_AS, in its own process): a form whose
+    title is 100,000 characters is refused, and a line of 2,000 characters with no full stop is
+    spoken, in pieces, without running out of memory."""
+    import resource
+    import wave
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_MB << 20, ADDRESS_SPACE_MB << 20))
+
+    root, log = tmp_path / "episodes", tmp_path / "studio.log"
+    env = {
+        "PODGEN_CACHE_DIR": str(tmp_path / "cache"),
+        "MALLOC_ARENA_MAX": "2",
+    }  # address space alike on any core count
+    first, proc = start_studio(root, log, env, preexec=limit)
+    try:
+        with httpx.Client(
+            base_url=first.split("/?")[0],
+            headers={"X-Podgen-Token": first.split("token=")[1]},
+            timeout=600,
+            trust_env=False,
+        ) as client:
+            response = client.post(
+                "/api/episodes",
+                data={"title": "T " * 50_000, "writer": "offline", "minutes": "0.5"},
+                files={"files": ("doc.md", DOC.read_bytes())},
+            )
+            assert "title" in _refused(response)["error"]
+            _plant(root)
+            line = ("the model reads a long clause, and then another one follows it, " * 40)[:2000]
+            response = client.post("/api/episodes/planted/speak", json={"speaker": "Alex", "text": line})
+            assert response.status_code == 200, response.text[:500]
+            (name,) = response.json()["clips"]
+            with wave.open(str(root / ".studio" / "clips" / name)) as clip:
+                assert clip.getnframes() / clip.getframerate() > 60  # the whole line was said
+            peak = re.search(r"VmPeak:\s+(\d+)", Path(f"/proc/{proc.pid}/status").read_text())
+    finally:
+        logged = stop_studio(proc, log)
+    assert "Traceback" not in logged and "MemoryError" not in logged, logged[-2000:]
+    print(f"studio's peak address space: {int(peak.group(1)) >> 10} MB of {ADDRESS_SPACE_MB} MB")
 
 
 # --- through the page
@@ -539,3 +813,49 @@ def test_the_new_episode_form_becomes_settings(settings):
     assert made.minutes == 0.5 and made.music is None and made.stereo and made.focus is None
     assert made.cache_dir == settings.cache_dir  # the studio's own settings stay under the form's
     assert made.video and not made.short
+
+
+def test_the_studio_logged_no_traceback(studio):
+    """Last of the tests over HTTP: after every hostile request above, the studio's log holds no
+    traceback (each was refused as a one-line error, not raised)."""
+    logged = studio_log(studio[3]).read_text()
+    assert "Traceback" not in logged and "Exception in ASGI application" not in logged, logged[-3000:]
+
+
+def test_two_threads_asking_a_registry_at_once_both_find_its_backends(monkeypatch):
+    """The studio's request threads and its job thread may ask a registry for the first time at
+    once: the second waits for the entry points the first is loading, not a half-filled registry."""
+    from importlib.metadata import entry_points
+
+    from podgen import registry
+
+    loading = threading.Event()
+
+    def slow(group: str):
+        loading.set()
+        time.sleep(0.5)
+        return entry_points(group=group)
+
+    monkeypatch.setattr(registry, "entry_points", slow)
+    voices = registry.Registry("podgen.voices", "voice backend")
+    found: list[object] = []
+    first = threading.Thread(target=lambda: found.append(voices.get("piper")))
+    first.start()
+    loading.wait(5)
+    found.append(voices.get("piper"))  # raised UnknownBackend "(none installed)" while the first loaded
+    first.join()
+    assert len(found) == 2 and found[0] is found[1]
+
+
+def test_server_paths_are_taken_out_of_errors_only_where_a_path_starts(tmp_path):
+    from podgen.studio.security import shown_paths
+
+    root, cache = tmp_path / "episodes", tmp_path / "cache"
+    shown = shown_paths(
+        f"No script.json in {root}/slug. {root} is empty; {root}2/a stays; {cache}/clips/x.wav; /x{root}/b",
+        root,
+        {cache: "<cache>"},
+    )
+    assert shown == (
+        f"No script.json in slug. the episodes folder is empty; {root}2/a stays; <cache>/clips/x.wav; /x{root}/b"
+    )

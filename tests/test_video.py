@@ -350,3 +350,108 @@ def test_the_studio_plays_a_current_video_on_the_episode_page(made):
     assert page.status_code == 200 and f'src="/episodes/{made.name}/files/video"' in page.text
     video = client.get(f"/episodes/{made.name}/files/video", headers={**headers, "Range": "bytes=0-99"})
     assert video.status_code == 206 and len(video.content) == 100
+
+
+# --- where users run it, and audio that is not what episode.json says
+
+
+def _copy(made: Path, parent: Path) -> Path:
+    """The episode copied into ``parent``, without its videos."""
+    copy = shutil.copytree(made, parent / made.name)
+    for name in ("episode.mp4", "short.mp4", "youtube.txt"):
+        (copy / name).unlink()
+    return copy
+
+
+def _plays_the_whole_episode(folder: Path) -> None:
+    from mutagen.mp3 import MP3
+
+    from podgen.check.video import probe
+
+    found = probe(folder / "episode.mp4")
+    assert found["size"] == (1920, 1080) and abs(found["duration"] - MP3(folder / "episode.mp3").info.length) <= 0.1
+    assert _meta(folder)["videos"]["video"]["file"] == "episode.mp4"
+
+
+def test_podgen_video_of_a_relative_folder_as_the_docs_run_it(made, tmp_path):
+    """`podgen video episodes/<slug>` from the folder that holds episodes/, as the README shows."""
+    desk = tmp_path / "desk"
+    copy = _copy(made, desk / "episodes")
+    proc = run_podgen("video", f"episodes/{copy.name}", "--long", "--short", cwd=desk)
+    assert proc.returncode == 0, proc.stderr
+    _plays_the_whole_episode(copy)
+    assert (copy / "short.mp4").is_file()
+
+
+@pytest.mark.parametrize("name", ["Bob's podcasts", "two\nlines", "it's\nboth"])
+def test_podgen_video_of_a_folder_whose_path_has_an_apostrophe_or_a_newline(made, tmp_path, name):
+    copy = _copy(made, tmp_path / name)
+    proc = run_podgen("video", str(copy))
+    assert proc.returncode == 0, proc.stderr
+    _plays_the_whole_episode(copy)
+
+
+def test_make_video_with_the_default_output_folder_in_a_folder_with_an_apostrophe(tmp_path, clip_cache):
+    """`podgen make note.md --video`, run where note.md is (Bob's desk): the episode goes to the
+    default, relative ``episodes/``."""
+    desk = tmp_path / "Bob's desk"
+    desk.mkdir()
+    (desk / "note.md").write_text(
+        "# Lamps\n\nOil lamps burned for thousands of years before gas lighting arrived. "
+        "Gas lamps lit the streets of London from 1812. Electric light replaced both within a century.\n",
+        encoding="utf-8",
+    )
+    env = {"PODGEN_CACHE_DIR": str(clip_cache)}
+    proc = run_podgen("make", "note.md", "--minutes", "0.3", "--llm", "offline", "--video", env=env, cwd=desk)
+    assert proc.returncode == 0, proc.stderr
+    (folder,) = [p for p in (desk / "episodes").iterdir() if p.is_dir()]
+    _plays_the_whole_episode(folder)
+
+
+def _refused_in_one_line(folder: Path, *said: str) -> None:
+    """`podgen video` on the folder fails in one line of its own, and records nothing."""
+    before = (folder / "episode.json").read_bytes()
+    proc = run_podgen("video", str(folder))
+    assert proc.returncode == 3, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and all(s in proc.stderr for s in said), proc.stderr
+    assert "@ 0x" not in proc.stderr and "Traceback" not in proc.stderr  # nothing of ffmpeg's insides
+    _no_video_left(folder)
+    assert (folder / "episode.json").read_bytes() == before
+
+
+def test_audio_cut_short_is_refused_not_recorded_as_current(folder):
+    audio = folder / "episode.mp3"
+    audio.write_bytes(audio.read_bytes()[: audio.stat().st_size // 3])  # an interrupted copy
+    _refused_in_one_line(folder, "truncated")
+
+
+def test_audio_shorter_than_episode_json_says_is_refused(folder, tmp_path):
+    from podgen.ffmpeg import run
+
+    audio = folder / "episode.mp3"
+    run(["-i", str(audio), "-t", "20", "-c:a", "libmp3lame", "-b:a", "96k", str(tmp_path / "short.mp3")])
+    audio.write_bytes((tmp_path / "short.mp3").read_bytes())  # whole, but of 20 s
+    _refused_in_one_line(folder, "holds 20", "episode.json says")
+
+
+@pytest.mark.parametrize("case", ["missing", "empty", "garbage"])
+def test_a_missing_empty_or_garbage_mp3_is_one_podgen_line(folder, case):
+    audio = folder / "episode.mp3"
+    if case == "missing":
+        audio.unlink()
+    else:
+        audio.write_bytes(b"" if case == "empty" else bytes(range(256)) * 400)
+    _refused_in_one_line(folder, "episode.mp3")
+
+
+def test_control_characters_in_a_chapter_title_stay_out_of_youtube_txt(folder):
+    script = json.loads((folder / "script.json").read_text())
+    script["chapters"][1]["title"] = "Agents\n00:00 A fake chapter\x1b[2J\u202egnissim\r"
+    (folder / "script.json").write_text(json.dumps(script))
+    proc = run_podgen("video", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    text = (folder / "youtube.txt").read_text(encoding="utf-8")
+    listed = re.findall(r"^(\d\d:\d\d) (.+)$", text, re.MULTILINE)
+    assert len(listed) == len(script["chapters"]) and listed[0][0] == "00:00", listed
+    assert listed[1][1] == "Agents 00:00 A fake chapter [2Jgnissim"
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", text)

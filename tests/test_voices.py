@@ -22,7 +22,6 @@ from podgen.models import Line, Script
 from podgen.pipeline import render_episode
 from podgen.speak import backend_name, speak_script, voices
 from podgen.speak.casting import cast
-from podgen.speak.openai_speech import split_text
 
 LINES = [
     "Welcome back to the show.",
@@ -127,15 +126,16 @@ def test_the_api_key_is_sent_but_never_shown_or_stored(tmp_path, monkeypatch, ca
     assert key not in backend.voice("nova").cache_key()
 
 
-def test_text_over_the_input_limit_is_split_between_sentences(tmp_path):
+def test_a_long_line_reaches_the_voice_in_pieces_cut_between_sentences(tmp_path):
+    from podgen.speak import MAX_SPOKEN_CHARS
+
     sentence = "The library opened in eighteen ninety, with four hundred books on its shelves. "
-    text = sentence * 60  # about 4,900 characters
-    pieces = split_text(text.strip())
-    assert len(pieces) == 2 and all(len(p) <= 4096 for p in pieces)
-    assert all(p.endswith("shelves.") for p in pieces) and " ".join(pieces) == text.strip()
+    text = (sentence * 60).strip()  # about 4,900 characters
     with OpenAISpeechServer(audio=lambda text: mp3_of("Hello.")) as server:
         speak_script(script([text]), openai_settings(tmp_path, server))
-        assert server.traffic.texts == pieces
+        sent = server.traffic.texts
+    assert len(sent) > 1 and all(len(p) <= MAX_SPOKEN_CHARS for p in sent)
+    assert all(p.endswith("shelves.") for p in sent) and " ".join(sent) == text
 
 
 @pytest.mark.slow
@@ -207,8 +207,10 @@ def test_edge_without_network_fails_fast_and_suggests_piper(tmp_path, monkeypatc
     assert time.monotonic() - start < 10  # not a minute of retries
 
 
-def test_auto_falls_back_to_piper_when_edge_does_not_answer():
-    assert backend_name(Settings(tts="auto")) == "piper"  # conftest points edge at a closed port
+def test_auto_falls_back_to_kokoro_then_piper_when_edge_does_not_answer():
+    # conftest points edge at a closed port; the test extra installs the kokoro extra
+    assert backend_name(Settings(tts="auto")) == "kokoro"
+    assert backend_name(Settings(tts="auto", language="ja")) == "piper"  # a language Kokoro cannot speak
     assert backend_name(Settings(tts="openai")) == "openai"
 
 
@@ -239,10 +241,10 @@ def test_language_picks_native_voices(language, edge_voice):
 
 
 def test_a_language_piper_cannot_speak_names_the_backends_that_can():
-    settings = Settings(tts="piper", language="fr")
+    settings = Settings(tts="piper", language="ko")
     with pytest.raises(UnsupportedLanguage) as info:
         cast(voices.create("piper", settings), ["Ada", "Ben"], settings)
-    assert "'fr'" in info.value.message and "--tts edge" in info.value.hint and "--tts openai" in info.value.hint
+    assert "'ko'" in info.value.message and "--tts edge" in info.value.hint and "--tts openai" in info.value.hint
 
 
 def test_voices_come_from_flag_then_host_then_defaults():

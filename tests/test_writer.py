@@ -488,6 +488,14 @@ def question_fields(text: str, templates: list[str]) -> list[str] | None:
     return None
 
 
+def english_questions():
+    """The English question patterns, from the built-in prompts/offline.toml."""
+    from podgen.prompts import load_toml
+    from podgen.write.questions import patterns
+
+    return patterns(load_toml("offline.toml")["questions"])
+
+
 @pytest.mark.parametrize(
     "sentence, asked",
     [
@@ -508,7 +516,7 @@ def question_fields(text: str, templates: list[str]) -> list[str] | None:
 def test_a_question_is_made_from_the_sentence_that_answers_it(sentence: str, asked: str | None) -> None:
     from podgen.write.questions import question_for
 
-    found = question_for(sentence, {"ducks", "applications"})
+    found = question_for(sentence, {"ducks", "applications"}, english_questions())
     assert (found is None) == (asked is None)
     if found is not None:
         assert found.fields["subject"] in asked

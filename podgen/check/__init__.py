@@ -14,9 +14,8 @@ from pathlib import Path
 from ..asr import SAMPLE_RATE
 from ..config import Settings
 from ..contracts import Progress
-from ..folder import audio_identity, open_episode, split_backchannels
+from ..folder import audio_identity, open_episode, open_mp3, split_backchannels
 from .metadata import check_metadata
-from .mp3 import open_mp3
 from .report import Finding, Fix, Report
 from .speech import check_speech, listen
 from .standards import check_standards
@@ -27,8 +26,12 @@ log = logging.getLogger(__name__)
 
 
 def check_episode(folder: Path, settings: Settings, progress: Progress | None = None) -> Report:
-    """Measure the episode in ``folder``; write and return its report."""
+    """Measure the episode in ``folder``; write and return its report. It is heard in the
+    language it was made in (episode.json) unless ``settings`` set another."""
     episode = open_episode(folder)
+    recorded = episode.meta.get("language")
+    if "language" not in settings.model_fields_set and isinstance(recorded, str) and recorded:
+        settings = settings.model_copy(update={"language": recorded})
     episode.segments, backchannels = split_backchannels(episode.segments)  # the script's lines, and the rest
     mp3 = open_mp3(episode.audio)
     report = Report(episode.folder, audio=audio_identity(episode.audio, episode.meta.get("made_from")))

@@ -120,7 +120,7 @@ def clip_error_rate(pcm: bytes, rate: int, text: str, settings: Settings) -> flo
 
 def _model(settings: Settings):
     try:
-        return load_model(listener(settings))
+        return load_model(listener(settings), language=settings.language)
     except MissingDependency as exc:
         raise MissingDependency(exc.message, pip_install("check")) from None
 

@@ -46,7 +46,7 @@ def _number(match: re.Match | None) -> float | None:
 
 
 def check_standards(episode: Episode, mp3) -> tuple[list[Finding], dict]:
-    """Findings about ``episode``'s MP3 (``mp3`` is mutagen's, see ``mp3.open_mp3``), and the loudness."""
+    """Findings about ``episode``'s MP3 (``mp3`` is mutagen's, see ``folder.open_mp3``), and the loudness."""
     measured = measure_loudness(episode.audio)
     findings = _loudness(mp3, measured) + _format(mp3) + _tags(episode, mp3)
     findings += _cover(episode, mp3) + _chapters(episode, mp3)

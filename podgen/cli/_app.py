@@ -39,6 +39,8 @@ def _main(
     handler = _ConsoleHandler()
     handler.setFormatter(_LogFormat(debug))
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler], force=True)
+    if not debug:  # a download's progress: the only info lines shown
+        logging.getLogger("podgen.hub").setLevel(logging.INFO)
 
 
 class _ConsoleHandler(logging.Handler):

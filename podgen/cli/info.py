@@ -46,6 +46,7 @@ def extract(
 @with_settings((TTS, TTS_BASE_URL, LANGUAGE))
 def voices(*, settings: Settings) -> None:
     """List the voice backends, their voices for the language, and the hosts' default voices.
+    Voices that speak without a download (Piper, Kokoro) are marked "(cached)".
 
     Examples:
 
@@ -59,6 +60,8 @@ def voices(*, settings: Settings) -> None:
     for name in names:
         backend = run(partial(registry.create, name, settings))
         listed, cast = run(backend.voices), run(partial(backend.default_voices, settings.language))
+        here = getattr(backend, "is_cached", None)
+        listed = [f"{voice} (cached)" if here and run(partial(here, voice)) else voice for voice in listed]
         out.print(f"[bold]{name}[/]: {', '.join(listed) or '(none for ' + settings.language + ')'}", highlight=False)
         if cast:
             out.print(f"  hosts' default voices: {', '.join(cast)}", highlight=False)

@@ -8,7 +8,8 @@ Every package that reads or writes a folder (pipeline, record, mix, check, video
 studio, batch) does it through here: the file names (``names``), ``script.json`` (``script``),
 claiming a folder for a new episode (``claim``), ``episode.json`` and the videos it records
 (``metadata``), the transcript's lines and backchannels apart and the chapters' times
-(``transcript``), ``check.json`` (``checks``) and the finished episode as a whole (``episode``).
+(``transcript``), ``check.json`` (``checks``), the MP3 checked whole (``mp3``) and the finished
+episode as a whole (``episode``).
 """
 
 from .checks import audio_identity, check_state, current_check
@@ -31,6 +32,7 @@ from .metadata import (
     unchanged,
     write_metadata,
 )
+from .mp3 import open_mp3, open_whole_mp3
 from .names import (
     AUDIO,
     CHAPTERS,
@@ -99,6 +101,8 @@ __all__ = [
     "load_script",
     "numbered",
     "open_episode",
+    "open_mp3",
+    "open_whole_mp3",
     "put_back_metadata",
     "read_metadata",
     "read_object",

@@ -172,6 +172,7 @@ def write_metadata(episode: Episode, script: Script, old: dict, made_from: str, 
         "music": None if not settings.music else settings.music if settings.music == "default" else str(settings.music),
         "stereo": settings.stereo,
         "style": settings.style,
+        "language": settings.language,
         "cover": str(Path(settings.cover).expanduser().resolve()) if settings.cover else None,
         "made_from": made_from,
     }

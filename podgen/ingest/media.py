@@ -103,8 +103,7 @@ def _transcribe(path: Path, samples, settings: Settings, progress: Progress | No
     heard = (lambda s: progress("transcribe", min(total, int(s // 60)), total)) if progress else None
     if progress:
         progress("transcribe", 0, total)
-    language = settings.language if settings.asr_model else "en"  # the built-in model is English only
-    words = asr.transcribe_words(samples, settings.asr_model, language, heard)
+    words = asr.transcribe_words(samples, settings.asr_model, settings.language, heard)
     if progress:
         progress("transcribe", total, total)
     return paragraphs(words)
@@ -127,7 +126,7 @@ class MediaExtractor(Extractor):
 
     def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
 
-        asr.load_model(settings.asr_model)  # a missing extra fails before any decoding
+        asr.load_model(settings.asr_model, language=settings.language)  # a missing model fails before any decoding
         seconds = _check(path, settings)
         samples = decode(path)
         if not len(samples) or float(abs(samples).max()) < SILENCE:

@@ -1,8 +1,6 @@
-"""PDF files via pypdf: text with font sizes, then layout (``pdf_layout``) into sections.
-
-pypdf reports each piece of text with its font and size; ``pdf_layout`` turns those spans into
-lines, drops page furniture, and finds sections from the PDF outline or detected headings.
-This module is the part that talks to pypdf: opening, decrypting, reading, and its errors.
+"""PDF files: pypdf checks, opens and decrypts them and reads their outline and metadata; PDFium
+(``pdf_read``) reads the text of each page with its place, size and font; ``pdf_layout`` turns
+that into sections. Scans go to OCR (``pdf_scan``).
 """
 
 from __future__ import annotations
@@ -20,16 +18,17 @@ from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, MissingD
 from ..models import Document
 from . import sniff
 from .clean import letter_ratio, normalize_chars
-from .pdf_layout import Span, body_size, drop_furniture, page_lines, sections_of, text_title
-from .pdf_pages import read_spans
+from .pdf_forms import looping_pages
+from .pdf_layout import document_lines, sections_of, text_title
 from .pdf_quiet import pypdf_quiet
-from .pdf_scan import fill_scanned_pages, read_scan
+from .pdf_read import Page, Piece, read
+from .pdf_scan import ocr_pages, read_scan
 from .text import pretty_stem
 
 log = logging.getLogger(__name__)
 
 _BAD_META_TITLE_RE = re.compile(
-    r"^(?:microsoft\s+\w+\s+-|untitled\b|document\d*$)|\.(?:docx?|pdf|tex|dvi|txt|rtf|odt|pptx?|indd|ps)$",
+    r"^(?:microsoft\s+\w+\s+-|untitled\b|document\d*$|doi:|title$)|\.(?:docx?|pdf|tex|dvi|txt|rtf|odt|pptx?|indd|ps)$",
     re.I,
 )
 
@@ -64,7 +63,8 @@ def _unlock(reader: Any, path: Path, password: str | None) -> None:
     raise EncryptedDocument(f"{path.name} is encrypted and no password was given.")
 
 
-def _load(path: Path, settings: Settings, progress: Progress | None = None) -> tuple[Any, list[list[Span]]]:
+def _load(path: Path, settings: Settings) -> Any:
+    """The pypdf reader of a PDF that opens, decrypts and is within the page limit."""
     from pypdf.errors import DependencyError
 
     try:
@@ -72,12 +72,40 @@ def _load(path: Path, settings: Settings, progress: Progress | None = None) -> t
             reader = _open(path)
             _unlock(reader, path, settings.password)
             _check_length(path, reader, settings)
-            return reader, read_spans(reader, path, settings.password, progress)
+            return reader
     except DependencyError as exc:
         raise MissingDependency(
             f"Reading {path.name} needs a library pypdf did not find ({_reason(exc)}).",
             "Install it: pip install 'pypdf[crypto]'",
         ) from None
+
+
+def _pages(path: Path, reader: Any, settings: Settings) -> list[Page]:
+    """PDFium's reading of every page (as many as pypdf counts, at most the page limit: the page
+    tree may lie to one of them), pages whose drawings draw themselves read as pypdf's plain text;
+    CorruptDocument when no page could be read."""
+    count = min(len(reader.pages), settings.max_pages)
+    with pypdf_quiet():
+        looping = looping_pages(reader, count)
+    pages = read(path, settings.password, count, looping)
+    for number in sorted(looping):
+        log.warning("%s: page %d draws a figure inside itself; reading its plain text", path.name, number + 1)
+        pages[number] = _plain_page(reader, number)
+    if pages and all(not p.width for p in pages):
+        raise CorruptDocument(f"{path.name} is damaged: none of its {len(pages)} pages could be read.")
+    return pages
+
+
+def _plain_page(reader: Any, number: int) -> Page:
+    """pypdf's text of a page, as one column."""
+    box = reader.pages[number].mediabox
+    try:
+        with pypdf_quiet():
+            text = reader.pages[number].extract_text() or ""
+    except Exception as exc:  # pypdf raises many types on damaged input
+        log.debug("page %d: no text: %s", number + 1, exc)
+        text = ""
+    return _text_page(Page(number, float(box.width), float(box.height)), "\n\n".join(text.splitlines()))
 
 
 def _check_length(path: Path, reader: Any, settings: Settings) -> None:
@@ -132,22 +160,47 @@ def _has_images(reader: Any) -> bool:
         return True
 
 
-def _needs_ocr(path: Path, reader: Any, pages: list[list[Span]]) -> bool:
+def _letters(page: Page, enough: int) -> int:
+    """The page's letters, counted until there are ``enough``."""
+    found = 0
+    for piece in page.pieces:
+        found += sum(map(str.isalpha, piece.text))
+        if found >= enough:
+            break
+    return found
+
+
+def _needs_ocr(path: Path, reader: Any, pages: list[Page]) -> bool:
     """True for a scan (images, no text layer); EmptyDocument for blank pages."""
     if not pages:
         raise EmptyDocument(f"{path.name} has no pages.")
-    letters = sum(c.isalpha() for spans in pages for s in spans for c in s[0])
+    letters = 0
+    for page in pages:
+        letters += _letters(page, 10 * len(pages) - letters)
+        if letters >= 10 * len(pages):
+            break
     if letters < 10 * len(pages) and not _has_images(reader):
         raise EmptyDocument(f"{path.name} has no text: its pages are blank.")
     return letters < 10 * len(pages)
 
 
-def _fill_scanned_pages(
-    path: Path, reader: Any, spans: list[list[Span]], body: float, progress: Progress | None
-) -> list[list[Span]]:
-
+def _fill_scanned_pages(path: Path, reader: Any, pages: list[Page], progress: Progress | None) -> list[Page]:
+    """Image-only pages inside a text PDF, read with OCR when the ocr extra is installed."""
+    scanned = [p.number for p in pages if _letters(p, 10) < 10 and p.pictures]
+    if not scanned:
+        return pages
     with pypdf_quiet():
-        return fill_scanned_pages(path, reader, spans, body, progress)
+        texts = ocr_pages(path, reader, scanned, progress)
+    return [_text_page(p, texts[p.number]) if p.number in texts else p for p in pages]
+
+
+def _text_page(page: Page, text: str) -> Page:
+    """Text read another way (OCR, pypdf) as pieces of one column, a paragraph per piece, at a common size."""
+    pieces, y = [], 0.0
+    for paragraph in (p for p in text.split("\n\n") if p.strip()):
+        pieces.append(Piece(" ".join(paragraph.split()), 0, y, page.width, y + 10, 10.0, "", False, False, 0, y + 8))
+        y += 24
+    return Page(page.number, page.width, page.height, pieces)
 
 
 def _read_scan(path: Path, reader: Any, settings: Settings, progress: Progress | None) -> Document:
@@ -209,7 +262,7 @@ def _warn_if_damaged(path: Path, reader: Any, sections: list) -> int:
 
 
 class PdfExtractor(Extractor):
-    """PDF (.pdf) through pypdf."""
+    """PDF (.pdf) through pypdf and PDFium."""
 
     name = "pdf"
     priority = 10
@@ -226,21 +279,22 @@ class PdfExtractor(Extractor):
             _check_length(path, reader, settings)
 
     def extract(self, path: Path, settings: Settings, progress: Progress | None = None) -> Document:
-        reader, spans = _load(path, settings, progress)
+        reader = _load(path, settings)
+        pages = _pages(path, reader, settings)
         with pypdf_quiet():
-            if _needs_ocr(path, reader, spans):
+            if _needs_ocr(path, reader, pages):
                 return _read_scan(path, reader, settings, progress)
             info, outline = _metadata(reader), outline_titles(reader)
-        body = body_size(spans)
-        spans = _fill_scanned_pages(path, reader, spans, body, progress)
-        pages = [page_lines(s, body) for s in spans]
-        sections = sections_of(drop_furniture(pages), outline, body)
+        pages = _fill_scanned_pages(path, reader, pages, progress)
+        lines, body, running = document_lines(pages)
+        first = [x for x in lines if x.page == 0]
+        title = _meta_title(info, path) or text_title(first, body, running) or pretty_stem(path)
+        sections = sections_of(lines, outline, body, title)
         if not sections:
             raise EmptyDocument(f"{path.name} has no readable text after cleaning.")
-        title = _meta_title(info, path) or text_title(pages[0], body) or pretty_stem(path)
         meta = {
             "format": "pdf",
-            "pages": len(spans),
+            "pages": len(pages),
             "encrypted": bool(reader.is_encrypted),
             "damaged_streams": _warn_if_damaged(path, reader, sections),
         }

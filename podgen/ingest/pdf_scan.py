@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from ..contracts import Progress
-from ..errors import EmptyDocument
+from ..errors import EmptyDocument, TooLarge
+from ..images import pixels_checked
 from ..models import Document
 from . import ocr
 from .extras import need
@@ -22,15 +23,28 @@ _reading = threading.Lock()
 """pypdf reads from one shared file handle: OCR threads take turns to pull their page's image."""
 
 
-def _page_image(reader: Any, index: int) -> Callable[[], Any]:
+def _page_image(reader: Any, index: int, name: str) -> Callable[[], Any]:
+    """The largest image of a page, loaded when asked; TooLarge, one line, for an image over
+    Pillow's or pypdf's size limit."""
+
     def load() -> Any:
+        from PIL import Image
+        from pypdf.errors import LimitReachedError
+
+        where = f"The image on page {index + 1} of {name}"
         with _reading:
-            images = list(reader.pages[index].images)
-            if not images:
-                return None
-            return max((i.image for i in images), key=lambda im: im.width * im.height)
+            try:
+                with pixels_checked(Image, where):
+                    images = list(reader.pages[index].images)
+                    return max((i.image for i in images), key=lambda im: im.width * im.height) if images else None
+            except LimitReachedError as exc:
+                reason = str(exc).strip().rstrip(".")
+                raise TooLarge(f"{where} is too large to read ({reason}).", _SCALE_DOWN) from None
 
     return load
+
+
+_SCALE_DOWN = "Scale the scan down: 300 dpi is plenty for OCR."
 
 
 def read_scan(path: Path, reader: Any, progress: Progress | None = None) -> Document:
@@ -44,7 +58,7 @@ def read_scan(path: Path, reader: Any, progress: Progress | None = None) -> Docu
         count,
         "" if count == 1 else "s",
     )
-    loaders = [_page_image(reader, i) for i in range(count)]
+    loaders = [_page_image(reader, i, path.name) for i in range(count)]
     pages = ocr.read_pages([_or_blank(load) for load in loaders], progress)
     if not any(pages):
         raise EmptyDocument(f"{path.name} has no text that OCR could read.")
@@ -62,38 +76,17 @@ def _or_blank(load: Callable[[], Any]) -> Callable[[], Any]:
     return safe
 
 
-def _image_only(page: Any, spans: list) -> bool:
-    letters = sum(c.isalpha() for text, _, _ in spans for c in text)
-    try:
-        return letters < 10 and "/XObject" in (page.get("/Resources") or {})
-    except Exception:  # unreadable resources: leave the page as it is
-        return False
-
-
-def fill_scanned_pages(
-    path: Path, reader: Any, spans: list[list], body: float, progress: Progress | None = None
-) -> list[list]:
-    """A text PDF with some image-only pages (a scanned insert): those pages are read with
-    OCR when the ocr extra is installed, and their text joins the others as body-size spans."""
-    pages = [i for i, page in enumerate(reader.pages) if _image_only(page, spans[i])]
-    if not pages:
-        return spans
+def ocr_pages(path: Path, reader: Any, numbers: list[int], progress: Progress | None = None) -> dict[int, str]:
+    """OCR text of the pages ``numbers`` of a text PDF (image-only pages: a scanned insert), or
+    nothing, with a warning, when the ocr extra is missing."""
+    noun = "page" if len(numbers) == 1 else "pages"
     try:
         need("rapidocr_onnxruntime", ocr.EXTRA, "Reading scanned pages")
     except Exception as exc:  # MissingDependency: read the rest, and say what is left out
         log.warning(
-            "%s: %d page%s without a text layer left out (%s)",
-            path.name,
-            len(pages),
-            "" if len(pages) == 1 else "s",
-            getattr(exc, "hint", exc),
+            "%s: %d %s without a text layer left out (%s)", path.name, len(numbers), noun, getattr(exc, "hint", exc)
         )
-        return spans
-    log.warning(
-        "%s: reading %d page%s without a text layer with OCR", path.name, len(pages), "" if len(pages) == 1 else "s"
-    )
-    texts = ocr.read_pages([_or_blank(_page_image(reader, i)) for i in pages], progress)
-    filled = list(spans)
-    for i, text in zip(pages, texts):
-        filled[i] = [(paragraph + "\n\n", body, False) for paragraph in text.split("\n\n") if paragraph]
-    return filled
+        return {}
+    log.warning("%s: reading %d %s without a text layer with OCR", path.name, len(numbers), noun)
+    texts = ocr.read_pages([_or_blank(_page_image(reader, i, path.name)) for i in numbers], progress)
+    return dict(zip(numbers, texts))

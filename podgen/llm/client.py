@@ -145,7 +145,7 @@ class ChatClient:
                 self.usage.cached += 1
             self._report()
             return Reply(hit["text"], hit.get("finish_reason", "stop"), True, key)
-        got = consume(self.transport.stream(messages, params), self._tokens(max_tokens))
+        got = consume(self.transport.stream(messages, params), self._tokens(max_tokens), most=max_tokens)
         with self._lock:
             self.usage.add(size, got)
         log.debug("chat answer: %d tokens in %.1fs (%s)", got.tokens, got.seconds, got.finish_reason)

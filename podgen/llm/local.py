@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..about import pip_install
 from ..errors import BackendError, MissingDependency, UsageError
-from .gguf import DEFAULT_GGUF, cached_gguf, check_gguf, fetch_gguf
+from .gguf import DEFAULT_GGUF, check_gguf, fetch_gguf, is_spec
 from .stream import Delta
 
 if TYPE_CHECKING:
@@ -80,11 +80,10 @@ def model_file(settings: Settings) -> Path:
 
     if settings.model_file is not None:
         return check_gguf(settings.model_file)
-    spec = settings.model if settings.model.endswith(".gguf") else DEFAULT_GGUF
+    spec = settings.model if is_spec(settings.model) else DEFAULT_GGUF
     if Path(spec).expanduser().is_file():
         return check_gguf(Path(spec).expanduser())
-    found = fetch_gguf(spec)
-    return cached_gguf(spec) or found  # the snapshot's path keeps the file's name (the blob's is a hash)
+    return fetch_gguf(spec)  # the snapshot's path, which keeps the file's name (the blob's is a hash)
 
 
 class LocalTransport:

@@ -40,11 +40,6 @@ LONG_SENTENCE = 20
 """Words a sentence needs before a backchannel may come at one of its clause ends (a comma)."""
 CLAUSE_WORDS = 6
 """Words a clause end needs on each side of it within its sentence."""
-_SURPRISING = re.compile(
-    r"\d|\b(?:most|least|largest|smallest|biggest|first|only|never|record|million|billion"
-    r"|percent|per cent|twice|half|every|fastest|oldest)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -282,8 +277,14 @@ def _listener(script: Script, index: int) -> str:
     return others[0]
 
 
+def _surprising(words: dict[str, list[str]]) -> re.Pattern[str]:
+    """A digit, or one of the language's ``surprising`` words (superlatives, big numbers)."""
+    listed = "|".join(re.escape(w) for w in words.get("surprising", []))
+    return re.compile(rf"\d|\b(?:{listed})\b" if listed else r"\d", re.IGNORECASE)
+
+
 def _word(words: dict[str, list[str]], said: str, last: str, rng: random.Random) -> str:
     sentence = re.split(r"[.!?]\s", said)[-1]
-    surprised = words.get("surprise") and _SURPRISING.search(sentence) and rng.random() < 0.5
+    surprised = words.get("surprise") and _surprising(words).search(sentence) and rng.random() < 0.5
     choices = [w for w in words["surprise" if surprised else "listening"] if w != last] or words["listening"]
     return rng.choice(choices)

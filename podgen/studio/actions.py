@@ -15,7 +15,9 @@ from pydantic import ValidationError
 
 from ..check import check_episode
 from ..config import Settings, settings_error
+from ..errors import UsageError
 from ..fix import fix_episode
+from ..ingest.fetch import is_url
 from ..pipeline import make_episode, render_episode
 from ..publish import publish as publish_site
 from .jobs import Action
@@ -24,14 +26,32 @@ FORM_FIELDS = ("minutes", "format", "language", "focus", "writer", "model", "voi
 VIDEO_FLAGS = {"video": "Video", "short": "Short video"}
 """The video stage's check boxes: episode.mp4 and short.mp4, as --video and --short."""
 FLAGS = ("stereo", *VIDEO_FLAGS)
+FIELD_CHARS = 1000
+"""The longest value of a form field (the settings then have their own, shorter limits: the
+title 300 characters, the focus 500)."""
+MUSIC = {"none": None, "default": "default"}
+"""The music the form offers: none or the built-in bed (a file of one's own: podgen make --music)."""
+MAX_URLS = 20
+URL_CHARS = 2000
 
 
 def make_settings(base: Settings, form: Mapping[str, Any]) -> Settings:
     """``base`` (built once, from flags, environment and podgen.toml) with the form's choices.
     An empty field counts as not given; a bad value is a ConfigError naming the field."""
+    for key in (*FORM_FIELDS, *FLAGS):
+        if len(str(form.get(key) or "")) > FIELD_CHARS:
+            raise UsageError(
+                f"The form's {key} is {len(str(form[key])):,} characters long; the studio takes at most {FIELD_CHARS:,}.",
+                "Shorten it and start again.",
+            )
     overrides: dict[str, Any] = {k: str(form[k]).strip() for k in FORM_FIELDS if str(form.get(k) or "").strip()}
-    if overrides.get("music") == "none":
-        overrides["music"] = None
+    if "music" in overrides:
+        if overrides["music"] not in MUSIC:
+            raise UsageError(
+                "The form's music is none or default (the built-in bed).",
+                "Choose one of the form's choices; for music of your own, run podgen make --music FILE.",
+            )
+        overrides["music"] = MUSIC[overrides["music"]]
     for name in FLAGS:
         if name in form:
             overrides[name] = str(form[name]).lower() in ("1", "on", "true", "yes")
@@ -39,6 +59,20 @@ def make_settings(base: Settings, form: Mapping[str, Any]) -> Settings:
         return Settings.model_validate({**base.model_dump(exclude_unset=True), **overrides})
     except ValidationError as exc:
         raise settings_error(exc, hint="Change that field and start again.") from None
+
+
+def urls(text: str) -> list[str]:
+    """The form's URLs, one a line: each an http(s) address, at most MAX_URLS of them."""
+    hint = f"Give at most {MAX_URLS} addresses of at most {URL_CHARS:,} characters each."
+    if len(text) > MAX_URLS * URL_CHARS:
+        raise UsageError(f"The form's urls is {len(text):,} characters long.", hint)
+    found = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(found) > MAX_URLS or any(len(url) > URL_CHARS for url in found):
+        raise UsageError(f"The form's urls has {len(found)} addresses, or one too long.", hint)
+    for url in found:
+        if not is_url(url):
+            raise UsageError(f"{url!r} is not an http(s) URL.", "Paste addresses that start with http:// or https://.")
+    return found
 
 
 def make(sources: list[str], settings: Settings) -> Action:

@@ -21,11 +21,10 @@ from starlette.responses import FileResponse, JSONResponse, StreamingResponse
 from ..edit import Row, edited
 from ..errors import EpisodeError, UsageError
 from ..folder import SCRIPT, check_lines, listed_files, load_script, recorded_metadata, save_script
-from ..ingest.fetch import is_url
-from ..models import Line, not_a_host
+from ..models import MAX_LINE_CHARS, Line, not_a_host
 from . import actions, join
 from .jobs import FINISHED
-from .security import episode_folder, stored_name
+from .security import episode_folder, served, stored_name
 from .views import episode_view, library
 
 
@@ -48,8 +47,8 @@ def folder_of(request: Request) -> Path:
 async def _json(request: Request) -> dict[str, Any]:
     try:
         data = json.loads(await request.body() or b"{}")
-    except ValueError:
-        raise UsageError("The request body is not JSON.", "Send a JSON object.") from None
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
+        raise UsageError("The request body is not JSON (or is nested too deeply).", "Send a JSON object.") from None
     if not isinstance(data, dict):
         raise UsageError("The request body is not a JSON object.", "Send a JSON object.")
     return data
@@ -115,7 +114,7 @@ async def episode(request: Request) -> JSONResponse:
 async def make(request: Request) -> JSONResponse:
     studio = _studio(request)
     form = await request.form(max_files=20, max_fields=50)
-    settings, urls = actions.make_settings(studio.settings, form), _urls(str(form.get("urls") or ""))
+    settings, urls = actions.make_settings(studio.settings, form), actions.urls(str(form.get("urls") or ""))
     sources = [*await _uploads(studio.uploads, form.getlist("files")), *urls]
     if not sources:
         raise UsageError("Give at least one source: a file or a URL.", "Drop a file, or paste an http(s) URL.")
@@ -141,15 +140,6 @@ async def _uploads(folder: Path, files: list) -> list[str]:
         os.replace(part, target)
         saved.append(str(target))
     return saved
-
-
-def _urls(text: str) -> list[str]:
-
-    urls = [line.strip() for line in text.splitlines() if line.strip()]
-    for url in urls:
-        if not is_url(url):
-            raise UsageError(f"{url!r} is not an http(s) URL.", "Paste addresses that start with http:// or https://.")
-    return urls
 
 
 async def save(request: Request) -> JSONResponse:
@@ -187,6 +177,11 @@ async def speak_line(request: Request) -> JSONResponse:
     row = Row.from_dict(data)
     if not row.text:
         raise UsageError("The line has no text to speak.", "Type the line first.")
+    if len(row.text) > MAX_LINE_CHARS:
+        raise UsageError(
+            f"The line is {len(row.text):,} characters long; a line may have at most {MAX_LINE_CHARS:,}.",
+            "Split it into several lines, at the ends of sentences.",
+        )
     hosts = load_script(folder).hosts
     if problem := not_a_host(row.speaker, hosts):
         raise UsageError(f"The line is spoken by {problem}.", "Choose one of the episode's hosts.")
@@ -213,7 +208,7 @@ def _seconds(value: Any) -> float:
     try:
         return max(0.0, float(value))
     except (TypeError, ValueError):
-        raise UsageError(f"The time {value!r} is not a number of seconds.") from None
+        raise UsageError(f"The time {repr(value)[:40]} is not a number of seconds.") from None
 
 
 async def _heard(form, studio) -> str:
@@ -238,8 +233,8 @@ async def keep(request: Request) -> JSONResponse:
     )
     try:
         first = join.keep(folder, after, lines)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise UsageError(f"The exchange's lines are not valid ({exc}).") from None
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise UsageError(f"The exchange's lines are not valid ({str(exc)[:200]}).") from None
     submitted = studio.jobs.submit("render", folder.name, actions.render(folder, studio.settings))
     return JSONResponse({"inserted_at": first, "count": len(lines), "job": submitted.public()}, status_code=202)
 
@@ -259,14 +254,14 @@ async def download(request: Request) -> FileResponse:
     folder = folder_of(request)
     files = listed_files(folder, recorded_metadata(folder))
     path = files.get(request.path_params["key"])
-    if path is None or not path.is_file():
+    if path is None or not served(path, folder):
         raise NotFound(f"The episode has no {request.path_params['key']!r} file.", "See its downloads.")
     return FileResponse(path)
 
 
 async def clip(request: Request) -> FileResponse:
     name = request.path_params["name"]
-    path = _studio(request).clips / name
-    if not join.clip_name(name) or not path.is_file():
+    folder = _studio(request).clips
+    if not join.clip_name(name) or not served(folder / name, folder):
         raise NotFound(f"No clip {name!r}.", "Speak the line first.")
-    return FileResponse(path, media_type="audio/wav")
+    return FileResponse(folder / name, media_type="audio/wav")

@@ -22,7 +22,7 @@ from ..publish.serve import bind
 from .jobs import Jobs
 from .join import Join
 from .routes import routes
-from .security import Guard, new_token
+from .security import Guard, new_token, shown_paths
 
 log = logging.getLogger(__name__)
 STATE = ".studio"
@@ -39,8 +39,12 @@ class Studio:
 
         self.root = Path(self.settings.output_dir)
         self.folder = self.root / STATE
-        self.jobs = Jobs(self.folder / "jobs", self.clips)
+        self.jobs = Jobs(self.folder / "jobs", self.clips, self.shown)
         self.join = Join(self.settings, self.clips)
+
+    def shown(self, text: str) -> str:
+        """``text`` as the studio shows it: files named inside the episodes folder, no server paths."""
+        return shown_paths(text, self.root, {Path(self.settings.cache_dir): "<cache>", Path.home(): "~"})
 
     @property
     def uploads(self) -> Path:
@@ -65,8 +69,11 @@ def studio_app(settings: Settings, token: str, hosts: set[str] | None) -> Any:
     except ImportError:
         raise MissingDependency("podgen studio needs starlette and uvicorn.", pip_install("serve")) from None
 
+    from starlette.exceptions import HTTPException
+
     studio = Studio(settings, token)
-    app = Starlette(routes=routes(studio), exception_handlers={PodgenError: _error, 404: _not_found})
+    handlers = {PodgenError: _error, HTTPException: _http_error, 404: _not_found}
+    app = Starlette(routes=routes(studio), exception_handlers=handlers)
     app.state.studio = studio
     return Guard(app, token, hosts, int(settings.max_download_mb * 1_000_000))  # the limit of a URL download
 
@@ -74,7 +81,20 @@ def studio_app(settings: Settings, token: str, hosts: set[str] | None) -> Any:
 async def _error(request: Any, exc: PodgenError) -> Any:
     from starlette.responses import JSONResponse
 
-    return JSONResponse({"error": exc.message, "hint": exc.hint}, status_code=getattr(exc, "status", 400))
+    shown = request.app.state.studio.shown
+    return JSONResponse({"error": shown(exc.message), "hint": shown(exc.hint)}, status_code=getattr(exc, "status", 400))
+
+
+async def _http_error(request: Any, exc: Any) -> Any:
+    """Starlette's own refusals (a form it cannot parse, a method not allowed) in the same JSON."""
+    from starlette.responses import JSONResponse
+
+    detail = " ".join(str(exc.detail).split())[:300].rstrip(".")
+    return JSONResponse(
+        {"error": f"{detail}.", "hint": "See the studio's HTTP API in docs/studio-api.md."},
+        status_code=exc.status_code,
+        headers=getattr(exc, "headers", None),
+    )
 
 
 async def _not_found(request: Any, exc: Exception) -> Any:

@@ -65,10 +65,10 @@ Action = Callable[[Callable[[str, int, int], None], Job], dict[str, Any]]
 
 
 class Jobs:
-    def __init__(self, folder: Path, clips: Path | None = None):
-        self.folder = folder
-        self.clips = clips
-        """Where a job's clips are copied as they are spoken (None: not kept)."""
+    def __init__(self, folder: Path, clips: Path | None = None, shown: Callable[[str], str] = str):
+        """``clips``: where a job's clips are copied as they are spoken (None: not kept).
+        ``shown``: how an error's text is shown (the studio takes the server's paths out)."""
+        self.folder, self.clips, self.shown = folder, clips, shown
         folder.mkdir(parents=True, exist_ok=True)
         self.jobs: dict[str, Job] = {}
         self.cancelled: set[str] = set()
@@ -181,6 +181,7 @@ class Jobs:
         self._changed(job, save=False)
 
     def _finish(self, job: Job, state: str, error: dict[str, str] | None) -> None:
+        error = {key: self.shown(value) for key, value in error.items()} if error else None
         job.state, job.error, job.finished = state, error, time.time()
         self.cancelled.discard(job.id)
         self._changed(job, save=True)

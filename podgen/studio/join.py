@@ -11,15 +11,20 @@ import shutil
 import threading
 from pathlib import Path
 
-from ..asr import transcribe_text
+from ..asr import read_recording, speech_seconds, transcribe_text
 from ..config import Settings
 from ..edit import exchange_end, inserted
-from ..errors import EpisodeError, PodgenError
+from ..errors import BadMedia, EpisodeError, PodgenError
 from ..folder import SCRIPT, TRANSCRIPT_JSON, check_lines, load_script, read_turns, recorded_metadata, save_script
 from ..ingest import extract_all
 from ..models import Document, Line, Script, Section
 from ..speak import speak_lines
 from ..write.answer import answer_question
+
+MAX_QUESTION_SECONDS = 120
+"""The longest recorded question: a longer recording is refused before it is heard."""
+MIN_SPEECH_SECONDS = 0.3
+"""Less speech than this in a recording (silence, noise) is no question: Whisper would hear "you"."""
 
 
 class Join:
@@ -72,8 +77,12 @@ class Join:
 
 
 def transcribe(audio: Path, settings: Settings) -> str:
-
-    return transcribe_text(audio, settings.asr_model, settings.base_language)
+    """What a recorded question says. A file that is not audio, a recording longer than
+    MAX_QUESTION_SECONDS and one without speech (silence, noise) are refused, one line each."""
+    samples = read_recording(audio, MAX_QUESTION_SECONDS)
+    if speech_seconds(samples) < MIN_SPEECH_SECONDS:
+        raise BadMedia("No speech was heard in the recording.", "Speak closer to the microphone, or type the question.")
+    return transcribe_text(samples, settings.asr_model, settings.base_language)
 
 
 def line_at(folder: Path, seconds: float) -> int:
@@ -92,6 +101,8 @@ def keep(folder: Path, after: int, lines: list[dict]) -> int:
     """Put the exchange into script.json after line ``after``; the number of the first new line."""
 
     script = load_script(folder)
+    if not all(isinstance(line, dict) and isinstance(line.get("text"), str) for line in lines):
+        raise EpisodeError("Each line of the exchange needs a speaker and a text.", 'Send {"speaker", "text"} each.')
     new = [Line.from_dict(line, script.hosts) for line in lines]
     changed = inserted(script, after, new)
     check_lines(folder / SCRIPT, changed)

@@ -31,8 +31,8 @@ def writer_choices() -> list[str]:
     return ["auto", *(name for name in writers.names() if name != "auto")]
 
 
-def _page(request: Request, name: str, **context: Any) -> HTMLResponse:
-    response = templates.TemplateResponse(request, name, {"page": name.split(".")[0], **context})
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    response = templates.TemplateResponse(request, name, {"page": name.split(".")[0], **context}, status_code=status)
     response.headers.update(
         {
             "content-security-policy": "default-src 'self'; media-src 'self' blob:; "
@@ -53,7 +53,9 @@ async def episode(request: Request) -> HTMLResponse:
     try:
         view = episode_view(api.folder_of(request))
     except PodgenError as exc:
-        return _page(request, "problem.html", error=exc.message, hint=exc.hint)
+        shown = request.app.state.studio.shown
+        status = getattr(exc, "status", 400)
+        return _page(request, "problem.html", status, error=shown(exc.message), hint=shown(exc.hint))
     return _page(request, "episode.html", ep=view)
 
 

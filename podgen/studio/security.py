@@ -8,7 +8,11 @@
   the cookie with an ``Origin`` of the studio itself.
 - The Host header must name the address the studio listens on (no DNS rebinding), unless it
   listens on every address (``--host 0.0.0.0 --allow-remote``): then the token alone decides.
-- A request body larger than the limit is refused (413) while it is read.
+- A request body larger than the limit is refused (413, JSON) while it is read, with or
+  without a Content-Length (a chunked body is counted as it comes).
+- A file is served only if it really is in its folder: a symlink that leads out is refused, as
+  ``podgen serve`` refuses it.
+- Errors name files relative to the episodes folder, never by the server's absolute paths.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
+from ..errors import TooLarge
 from ..files import slugify
 
 COOKIE = "podgen_studio"
@@ -36,8 +41,10 @@ def _error(status: int, message: str, hint: str) -> tuple[int, bytes]:
     return status, json.dumps({"error": message, "hint": hint}).encode()
 
 
-class _TooLarge(Exception):
-    pass
+class BodyTooLarge(TooLarge):
+    """Raised while a body is read, inside the app: its error handler answers 413 in JSON."""
+
+    status = 413
 
 
 class Guard:
@@ -112,7 +119,7 @@ class Guard:
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_body:
-                raise _TooLarge
+                raise BodyTooLarge(*_too_large_message(self.max_body))
             return message
 
         async def sending(message):
@@ -122,17 +129,20 @@ class Guard:
 
         try:
             await self.app(scope, counted, sending)
-        except _TooLarge:
+        except BodyTooLarge:  # raised where the app does not answer it (never, with its error handler)
             if not started:
                 await _send(send, *_too_large(self.max_body))
 
 
-def _too_large(limit: int) -> tuple[int, bytes]:
-    return _error(
-        413,
-        f"The upload is larger than the studio takes ({limit // 1_000_000} MB).",
+def _too_large_message(limit: int) -> tuple[str, str]:
+    return (
+        f"The upload is larger than the studio takes ({limit / 1_000_000:g} MB).",
         "Give a smaller file, or run podgen make on it from the command line.",
     )
+
+
+def _too_large(limit: int) -> tuple[int, bytes]:
+    return _error(413, *_too_large_message(limit))
 
 
 def _cookie(header: str) -> str:
@@ -175,6 +185,31 @@ def episode_folder(root: Path, slug: str) -> Path | None:
     if folder.is_symlink() or not folder.is_dir() or folder.resolve().parent != root.resolve():
         return None
     return folder
+
+
+def served(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is a file that really is inside ``folder``: one reached through a symlink
+    that leads out of it (to ``/etc/passwd``, another episode) is not served."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, or a loop of symlinks
+        return False
+    return real.is_file() and real.is_relative_to(folder.resolve())
+
+
+def shown_paths(text: str, root: Path, elsewhere: dict[Path, str]) -> str:
+    """``text`` with the server's absolute paths taken out: a file in the episodes folder
+    ``root`` by its path inside it, one under a folder of ``elsewhere`` by that folder's label."""
+    labels = {str(root.absolute()): ("", "the episodes folder"), str(root.resolve()): ("", "the episodes folder")}
+    for folder, label in elsewhere.items():
+        labels.setdefault(str(folder.absolute()), (f"{label}/", label))
+        labels.setdefault(str(folder.resolve()), (f"{label}/", label))
+    for prefix in sorted(labels, key=len, reverse=True):
+        if prefix not in ("", "/"):
+            inside, alone = labels[prefix]
+            path = re.compile(rf"(?<![\w.~/-]){re.escape(prefix)}(/|(?![\w-]|\.\w))")  # a path that starts there
+            text = path.sub(lambda m, inside=inside, alone=alone: inside if m[1] else alone, text)
+    return text
 
 
 def stored_name(filename: str | None) -> str:

@@ -48,14 +48,15 @@ def cut(text: str, ends: list[int]) -> list[str]:
 
 def split_long(text: str, limit: int) -> list[str]:
     """``text`` in pieces of at most ``limit`` characters, cut between sentences (a sentence
-    longer than ``limit`` is cut at a space, else anywhere); ``[text]`` when it is short enough."""
+    longer than ``limit`` is cut after a clause (a comma, semicolon, colon or dash), else at a
+    space, else anywhere); ``[text]`` when it is short enough. Whatever the punctuation, no piece
+    is longer than ``limit``."""
     if len(text) <= limit:
         return [text]
     pieces: list[str] = []
     for sentence in split_sentences(text):
         while len(sentence) > limit:
-            at = sentence.rfind(" ", 0, limit + 1)
-            at = at if at > 0 else limit
+            at = _cut_at(sentence, limit)
             pieces.append(sentence[:at].strip())
             sentence = sentence[at:].strip()
         if pieces and len(pieces[-1]) + 1 + len(sentence) <= limit:
@@ -63,6 +64,20 @@ def split_long(text: str, limit: int) -> list[str]:
         elif sentence:
             pieces.append(sentence)
     return pieces
+
+
+_CLAUSE_END = re.compile(r"[,;:—–](?=\s)|\s[—–-](?=\s)")
+
+
+def _cut_at(sentence: str, limit: int) -> int:
+    """Where to cut a sentence longer than ``limit``: after its last clause within the limit when
+    that leaves a piece of some length, else at its last space within it, else at the limit."""
+    window = sentence[: limit + 1]
+    clause = max((m.end() for m in _CLAUSE_END.finditer(window) if m.end() <= limit), default=0)
+    if clause >= limit // 3:
+        return clause
+    space = window.rfind(" ")
+    return space if space > 0 else limit
 
 
 def _is_boundary(before: str, punct: str, after: str) -> bool:

@@ -1,8 +1,10 @@
-"""Tidying text after something was taken out of it: spaces, emptied brackets, stray punctuation."""
+"""Tidying text after something was taken out of it: spaces, emptied brackets, stray punctuation;
+and text without the characters no one sees (controls, bidirectional overrides)."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;]?\s*\)|\[\s*\]")
 _SPACE_AFTER_OPENING = re.compile(r"([(\[]) +")
@@ -23,3 +25,23 @@ def tidy(text: str, ends: str = "") -> str:
     text = _SPACE_BEFORE_STOP.sub(r"\1", _COMMA_BEFORE_STOP.sub(r"\1", text))
     text = _DOUBLED.sub(r"\1", text)
     return text.strip(" " + ends)
+
+
+_KEPT_FORMAT = {"\u200c", "\u200d"}
+"""Format characters that words need (zero-width non-joiner and joiner: Persian, Indic scripts)."""
+
+
+def strip_invisible(text: str) -> str:
+    """Control characters but the line break become spaces; format characters (the
+    bidirectional overrides such as U+202E, zero-width spaces, soft hyphens) and unassigned or
+    private-use code points are dropped, but for the joiners words need."""
+    return "".join(
+        " " if ch != "\n" and unicodedata.category(ch) == "Cc" else ch
+        for ch in text
+        if ch in _KEPT_FORMAT or unicodedata.category(ch) not in ("Cf", "Co", "Cs", "Cn")
+    )
+
+
+def one_line(text: str) -> str:
+    """``text`` as one line of plain text: :func:`strip_invisible`, then one space for every run."""
+    return " ".join(strip_invisible(text).split())

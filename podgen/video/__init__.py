@@ -17,7 +17,18 @@ from typing import TYPE_CHECKING
 from ..config import Settings
 from ..contracts import Progress
 from ..files import write_text
-from ..folder import METADATA, SHORT, VIDEO, VIDEOS, YOUTUBE, is_current, read_object, record_video, recorded_videos
+from ..folder import (
+    METADATA,
+    SHORT,
+    VIDEO,
+    VIDEOS,
+    YOUTUBE,
+    is_current,
+    open_whole_mp3,
+    read_object,
+    record_video,
+    recorded_videos,
+)
 from ..mix import show_name
 from ..text.language import base_language
 from .draw import load_cover
@@ -44,6 +55,7 @@ def make_videos(
 
     folder = Path(folder)
     shown = read_episode(folder)
+    open_whole_mp3(shown.episode.audio, shown.duration)  # missing, not an MP3, or cut short: one line
     cover = load_cover(shown.cover)
     if shown.cover is None:
         log.warning("%s has no cover image: the videos show none in their corner", folder)

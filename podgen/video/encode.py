@@ -5,6 +5,11 @@ The frames go in through ffmpeg's concat demuxer, each with its own duration, so
 encoded once however long it shows (a variable frame rate, with a key frame at least every few
 seconds for seeking). x264 is tuned for still images; the audio is AAC; a soft subtitle track
 (mov_text) comes from the transcript; ``+faststart`` puts the index first so players start at once.
+
+The list names the frames by file name alone (they sit beside it, and the demuxer reads names
+relative to the list), so no folder's path is ever quoted in it: a relative folder, an
+apostrophe or a newline in a path change nothing. Every file ffmpeg opens is given as an
+absolute ``file:`` URL, never read as an option or another protocol.
 """
 
 from __future__ import annotations
@@ -75,10 +80,20 @@ def _concat(clip: Clip, folder: Path) -> str:
     ends = [*starts[1:], clip.duration]
     rows = ["ffconcat version 1.0"]
     for i, (start, end) in enumerate(zip(starts, ends)):
-        name = folder / f"{min(i, len(clip.starts) - 1):06d}.png"
-        rows += [f"file '{name}'", f"duration {max(end - start, 0.001):.3f}"]
-    rows.append(f"file '{folder / f'{len(clip.starts) - 1:06d}.png'}'")
+        rows += [f"file {_frame(min(i, len(clip.starts) - 1))}", f"duration {max(end - start, 0.001):.3f}"]
+    rows.append(f"file {_frame(len(clip.starts) - 1)}")
     return "\n".join(rows) + "\n"
+
+
+def _frame(i: int) -> str:
+    """Frame ``i``'s file name as the list gives it: relative to the list, in digits only."""
+    return f"{i:06d}.png"
+
+
+def _url(path: Path) -> str:
+    """``path`` as ffmpeg is given it: an absolute ``file:`` URL (a name that starts with "-" or
+    looks like "concat:" or "http:" is still this file)."""
+    return f"file:{Path(path).absolute()}"
 
 
 def _args(clip: Clip, listing: Path, out: Path) -> list[str]:
@@ -88,17 +103,17 @@ def _args(clip: Clip, listing: Path, out: Path) -> list[str]:
         "-safe",
         "0",
         "-i",
-        str(listing),
+        _url(listing),
         "-ss",
         f"{clip.audio_start:.3f}",
         "-t",
         f"{clip.duration:.3f}",
         "-i",
-        str(clip.audio),
+        _url(clip.audio),
     ]
     maps = ["-map", "0:v", "-map", "1:a", "-map_chapters", "-1"]  # YouTube reads chapters from the description
     if clip.subtitles is not None:
-        args += ["-i", str(clip.subtitles)]
+        args += ["-i", _url(clip.subtitles)]
         maps += ["-map", "2:s", "-c:s", "mov_text", "-metadata:s:s:0", f"language={clip.language}"]
     video = [
         "-c:v",
@@ -130,7 +145,7 @@ def _args(clip: Clip, listing: Path, out: Path) -> list[str]:
         "+faststart",
         "-f",
         "mp4",
-        str(out),
+        _url(out),
     ]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..text.tidy import one_line, strip_invisible
 from .draw import caption_pages, frame, load_figure, slide_image
 from .encode import Clip
 from .slides import Shown
@@ -89,18 +90,18 @@ def long_clip(shown: Shown, style: Style, show: str, cover, subtitles, language:
 def youtube_description(shown: Shown, show: str) -> str:
     """The video's description: what it is, its chapters as YouTube's ``00:00 Title`` list
     (YouTube makes chapters of it when the first is at 00:00 and there are three or more), sources."""
-    rows = [shown.episode.title, "", shown.episode.description.strip(), ""]
+    rows = [one_line(shown.episode.title), "", strip_invisible(shown.episode.description).strip(), ""]
     if show:
-        rows += [f"From {show}.", ""]
+        rows += [f"From {one_line(show)}.", ""]
     rows.append("Chapters:")
-    rows += [f"{_clock(s.start)} {s.title}" for s in shown.slides]
+    rows += [f"{_clock(s.start)} {one_line(s.title)}" for s in shown.slides]  # one line each, or no chapters
     sources = [
         str(c.get("title") or c.get("source") or "")
         for c in shown.episode.meta.get("credits") or []
         if isinstance(c, dict)
     ]
     if any(sources):
-        rows += ["", "Sources:", *[f"- {s}" for s in sources if s]]
+        rows += ["", "Sources:", *[f"- {one_line(s)}" for s in sources if s]]
     return "\n".join(rows).replace("\n\n\n", "\n\n") + "\n"
 
 

@@ -53,7 +53,8 @@ def speakable(script: Script, settings: Settings) -> None:
         first_of[index] = len(kept)
         text = speakable_text(line.text, settings.language, names)
         pieces = [piece for piece in split_long(text, MAX_LINE_CHARS) if piece]
-        line = _conversational(line, names, text)
+        said = [replace(r, text=speakable_text(str(r.text), settings.language)) for r in line.reactions]
+        line = _conversational(replace(line, reactions=said), names, text)
         reactions = line.reactions if len(pieces) == 1 else []
         kept.extend(
             replace(line, text=piece, reactions=reactions) if n == 0 else Line(line.speaker, piece)

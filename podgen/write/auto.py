@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..contracts import Progress, Writer
 from ..llm import discover, find_endpoint
-from ..llm.gguf import DEFAULT_GGUF, cached_gguf
+from ..llm.gguf import DEFAULT_GGUF, cached_gguf, is_spec
 from ..llm.recommend import advice
 from ..models import Document, Script
 from . import writers
@@ -71,7 +71,10 @@ def local_model(settings: Settings) -> Path | None:
     """The GGUF the local writer would run without downloading anything, if there is one."""
     if settings.model_file is not None:
         return Path(settings.model_file)
-    return cached_gguf(settings.model if settings.model.endswith(".gguf") else DEFAULT_GGUF)
+    spec = settings.model if is_spec(settings.model) else DEFAULT_GGUF
+    if Path(spec).expanduser().is_file():
+        return Path(spec).expanduser()
+    return cached_gguf(spec)
 
 
 class AutoWriter(Writer):

@@ -5,8 +5,9 @@ reading the section's most central sentences verbatim, and host A reads some of 
 Host A's questions are made from the sentence host B reads next (``questions.py``): its
 subject and the kind of claim it makes, so host A asks what a listener would ask.
 Everything factual in the script is a sentence of the document; the phrases around them
-come from ``prompts/offline.toml`` and hold no facts (a question's only words from the
-document are those of the sentence that answers it). Same input, same script.
+come from ``prompts/offline.toml`` (``offline.de.toml`` for German, and so on: the phrases,
+the question patterns and the headings of each language) and hold no facts (a question's only
+words from the document are those of the sentence that answers it). Same input, same script.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from typing import TYPE_CHECKING
 from ..contracts import Progress, Writer
 from ..errors import ConfigError, EmptyDocument, UsageError
 from ..models import Chapter, Document, Line, Script, Section
-from ..prompts import load_toml, user_file
+from ..prompts import has_template, load_toml, user_file
 from ..text.centrality import Centrality
 from ..text.headings import spoken_heading
-from .questions import QUESTION_KINDS, question_for
+from ..text.language import base_language
+from .questions import QUESTION_KINDS, Patterns, question_for
+from .questions import patterns as question_patterns
 from .sentences import Sentence, candidates, ranked
 
 if TYPE_CHECKING:
@@ -63,13 +66,22 @@ TURN_WORDS = 45
 BUDGET_STEPS = 21
 """How many sentence budgets are tried to land the script near its target length."""
 
-_LEAD = re.compile(r"^(?:abstract|summary|overview|synopsis|executive summary|tl;? ?dr)$", re.IGNORECASE)
-_SKIP = re.compile(
-    r"^(?:references|bibliography|acknowledge?ments?|(?:table of )?contents|index|external links"
-    r"|see also|further reading|notes|footnotes|citations|works cited|sources)$",
-    re.IGNORECASE,
-)
-_FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|we're|we've|we'll)\b", re.IGNORECASE)
+WORDS = ("list_and", "list_pair", "more_topics", "untitled")
+PATTERNS = ("lead_headings", "skip_headings", "first_person")
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything the offline writer says or reads in one language: its phrases file."""
+
+    phrases: dict[str, list[str]]
+    words: dict[str, str]
+    """How a spoken list joins (list_and, list_pair), more_topics, untitled."""
+    patterns: dict[str, re.Pattern[str]]
+    """lead_headings, skip_headings, first_person."""
+    questions: Patterns
+    function_words: frozenset[str]
+    """Words every sentence has one of (a title or a caption may not)."""
 
 
 # --- the show as parts that remember where they came from ----------------------------------
@@ -112,10 +124,36 @@ def finish(text: str) -> str:
 # --- phrases ---------------------------------------------------------------------------------
 
 
+def phrases_file(language: str) -> str:
+    """``offline.toml`` for English, ``offline.LANG.toml`` for another language."""
+    code = base_language(language)
+    return PHRASES_FILE if code == "en" else f"offline.{code}.toml"
+
+
+def load_language(settings: Settings) -> Language:
+    name = phrases_file(settings.language)
+    if not has_template(name, settings):
+        raise UsageError(
+            f"The offline writer has no phrases for {settings.language!r} (prompts/{name}).",
+            f"Write one from prompts/{PHRASES_FILE} into your prompts_dir, or use a model writer.",
+        )
+    data = load_toml(name, settings)
+    where = str(user_file(name, settings) or f"the built-in {name}")
+    try:
+        words = {key: str(data[key]) for key in WORDS}
+        patterns = {key: re.compile(data[key], re.IGNORECASE) for key in PATTERNS}
+        questions = question_patterns(data["questions"])
+        data["function_words"][0]
+    except (KeyError, TypeError, re.error) as exc:
+        raise ConfigError(
+            f"{where} is incomplete or wrong: {type(exc).__name__} {exc}.", "See prompts/README.md."
+        ) from None
+    phrases = {kind: _phrase_list(data, kind, where) for kind in PHRASE_KINDS}
+    return Language(phrases, words, patterns, questions, frozenset(w.lower() for w in data["function_words"]))
+
+
 def load_phrases(settings: Settings) -> dict[str, list[str]]:
-    data = load_toml(PHRASES_FILE, settings)
-    where = user_file(PHRASES_FILE, settings) or f"the built-in {PHRASES_FILE}"
-    return {kind: _phrase_list(data, kind, str(where)) for kind in PHRASE_KINDS}
+    return load_language(settings).phrases
 
 
 def _phrase_list(data: dict[str, object], kind: str, where: str) -> list[str]:
@@ -148,13 +186,14 @@ class Phrases:
 
     def __init__(
         self,
-        lists: dict[str, list[str]],
+        language: Language,
         seed: str,
         hosts: list[str],
         title: str,
         lowercase: frozenset[str] = frozenset(),
     ):
-        self._lists = lists
+        self.language = language
+        self._lists = language.phrases
         self._lowercase = lowercase
         self._seed = seed
         self._hosts = hosts
@@ -170,7 +209,7 @@ class Phrases:
 
     def ask(self, sentence: Sentence, speaker: int) -> Part | None:
         """A question that ``sentence`` answers (only its own words in it), or None."""
-        found = question_for(sentence.text, self._lowercase)
+        found = question_for(sentence.text, self._lowercase, self.language.questions)
         return self.say(found.kind, speaker, **found.fields) if found else None
 
     def _next(self, kind: str) -> str:
@@ -213,11 +252,11 @@ class Material:
     """Words the document writes in lower case somewhere (a question says "the models", not "The models")."""
 
 
-def gather(document: Document, title: str) -> Material:
+def gather(document: Document, title: str, language: Language) -> Material:
     sections = _merged(document.sections)
-    found = [
-        (spoken_heading(s.heading), candidates(s.text)) for s in sections if not _SKIP.match(spoken_heading(s.heading))
-    ]
+    skip, lead_heading = language.patterns["skip_headings"], language.patterns["lead_headings"]
+    found = [(spoken_heading(s.heading), candidates(s.text, language.function_words)) for s in sections]
+    found = [(h, c) for h, c in found if not skip.match(h)]
     found = [(h, c) for h, c in found if c]
     if not found:
         raise EmptyDocument(
@@ -227,7 +266,7 @@ def gather(document: Document, title: str) -> Material:
     centrality = Centrality([s.text for _, c in found for s in c])
     everything = [s.text for _, c in found for s in c]
     names = {title.lower(), spoken_heading(document.title).lower(), ""}
-    lead = [c for h, c in found[:1] if h.lower() in names or _LEAD.match(h)]
+    lead = [c for h, c in found[:1] if h.lower() in names or lead_heading.match(h)]
     opening = ranked(lead[0] if lead else [s for _, c in found for s in c], centrality, everything)[0]
     body = found[1:] if lead and len(found) > 1 else found
     topics = [Topic(h or title, ranked([s for s in c if s != opening], centrality)) for h, c in body]
@@ -360,7 +399,7 @@ def _readers(index: int, chunks: int) -> set[int]:
 
 
 def _explain(chunk: list[Sentence], answering: bool, phrases: Phrases) -> list[Part]:
-    if any(_FIRST_PERSON.search(s.text) for s in chunk):
+    if any(phrases.language.patterns["first_person"].search(s.text) for s in chunk):
         lead = [phrases.say("their_words", HOST_B)]
     else:
         lead = [phrases.say("answer", HOST_B)] if answering else []
@@ -377,28 +416,28 @@ RECAP_MAX = 6
 
 def _outro(headings: list[str], phrases: Phrases) -> list[Turn]:
     if len(headings) > RECAP_MAX:
-        headings = headings[: RECAP_MAX - 2] + [f"{len(headings) - RECAP_MAX + 2} more topics"]
+        more = phrases.language.words["more_topics"].format(count=len(headings) - RECAP_MAX + 2)
+        headings = headings[: RECAP_MAX - 2] + [more]
     return [
-        Turn(HOST_A, [phrases.say("outro", HOST_A, topics=spoken_list(headings))]),
+        Turn(HOST_A, [phrases.say("outro", HOST_A, topics=spoken_list(headings, phrases.language.words))]),
         Turn(HOST_B, [phrases.say("outro_close", HOST_B)]),
     ]
 
 
-def spoken_list(items: list[str]) -> str:
+def spoken_list(items: list[str], words: dict[str, str]) -> str:
+    """ "A and B", "A, B, and C", in the words of the language (list_pair, list_and)."""
     if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + ", and " + items[-1]
+        return words["list_pair"].join(items)
+    return ", ".join(items[:-1]) + words["list_and"] + items[-1]
 
 
 # --- the writer ------------------------------------------------------------------------------
 
 
 def refuse_unsupported(settings: Settings) -> None:
-    """The offline writer reads English sentences back as a two-host deep-dive, nothing else."""
+    """The offline writer reads sentences back as a two-host deep-dive, nothing else."""
     problem = None
-    if settings.base_language != "en":
-        problem = f"writes only English, not {settings.language!r}"
-    elif settings.format != "deep-dive":
+    if settings.format != "deep-dive":
         problem = f"cannot write the {settings.format!r} format (only deep-dive)"
     elif len(settings.hosts) != 2:
         problem = f"writes for exactly two hosts, not {len(settings.hosts)}"
@@ -415,10 +454,11 @@ class OfflineWriter(Writer):
 
     def write(self, document: Document, settings: Settings, progress: Progress | None = None) -> Script:
         refuse_unsupported(settings)
+        language = load_language(settings)
         title = self.title(document, settings)
-        material = gather(document, title)
+        material = gather(document, title, language)
         draft = self.draft(document, settings, material)
-        phrases = Phrases(load_phrases(settings), title, settings.host_names, title, material.lowercase)
+        phrases = Phrases(language, title, settings.host_names, title, material.lowercase)
         return Script(
             title=title,
             description=finish(phrases.say("description", HOST_A).text + " " + material.opening.text),
@@ -431,19 +471,19 @@ class OfflineWriter(Writer):
 
     @staticmethod
     def title(document: Document, settings: Settings) -> str:
-        return spoken_heading(settings.title or document.title) or "today's document"
+        return spoken_heading(settings.title or document.title) or load_language(settings).words["untitled"]
 
     def draft(self, document: Document, settings: Settings, material: Material | None = None) -> Draft:
         """The show as parts; each part knows whether it is a document sentence or a phrase."""
         title = self.title(document, settings)
-        material = material or gather(document, title)
+        language = load_language(settings)
+        material = material or gather(document, title, language)
         target = settings.minutes * settings.words_per_minute
-        lists = load_phrases(settings)
         drafts = []
         for step in range(BUDGET_STEPS):  # try sentence budgets from 30% to 130% of the target
             covered = plan(material.topics, target * (0.3 + step / (BUDGET_STEPS - 1)))
             drafts.append(
-                compose(material, covered, Phrases(lists, title, settings.host_names, title, material.lowercase))
+                compose(material, covered, Phrases(language, title, settings.host_names, title, material.lowercase))
             )
         return min(drafts, key=lambda d: abs(d.words() - target))
 
@@ -454,13 +494,14 @@ class OfflineWriter(Writer):
 def fallback_lines(heading: str, text: str, settings: Settings, words: int, first: bool) -> list[tuple[str, str]]:
     """About ``words`` words on ``heading``, read from ``text`` the offline way: the most central
     sentences, with host A opening the topic. Empty when ``text`` has nothing to read aloud."""
-    found = candidates(text)
+    language = load_language(settings) if has_template(phrases_file(settings.language), settings) else None
+    found = candidates(text, language.function_words if language else None)
     if not found:
         return []
     hosts = settings.host_names
     sentences = _fill(ranked(found, Centrality([s.text for s in found])), max(words * 0.8, TOPIC_FLOOR))
-    if len(hosts) != 2 or settings.base_language != "en":  # no glue phrases: hosts take turns
+    if len(hosts) != 2 or not has_template(phrases_file(settings.language), settings):  # no glue: hosts take turns
         return [(hosts[i % len(hosts)], s.text) for i, s in enumerate(sentences)]
-    phrases = Phrases(load_phrases(settings), f"{heading}/{words}", hosts, spoken_heading(heading))
+    phrases = Phrases(load_language(settings), f"{heading}/{words}", hosts, spoken_heading(heading))
     turns = _segment(0 if first else 1, spoken_heading(heading) or "this part", sentences, phrases, False)
     return [(hosts[t.speaker], t.text) for t in turns]

@@ -6,52 +6,58 @@ a cause, or else what there is to know about it. Only words of the sentence itse
 into the question (its subject, and its verb where the question needs one; "this", "our" or
 "their" before it become "the"), the rest is a phrase of ``prompts/offline.toml``: the
 question holds no fact the answer does not say next.
-English only, by a few plain rules; a sentence they cannot read gets no question (None).
+By a few plain rules over a language's words (``Patterns``, from the ``[questions]`` table of
+its phrases file in ``prompts/``); a sentence they cannot read gets no question (None).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-AUXILIARIES = frozenset("is are was were has have had can could will would may might must should does do did".split())
-BE = frozenset("is are was were".split())
-_VERBS = frozenset(
-    """use uses used include includes included provide provides allow allows make makes show shows shown
-    require requires contain contains consist consists lay lays live lives eat eats feed feeds build builds
-    learn learns work works run runs support supports produce produces perform performs achieve achieves
-    remain remains become becomes represent represents help helps need needs take takes give gives
-    reach reaches rely relies depend depends find finds found form forms mean means vary varies""".split()
-)
-_PARTICIPLES = re.compile(
-    r"^(?:\w{3,}ed|built|made|done|known|shown|given|taken|found|written|seen|grown|held|kept"
-    r"|left|run|sold|told|thought|brought|bought|caught|taught|spent|sent|set|put|paid)$"
-)
-_NOT_SUBJECT = frozenset(
-    """it its this that these those they them their he she his her we our us you your there here such which who
-    what where when how why one some many most each every all both either neither another other
-    with without from into onto of to about across against among between through under over upon via""".split()
-)
-"""Words a subject never opens with: pronouns, quantifiers and prepositions ("With the help of ...")."""
-_OPENERS = frozenset(
-    """in on at for during after before since by however although though while when as because today now
-    also moreover furthermore additionally instead still yet so thus therefore finally first second third
-    overall generally typically""".split()
-)
-_LOWER_WORDS = frozenset("the a an".split())
-_POINTING = frozenset("this these that those our their its".split())
-"""Determiners that point back or at the authors: asked about as "the" ("our models" -> "the models")."""
-_NUMBER = re.compile(r"\d|\b(?:hundred|thousand|million|billion|percent|per cent|half|twice|dozen)\b", re.IGNORECASE)
-_YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b|\bcentur(?:y|ies)\b")
-_COMPARE = re.compile(r"\b(?:than|compared|outperforms?|unlike|whereas|better|worse|faster|slower)\b", re.IGNORECASE)
-_CAUSE = re.compile(r"\b(?:because|due to|leads? to|caused|causes|results? in|so that)\b", re.IGNORECASE)
-_FINDING = re.compile(
-    r"\b(?:shows?|showed|suggest(?:s|ed)?|demonstrat(?:es?|ed)|results? (?:show|suggest))\b", re.IGNORECASE
-)
-_LINKS = frozenset("by with on from using through via in into for to at as over under across".split())
-"""Words after a verb's participle that make it one ("trained on", "used by"), not an adjective ("elongated and")."""
-_OBJECT_START = _LINKS | frozenset("the a an that their its his her our this these those".split())
 MAX_SUBJECT_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """A language's words and patterns for reading a sentence's subject and claim: the
+    ``[questions]`` table of the language's ``prompts/offline*.toml`` (see there what each is)."""
+
+    auxiliaries: frozenset[str]
+    be: frozenset[str]
+    verbs: frozenset[str]
+    past: re.Pattern[str]
+    participles: re.Pattern[str]
+    not_subject: frozenset[str]
+    openers: frozenset[str]
+    articles: frozenset[str]
+    pointing: frozenset[str]
+    pointed_as: str
+    links: frozenset[str]
+    object_start: frozenset[str]
+    word: re.Pattern[str]
+    number: re.Pattern[str]
+    year: re.Pattern[str]
+    compare: re.Pattern[str]
+    cause: re.Pattern[str]
+    finding: re.Pattern[str]
+
+
+_WORDS = ("auxiliaries", "be", "verbs", "not_subject", "openers", "articles", "pointing", "links")
+_CASED = ("year",)
+"""Patterns matched as written (a year's "s"); the others ignore case."""
+
+
+def patterns(table: dict[str, Any]) -> Patterns:
+    """Patterns from a ``[questions]`` table (a KeyError or re.error if it is incomplete or wrong)."""
+    words = {key: frozenset(w.lower() for w in table[key]) for key in _WORDS}
+    regexes = {
+        key: re.compile(table[key], 0 if key in _CASED else re.IGNORECASE)
+        for key in ("past", "participles", "word", "number", "year", "compare", "cause", "finding")
+    }
+    object_start = words["links"] | frozenset(w.lower() for w in table["determiners"])
+    return Patterns(**words, **regexes, pointed_as=table["pointed_as"], object_start=object_start)
 
 
 @dataclass(frozen=True)
@@ -75,72 +81,72 @@ QUESTION_KINDS = (
 )
 
 
-def question_for(sentence: str, lowercase: set[str]) -> Question | None:
+def question_for(sentence: str, lowercase: set[str], rules: Patterns) -> Question | None:
     """The question that ``sentence`` answers, or None. ``lowercase``: words the document writes
     in lower case (so "The models" is asked about as "the models", but "Whisper" stays)."""
-    words = _words(sentence)
-    found = _subject(words)
+    words = _words(sentence, rules)
+    found = _subject(words, rules)
     if found is None:
         return None
     subject, verb, rest = found
-    fields = {"subject": _spoken(subject, lowercase), "verb": verb}
-    return Question(*_kind(verb, rest, " ".join(rest), fields))
+    fields = {"subject": _spoken(subject, lowercase, rules), "verb": verb}
+    return Question(*_kind(verb, rest, " ".join(rest), fields, rules))
 
 
-def _words(sentence: str) -> list[str]:
+def _words(sentence: str, rules: Patterns) -> list[str]:
     words = sentence.split()
-    if words and (words[0].endswith(",") or words[0].lower() in _OPENERS):
+    if words and (words[0].endswith(",") or words[0].lower() in rules.openers):
         comma = next((i for i, w in enumerate(words[:10]) if w.endswith(",")), None)
         words = words[comma + 1 :] if comma is not None else []
     return words
 
 
-def _subject(words: list[str]) -> tuple[list[str], str, list[str]] | None:
+def _subject(words: list[str], rules: Patterns) -> tuple[list[str], str, list[str]] | None:
     """(subject, its verb, what follows) when the sentence opens with a plain noun phrase."""
     for i, word in enumerate(words[: MAX_SUBJECT_WORDS + 1]):
         bare = word.lower().strip(",;:")
         after = words[i + 1].lower() if i + 1 < len(words) else ""
-        past = bare.endswith("ed") and len(bare) > 4 and after in _OBJECT_START
-        if i and (bare in AUXILIARIES or bare in _VERBS or past):
+        past = rules.past.fullmatch(bare) is not None and after in rules.object_start
+        if i and (bare in rules.auxiliaries or bare in rules.verbs or past):
             subject = words[:i]
-            if len(subject) > 1 and subject[0].lower() in _POINTING:
-                subject = ["the", *subject[1:]]
-            if _plain(subject):
+            if len(subject) > 1 and subject[0].lower() in rules.pointing:
+                subject = [rules.pointed_as, *subject[1:]]
+            if _plain(subject, rules):
                 return subject, word, words[i + 1 :]
             return None
-        if not re.fullmatch(r"[A-Za-z][A-Za-z'’-]*", word):
+        if not rules.word.fullmatch(word):
             return None  # punctuation or digits: a list, an aside, a quotation or a code, not a simple subject
     return None
 
 
-def _plain(subject: list[str]) -> bool:
+def _plain(subject: list[str], rules: Patterns) -> bool:
     first = subject[0].lower()
-    return first not in _NOT_SUBJECT and not (len(subject) == 1 and first in _LOWER_WORDS)
+    return first not in rules.not_subject and not (len(subject) == 1 and first in rules.articles)
 
 
-def _spoken(subject: list[str], lowercase: set[str]) -> str:
+def _spoken(subject: list[str], lowercase: set[str], rules: Patterns) -> str:
     first, rest = subject[0], subject[1:]
-    if first.lower() in _LOWER_WORDS or first.lower() in lowercase:
+    if first.lower() in rules.articles or first.lower() in lowercase:
         first = first.lower()
     return " ".join([first, *rest])
 
 
-def _kind(verb: str, rest: list[str], text: str, fields: dict[str, str]) -> tuple[str, dict[str, str]]:
+def _kind(verb: str, rest: list[str], text: str, fields: dict[str, str], rules: Patterns) -> tuple[str, dict[str, str]]:
     verb = verb.lower()
     participle = rest[0].strip(",;:.").lower() if rest else ""
-    linked = len(rest) > 1 and rest[1].lower() in _LINKS
-    if verb in AUXILIARIES and _PARTICIPLES.match(participle) and linked:
+    linked = len(rest) > 1 and rest[1].lower() in rules.links
+    if verb in rules.auxiliaries and rules.participles.match(participle) and linked:
         return "ask_how", {**fields, "verb": verb, "participle": participle}
-    if _YEAR.search(text):
+    if rules.year.search(text):
         return "ask_when", fields
-    if _NUMBER.search(text):
+    if rules.number.search(text):
         return "ask_numbers", fields
-    if _COMPARE.search(text):
+    if rules.compare.search(text):
         return "ask_compare", fields
-    if verb in BE and rest and rest[0].lower() in ("a", "an", "the", "one"):
+    if verb in rules.be and rest and rest[0].lower() in rules.articles | {"one"}:
         return "ask_what", {**fields, "verb": verb}
-    if _CAUSE.search(text):
+    if rules.cause.search(text):
         return "ask_why", fields
-    if _FINDING.search(text):
+    if rules.finding.search(text):
         return "ask_finding", fields
     return "ask_about", fields

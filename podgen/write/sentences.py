@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from ..prompts import load_toml
 from ..text.centrality import Centrality
 from ..text.sentences import is_abbreviation, split_sentences
 from ..text.tidy import tidy
@@ -73,7 +75,7 @@ def _stands_alone(line: str, following: str, width: int) -> bool:
     if len(line) >= 0.6 * width or line[-1] in '.,;:!?"”)-':
         return False
     last_word = line.split()[-1].lower()
-    return last_word not in _FUNCTION_WORDS and following.strip()[:1].isupper()
+    return last_word not in english_function_words() and following.strip()[:1].isupper()
 
 
 def _line_width(text: str) -> int:
@@ -107,10 +109,14 @@ _BIBLIOGRAPHY = re.compile(
     r"\bpages? \d+\s*[–-]\s*\d+|\bpp\. \d|\bIn (?:Proceedings|Advances in)\b|\barXiv\b|\bdoi\b"
     r"|\bISBN\b|\bRetrieved \d|\bAccessed\b|\bArchived\b|\bfrom the original on\b",
 )
-_FUNCTION_WORDS = frozenset(
-    "the a an is are was were be been being has have had of to in on for with by that this it "
-    "they we he she as at from and or not can will may which who".split()
-)
+
+
+@lru_cache(maxsize=1)
+def english_function_words() -> frozenset[str]:
+    """The English ``function_words`` of the built-in ``prompts/offline.toml``."""
+    return frozenset(load_toml("offline.toml")["function_words"])
+
+
 _UNSPEAKABLE = re.compile(r"[^\w\s.,;:!?'\"“”‘’()\-–—%$£€/]")
 _VISUAL_REFERENCE = re.compile(
     r"\b(?:table|figure|fig\.|eq\.|equation|algorithm|listing)\s*\(?\d|\bfollowing (?:table|figure|chart)"
@@ -119,13 +125,15 @@ _VISUAL_REFERENCE = re.compile(
 )
 
 
-def speakable(raw: str) -> str | None:
-    """The sentence with markup removed, or None when it is not fit to be read aloud."""
+def speakable(raw: str, function_words: frozenset[str] | None = None) -> str | None:
+    """The sentence with markup removed, or None when it is not fit to be read aloud.
+    ``function_words``: the language's (a sentence has one; a title or a caption may not)
+    [default: English's]."""
     text = _CITATION.sub("", unlink(raw))
     text = plain_symbols(text)
     text = _PARENTHETICAL.sub(_aside, text)
     text = tidy(text, " ,;:")
-    return None if _is_noisy(text) else text
+    return None if _is_noisy(text, function_words or english_function_words()) else text
 
 
 def _aside(match: re.Match[str]) -> str:
@@ -138,7 +146,7 @@ def _aside(match: re.Match[str]) -> str:
     return f", {inner},"
 
 
-def _is_noisy(text: str) -> bool:
+def _is_noisy(text: str, function_words: frozenset[str]) -> bool:
     words = text.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS:
         return True
@@ -146,7 +154,7 @@ def _is_noisy(text: str) -> bool:
         return True
     if _MOJIBAKE.search(text) or _URL.search(text) or _VISUAL_REFERENCE.search(text) or _BIBLIOGRAPHY.search(text):
         return True
-    if not any(w.lower().strip(",;:") in _FUNCTION_WORDS for w in words):  # a title or a caption
+    if not any(w.lower().strip(",;:") in function_words for w in words):  # a title or a caption
         return True
     if _looks_cut(text) or _SHOUTING.search(text):
         return True
@@ -163,12 +171,13 @@ def _looks_cut(text: str) -> bool:
     return any(not is_abbreviation(m.group(1)) for m in _INNER_STOP.finditer(text))
 
 
-def candidates(text: str) -> list[Sentence]:
-    """Every sentence of ``text`` that is fit to be spoken, in document order."""
+def candidates(text: str, function_words: frozenset[str] | None = None) -> list[Sentence]:
+    """Every sentence of ``text`` that is fit to be spoken, in document order (``function_words``:
+    the language's, see :func:`speakable`)."""
     found: list[Sentence] = []
     for paragraph in paragraphs(text):
         for raw in split_sentences(paragraph):
-            clean = speakable(raw)
+            clean = speakable(raw, function_words)
             if clean:
                 found.append(Sentence(clean, len(found)))
     return found

@@ -1,24 +1,26 @@
 """Speakable text: what a writer (or a model) writes, turned into what a voice can say.
 
 One normaliser for every writer: ``write_script`` runs ``speakable_text`` over each line.
-It removes what must not be read aloud (Markdown, asterisks, emoji, URLs, LaTeX, bracketed
-stage directions) and, for English, spells out symbols, units and abbreviations the way a
-person says them. The offline writer's sentence filter uses the same markup rules.
+It removes what must not be read aloud (HTML tags and entities, Markdown, asterisks, emoji,
+URLs, LaTeX, bracketed stage directions, control and bidirectional formatting characters) and,
+for English, spells out symbols, units and abbreviations the way a person says them. The
+offline writer's sentence filter uses the same markup rules.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Sequence
 
 from ..text.language import base_language
-from ..text.tidy import ENDS, tidy
+from ..text.tidy import ENDS, strip_invisible, tidy
 
 # --- markup shared with the offline writer's sentence filter --------------------------------
 
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+\)")
+_IMAGE = re.compile(r"!\[[^\]]{0,300}\]\([^)]{0,2000}\)")
+_LINK = re.compile(r"\[([^\]]{1,300})\]\([^)\s]{1,2000}\)")
 _EMPHASIS = re.compile(r"\*\*|__|`|(?<!\w)\*(?=\w)|(?<=\w)\*(?!\w)")
 _LATIN = re.compile(r"\b(e\.g|i\.e)\.,?", re.IGNORECASE)
 _LATIN_SPOKEN = {"e.g": "for example,", "i.e": "that is,"}
@@ -43,10 +45,9 @@ _STAGE_WORDS = (
     r"laugh|chuckl|giggl|sigh|paus|music|sound|applause|smil|nod|whisper|clears?|cough|excited"
     r"|gasp|beat|intro|outro|transition|jingle|sfx|host|speaker|both|together|silence"
 )
-_HTML_TAG = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]{0,200})?/?>")
 _BRACKETED = re.compile(r"\s*\[[^\]]{0,80}\]")
 _STAGE = re.compile(rf"\s*(?:\*|\()\s*(?:{_STAGE_WORDS})[^*()]{{0,60}}(?:\*|\))", re.IGNORECASE)
-_URL = re.compile(r"<?(?:https?://|www\.)[^\s<>)\]]+>?|\b[\w.-]+@[\w-]+\.[\w.]+\b")
+_URL = re.compile(r"<?(?:https?://|www\.)[^\s<>)\]]+>?|(?<![\w.-])[\w.-]++@[\w-]+\.[\w.]+\b")
 _LATEX_INLINE = re.compile(r"\$\$?([^$]{1,200})\$\$?|\\\((.{1,200}?)\\\)|\\\[(.{1,200}?)\\\]")
 _FRAC = re.compile(r"\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
@@ -92,15 +93,40 @@ def _is_emoji(ch: str) -> bool:
     )
 
 
+_HTML_TAGS = (
+    r"a|abbr|audio|b|big|blockquote|body|br|button|center|code|del|div|em|embed|font|form|h[1-6]|head|hr|html"
+    r"|i|iframe|img|input|ins|kbd|li|link|mark|meta|object|ol|p|pre|q|s|script|select|small|source|span|strike"
+    r"|strong|style|sub|sup|svg|table|tbody|td|textarea|th|thead|title|tr|tt|u|ul|var|video"
+)
+_HTML_ELEMENT = re.compile(r"<(script|style)\b[^<>]{0,300}+>[^<]{0,1000}+</\1\s*>", re.IGNORECASE)
+_HTML_TAG = re.compile(
+    rf"</?(?:{_HTML_TAGS})\s*/?>|<(?:{_HTML_TAGS})\s[^<>=]{{0,300}}+=[^<>]{{0,300}}+>|<!--[^<>]{{0,300}}?-->",
+    re.IGNORECASE,
+)
+"""A tag alone, or one with an attribute (``a<b and c>d`` is no tag)."""
+_SPACES = re.compile(r"[^\S\n]+")
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+def strip_html(text: str) -> str:
+    """HTML a model wrote: entities decoded, then tags dropped (a script or style element whole)."""
+    if "&" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _HTML_TAG.sub(" ", _HTML_ELEMENT.sub(" ", text))
+    return text
+
+
 def strip_unspeakable(text: str, speakers: Sequence[str] = ()) -> str:
-    """Markdown, HTML tags, stage directions, URLs, LaTeX, emoji, a leading "Name:" label and a
-    host's name left alone after the last sentence removed (any language)."""
+    """HTML, control and bidirectional formatting characters, Markdown, stage directions, URLs,
+    LaTeX, emoji, a leading "Name:" label and a host's name left alone after the last sentence
+    removed (any language)."""
+    text = _NEWLINES.sub("\n", _SPACES.sub(" ", strip_invisible(strip_html(text))))  # short runs: linear below
     names = "|".join(re.escape(name) for name in speakers) or "(?!)"
     text = re.sub(_SPEAKER_LABEL.format(names=names), "", text)
     text = re.sub(rf"(?<=[.!?])\s+(?:{names})\s*:?\s*$", "", text)  # the next line's label, cut off
     text = _LATEX_INLINE.sub(_latex, unlink(text))
     text = _URL.sub("", text)
-    text = _HTML_TAG.sub("", text)
     text = _STAGE.sub("", text)
     text = _BRACKETED.sub("", text)
     text = _LINE_MARK.sub("", text)

@@ -15,6 +15,7 @@ flight at once is kept, so tests can count, measure and look for leaked secrets.
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +42,9 @@ class Answer:
     """Streamed: seconds between two pieces."""
     raw: bytes | None = None
     """Streamed: these bytes as the event stream instead of real events (a server that sends garbage)."""
+    endless: bool = False
+    """Streamed: ``content``, then varied words without end, whatever ``max_tokens`` says (a server
+    that ignores it); a client that never stops reading stops only at ENDLESS_PIECES."""
 
     @classmethod
     def error(cls, status: int, message: str = "error", **headers: str) -> Answer:
@@ -243,6 +247,14 @@ def completion(request: Request, answer: Answer) -> dict[str, Any]:
 
 PIECE = 4
 """Characters per streamed piece (about one token)."""
+ENDLESS_PIECES = 50_000
+"""Where an endless answer ends after all: so a client without a budget of its own fails a test,
+rather than hang it."""
+WORDS = (
+    "lamp oil wick flame glass brass street gas light city night river bridge tower market bell "
+    "window harbour ship sail rope anchor stone wall gate road cart horse field wheat mill bread "
+    "oven baker candle wax honey bee garden rose thorn apple pear orchard ladder roof chimney smoke"
+).split()
 
 
 def stream_events(request: Request, answer: Answer):
@@ -262,6 +274,10 @@ def stream_events(request: Request, answer: Answer):
     yield event({"role": "assistant", "content": ""})
     for start in range(0, len(content), PIECE):
         yield event({"content": content[start : start + PIECE]})
+    if answer.endless:
+        words = random.Random(7)
+        for _ in range(ENDLESS_PIECES):
+            yield event({"content": f" {words.choice(WORDS)}"})
     yield event({}, answer.finish_reason)
     yield b"data: [DONE]\n\n"
 

@@ -18,7 +18,9 @@ Like the real Hub it has two origins (two ports on 127.0.0.1):
 
 Tests script it: ``hub.add(repo, path, data)``; ``hub.gated.add(repo)``; ``hub.cuts = [n, ...]``
 sends only ``n`` bytes of the body of the next file ``GET`` (one cut per GET), then closes the
-connection; ``hub.rules`` (``fn(request) -> (status, headers) | None``) answer before anything
+connection; ``hub.limit = n`` does that on every GET; ``hub.ignore_range`` answers every GET
+with the whole file (``200``), as a server that does not do ranges; ``hub.drip = s`` sends the
+body one byte every ``s`` seconds (each GET stops after ``hub.drip_for`` seconds); ``hub.rules`` (``fn(request) -> (status, headers) | None``) answer before anything
 else. Every request is recorded in ``hub.requests``.
 """
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -83,6 +86,10 @@ class FakeHub:
     cuts: list[int] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
+    limit: int | None = None
+    ignore_range: bool = False
+    drip: float | None = None
+    drip_for: float = 10.0
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -194,15 +201,19 @@ def _handler(hub: FakeHub, origin: str) -> type[BaseHTTPRequestHandler]:
             request = Request(origin, self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
             hub._record(request)
             status, headers, file = hub.answer(request)
-            data, status, headers = _content(file, status, headers, request.headers.get("range"))
+            asked = None if hub.ignore_range else request.headers.get("range")
+            data, status, headers = _content(file, status, headers, asked)
             request.status = status
             try:
                 self.send_response(status)
                 for name, value in {**headers, "Content-Length": str(len(data))}.items():
                     self.send_header(name, value)
                 self.end_headers()
-                if body:
-                    self._send_body(request, data, hub._next_cut() if file else None)
+                if body and file and hub.drip:
+                    self._drip(request, data)
+                elif body:
+                    cut = hub._next_cut() if file else None
+                    self._send_body(request, data, hub.limit if cut is None and file else cut)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up
 
@@ -213,6 +224,15 @@ def _handler(hub: FakeHub, origin: str) -> type[BaseHTTPRequestHandler]:
             if cut is not None:
                 self.wfile.flush()
                 self.close_connection = True  # before the promised Content-Length: a broken download
+
+        def _drip(self, request: Request, data: bytes) -> None:
+            started = time.monotonic()
+            while request.sent < len(data) and time.monotonic() - started < hub.drip_for:
+                self.wfile.write(data[request.sent : request.sent + 1])
+                self.wfile.flush()
+                request.sent += 1
+                time.sleep(hub.drip)
+            self.close_connection = True
 
     return Handler
 
@@ -237,3 +257,19 @@ def fake_hub():
     hub = FakeHub()
     yield hub
     hub.stop()
+
+
+@pytest.fixture
+def hub_env(fake_hub, tmp_path, monkeypatch):
+    """podgen.hub pointed at the fake hub, with a Hugging Face cache of the test's own, no token,
+    no proxy, and retries that wait a hundredth of a second."""
+    from podgen.hub import transfer
+
+    for name in ("HF_TOKEN", "HF_HUB_OFFLINE", "HF_HUB_CACHE", "HF_TOKEN_PATH", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setattr(transfer, "BACKOFF", 0.01)
+    return fake_hub

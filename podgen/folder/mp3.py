@@ -1,6 +1,7 @@
-"""The episode's MP3, opened for checking: mutagen's stream info and ID3 tags.
+"""The episode's MP3, opened before it is checked or made a video of: mutagen's stream info and ID3 tags.
 
-A file that is missing, not an MP3, empty or cut short is an EpisodeError with a one-line message."""
+A file that is missing, not an MP3, empty or cut short (shorter than its own header, or than
+episode.json says) is an EpisodeError with a one-line message."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from ..about import pip_install
 from ..errors import EpisodeError, MissingDependency
-from ..folder import REDO
+from .names import REDO
 
 
 def open_mp3(path: Path):
@@ -17,7 +18,9 @@ def open_mp3(path: Path):
         from mutagen import MutagenError
         from mutagen.mp3 import MP3
     except ImportError as exc:
-        raise MissingDependency(f"The check needs mutagen ({exc.name} is missing).", pip_install("check")) from None
+        raise MissingDependency(
+            f"Reading an MP3 needs mutagen ({exc.name} is missing).", pip_install("check")
+        ) from None
     if not path.is_file():
         raise EpisodeError(f"{path.parent} has no {path.name}.", REDO.format(folder=path.parent))
     try:
@@ -42,3 +45,15 @@ def _check_whole(path: Path, mp3) -> None:
             f"{path} is truncated: it holds {held / needed:.0%} of the {info.length:.1f} s its header declares.",
             REDO.format(folder=path.parent),
         )
+
+
+def open_whole_mp3(path: Path, seconds: float):
+    """:func:`open_mp3`, and refused when it holds less audio than the ``seconds`` episode.json
+    says it does (an MP3 replaced by a shorter one, or its header rewritten)."""
+    mp3 = open_mp3(path)
+    if mp3.info.length < seconds - max(0.5, 0.01 * seconds):
+        raise EpisodeError(
+            f"{path} holds {mp3.info.length:.1f} s of audio, but episode.json says the episode is {seconds:.1f} s.",
+            REDO.format(folder=path.parent),
+        )
+    return mp3
