@@ -249,14 +249,14 @@ def test_a_writer_s_overlong_line_is_split_at_sentences(monkeypatch) -> None:
     from podgen.models import MAX_LINE_CHARS, Document, Line, Script, Section
     from podgen.write import write_script, writers
 
-    sentence = "The keepers climbed the tower every evening to light the lamp. "
+    said = "".join(f"Keeper {i} lit the lamp. " for i in range(1000))  # short: each sentence its own
 
     class Rambler:
         def write(self, document, settings):
             return Script(
                 "Lights",
                 "",
-                [Line("Alex", "Welcome."), Line("Sam", sentence * 500), Line("Alex", "Bye.")],
+                [Line("Alex", "Welcome."), Line("Sam", said), Line("Alex", "Bye.")],
                 hosts=["Alex", "Sam"],
             )
 
@@ -264,8 +264,8 @@ def test_a_writer_s_overlong_line_is_split_at_sentences(monkeypatch) -> None:
     monkeypatch.setitem(writers._factories, "rambler", Rambler)
     script = write_script(Document("Lights", [Section("", "text")]), Settings(writer="rambler"))
     middle = [line for line in script.lines if line.speaker == "Sam"]
-    assert len(middle) == 8 and all(len(line.text) <= MAX_LINE_CHARS for line in middle)
-    assert " ".join(line.text for line in middle) == (sentence * 500).strip()
+    assert len(middle) >= -(-len(said) // MAX_LINE_CHARS) and all(len(line.text) <= MAX_LINE_CHARS for line in middle)
+    assert " ".join(line.text for line in middle) == said.strip()  # each sentence once: the shape drops none
     assert all(line.text.endswith("lamp.") for line in middle)
 
 

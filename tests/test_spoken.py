@@ -114,7 +114,8 @@ def test_html_and_bidi_controls_in_a_model_s_lines_never_reach_script_json():
 
     writers.register("hostile", Hostile)
     script = write_script(Document("T", [Section("", "x")]), Settings(writer="hostile"))
-    assert [line.text for line in script.lines] == ["Welcome to the show. It is good.", "Open txt.exe now."]
+    said = [line.text for line in script.lines]
+    assert said[:2] == ["Welcome to the show. It is good.", "Open txt.exe now."]  # then the shape's goodbye
     assert script.lines[0].reactions[0].text == "Wow"
     saved = script.to_json()
     assert "<" not in saved and "\u202e" not in saved and "\\u202e" not in saved

@@ -17,7 +17,7 @@ from ..errors import PodgenError
 from ..models import Document, Script
 from .chapters import merged_chapters
 from .coverage import coverage
-from .offline import OfflineWriter, gather, load_phrases
+from .offline import OfflineWriter, gather, load_language, load_phrases
 from .shape import Rules, load_rules, shape
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ def subject_sentence(document: Document, title: str, settings: Settings) -> str:
     if settings.base_language != "en":
         return ""
     try:
-        return gather(document, title).opening.text
+        return gather(document, title, load_language(settings)).opening.text
     except PodgenError:
         return ""
 
