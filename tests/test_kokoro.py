@@ -187,6 +187,18 @@ def test_the_voices_command_lists_the_hubs_voices_and_marks_the_cached(piper_hub
     assert "fr_FR" not in second.stdout
 
 
+def test_the_voices_command_offline_says_why_it_lists_no_voice():
+    from typer.testing import CliRunner
+
+    from podgen.cli import app
+
+    result = CliRunner().invoke(app, ["voices", "--tts", "piper", "--language", "de"])
+
+    assert result.exit_code == 0
+    assert "piper: (none for de: the Hub's voice list (rhasspy/piper-voices) cannot be had now" in result.stdout
+    assert "HF_ENDPOINT" in result.stdout
+
+
 def test_a_piper_voice_offline_and_not_cached_says_what_to_do(tmp_path):
     settings = Settings(tts="piper", language="de", cache_dir=tmp_path / "c")
 

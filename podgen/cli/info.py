@@ -62,7 +62,9 @@ def voices(*, settings: Settings) -> None:
         listed, cast = run(backend.voices), run(partial(backend.default_voices, settings.language))
         here = getattr(backend, "is_cached", None)
         listed = [f"{voice} (cached)" if here and run(partial(here, voice)) else voice for voice in listed]
-        out.print(f"[bold]{name}[/]: {', '.join(listed) or '(none for ' + settings.language + ')'}", highlight=False)
+        why = getattr(backend, "why_none", None)
+        none = f"(none for {settings.language}{': ' + run(why) if why and run(why) else ''})"
+        out.print(f"[bold]{name}[/]: {', '.join(listed) or none}", highlight=False)
         if cast:
             out.print(f"  hosts' default voices: {', '.join(cast)}", highlight=False)
 

@@ -174,6 +174,12 @@ class PiperBackend:
         own = [f"{m}-{v}" if v else m for m in MODELS for v in VARIANTS] if base_language(self.language) == "en" else []
         return own + piper_hub.for_language(self.language)
 
+    def why_none(self) -> str:
+        """Why no voice of the language is listed, when the Hub's voice list cannot be had."""
+        if piper_hub.catalogue(quiet=True):
+            return ""
+        return f"the Hub's voice list ({piper_hub.REPO}) cannot be had now; go online or set HF_ENDPOINT"
+
     def is_cached(self, name: str) -> bool:
         """Whether the voice speaks without a download."""
         name = ALIASES.get(name, name)
