@@ -238,6 +238,13 @@ class Settings(BaseModel):
     words_per_minute: int = Field(
         150, ge=60, le=300, description="speaking rate that turns minutes into words", json_schema_extra=WRITE
     )
+    chapter_seconds: float = Field(
+        45,
+        ge=0,
+        le=600,
+        description="shortest chapter, in seconds of speech: a shorter one is merged into a neighbour (0 keeps all)",
+        json_schema_extra=WRITE,
+    )
     music: str | None = Field(
         None, description='music file for the intro, bed and outro, or "default"', json_schema_extra=MIX
     )

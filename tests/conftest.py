@@ -117,7 +117,8 @@ def batch_run(batch_docs, tmp_path_factory, clip_cache) -> tuple[Path, subproces
         "1",
         "--jobs",
         "2",
-        env={"PODGEN_CACHE_DIR": str(clip_cache)},
+        # chapters of 10 s or more: a 1-minute episode keeps several, for the pages and players to seek
+        env={"PODGEN_CACHE_DIR": str(clip_cache), "PODGEN_CHAPTER_SECONDS": "10"},
     )
     return out, proc
 

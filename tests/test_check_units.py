@@ -41,3 +41,21 @@ def test_the_check_listens_with_its_own_model_else_the_sources_one():
     assert listener(Settings()) is None  # the built-in Whisper tiny.en
     assert listener(Settings(asr_model="big")) == Path("big")
     assert listener(Settings(asr_model="big", check_asr_model="small")) == Path("small")
+
+
+@pytest.mark.parametrize(
+    ("said", "heard", "found"),
+    [
+        ("Ja, genau.", "Jagenau", True),  # what Whisper base heard in a German episode
+        ("Ja, genau.", "Ja, ja, genau.", True),
+        ("Ja, genau.", "Ja.", False),
+        ("I see.", "Icy", False),
+        ("Right.", "right", True),
+        ("Mm-hmm.", "Hmm.", True),
+        ("Mm-hmm.", "Okay.", False),
+    ],
+)
+def test_a_backchannel_is_heard_in_its_words_apart_or_run_together(said, heard, found):
+    from podgen.check.speech import says
+
+    assert says(said, heard) is found

@@ -43,7 +43,7 @@ def test_a_killed_run_resumes_from_the_clips_it_had_spoken(tmp_path):
     events = []
     episode = make_episode(
         [DATA / "paper-twocolumn.pdf"],
-        Settings(output_dir=out, cache_dir=cache, minutes=2),
+        Settings(output_dir=out, cache_dir=cache, minutes=2, tts="piper"),  # the voices PODGEN_TTS gave the command
         progress=lambda stage, done, total: events.append((stage, done, total)),
     )
     first = next(e for e in events if e[0] == "speak")

@@ -35,7 +35,7 @@ def made(tmp_path_factory, clip_cache) -> Path:
         "offline",
         "--video",
         "--short",
-        env={"PODGEN_CACHE_DIR": str(clip_cache)},
+        env={"PODGEN_CACHE_DIR": str(clip_cache), "PODGEN_CHAPTER_SECONDS": "5"},  # the wrap-up a slide of its own
     )
     assert proc.returncode == 0, proc.stderr
     (folder,) = [p for p in out.iterdir() if p.is_dir()]

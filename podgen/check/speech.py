@@ -144,11 +144,14 @@ def _alone(samples: np.ndarray, segment: Segment, settings: Settings, quiet: lis
 
 
 def says(text: str, heard: str) -> bool:
-    """Whether ``heard`` holds the words of a backchannel: all of them, or any hum for a hum
-    ("Mm-hmm" is written mm-hmm, hmm, mhm or mmm by recognisers)."""
+    """Whether ``heard`` holds the words of a backchannel: all of them, apart or run together
+    (Whisper base hears "Ja, genau." as "Jagenau"), or any hum for a hum ("Mm-hmm" is written
+    mm-hmm, hmm, mhm or mmm by recognisers)."""
     wanted, got = normalise_words(text), normalise_words(heard)
     words = [w for w in wanted if w not in FILLERS]
-    return all(w in got for w in words) if words else any(w in FILLERS for w in got)
+    if not words:
+        return any(w in FILLERS for w in got)
+    return all(w in got for w in words) or (len(words) > 1 and "".join(words) in "".join(got))
 
 
 def _take_backchannels(words: list[Word], backchannels: list[Segment]) -> tuple[list[Word], list[list[Word]]]:

@@ -26,7 +26,6 @@ from ..errors import BackendError
 from ..ffmpeg import ffmpeg_exe
 from ..files import atomic_path
 
-KEYFRAME_S = 4
 CLOSING_S = 0.04
 
 
@@ -128,8 +127,10 @@ def _args(clip: Clip, listing: Path, out: Path) -> list[str]:
         "yuv420p",
         "-fps_mode",
         "vfr",
-        "-force_key_frames",
-        f"expr:gte(t,n_forced*{KEYFRAME_S})",
+        # every picture a key frame: a seek lands on it, and ffmpeg 9 drops the last pictures
+        # of a variable-rate stream when key frames are forced by an expression
+        "-g",
+        "1",
     ]
     audio = ["-c:a", "aac", "-b:a", "128k", *(["-af", clip.audio_filter] if clip.audio_filter else [])]
     tags = [x for key, value in clip.metadata.items() for x in ("-metadata", f"{key}={value}")]

@@ -14,7 +14,7 @@ from ..models import Chapter, Script
 from ..text.headings import short_title
 
 SHORTEST = 45.0
-"""Seconds: a chapter shorter than this is merged into a neighbour."""
+"""Seconds: a chapter shorter than this is merged into a neighbour (``chapter_seconds``'s default)."""
 POINTS = 4
 """Points a merged chapter keeps (its video slide lists them)."""
 
@@ -28,15 +28,17 @@ def chapter_seconds(script: Script, words_per_minute: int) -> list[float]:
     ]
 
 
-def merged_chapters(script: Script, words_per_minute: int, generic: frozenset[str] = frozenset()) -> list[Chapter]:
-    """The script's chapters, short ones merged into neighbours; titles as short topics."""
+def merged_chapters(
+    script: Script, words_per_minute: int, generic: frozenset[str] = frozenset(), shortest: float = SHORTEST
+) -> list[Chapter]:
+    """The script's chapters, those under ``shortest`` seconds merged into neighbours; titles as short topics."""
     chapters = [c for c in sorted(script.chapters, key=lambda c: c.line) if c.line < len(script.lines)]
     if not chapters:
         return []
     chapters[0] = replace(chapters[0], line=0)
     script = replace(script, chapters=chapters)
     seconds = chapter_seconds(script, words_per_minute)
-    while len(chapters) > 1 and min(seconds) < SHORTEST:
+    while len(chapters) > 1 and min(seconds) < shortest:
         i = seconds.index(min(seconds))
         j = _neighbour(seconds, i)
         a, b = min(i, j), max(i, j)

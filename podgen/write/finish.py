@@ -42,9 +42,10 @@ def finish(script: Script, document: Document, settings: Settings) -> Script:
     script = shape(script, rules, subject, script.title, framed=framed)
     if _too_short(script, settings) and fills(settings):
         script = shape(_filled(script, document, settings), rules, subject, script.title)
+    # chapters merged first: a trim never takes a chapter's first line, and short chapters have many
+    script.chapters = merged_chapters(script, settings.words_per_minute, rules.generic_titles, settings.chapter_seconds)
     script = trimmed(script, round(settings.minutes * settings.words_per_minute), written)
     script.unsupported_claims = claims_placed(script)
-    script.chapters = merged_chapters(script, settings.words_per_minute, rules.generic_titles)
     script.coverage = coverage(script, document, settings.minutes)
     script.stats["coverage"] = script.coverage
     script.stats["unsupported_claims"] = len(script.unsupported_claims)
