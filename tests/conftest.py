@@ -91,6 +91,9 @@ def run_podgen(
 
 
 BATCH_DOCS = ("modelcard-whisper.md", "article-wikipedia-mojibake.txt")
+BATCH_CHAPTERS = {"PODGEN_CHAPTER_SECONDS": "10"}
+"""The batch's settings beyond the defaults: chapters of 10 s or more, so that a 1-minute episode
+keeps several for the pages and players to seek (a rerun must give the same, or it makes anew)."""
 
 
 @pytest.fixture(scope="session")
@@ -117,8 +120,7 @@ def batch_run(batch_docs, tmp_path_factory, clip_cache) -> tuple[Path, subproces
         "1",
         "--jobs",
         "2",
-        # chapters of 10 s or more: a 1-minute episode keeps several, for the pages and players to seek
-        env={"PODGEN_CACHE_DIR": str(clip_cache), "PODGEN_CHAPTER_SECONDS": "10"},
+        env={"PODGEN_CACHE_DIR": str(clip_cache), **BATCH_CHAPTERS},
     )
     return out, proc
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BATCH_DOCS, DATA, run_podgen
+from conftest import BATCH_CHAPTERS, BATCH_DOCS, DATA, run_podgen
 from mutagen.mp3 import MP3
 
 from podgen.batch import REPORT, STATE, document_key, failed_checks, run_batch
@@ -52,7 +52,13 @@ def test_rerun_makes_nothing_new_and_retries_only_the_failure(batch_run, batch_d
     out, _ = batch_run
     before = {p: p.stat().st_mtime_ns for p in out.glob("*/episode.mp3")}
     proc = run_podgen(
-        "batch", str(batch_docs), "-o", str(out), "--minutes", "1", env={"PODGEN_CACHE_DIR": str(clip_cache)}
+        "batch",
+        str(batch_docs),
+        "-o",
+        str(out),
+        "--minutes",
+        "1",
+        env={"PODGEN_CACHE_DIR": str(clip_cache), **BATCH_CHAPTERS},
     )
     assert proc.returncode == 1
     report = _report(out)
@@ -66,7 +72,7 @@ def test_the_same_batch_on_a_dask_cluster_makes_the_same_episodes(batch_run, bat
     from distributed import LocalCluster
 
     out, _ = batch_run
-    settings = Settings(output_dir=tmp_path / "eps", cache_dir=clip_cache, minutes=1, tts="piper")
+    settings = Settings(output_dir=tmp_path / "eps", cache_dir=clip_cache, minutes=1, tts="piper", chapter_seconds=10)
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         report = run_batch(batch_docs, settings, scheduler=cluster.scheduler_address)
     assert (report.count("made"), report.count("failed")) == (2, 1)
