@@ -189,3 +189,17 @@ def test_chapters_shorter_than_45_seconds_are_merged_and_keep_the_larger_title()
 )
 def test_chapter_titles_are_short_topics_never_cut_in_a_word(title: str, short: str):
     assert short_title(title) == short
+
+
+def test_every_goodbye_the_offline_writer_says_counts_as_a_goodbye():
+    """A model's script ended on "Thanks, Alex, this was fun. And thank you all for listening."
+    (the shape's own goodbye), and the bench said it had none."""
+    from podgen.write.finish import rules_for
+    from podgen.write.offline import load_phrases
+    from podgen.write.shape import said_any
+
+    settings = Settings()
+    rules, phrases = rules_for(settings), load_phrases(settings)
+    missed = [p for p in phrases["outro_close"] if not said_any(p.format(other="Sam"), rules.goodbye_words)]
+    assert not missed
+    assert not said_any("We listened to the recording together.", rules.goodbye_words)
