@@ -203,3 +203,14 @@ def test_every_goodbye_the_offline_writer_says_counts_as_a_goodbye():
     missed = [p for p in phrases["outro_close"] if not said_any(p.format(other="Sam"), rules.goodbye_words)]
     assert not missed
     assert not said_any("We listened to the recording together.", rules.goodbye_words)
+
+
+def test_a_previous_segment_is_said_as_earlier():
+    """Qwen2.5-1.5B on the DPR paper: "We learned in the previous segment that ..."."""
+    from podgen.write.finish import rules_for
+    from podgen.write.shape import _plain
+
+    rules = rules_for(Settings())
+    said = _plain("We learned in the previous segment that sparse models miss synonyms.", rules, "DPR")
+    assert said == "We learned earlier that sparse models miss synonyms."
+    assert _plain("From our last part, recall the encoder.", rules, "DPR") == "Earlier, recall the encoder."
