@@ -294,7 +294,8 @@ def measure(script, document, seconds: float, minutes: float) -> dict:
     from podgen.config import Settings
     from podgen.text.sentences import split_sentences
     from podgen.write.finish import rules_for
-    from podgen.write.shape import is_filler, opener, said_any, same_question
+    from podgen.write.shape import is_filler, opener, same_question
+    from podgen.write.shape_rules import said_any
 
     rules = rules_for(Settings())
     hosts = script.hosts

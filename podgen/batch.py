@@ -21,12 +21,13 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .cluster import connect
-from .config import Settings, shaping
+from .config import Settings
 from .contracts import Progress
 from .errors import InputError, PodgenError
 from .files import sha256, write_text
 from .folder import METADATA, current_check, read_object
 from .ingest import supported_extensions
+from .marks import shaping
 from .pipeline import make_episode
 from .video import missing_videos
 

@@ -3,21 +3,20 @@
 Precedence: command-line flags > environment (PODGEN_*) > podgen.toml > defaults.
 
 Each setting says, where it is declared, which stages of an episode it shapes (``shapes(...)``)
-and whether it is secret. Batch's skip hash and the render fingerprint read those marks through
-:func:`shaping`: a setting that shapes no stage, and a secret one, never goes into either.
+and whether it is secret: ``podgen.marks``.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
+from .marks import shapes
 from .text.language import base_language
 
 Style = Literal["natural", "plain"]
@@ -29,17 +28,6 @@ FORMATS: tuple[str, ...] = get_args(Format)
 
 CONFIG_FILE = "podgen.toml"
 ENV_PREFIX = "PODGEN_"
-STAGES = ("ingest", "write", "speak", "mix", "check")
-"""The stages of making an episode; ``publish`` (the feed) comes after and shapes no episode."""
-
-
-def shapes(*stages: str, secret: bool = False) -> dict[str, Any]:
-    """The marks of a setting (its Field's ``json_schema_extra``): the stages it shapes, and
-    whether it is secret (never written into a hash, a file or a log)."""
-    unknown = set(stages) - {*STAGES, "publish"}
-    if unknown:
-        raise ValueError(f"unknown stages {sorted(unknown)}")
-    return {"shapes": list(stages), "secret": secret}
 
 
 def default_cache_dir() -> Path:
@@ -367,26 +355,6 @@ class Settings(BaseModel):
 
 TABLES = ("hosts", "show", "sampling")
 """Settings that are tables of their own in podgen.toml (and have no environment variable)."""
-
-
-def marks(model: type[BaseModel], name: str) -> dict[str, Any]:
-    """A setting's marks (see :func:`shapes`); a table without marks of its own has its fields'."""
-    extra = model.model_fields[name].json_schema_extra
-    return extra if isinstance(extra, dict) else {}
-
-
-def shaping(model: BaseModel, stages: Iterable[str] = STAGES) -> dict[str, Any]:
-    """The settings of ``model`` that shape any of ``stages``, as JSON values; secrets never.
-    A table (``[show]``, ``[sampling]``) without marks of its own gives its fields that do."""
-    wanted, found = set(stages), {}
-    for name in type(model).model_fields:
-        value, mark = getattr(model, name), marks(type(model), name)
-        if not mark and isinstance(value, BaseModel):
-            inner = shaping(value, wanted)
-            found.update({name: inner} if inner else {})
-        elif not mark.get("secret") and wanted & set(mark.get("shapes", ())):
-            found[name] = model.model_dump(mode="json", include={name})[name]
-    return found
 
 
 _ENV_FIELDS = [name for name in Settings.model_fields if name not in TABLES]

@@ -15,9 +15,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from .about import __version__
-from .config import STYLES, Settings, shaping
+from .config import STYLES, Settings
 from .files import sha256
 from .folder import recorded_metadata
+from .marks import shaping
 from .mix import FORMAT
 from .mix.conversation import load_rules
 from .models import Script

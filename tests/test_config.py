@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from podgen.config import STAGES, Host, Sampling, Settings, Show, load_settings, marks, shaping
+from podgen.config import Host, Sampling, Settings, Show, load_settings
 from podgen.errors import ConfigError
+from podgen.marks import STAGES, marks, shaping
 
 
 def write(tmp_path: Path, text: str) -> Path:

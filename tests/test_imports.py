@@ -21,7 +21,7 @@ LAYERS = (
     Layer("edit", "llm", "asr", "prompts", "cluster", "ffmpeg", independent=False),
     Layer("folder", "registry", "images", "hub", independent=False),
     Layer("contracts"),
-    Layer("config", "models", "files", "redact", "text", independent=False),
+    Layer("config", "models", "files", "redact", "text", "marks", independent=False),
     Layer("errors", "about", independent=False),
 )
 """From the top down: a module may import from the layers below its own, never from one above.

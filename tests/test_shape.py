@@ -195,8 +195,8 @@ def test_every_goodbye_the_offline_writer_says_counts_as_a_goodbye():
     """A model's script ended on "Thanks, Alex, this was fun. And thank you all for listening."
     (the shape's own goodbye), and the bench said it had none."""
     from podgen.write.finish import rules_for
-    from podgen.write.offline import load_phrases
-    from podgen.write.shape import said_any
+    from podgen.write.phrases import load_phrases
+    from podgen.write.shape_rules import said_any
 
     settings = Settings()
     rules, phrases = rules_for(settings), load_phrases(settings)

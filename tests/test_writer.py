@@ -16,7 +16,8 @@ from podgen.text.headings import spoken_heading
 from podgen.text.sentences import split_sentences
 from podgen.write import write_script, writers
 from podgen.write.chapters import chapter_seconds
-from podgen.write.offline import PHRASE_KINDS, SOURCE, Draft, OfflineWriter, finish
+from podgen.write.offline import SOURCE, Draft, OfflineWriter, finish
+from podgen.write.phrases import PHRASE_KINDS
 from podgen.write.sentences import candidates, speakable
 
 DATA = Path(__file__).parent / "data"

@@ -18,7 +18,8 @@ from pydantic.fields import FieldInfo
 from typer.main import get_command
 
 from podgen.cli import app
-from podgen.config import ENV_PREFIX, TABLES, Host, Sampling, Settings, Show, marks
+from podgen.config import ENV_PREFIX, TABLES, Host, Sampling, Settings, Show
+from podgen.marks import marks
 
 CLI_PAGE = "reference/cli.md"
 SETTINGS_PAGE = "reference/settings.md"

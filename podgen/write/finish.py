@@ -17,8 +17,10 @@ from ..errors import PodgenError
 from ..models import Document, Script
 from .chapters import merged_chapters
 from .coverage import coverage
-from .offline import OfflineWriter, gather, load_language, load_phrases
-from .shape import Rules, load_rules, shape
+from .offline import OfflineWriter, gather
+from .phrases import load_language, load_phrases
+from .shape import shape
+from .shape_rules import Rules, load_rules
 
 if TYPE_CHECKING:
     from ..config import Settings

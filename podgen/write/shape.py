@@ -6,27 +6,21 @@ a backchannel under the line before, or goes), no stock phrase opens more than t
 show opens with a welcome that names its subject and closes with a recap and a goodbye, no
 host speaks of "part 3" or "the document", no question is asked twice (by meaning), and no
 fragment stands as a line. The words it goes by are data (``prompts/shape.toml``, and the
-offline writer's phrases for the welcome and the goodbye); :func:`load_rules` reads them.
+offline writer's phrases for the welcome and the goodbye); ``shape_rules.load_rules`` reads them.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
 
-from ..errors import ConfigError
 from ..models import MAX_LINE_CHARS, MAX_REACTION_CHARS, Chapter, Line, Reaction, Script
-from ..prompts import load_toml
 from ..text.centrality import terms
 from ..text.headings import short_title
 from ..text.sentences import split_sentences
+from .shape_rules import Rules, norm, said_any
 
-if TYPE_CHECKING:
-    from ..config import Settings
-
-RULES_FILE = "shape.toml"
 OPENER_MOST = 2
 """A stock phrase may open at most this many lines of an episode."""
 FILLER_MOST_WORDS = 8
@@ -41,68 +35,7 @@ SAID_AGAIN = 0.8
 """...and one with this share of its words (Jaccard) in an earlier one is said again."""
 NAME_WORDS = 6
 """A title of at most this many words names the subject in a line; a longer one is "it"."""
-_APOSTROPHE = str.maketrans("’‘", "''")
-_NOT_WORD = re.compile(r"[^\w' -]+")
 _VERB_ENDING = re.compile(r"(?:ed|ing|n't)$")
-
-
-@dataclass(frozen=True)
-class Rules:
-    """What :func:`shape` goes by, for one language (empty word lists: only the rules that need none)."""
-
-    filler_words: frozenset[str] = frozenset()
-    filler_phrases: frozenset[str] = frozenset()
-    praise_words: frozenset[str] = frozenset()
-    intensifiers: frozenset[str] = frozenset()
-    welcome_words: tuple[str, ...] = ()
-    goodbye_words: tuple[str, ...] = ()
-    generic_titles: frozenset[str] = frozenset()
-    verbs: frozenset[str] = frozenset()
-    subjects: frozenset[str] = frozenset()
-    fragment_patterns: tuple[re.Pattern[str], ...] = ()
-    references: tuple[tuple[re.Pattern[str], str], ...] = ()
-    phrases: dict[str, list[str]] = field(default_factory=dict)
-    """welcome (shape.toml), intro_about, outro and outro_close (offline.toml)."""
-
-    @property
-    def has_words(self) -> bool:
-        return bool(self.filler_words)
-
-
-def load_rules(settings: Settings, offline_phrases: dict[str, list[str]] | None = None) -> Rules:
-    """The rules for the settings' language from shape.toml (the user's file first)."""
-    table = load_toml(RULES_FILE, settings).get(settings.base_language)
-    if not isinstance(table, dict):
-        return Rules()
-    try:
-        return _rules(table, offline_phrases or {})
-    except (re.error, TypeError, ValueError, KeyError) as exc:
-        raise ConfigError(
-            f"{RULES_FILE} [{settings.base_language}] is malformed: {exc}.", "See prompts/README.md."
-        ) from None
-
-
-def _rules(table: dict[str, Any], offline: dict[str, list[str]]) -> Rules:
-    words = lambda name: [_norm(str(w)) for w in table.get(name, [])]  # noqa: E731
-    return Rules(
-        filler_words=frozenset(words("filler_words")),
-        filler_phrases=frozenset(words("filler_phrases")),
-        praise_words=frozenset(words("praise_words")),
-        intensifiers=frozenset(words("intensifiers")),
-        welcome_words=tuple(words("welcome_words")),
-        goodbye_words=tuple(words("goodbye_words")),
-        generic_titles=frozenset(words("generic_titles")),
-        verbs=frozenset(words("verbs")),
-        subjects=frozenset(words("subjects")),
-        fragment_patterns=tuple(re.compile(p, re.IGNORECASE) for p in table.get("fragment_patterns", [])),
-        references=tuple((re.compile(r["pattern"], re.IGNORECASE), str(r["say"])) for r in table.get("references", [])),
-        phrases={"welcome": list(table.get("welcome", [])), **offline},
-    )
-
-
-def _norm(text: str) -> str:
-    """Lower case, plain apostrophes, no punctuation, single spaces."""
-    return " ".join(_NOT_WORD.sub(" ", text.lower().translate(_APOSTROPHE)).replace(" - ", " ").split())
 
 
 # --- lines as items that remember their chapter -----------------------------------------------
@@ -234,7 +167,7 @@ def is_fragment(text: str, rules: Rules) -> bool:
         return False
     if len(split_sentences(stripped)) != 1 or stripped.endswith(("?", "!", ".")):
         return False  # a short sentence that ends as one ("Bees dance.") is one
-    words = _norm(stripped).split()
+    words = norm(stripped).split()
     if not words or len(words) > FRAGMENT_WORDS or is_filler(stripped, rules, []):
         return False
     return not any(w in rules.verbs or w in rules.subjects or _VERB_ENDING.search(w) for w in words)
@@ -262,7 +195,7 @@ def same_question(new: str, old: str) -> bool:
     different speakers?"), or, with fewer content words, it is the same words."""
     mine, theirs = set(terms(new)), set(terms(old))
     if len(mine) < 2 or len(theirs) < 2:
-        return bool(mine) and _norm(new) == _norm(old)
+        return bool(mine) and norm(new) == norm(old)
     return len(mine & theirs) >= 2 and len(mine - theirs) <= NEW_WORDS
 
 
@@ -290,7 +223,7 @@ def _asked_once(items: list[Item]) -> list[Item]:
 
 def same_sentence(a: str, b: str) -> bool:
     """Whether two sentences of six words or more say the same, nearly word for word."""
-    mine, theirs = set(_norm(a).split()), set(_norm(b).split())
+    mine, theirs = set(norm(a).split()), set(norm(b).split())
     if len(mine) < SAID_WORDS or len(theirs) < SAID_WORDS:
         return False
     return len(mine & theirs) / len(mine | theirs) >= SAID_AGAIN
@@ -323,7 +256,7 @@ def is_filler(text: str, rules: Rules, hosts: list[str]) -> bool:
 
 def _filler_sentence(sentence: str, rules: Rules, hosts: list[str]) -> bool:
     names = {h.lower() for h in hosts}
-    words = [w for w in _norm(sentence).split() if w not in names]
+    words = [w for w in norm(sentence).split() if w not in names]
     if not words or not rules.filler_words:
         return False
     if " ".join(words) in rules.filler_phrases:
@@ -356,7 +289,7 @@ def _opening(text: str, rules: Rules, hosts: list[str]) -> tuple[str, str] | Non
 def _stock(phrase: str, rules: Rules, hosts: list[str]) -> str:
     """The stock phrase ``phrase`` is an instance of: no names, no intensifiers, praise as "*"."""
     names = {h.lower() for h in hosts}
-    plain = [w for w in _norm(phrase).split() if w not in names]
+    plain = [w for w in norm(phrase).split() if w not in names]
     words = [w for w in plain if w not in rules.intensifiers] or plain
     return " ".join("*" if w in rules.praise_words else w for w in words)
 
@@ -419,12 +352,6 @@ class _Picker:
             return ""
 
 
-def said_any(text: str, words: tuple[str, ...]) -> bool:
-    """Whether ``text`` says one of ``words`` (phrases, matched whole, lower case, no punctuation)."""
-    said = f" {_norm(text)} "
-    return any(f" {w} " in said for w in words)
-
-
 def _welcomed(items: list[Item], rules: Rules, picker: _Picker, subject: str, title: str) -> list[Item]:
     """The show opens with a welcome that names the subject; else one is put before it."""
     opening = " ".join(i.line.text for i in items[:2])
@@ -455,7 +382,7 @@ def _said_goodbye(items: list[Item], rules: Rules, picker: _Picker) -> list[Item
     topics: list[str] = []
     for chapter in (i.chapter for i in items):
         title = chapter.title if chapter is not None else ""
-        if title and _norm(title) not in rules.generic_titles and not any(t in title for t in topics):
+        if title and norm(title) not in rules.generic_titles and not any(t in title for t in topics):
             topics.append(title)  # "More on Duck" is not a topic after "Duck"
     recap = picker.say("outro", 0, topics=spoken_list(topics[:4] or [picker.title]))
     close = picker.say("outro_close", 1)
